@@ -1,0 +1,76 @@
+"""khabar: an evidence-linked knowledge base from news about armed groups and attacks.
+
+The library is the product; the CLI (``khabar.cli``) and the web app are thin skins over these
+functions. Every function taking ``db`` accepts a path to a SQLite file or an open :class:`Store`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .dossier import build_dossier
+from .errors import Ambiguous, InputError, KhabarError, ModelNotFound, NotFound, SettingError, StoreError
+from .models import Article, Dossier, IngestReport, Rejection, SearchHit
+from .pipeline import IngestProgress, ingest_paths
+from .settings import SETTINGS, Settings, load_settings
+from .store import Store, open_store
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "open_kb", "ingest", "who", "search", "show",
+    "Store", "Settings", "SETTINGS", "load_settings",
+    "Article", "Dossier", "IngestReport", "IngestProgress", "Rejection", "SearchHit",
+    "KhabarError", "NotFound", "Ambiguous", "InputError", "ModelNotFound", "SettingError", "StoreError",
+    "__version__",
+]
+
+Db = str | Path | Store
+
+
+def open_kb(path: str | Path, *, create: bool = True) -> Store:
+    """Open (creating and migrating if needed) the knowledge base at ``path``."""
+    return open_store(path, create=create)
+
+
+@contextmanager
+def _using(db: Db, *, create: bool = False) -> Iterator[Store]:
+    if isinstance(db, Store):
+        yield db
+        return
+    store = open_store(db, create=create)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def ingest(
+    paths: Iterable[str | Path], *, db: Db, settings: Settings | None = None, outlet: str | None = None,
+    published: str | None = None, encoding: str | None = None,
+    progress: Callable[[IngestProgress], None] | None = None,
+) -> IngestReport:
+    """Ingest files and directories into the knowledge base; safe to re-run."""
+    with _using(db, create=True) as store:
+        return ingest_paths(store, paths, settings=settings, outlet=outlet, published=published,
+                            encoding=encoding, progress=progress)
+
+
+def who(name: str, *, db: Db, settings: Settings | None = None) -> Dossier:
+    """Answer "Who is NAME?" with a cited dossier."""
+    with _using(db) as store:
+        return build_dossier(store, name, settings=settings)
+
+
+def search(query: str, *, db: Db, limit: int = 20) -> list[SearchHit]:
+    """Full-text search over stored sentences."""
+    with _using(db) as store:
+        return store.search(query, limit=limit)
+
+
+def show(ref: str, *, db: Db) -> Article:
+    """A stored article by id, id prefix or source path, with what the cleaner dropped."""
+    with _using(db) as store:
+        return store.get_article(ref)

@@ -1,0 +1,5 @@
+"""``python -m khabar`` runs the CLI."""
+
+from .cli import main
+
+main()

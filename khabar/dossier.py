@@ -1,0 +1,76 @@
+"""The dossier: store -> :class:`Dossier` for "Who is X?" (no SQL, no formatting here)."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import process
+
+from .clean import normalise_text
+from .errors import NotFound
+from .models import Citation, Dossier
+from .settings import Settings, load_settings
+from .store import Store
+from .store.entities import MentionSentence
+
+__all__ = ["build_dossier", "rank_evidence"]
+
+# Words that mark a sentence as saying something about an actor rather than merely naming it.
+_INFORMATIVE = re.compile(
+    r"\b(is|was|are|were) (a|an|the)\b|\b(founded|formed|established|emerged|known as|also called|led by|leader|"
+    r"chief|head|based in|stronghold|affiliate|branch|faction|splinter|linked|allied|rival|claimed|responsib|"
+    r"blamed|attributed|carried out|attack|bomb|killed|kidnapp|fighters|designated|bounty|reward)",
+    re.I,
+)
+
+
+def build_dossier(store: Store, name: str, *, settings: Settings | None = None) -> Dossier:
+    """Resolve ``name`` (case- and punctuation-insensitive) and gather its dossier."""
+    settings = settings or load_settings()
+    hits = store.find_entities(name)
+    if not hits:
+        raise NotFound(_not_found_message(store, name))
+    entity = hits[0].entity
+    articles, outlets = store.entity_reach(entity.id)
+    evidence = rank_evidence(store.mention_sentences(entity.id), limit=settings.evidence_limit)
+    return Dossier(
+        query=name, entity=entity, aliases=tuple(store.alias_support(entity.id)), articles=articles,
+        outlets=outlets,
+        neighbours=tuple(store.neighbours(entity.id, limit=settings.neighbour_limit)), evidence=tuple(evidence),
+        candidates=tuple(h.entity for h in hits[1:]),
+    )
+
+
+def rank_evidence(sentences: list[MentionSentence], *, limit: int) -> list[Citation]:
+    """The sentences that say most about the entity: informative, lead-heavy, one per wording."""
+    scored = sorted(sentences, key=_score, reverse=True)
+    chosen: list[Citation] = []
+    seen_texts: set[str] = set()
+    per_article: dict[str, int] = {}
+    for item in scored:
+        key = normalise_text(item.citation.text)
+        if key in seen_texts or per_article.get(item.citation.article_id, 0) >= 2:
+            continue
+        seen_texts.add(key)
+        per_article[item.citation.article_id] = per_article.get(item.citation.article_id, 0) + 1
+        chosen.append(item.citation)
+        if len(chosen) >= limit:
+            break
+    return chosen
+
+
+def _score(item: MentionSentence) -> tuple[float, str]:
+    words = len(item.citation.text.split())
+    score = 2.0 * item.entity_mentions + 0.5 * min(item.other_names, 4)
+    score += 1.5 * len(_INFORMATIVE.findall(item.citation.text))
+    score += 1.0 / (1 + item.sentence)  # lead sentences carry the news
+    if words < 6 or words > 60:
+        score -= 2.0
+    return score, item.citation.article_id
+
+
+def _not_found_message(store: Store, name: str) -> str:
+    names = store.alias_names()
+    close = [m[0] for m in process.extract(name, names, limit=5, score_cutoff=70)] if names else []
+    hint = f"; close names: {', '.join(close)}" if close else ""
+    return f"no entity named {name!r} in {store.path}{hint}"

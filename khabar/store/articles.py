@@ -1,0 +1,176 @@
+"""Articles, paragraphs, sentences, mentions, full-text search and rejected inputs."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from ..errors import Ambiguous, NotFound
+from ..models import (
+    Analysis, Article, Citation, DroppedParagraph, Mention, Paragraph, ParagraphKind, Rejection, Resolution,
+    SearchHit, Sentence,
+)
+from .clock import now
+
+__all__ = ["ArticleQueries"]
+
+_FTS_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+_ARTICLE_COLUMNS = "id, content_hash, source, kind, url, title, outlet, author, published, language, raw, text"
+
+
+class ArticleQueries:
+    """Mixin of :class:`khabar.store.Store`: article-level reads and writes."""
+
+    conn: sqlite3.Connection
+
+    # --- writes -------------------------------------------------------------------------------
+
+    def has_article(self, article_id: str) -> bool:
+        """True when an article with this id is stored (ingest is then a no-op for it)."""
+        return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def save_article(self, article: Article, analysis: Analysis, resolution: Resolution) -> None:
+        """Store an article with its analysis and entity resolution in one transaction."""
+        with self.atomic():
+            self._insert_article(article)
+            self._insert_sentences(article.id, analysis.sentences)
+            self._insert_entities(resolution)
+            self._insert_mentions(article.id, analysis.mentions, resolution.entity_ids)
+            self._insert_aliases(resolution)
+
+    def _insert_article(self, a: Article) -> None:
+        self.conn.execute(
+            f"INSERT INTO articles({_ARTICLE_COLUMNS}, words, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (a.id, a.content_hash, a.source, a.kind, a.url, a.title, a.outlet, a.author, a.published, a.language,
+             a.raw, a.text, len(a.text.split()), now()),
+        )
+        self.conn.executemany(
+            "INSERT INTO paragraphs(article_id, idx, char_start, char_end, language, score) VALUES (?,?,?,?,?,?)",
+            [(a.id, p.index, p.start, p.end, p.language, p.language_score) for p in a.paragraphs],
+        )
+        self.conn.executemany(
+            "INSERT INTO dropped(article_id, idx, kind, reason, text) VALUES (?,?,?,?,?)",
+            [(a.id, d.index, d.kind.value, d.reason, d.text) for d in a.dropped],
+        )
+
+    def _insert_sentences(self, article_id: str, sentences: tuple[Sentence, ...]) -> None:
+        self.conn.executemany(
+            "INSERT INTO sentences(article_id, idx, char_start, char_end, text) VALUES (?,?,?,?,?)",
+            [(article_id, s.index, s.start, s.end, s.text) for s in sentences],
+        )
+
+    def _insert_mentions(self, article_id: str, mentions: tuple[Mention, ...], ids: tuple[str | None, ...]) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO mentions(article_id, sentence, char_start, char_end, text, label, cluster, entity_id)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            [(article_id, m.sentence, m.start, m.end, m.text, m.label, m.cluster, eid) for m, eid in zip(mentions, ids)],
+        )
+
+    def record_rejection(self, rejection: Rejection) -> None:
+        """Remember a rejected input (latest reason wins; first and last time seen are kept)."""
+        stamp = now()
+        with self.atomic():
+            self.conn.execute(
+                "INSERT INTO rejections(source, code, reason, first_seen, last_seen) VALUES (?,?,?,?,?) "
+                "ON CONFLICT(source, code) DO UPDATE SET reason = excluded.reason, last_seen = excluded.last_seen",
+                (rejection.source, rejection.code, rejection.reason, stamp, stamp),
+            )
+
+    # --- reads --------------------------------------------------------------------------------
+
+    def article_count(self) -> int:
+        """Number of stored articles."""
+        return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def article_ids(self) -> list[str]:
+        """Ids of all stored articles, oldest publication first."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY published, id")]
+
+    def resolve_article_ref(self, ref: str) -> str:
+        """Article id from an id, a unique id prefix (4+ characters) or a source path."""
+        rows = self.conn.execute(
+            "SELECT id FROM articles WHERE id = ? OR (length(?) >= 4 AND id LIKE ? || '%') OR source = ?",
+            (ref, ref, ref, ref),
+        ).fetchall()
+        ids = sorted({r[0] for r in rows})
+        if not ids:
+            raise NotFound(f"no article {ref!r}; `khabar search` finds articles by their words")
+        if len(ids) > 1:
+            raise Ambiguous(f"{ref!r} matches {len(ids)} articles ({', '.join(ids[:5])}); give more of the id")
+        return ids[0]
+
+    def get_article(self, ref: str) -> Article:
+        """The stored article (paragraphs and dropped text included)."""
+        article_id = self.resolve_article_ref(ref)
+        row = self.conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        paragraphs = tuple(
+            Paragraph(r["idx"], r["char_start"], r["char_end"], r["language"], r["score"])
+            for r in self.conn.execute("SELECT * FROM paragraphs WHERE article_id = ? ORDER BY idx", (article_id,))
+        )
+        dropped = tuple(
+            DroppedParagraph(r["idx"], r["text"], ParagraphKind(r["kind"]), r["reason"])
+            for r in self.conn.execute("SELECT * FROM dropped WHERE article_id = ? ORDER BY idx", (article_id,))
+        )
+        return Article(
+            id=row["id"], content_hash=row["content_hash"], source=row["source"], kind=row["kind"], raw=row["raw"],
+            text=row["text"], title=row["title"], outlet=row["outlet"], url=row["url"], author=row["author"],
+            published=row["published"], language=row["language"], paragraphs=paragraphs, dropped=dropped,
+        )
+
+    def sentences(self, article_id: str) -> list[Sentence]:
+        """The article's sentences in order."""
+        return [
+            Sentence(r["idx"], r["char_start"], r["char_end"], r["text"])
+            for r in self.conn.execute(
+                "SELECT idx, char_start, char_end, text FROM sentences WHERE article_id = ? ORDER BY idx", (article_id,)
+            )
+        ]
+
+    def mentions(self, article_id: str) -> list[tuple[Mention, str | None]]:
+        """The article's mentions with their entity ids."""
+        rows = self.conn.execute(
+            "SELECT * FROM mentions WHERE article_id = ? ORDER BY char_start", (article_id,)
+        ).fetchall()
+        return [
+            (Mention(r["char_start"], r["char_end"], r["text"], r["label"], r["sentence"], r["cluster"]), r["entity_id"])
+            for r in rows
+        ]
+
+    def rejections(self) -> list[Rejection]:
+        """Every input ever rejected, with its latest reason."""
+        return [
+            Rejection(r["source"], r["code"], r["reason"])
+            for r in self.conn.execute("SELECT source, code, reason FROM rejections ORDER BY source")
+        ]
+
+    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        """Sentences matching all words of ``query`` (full-text, diacritics-insensitive), best first."""
+        words = _FTS_WORD.findall(query)
+        if not words:
+            return []
+        match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        rows = self.conn.execute(
+            "SELECT s.article_id, s.char_start, s.char_end, s.text, a.outlet, a.title, a.published, a.url, "
+            "bm25(sentences_fts) AS rank FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid "
+            "JOIN articles a ON a.id = s.article_id WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [SearchHit(_citation(r), float(r["rank"])) for r in rows]
+
+    def citation(self, article_id: str, start: int, end: int) -> Citation:
+        """A citation of text[start:end] of a stored article."""
+        row = self.conn.execute(
+            "SELECT id AS article_id, ? AS char_start, ? AS char_end, substr(text, ? + 1, ? - ?) AS text, outlet, title,"
+            " published, url FROM articles WHERE id = ?",
+            (start, end, start, end, start, article_id),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no article {article_id!r}")
+        return _citation(row)
+
+
+def _citation(row: sqlite3.Row) -> Citation:
+    return Citation(
+        article_id=row["article_id"], outlet=row["outlet"], title=row["title"], published=row["published"],
+        start=row["char_start"], end=row["char_end"], text=row["text"], url=row["url"],
+    )
