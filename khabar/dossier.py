@@ -35,7 +35,7 @@ def build_dossier(store: Store, name: str, *, settings: Settings | None = None) 
     evidence = rank_evidence(store.mention_sentences(entity.id), limit=settings.evidence_limit)
     return Dossier(
         query=name, entity=entity, aliases=tuple(store.alias_support(entity.id)), articles=articles,
-        outlets=outlets,
+        outlets=outlets, source_groups=store.source_group_count(store.entity_article_ids(entity.id)),
         neighbours=tuple(store.neighbours(entity.id, limit=settings.neighbour_limit)), evidence=tuple(evidence),
         candidates=tuple(h.entity for h in hits[1:]),
     )

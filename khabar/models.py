@@ -241,6 +241,7 @@ class Dossier:
     aliases: tuple[AliasSupport, ...]
     articles: int
     outlets: int
+    source_groups: int  # independent source groups among the articles (copies/rewrites collapsed)
     neighbours: tuple[Neighbour, ...]
     evidence: tuple[Citation, ...]
     candidates: tuple[EntityRef, ...] = ()  # other entities the query also matched

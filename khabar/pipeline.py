@@ -1,8 +1,11 @@
-"""The run loop: sources -> clean -> language analysis -> entity resolution -> store.
+"""The run loop: sources -> clean -> language analysis -> entity resolution -> store -> stages.
 
-Only this module knows the order of the stages. Each article is committed in its own transaction
-as soon as it is analysed, so a run killed half-way keeps everything already committed and a
-re-run skips what is stored (article ids are content hashes) and finishes the job.
+Only this module knows the order of the stages. After the core (cleaning, spaCy, entity
+resolution) each article goes through the *article stages* (relations between articles, events,
+facts ...: see :func:`default_stages`), all inside the same transaction as the article itself:
+an article is committed whole, with everything derived from it, or not at all. A run killed
+half-way keeps everything already committed, and a re-run skips what is stored (article ids are
+content hashes) and finishes the job.
 """
 
 from __future__ import annotations
@@ -11,16 +14,17 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from . import entities as entity_stage
 from .clean import clean
-from .models import Article, IngestReport, RawDocument, Rejection
+from .models import Analysis, Article, IngestReport, RawDocument, Rejection, Resolution
 from .nlp import analyse, load_pipeline
 from .settings import Settings, load_settings
 from .sources import list_sources, read_sources
 from .store import Store
 
-__all__ = ["ingest_paths", "IngestProgress", "ArticleHook"]
+__all__ = ["ingest_paths", "IngestProgress", "ArticleStage", "default_stages"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +40,24 @@ class IngestProgress:
     seconds: float
 
 
-# Called with (store, article) after each article is committed; later stages (relations, events)
-# plug in here without the loop knowing what they do.
-ArticleHook = Callable[[Store, Article], None]
+class ArticleStage(Protocol):
+    """A stage that runs on each new article after the core analysis, inside its transaction.
+
+    Constructors are cheap; heavy resources load on first use. ``process`` derives the stage's
+    values from the article (pure functions in the stage's module) and saves them via the store.
+    ``doc`` is the spaCy Doc of the article's English view (offsets = clean-text offsets).
+    """
+
+    name: str
+
+    def process(self, store: Store, article: Article, analysis: Analysis, resolution: Resolution, doc) -> None:
+        ...
+
+
+def default_stages(settings: Settings) -> list[ArticleStage]:
+    """The article stages of a normal run, in order."""
+    stages: list[ArticleStage] = []
+    return stages
 
 
 def ingest_paths(
@@ -50,13 +69,14 @@ def ingest_paths(
     published: str | None = None,
     encoding: str | None = None,
     progress: Callable[[IngestProgress], None] | None = None,
-    hooks: Sequence[ArticleHook] = (),
+    stages: Sequence[ArticleStage] | None = None,
 ) -> IngestReport:
     """Read, clean, analyse and store every article under ``paths``; see the module docstring."""
     settings = settings or load_settings()
     started = time.perf_counter()
     sources, missing = list_sources(paths)
-    state = _RunState(store, settings, hooks, list(missing))
+    stages = default_stages(settings) if stages is None else stages
+    state = _RunState(store, settings, stages, list(missing))
     for rejection in missing:
         store.record_rejection(rejection)
     for done, source in enumerate(sources, start=1):
@@ -78,8 +98,8 @@ def ingest_paths(
 class _RunState:
     """Counters and the pending batch of one ingest run."""
 
-    def __init__(self, store: Store, settings: Settings, hooks: Sequence[ArticleHook], rejected: list[Rejection]):
-        self.store, self.settings, self.hooks = store, settings, hooks
+    def __init__(self, store: Store, settings: Settings, stages: Sequence[ArticleStage], rejected: list[Rejection]):
+        self.store, self.settings, self.stages = store, settings, stages
         self.rejected = rejected
         self.added = self.unchanged = self.words = 0
         self.pending: list[Article] = []
@@ -107,11 +127,12 @@ class _RunState:
         batch = self.pending
         self.pending, self.pending_ids = [], set()
         analyses = analyse(nlp, batch, batch_size=self.settings.batch_size, n_process=self.settings.n_process)
-        for article, analysis in zip(batch, analyses):
-            resolution = entity_stage.resolve(analysis, article.text, lookup=self.store.entities_with_alias)
-            self.store.save_article(article, analysis, resolution)
-            for hook in self.hooks:
-                hook(self.store, article)
+        for article, (analysis, doc) in zip(batch, analyses):
+            with self.store.atomic():
+                resolution = entity_stage.resolve(analysis, article.text, lookup=self.store.entities_with_alias)
+                self.store.save_article(article, analysis, resolution)
+                for stage in self.stages:
+                    stage.process(self.store, article, analysis, resolution, doc)
             self.added += 1
             self.words += len(article.text.split())
 

@@ -58,11 +58,11 @@ def english_view(article: Article) -> str:
     return "".join(chars)
 
 
-def analyse(nlp, articles: Sequence[Article], *, batch_size: int = 32, n_process: int = 1) -> Iterator[Analysis]:
-    """Analyse articles in order; yields one Analysis per article."""
+def analyse(nlp, articles: Sequence[Article], *, batch_size: int = 32, n_process: int = 1) -> Iterator[tuple[Analysis, object]]:
+    """Analyse articles in order; yields (Analysis, spaCy Doc) per article."""
     texts = (english_view(a) for a in articles)
     for article, doc in zip(articles, nlp.pipe(texts, batch_size=batch_size, n_process=n_process)):
-        yield analysis_of(article.id, doc)
+        yield analysis_of(article.id, doc), doc
 
 
 def analysis_of(article_id: str, doc) -> Analysis:

@@ -46,6 +46,7 @@ def dossier_dict(d: Dossier) -> dict[str, Any]:
         "type": d.entity.type,
         "articles": d.articles,
         "outlets": d.outlets,
+        "source_groups": d.source_groups,
         "aliases": [
             {"alias": a.alias, "sources": list(a.sources), "articles": a.articles, "outlets": a.outlets,
              "citations": [citation_dict(c) for c in a.citations]}

@@ -26,7 +26,7 @@ def dossier_markdown(d: Dossier) -> str:
     """The dossier as a Markdown document."""
     out = [f"# {md_escape(d.entity.name)}", "",
            f"*{d.entity.type}*, id `{d.entity.id}`. Mentioned in **{d.articles}** article(s) "
-           f"from **{d.outlets}** outlet(s).", ""]
+           f"from **{d.outlets}** outlet(s), **{d.source_groups}** independent source group(s).", ""]
     out += ["## Aliases", "", "| alias | source | articles | outlets | example |", "|---|---|---|---|---|"]
     for a in d.aliases:
         example = md_cite(a.citations[0]) if a.citations else ""

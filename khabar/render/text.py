@@ -25,7 +25,8 @@ def _wrap(text: str, indent: str = "    ") -> str:
 def dossier_text(d: Dossier) -> str:
     """The dossier as terminal text."""
     lines = [f"{d.entity.name}  ({d.entity.type}, id {d.entity.id})", "=" * min(_WIDTH, len(d.entity.name) + 30)]
-    lines.append(f"Mentioned in {d.articles} article(s) from {d.outlets} outlet(s).")
+    lines.append(f"Mentioned in {d.articles} article(s) from {d.outlets} outlet(s), "
+                 f"{d.source_groups} independent source group(s).")
     if d.candidates:
         lines.append("Also matched: " + "; ".join(f"{e.name} ({e.type}, {e.id})" for e in d.candidates))
     lines += ["", "Aliases"]

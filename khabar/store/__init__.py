@@ -21,6 +21,7 @@ from ..errors import StoreError
 from .articles import ArticleQueries
 from .clock import now
 from .entities import EntityQueries
+from .relations import RelationQueries
 
 __all__ = ["Store", "open_store", "MIGRATIONS"]
 
@@ -34,7 +35,7 @@ def _migrations() -> list[tuple[str, str]]:
 MIGRATIONS = _migrations()
 
 
-class Store(ArticleQueries, EntityQueries):
+class Store(ArticleQueries, EntityQueries, RelationQueries):
     """A khabar database. Use :func:`open_store` (or ``khabar.open_kb``) to get one."""
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:

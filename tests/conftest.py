@@ -1,0 +1,39 @@
+"""Shared test fixtures: real files, real SQLite databases, the real spaCy pipeline."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import khabar
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "corpus"
+EVAL_DATA = ROOT.parent / "shared" / "eval-data"
+
+
+def write_article(folder: Path, name: str, body: str, **meta: str) -> Path:
+    """Write a front-matter text article and return its path."""
+    head = "".join(f"{k}: {v}\n" for k, v in meta.items())
+    path = folder / name
+    path.write_text(f"---\n{head}---\n{body.strip()}\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The demo corpus ingested once per test session (read-only for tests)."""
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    report = khabar.ingest([EXAMPLES], db=db)
+    assert report.added > 20, report
+    return db
+
+
+@pytest.fixture()
+def demo_copy(demo_db, tmp_path) -> Path:
+    """A private copy of the demo database that a test may modify."""
+    target = tmp_path / "demo.db"
+    shutil.copy(demo_db, target)
+    return target
