@@ -1,0 +1,48 @@
+"""Run every evaluation over ../shared/eval-data and fail when any score is below its floor.
+
+Each evaluation is a module in this package exposing ``main(data: Path) -> bool`` (True when all
+its floors hold) that prints its own table. Usage: ``python -m eval.run_all --data ../shared/eval-data``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+from pathlib import Path
+
+# (module, what it measures). Add one line per evaluation.
+EVALUATIONS: list[tuple[str, str]] = [
+    ("eval.extraction", "main-text extraction, token P/R/F1 (scrapinghub article-extraction benchmark)"),
+    ("eval.ner", "named-entity recognition P/R/F1 by type (CoNLL-2003 dev)"),
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=Path("../shared/eval-data"))
+    parser.add_argument("--only", nargs="*", help="run only these modules (e.g. eval.ner)")
+    args = parser.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"NOTE: {args.data} not found: evaluations SKIPPED, quality floors NOT checked.")
+        return 0
+    failed = []
+    for module, what in EVALUATIONS:
+        if args.only and module not in args.only:
+            continue
+        print(f"\n=== {module}: {what}", flush=True)
+        started = time.perf_counter()
+        ok = importlib.import_module(module).main(args.data)
+        print(f"--- {module}: {'PASS' if ok else 'BELOW FLOOR'} ({time.perf_counter() - started:.0f}s)", flush=True)
+        if not ok:
+            failed.append(module)
+    if failed:
+        print(f"\nFAILED quality floors: {', '.join(failed)}")
+        return 1
+    print("\nAll evaluation floors hold.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
