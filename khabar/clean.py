@@ -23,11 +23,14 @@ from .models import Article, DroppedParagraph, Paragraph, ParagraphKind, RawDocu
 __all__ = ["clean", "classify_paragraph", "normalise_text", "content_hash", "article_id", "extract_html"]
 
 # In-body link boxes and asides that trafilatura keeps when they sit inside the story container.
+# Kept narrow on purpose: a broad `contains(@class,"featured")` or `"share"` prune removed real
+# article text on the extraction benchmark (F1 0.965 -> 0.933 / 0.943); these rules cost nothing there.
 _PRUNE_XPATH = [
-    '//*[contains(@class,"related") or contains(@class,"featured") or contains(@class,"most-read")'
-    ' or contains(@class,"also-read") or contains(@class,"share") or contains(@class,"newsletter")'
-    ' or contains(@class,"cookie")]',
+    '//*[contains(@class,"related") or contains(@class,"also-read") or contains(@class,"most-read")]',
     "//aside",
+    '//*[(self::aside or self::section or self::ul or self::ol) and contains(@class,"featured")]',
+    '//*[contains(@class,"share") and not(.//p)] | //*[contains(@class,"newsletter") and not(.//p)]'
+    ' | //*[contains(@class,"cookie") and not(.//p)]',
 ]
 _PARAGRAPH_SPLIT = re.compile(r"\n\s*\n")
 _WS = re.compile(r"\s+")

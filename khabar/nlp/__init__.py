@@ -12,6 +12,7 @@ the text: offsets stay aligned with the clean text and no Urdu or Arabic is read
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -20,7 +21,9 @@ from ..errors import ModelNotFound
 from ..models import Analysis, Article, Mention, Sentence
 from .grouping import group_mentions
 
-__all__ = ["load_pipeline", "analyse", "english_view", "KEPT_LABELS"]
+__all__ = ["load_pipeline", "analyse", "analysis_of", "english_view", "KEPT_LABELS"]
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 # Labels stored as mentions. Names become entities; the rest (dates, numbers, money) are kept for
 # later stages (events, facts) and for search.
@@ -81,15 +84,23 @@ def analysis_of(article_id: str, doc) -> Analysis:
 
 
 def _sentences(doc) -> Iterable[Sentence]:
+    """spaCy sentences, cut at paragraph breaks (a sentence never spans two paragraphs)."""
     index = 0
     for sent in doc.sents:
-        text = sent.text
-        stripped = text.strip()
-        if not any(c.isalnum() for c in stripped):
-            continue
-        start = sent.start_char + (len(text) - len(text.lstrip()))
-        yield Sentence(index, start, start + len(stripped), stripped)
-        index += 1
+        for start, end in _pieces(sent.text, sent.start_char):
+            yield Sentence(index, start, end, doc.text[start:end])
+            index += 1
+
+
+def _pieces(text: str, offset: int) -> Iterable[tuple[int, int]]:
+    pos = 0
+    for part in _PARAGRAPH_BREAK.split(text):
+        at = text.index(part, pos)
+        pos = at + len(part)
+        stripped = part.strip()
+        if any(c.isalnum() for c in stripped):
+            start = offset + at + (len(part) - len(part.lstrip()))
+            yield start, start + len(stripped)
 
 
 def _sentence_at(starts: list[int], char: int) -> int:

@@ -1,0 +1,75 @@
+"""Language analysis on the real spaCy pipeline: sentences, mentions, in-article name groups."""
+
+from __future__ import annotations
+
+import pytest
+
+from khabar.models import Article, Paragraph
+from khabar.nlp import analysis_of, english_view, load_pipeline
+from khabar.settings import load_settings
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline(load_settings().spacy_model)
+
+
+def _analyse(nlp, text: str):
+    return analysis_of("t", nlp(text))
+
+
+def _clusters(analysis) -> dict[str, str]:
+    return {m.text: m.cluster for m in analysis.mentions}
+
+
+def test_stated_acronyms_join_the_long_name_even_when_spacy_misses_them(nlp):
+    text = ("The Islamic State Khorasan Province (ISKP or IS-K) said it carried out the bombing. "
+            "ISKP was formed in 2015. Officials blamed IS-K for the attack.")
+    analysis = _analyse(nlp, text)
+    groups = {m.cluster for m in analysis.mentions if m.text in ("ISKP", "IS-K", "Islamic State Khorasan Province")}
+    assert groups == {"Islamic State Khorasan Province"}
+    iskp = [m for m in analysis.mentions if m.text == "ISKP"]
+    assert len(iskp) == 2  # the stated alias and its later bare use
+
+
+def test_initials_link_acronym_to_long_form(nlp):
+    analysis = _analyse(nlp, "Fighters of the Baloch Liberation Army attacked a checkpoint. The BLA later claimed it.")
+    assert _clusters(analysis)["BLA"] == "Baloch Liberation Army"
+
+
+def test_two_people_with_one_surname_stay_apart(nlp):
+    text = ("Sirajuddin Haqqani addressed the gathering in Kabul. Haqqani said the government was secure. "
+            "Later, Khalil Haqqani arrived at the ministry. Haqqani was killed there in a blast.")
+    analysis = _analyse(nlp, text)
+    persons = [(m.text, m.cluster) for m in analysis.mentions if m.label == "PERSON"]
+    assert ("Haqqani", "Sirajuddin Haqqani") in persons
+    assert ("Haqqani", "Khalil Haqqani") in persons
+    assert {c for _, c in persons} == {"Sirajuddin Haqqani", "Khalil Haqqani"}
+
+
+def test_offsets_and_sentences_point_into_the_text(nlp):
+    text = "A car bomb exploded in Mogadishu on Saturday. At least 100 people were killed, officials said."
+    analysis = _analyse(nlp, text)
+    assert [s.text for s in analysis.sentences] == [text[s.start:s.end] for s in analysis.sentences]
+    for m in analysis.mentions:
+        assert text[m.start:m.end] == m.text
+        sentence = analysis.sentences[m.sentence]
+        assert sentence.start <= m.start < sentence.end
+    assert {m.label for m in analysis.mentions} >= {"GPE", "DATE", "CARDINAL"}
+
+
+def test_upper_case_dateline_is_a_place(nlp):
+    analysis = _analyse(nlp, "KABUL — A blast struck near the airport in Kabul on Thursday.")
+    first = analysis.mentions[0]
+    assert first.text == "KABUL" and first.label == "GPE"
+
+
+def test_english_view_blanks_other_languages_keeping_offsets():
+    text = "English paragraph here.\n\nیہ اردو پیراگراف ہے۔"
+    article = Article(
+        id="a", content_hash="h", source="s", kind="text", raw=text, text=text, title=None, outlet=None, url=None,
+        author=None, published=None, language="en",
+        paragraphs=(Paragraph(0, 0, 23, "en", 0.9), Paragraph(1, 25, len(text), "ur", 0.9)),
+    )
+    view = english_view(article)
+    assert len(view) == len(text) and view[:23] == text[:23] and not view[25:].strip()
