@@ -30,7 +30,7 @@ app = typer.Typer(
          "and events, answer 'Who is X?' with citations.",
 )
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DB_OPTION = typer.Option(..., "--db", help="SQLite knowledge-base file (created by ingest).")
 
@@ -168,7 +168,7 @@ def _existing(db: Path) -> Path:
 def main() -> None:
     """Console-script entry point: run the app, mapping khabar errors to messages and exit codes."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except KhabarError as exc:
         err.print(f"error: {exc}", markup=False)
         sys.exit(exc.exit_code)
@@ -184,3 +184,4 @@ def main() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    sys.exit(code if isinstance(code, int) else 0)

@@ -30,6 +30,7 @@ __all__ = [
     "Dossier",
     "SearchHit",
     "IngestReport",
+    "Place", "AliasConflict", "EntityLink", "Edit",
     "DateValue", "Figure", "Perpetrator", "EventReport", "Fact", "SupportedValue", "TollPoint", "Toll",
     "Responsibility", "Conflict", "Event", "ProfileFact",
 ]
@@ -197,6 +198,10 @@ class Resolution:
     entity_ids: tuple[str | None, ...]
     entities: tuple[EntityRecord, ...]
     aliases: tuple[AliasRecord, ...]
+    article_id: str = ""
+    resolved_ids: tuple[str | None, ...] = ()  # the resolver's choice before analyst edits (issue 4)
+    places: tuple[Place, ...] = ()  # gazetteer entries (or unresolved places) of the place entities
+    conflicts: tuple[AliasConflict, ...] = ()  # aliases that would have joined two registry entities
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +252,9 @@ class Dossier:
     neighbours: tuple[Neighbour, ...]
     evidence: tuple[Citation, ...]
     candidates: tuple[EntityRef, ...] = ()  # other entities the query also matched
+    links: tuple[EntityLink, ...] = ()  # parent, affiliates, rivals, roles (registry and analyst)
+    place: Place | None = None  # gazetteer entry when the entity is a place
+    conflicts: tuple[AliasConflict, ...] = ()  # alias conflicts involving the entity, for the analyst
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,3 +439,71 @@ class ProfileFact:
 
     attribute: str
     values: tuple[SupportedValue, ...]  # best supported first
+
+
+# --- actors, aliases and places (issue 4) -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A gazetteer entry a place mention resolved to, or an unresolved place kept with its reason.
+
+    ``level`` is "country", "admin1" (province, state, region), "admin2" (district, county) or
+    "city"; "unresolved" when no gazetteer entry fits, and then latitude and longitude are None
+    (never 0, 0) and ``note`` says why.
+    """
+
+    id: str  # entity id: "place:<GeoNames id>", or "e:..." when unresolved
+    name: str
+    level: str
+    country: str | None  # ISO 3166-1 alpha-2
+    admin1: str | None  # name of the first-level region containing it
+    latitude: float | None
+    longitude: float | None
+    population: int = 0
+    geonames_id: int | None = None
+    note: str = ""  # how it was chosen, or why it is unresolved
+
+    @property
+    def resolved(self) -> bool:
+        """True when the place has a gazetteer entry with coordinates."""
+        return self.latitude is not None and self.longitude is not None
+
+
+@dataclass(frozen=True, slots=True)
+class AliasConflict:
+    """A name that would have joined two registry entities; kept apart for the analyst to decide."""
+
+    alias: str
+    entity_id: str  # the entity the name's group was resolved to
+    other_id: str  # the registry entity the name itself belongs to
+    reason: str
+    article_id: str = ""
+    start: int = -1
+    end: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class EntityLink:
+    """A typed link from an entity to another: parent, affiliate, rival, role ..."""
+
+    relation: str  # affiliate_of, has_affiliate, faction_of, rival_of, linked_to, leader_of, ...
+    entity: EntityRef
+    source: str  # "registry" or "analyst"
+    articles: int = 0  # articles of this knowledge base mentioning the linked entity
+    note: str = ""  # e.g. the role's start year
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """An analyst's merge or split, with who, when and why; ``undone_at`` is set once undone."""
+
+    id: int
+    action: str  # "merge" | "split"
+    entity_id: str  # merge: the entity merged away; split: the entity split
+    target_id: str  # merge: the entity kept; split: the new entity
+    aliases: tuple[str, ...]  # split: the names moved to the new entity
+    reason: str
+    analyst: str
+    created_at: str
+    undone_at: str | None = None

