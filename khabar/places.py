@@ -83,14 +83,16 @@ class Gazetteer:
     def __init__(self, places: Iterable[tuple[Place, Sequence[str]]]) -> None:
         self._by_key: dict[str, list[Place]] = {}
         self._by_id: dict[str, Place] = {}
+        keys: dict[str, str] = {}  # name -> key: 320k names, 200k distinct
         for place, names in places:
             self._by_id[place.id] = place
             for name in {place.name, *names}:
-                key = name_key(name)
-                if key:
-                    bucket = self._by_key.setdefault(key, [])
-                    if place not in bucket:
-                        bucket.append(place)
+                key = keys.get(name)
+                if key is None:
+                    key = keys[name] = name_key(name)
+                bucket = self._by_key.setdefault(key, []) if key else None
+                if bucket is not None and (not bucket or bucket[-1].id != place.id):
+                    bucket.append(place)
         self._fuzzy_keys: list[str] | None = None
 
     def __len__(self) -> int:
