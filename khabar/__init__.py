@@ -10,9 +10,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import browse as _browse
 from .dossier import build_dossier
 from .errors import Ambiguous, InputError, KhabarError, ModelNotFound, NotFound, SettingError, StoreError
 from .models import Article, Dossier, IngestReport, Rejection, SearchHit
+from .models import ArticlePage, ArticleSummary, EntitySummary, Findings, Overview
 from .pipeline import IngestProgress, ingest_paths
 from .settings import SETTINGS, Settings, load_settings
 from .store import Store, open_store
@@ -21,6 +23,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "open_kb", "ingest", "who", "search", "show",
+    "find", "article_page", "entities", "articles", "overview", "export", "create_app",
+    "ArticlePage", "ArticleSummary", "EntitySummary", "Findings", "Overview",
     "Store", "Settings", "SETTINGS", "load_settings",
     "Article", "Dossier", "IngestReport", "IngestProgress", "Rejection", "SearchHit",
     "KhabarError", "NotFound", "Ambiguous", "InputError", "ModelNotFound", "SettingError", "StoreError",
@@ -74,3 +78,48 @@ def show(ref: str, *, db: Db) -> Article:
     """A stored article by id, id prefix or source path, with what the cleaner dropped."""
     with _using(db) as store:
         return store.get_article(ref)
+
+
+def find(query: str, *, db: Db, limit: int = 20) -> Findings:
+    """Search entities by name, articles by title or outlet, and sentences by words, at once."""
+    with _using(db) as store:
+        return _browse.find(store, query, limit=limit)
+
+
+def article_page(ref: str, *, db: Db) -> ArticlePage:
+    """An article with its sentences, marked entity mentions and independent source group."""
+    with _using(db) as store:
+        return _browse.article_page(store, ref)
+
+
+def entities(*, db: Db, cls: str | None = None, limit: int = 100, offset: int = 0) -> list[EntitySummary]:
+    """Entities (of class PERSON, GROUP or PLACE when given), most-mentioned first."""
+    with _using(db) as store:
+        return _browse.entity_list(store, cls=cls, limit=limit, offset=offset)
+
+
+def articles(*, db: Db, limit: int = 50, offset: int = 0) -> list[ArticleSummary]:
+    """Stored articles, newest first."""
+    with _using(db) as store:
+        return _browse.article_list(store, limit=limit, offset=offset)
+
+
+def overview(*, db: Db) -> Overview:
+    """Counts of articles, outlets, sentences and entities in the knowledge base."""
+    with _using(db) as store:
+        return _browse.overview(store)
+
+
+def export(format: str, output: str | Path, *, db: Db, graph: str = "entities") -> list[Path]:
+    """Write the knowledge base as STIX 2.1, GraphML, GEXF, CSV or JSON Lines; returns the files written."""
+    from .export import export as _export
+
+    with _using(db) as store:
+        return _export(store, format, output, graph=graph)
+
+
+def create_app(db: str | Path, *, token: str | None = None, settings: Settings | None = None):
+    """The web app (a FastAPI application) over the knowledge base at ``db``; see docs/web.md."""
+    from .web import create_app as _create_app
+
+    return _create_app(db, token=token, settings=settings)

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from .models import DateValue
 
-__all__ = ["resolve_date", "publication_date", "PRECISIONS", "date_range", "dates_overlap"]
+__all__ = ["resolve_date", "publication_date", "PRECISIONS", "date_range", "dates_overlap", "reanchor_weekday"]
 
 PRECISIONS = ("day", "week", "month", "year", "decade", "none")
 
@@ -59,6 +59,7 @@ _YEAR = re.compile(r"^(?:(?P<q>early|mid|late|the end of|the start of|the beginn
 _DECADE = re.compile(r"^(?:(?:early|mid|late)[\s-]+)?(?P<y>1[89]\d0|20\d0)['’]?s$", re.I)
 _MONTH_OF_YEAR = re.compile(rf"^(?:(?:early|mid|late)[\s-]+)?(?P<m>{_MONTH_RE})\.?,?\s+(?:of\s+)?(?P<which>last|this)\s+year$",
                             re.I)
+_DATE_LIKE = re.compile(rf"\b(?:{_MONTH_RE}|{_WEEKDAY_RE})\b|\bago\b|\d{{1,2}}[/.]\d{{1,2}}", re.I)
 _NAMED_PERIOD = re.compile(r"^(?P<which>last|this|earlier this|later this|past)\s+(?P<unit>week|month|year)$", re.I)
 
 
@@ -75,8 +76,13 @@ def publication_date(published: str | None) -> date | None:
         return None
 
 
-def resolve_date(text: str, published: date | None, *, start: int = 0, end: int | None = None) -> DateValue:
-    """Resolve a date expression against the publication date; see the module docstring."""
+def resolve_date(text: str, published: date | None, *, start: int = 0, end: int | None = None,
+                 context_year: int | None = None) -> DateValue:
+    """Resolve a date expression against the publication date; see the module docstring.
+
+    ``context_year`` is a year the surrounding text has just named ("On August 26, 2021 ... On August
+    30, rockets were fired"): a day or month without a year is then read in that year.
+    """
     end = start + len(text) if end is None else end
     phrase = _clean(text)
     if not phrase:
@@ -89,10 +95,12 @@ def resolve_date(text: str, published: date | None, *, start: int = 0, end: int 
     if _RELATIVE_TO_EVENT.search(phrase) and not (_AGO.search(phrase) or _NAMED_PERIOD.match(phrase)
                                                   or _MONTH_OF_YEAR.match(phrase)):
         return DateValue(text, start, end, None, "none", "relative to another event")
-    found = _relative(phrase, published) or _parsed(phrase, published)
+    found = _relative(phrase, published) or _holiday(phrase, published) or _parsed(phrase, published)
     if found is None:
         return DateValue(text, start, end, None, "none", "not a calendar date")
     value, precision, note = found
+    if context_year and context_year < value.year and _YEARLESS_NOTES.get(note) and precision in ("day", "month"):
+        value, note = _in_year(value, context_year), "year from context"
     if value > published:
         return DateValue(text, start, end, None, "none", "after the publication date")
     return DateValue(text, start, end, value.isoformat(), precision, note)
@@ -166,7 +174,8 @@ _PERIODS = {"day": "day", "part_of_day": "day", "time": "day", "week": "week", "
 
 
 def _parsed(phrase: str, published: date) -> tuple[date, str, str] | None:
-    if not re.search(r"\d|" + _MONTH_RE + "|" + _WEEKDAY_RE + r"|ago|week|month|year", phrase, re.I):
+    # Only calendar-like phrases: "about a decade" or "three days" are durations, not dates.
+    if not _DATE_LIKE.search(phrase):
         return None
     parser = _parser()
     parser._settings.RELATIVE_BASE = datetime(published.year, published.month, published.day, 12)
@@ -181,6 +190,26 @@ def _parsed(phrase: str, published: date) -> tuple[date, str, str] | None:
     if precision == "time" and not re.search(r"\d|" + _WEEKDAY_RE, phrase, re.I):
         return None
     return _period_start(value, precision), precision, "dateparser"
+
+
+_YEARLESS_NOTES = {"dateparser": True, "": True, "last": False, "mid-": True, "early": True, "late": True}
+
+
+def _in_year(value: date, year: int) -> date:
+    try:
+        return value.replace(year=year)
+    except ValueError:  # 29 February
+        return value.replace(year=year, day=28)
+
+
+def _holiday(phrase: str, published: date) -> tuple[date, str, str] | None:
+    """Movable feasts that name attack dates: "Easter Sunday" (the most recent one)."""
+    if not re.fullmatch(r"easter(?: sunday| day)?", phrase, re.I):
+        return None
+    from dateutil.easter import easter
+
+    day = easter(published.year)
+    return (day if day <= published else easter(published.year - 1)), "day", "easter"
 
 
 def _period_start(value: date, precision: str) -> date:
@@ -216,3 +245,19 @@ def dates_overlap(a: DateValue, b: DateValue, *, slack_days: int = 0) -> bool:
         return True
     slack = timedelta(days=slack_days)
     return ra[0] - slack <= rb[1] and rb[0] - slack <= ra[1]
+
+
+def reanchor_weekday(value: DateValue, anchor: DateValue) -> DateValue:
+    """A bare weekday read against a story's own event date instead of the publication date.
+
+    A story filed weeks after an attack on Saturday 14 October that says "by Monday, two days after
+    the blast" means Monday 16 October, not the Monday before publication. Only weekday-resolved
+    dates falling more than six days after a day-precise anchor are moved.
+    """
+    if value.note != "weekday" or value.value is None or anchor.value is None or anchor.precision != "day":
+        return value
+    base, seen = date.fromisoformat(anchor.value), date.fromisoformat(value.value)
+    if (seen - base).days <= 6:
+        return value
+    moved = base + timedelta(days=(seen.weekday() - base.weekday()) % 7)
+    return DateValue(value.text, value.start, value.end, moved.isoformat(), "day", "weekday after the event")

@@ -11,7 +11,7 @@ from .errors import NotFound
 from .models import Citation, Dossier
 from .settings import Settings, load_settings
 from .store import Store
-from .store.entities import MentionSentence
+from .store.entities import EntityHit, MentionSentence
 
 __all__ = ["build_dossier", "rank_evidence"]
 
@@ -27,7 +27,7 @@ _INFORMATIVE = re.compile(
 def build_dossier(store: Store, name: str, *, settings: Settings | None = None) -> Dossier:
     """Resolve ``name`` (case- and punctuation-insensitive) and gather its dossier."""
     settings = settings or load_settings()
-    hits = store.find_entities(name)
+    hits = _by_id(store, name) or store.find_entities(name)
     if not hits:
         raise NotFound(_not_found_message(store, name))
     entity = hits[0].entity
@@ -67,6 +67,12 @@ def _score(item: MentionSentence) -> tuple[float, str]:
     if words < 6 or words > 60:
         score -= 2.0
     return score, item.citation.article_id
+
+
+def _by_id(store: Store, ref: str) -> list[EntityHit]:
+    """An entity id ("e:3f2a...") names exactly that entity (the web app links to entities by id)."""
+    entity = store.entity(ref) if ref.startswith(("e:", "place:", "actor:", "person:")) else None
+    return [EntityHit(entity, 0, 0)] if entity else []
 
 
 def _not_found_message(store: Store, name: str) -> str:

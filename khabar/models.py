@@ -31,6 +31,7 @@ __all__ = [
     "SearchHit",
     "IngestReport",
     "Place", "AliasConflict", "EntityLink", "Edit",
+    "ArticleSummary", "EntitySummary", "Mark", "ArticlePage", "Findings", "Overview", "CoMention",
     "DateValue", "Figure", "Perpetrator", "EventReport", "Fact", "SupportedValue", "TollPoint", "Toll",
     "Responsibility", "Conflict", "Event", "ProfileFact",
 ]
@@ -189,6 +190,7 @@ class AliasRecord:
     article_id: str = ""
     start: int = -1
     end: int = -1
+    resolved_id: str = ""  # the resolver's entity before analyst edits, when they differ
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,6 +342,8 @@ class EventReport:
     end: int
     evidence: tuple[tuple[int, int], ...] = ()  # every sentence that contributed
     published: str | None = None
+    place_start: int = -1  # the place's mention, when one is named
+    place_end: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,6 +360,10 @@ class Fact:
     start: int  # the evidence sentence
     end: int
     object_id: str | None = None  # entity id of the value, when it is an actor or place
+    subject_start: int = -1  # the subject's mention, when the sentence names it
+    subject_end: int = -1
+    high: int | None = None  # upper end of a count range (strength)
+    on: str = ""  # bounty: the person the reward is offered for
 
 
 @dataclass(frozen=True, slots=True)
@@ -507,3 +515,88 @@ class Edit:
     analyst: str
     created_at: str
     undone_at: str | None = None
+
+
+# --- browsing surfaces and exports (issue 6) --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """An article as listed: id, metadata and length, without its text."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+    language: str
+    words: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySummary:
+    """An entity as listed: id, name, type, class and how much it is mentioned."""
+
+    id: str
+    name: str
+    type: str  # spaCy label: PERSON, ORG, NORP, GPE, LOC, FAC
+    cls: str  # PERSON, GROUP or PLACE
+    registry_id: str | None
+    articles: int
+    mentions: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A span of an article's clean text to mark on its page: a mention of an entity, or an event."""
+
+    start: int
+    end: int
+    kind: str  # "mention" | "event"
+    label: str  # spaCy label for mentions, event type for events
+    entity_id: str | None = None
+    note: str = ""  # what the mark stands for, shown on hover
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePage:
+    """Everything an article's page shows: the article (without its raw page), sentences and marks."""
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+    marks: tuple[Mark, ...]
+    group: tuple[ArticleSummary, ...] = ()  # the other articles of its independent source group
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What a search found: entities by name, articles by title or outlet, sentences by words."""
+
+    query: str
+    entities: tuple[EntitySummary, ...]
+    articles: tuple[ArticleSummary, ...]
+    sentences: tuple[SearchHit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """Counts that describe a knowledge base at a glance."""
+
+    articles: int
+    outlets: int
+    sentences: int
+    entities: int
+    groups: int  # entities of class GROUP
+    people: int
+    places: int
+    rejected: int
+
+
+@dataclass(frozen=True, slots=True)
+class CoMention:
+    """Two entities mentioned in the same articles: how many articles and sentences they share."""
+
+    a: str  # entity id (a < b)
+    b: str
+    articles: int
+    sentences: int

@@ -11,7 +11,7 @@ import re
 
 from unidecode import unidecode
 
-__all__ = ["name_key", "display_name", "initials", "is_acronym", "ENTITY_LABELS", "label_class"]
+__all__ = ["name_key", "variant_key", "display_name", "initials", "is_acronym", "ENTITY_LABELS", "label_class"]
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"})
 _CLASS = {"PERSON": "PERSON", "ORG": "GROUP", "NORP": "GROUP", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE"}
@@ -49,3 +49,34 @@ def is_acronym(text: str) -> bool:
     """True for acronym-like names: "ISKP", "IS-K", "TTP", "al-Shabaab" is not one."""
     letters = [c for c in text if c.isalpha()]
     return 2 <= len(letters) <= 8 and sum(c.isupper() for c in letters) >= max(2, len(letters) - 1)
+
+
+# Spelling variants of transliterated names (issue 4): the same name written by different outlets.
+_APOSTROPHES = re.compile(r"['’‘ʿʾ`]")
+_CONNECTIVES = frozenset({"the", "al", "el", "ul", "ud", "ad", "as", "ash", "at", "ar", "az", "an", "e", "i", "a", "wa"})
+_VARIANT_RULES = tuple((re.compile(p), r) for p, r in (
+    (r"^m[ou]h[ae]mm?[ae]d$", "muhammad"),  # Mohammed, Muhammad, Mohamad
+    (r"ph", "f"),
+    (r"q", "k"),  # Qunduz / Kunduz, Qaeda / Kaeda
+    (r"ou|oo|o", "u"),  # Khorasan / Khurasan, Omar / Umar, Yousuf / Yusuf
+    (r"ee|ei|ey|e|y(?=[^aeiou]|$)", "i"),  # Qaeda / Qaida, Hezbollah / Hizbollah, Sayed / Sayid
+    (r"(.)\1+", r"\1"),  # Shabaab / Shabab, Haqqani / Haqani, Ghaffari / Ghafari
+))
+
+
+def variant_key(text: str) -> str:
+    """Key shared by spelling variants: "al-Qaeda", "Al Qaida" and "al-Qa'ida" -> ``kaida``.
+
+    Drops articles and connectives ("al-", "-e-", "ul"), folds vowel and consonant alternations of
+    common transliterations, collapses doubled letters. Coarser than :func:`name_key`: use it to
+    find candidates, not to decide identity alone.
+    """
+    words = _WORD_SPLIT.split(_APOSTROPHES.sub("", unidecode(display_name(text)).lower()))
+    out = []
+    for word in (_NON_ALNUM.sub("", w) for w in words):
+        if not word or word in _CONNECTIVES:
+            continue
+        for pattern, repl in _VARIANT_RULES:
+            word = pattern.sub(repl, word)
+        out.append(word)
+    return "".join(out)

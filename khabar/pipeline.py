@@ -18,6 +18,8 @@ from typing import Protocol
 
 from . import entities as entity_stage
 from .clean import clean
+from .events import EventStage
+from .facts import FactStage
 from .models import Analysis, Article, IngestReport, RawDocument, Rejection, Resolution
 from .nlp import analyse, load_pipeline
 from .settings import Settings, load_settings
@@ -57,6 +59,7 @@ class ArticleStage(Protocol):
 def default_stages(settings: Settings) -> list[ArticleStage]:
     """The article stages of a normal run, in order."""
     stages: list[ArticleStage] = []
+    stages += [EventStage(), FactStage()]  # events and facts (issue 5): pure per-article extraction
     return stages
 
 
@@ -129,7 +132,7 @@ class _RunState:
         analyses = analyse(nlp, batch, batch_size=self.settings.batch_size, n_process=self.settings.n_process)
         for article, (analysis, doc) in zip(batch, analyses):
             with self.store.atomic():
-                resolution = entity_stage.resolve(analysis, article.text, lookup=self.store.entities_with_alias)
+                resolution = entity_stage.resolve(analysis, article.text, index=self.store)
                 self.store.save_article(article, analysis, resolution)
                 for stage in self.stages:
                     stage.process(self.store, article, analysis, resolution, doc)

@@ -35,7 +35,8 @@ from .names import display_name, name_key
 
 __all__ = ["Gazetteer", "load_gazetteer", "geocode", "PlaceSpan", "place_rules", "unresolved_id"]
 
-_LEVEL_PRIOR = {"country": 10.0, "admin1": 7.5, "admin2": 3.0}
+_LEVEL_PRIOR = {"region": 9.0, "country": 10.0, "admin1": 7.5, "admin2": 3.0}
+_PREFERRED_BONUS = 3.0  # "Washington" the capital over the state (data/places.toml [preferred])
 _CUE_BONUS = 6.0  # the text names the level ("province", "city of")
 _CONTAINER_BONUS = 6.0  # "X, Y" where Y contains the candidate
 _CONTEXT_BONUS = 4.0  # scaled by the share of the article's places in the candidate's country
@@ -43,6 +44,8 @@ _REGION_BONUS = 2.5  # the candidate's region is mentioned in the article
 _CAPITAL_OF_SAME_NAME = 2.5  # "Kunduz" the city over "Kunduz" the province that it is capital of
 _FUZZY_MIN = 90  # rapidfuzz ratio for a spelling variant ("Nangahar" -> "Nangarhar"), names of 6+ letters
 _FUZZY_MIN_POPULATION = 15_000  # fuzzy matching only among countries, regions and towns this large
+_RULER_MIN_POPULATION = 15_000  # smallest town whose names are kept as written (for the entity ruler)
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,7 @@ class PlaceSpan:
     start: int
     end: int
     text: str
+    label: str = "GPE"  # spaCy label: GPE, LOC or FAC
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,9 @@ class PlaceRules:
     """Rules kept as data in ``khabar/data/places.toml``."""
 
     country_aliases: dict[str, tuple[str, ...]]
+    place_aliases: dict[int, tuple[str, ...]]  # GeoNames id -> extra names
+    region_aliases: dict[str, tuple[str, ...]]  # UN M49 code -> extra names
+    preferred: frozenset[str]  # place ids the news names more often than their size suggests
     level_words: dict[str, str]  # word -> level
     not_places: frozenset[str]  # name keys the gazetteer ruler must not add on its own
 
@@ -69,7 +76,11 @@ def place_rules() -> PlaceRules:
     data = tomllib.loads(resources.files("khabar").joinpath("data/places.toml").read_text("utf-8"))
     words = {w: level for level, items in data["level_words"].items() for w in items}
     aliases = {code: tuple(names) for code, names in data["country_aliases"].items()}
-    return PlaceRules(aliases, words, frozenset(name_key(n) for n in data["not_places"]["names"]))
+    extra = {int(gid): tuple(names) for gid, names in data["place_aliases"].items()}
+    regions = {code: tuple(names) for code, names in data["region_aliases"].items()}
+    preferred = frozenset(f"place:{gid}" for gid in data["preferred"])
+    return PlaceRules(aliases, extra, regions, preferred, words,
+                      frozenset(name_key(n) for n in data["not_places"]["names"]))
 
 
 def unresolved_id(name: str) -> str:
@@ -83,16 +94,19 @@ class Gazetteer:
     def __init__(self, places: Iterable[tuple[Place, Sequence[str]]]) -> None:
         self._by_key: dict[str, list[Place]] = {}
         self._by_id: dict[str, Place] = {}
+        self._surfaces: list[tuple[str, Place]] = []  # names of countries, regions, large towns
         keys: dict[str, str] = {}  # name -> key: 320k names, 200k distinct
         for place, names in places:
             self._by_id[place.id] = place
             for name in {place.name, *names}:
                 key = keys.get(name)
                 if key is None:
-                    key = keys[name] = name_key(name)
+                    key = keys[name] = _ascii_key(name) if name.isascii() else name_key(name)
                 bucket = self._by_key.setdefault(key, []) if key else None
                 if bucket is not None and (not bucket or bucket[-1].id != place.id):
                     bucket.append(place)
+                if place.level != "city" or place.population >= _RULER_MIN_POPULATION:
+                    self._surfaces.append((name, place))
         self._fuzzy_keys: list[str] | None = None
 
     def __len__(self) -> int:
@@ -120,17 +134,15 @@ class Gazetteer:
         return list(self._by_key[best[0]]) if best else []
 
     def names(self, *, min_population: int) -> list[tuple[str, Place]]:
-        """(name, entry) for every name of countries, first-level regions and cities this large."""
-        out = []
-        for key, places in self._by_key.items():
-            for place in places:
-                if place.level in ("country", "admin1") or (place.level == "city" and place.population >= min_population):
-                    out.append((key, place))
-        return out
+        """(name as written, entry) for countries, first-level regions and towns of this size or more."""
+        min_population = max(min_population, _RULER_MIN_POPULATION)
+        return [(name, p) for name, p in self._surfaces
+                if p.level in ("country", "admin1") or (p.level == "city" and p.population >= min_population)]
 
-    def names_of(self, place: Place) -> list[str]:
-        """Every name key under which the entry is indexed."""
-        return [key for key, places in self._by_key.items() if place in places]
+
+def _ascii_key(name: str) -> str:
+    """name_key for ASCII names without the (slow) transliteration step; same result."""
+    return _NON_ALNUM.sub("", display_name(name).lower())
 
 
 @lru_cache(maxsize=1)
@@ -138,7 +150,8 @@ def load_gazetteer() -> Gazetteer:
     """The shipped gazetteer (built on first use, cached for the process)."""
     from .geonames import gazetteer_entries
 
-    return Gazetteer(gazetteer_entries(place_rules().country_aliases))
+    rules = place_rules()
+    return Gazetteer(gazetteer_entries(rules.country_aliases, rules.place_aliases, rules.region_aliases))
 
 
 # --- geocoding ------------------------------------------------------------------------------------
@@ -213,15 +226,24 @@ def _choose(query: _Query, queries: list[_Query], context: list[Place], gazettee
     if not query.candidates:
         return None
     countries = Counter(p.country for p in context if p.country)
+    candidates = query.candidates
+    if query.how == "fuzzy" or query.span.label == "FAC":
+        # a spelling variant, or a facility named like a town ("the Shangri-La"), only counts
+        # inside the article's countries
+        candidates = tuple(c for c in candidates if countries[c.country])
+        if not candidates:
+            return None
     regions = {(p.country, p.name) for p in context if p.level == "admin1"}
     regions |= {(p.country, p.admin1) for p in context if p.level == "city" and p.admin1}
     container = queries[query.container].candidates if query.container is not None else ()
-    scored = [(_score(c, query, countries, regions, container), c) for c in query.candidates]
+    scored = [(_score(c, query, countries, regions, container), c) for c in candidates]
     return max(scored, key=lambda sc: (sc[0], sc[1].population, sc[1].id))[1]
 
 
 def _score(c: Place, q: _Query, countries: Counter, regions: set, container: Sequence[Place]) -> float:
     score = _LEVEL_PRIOR.get(c.level) or math.log10(c.population + 10)
+    if c.id in place_rules().preferred:
+        score += _PREFERRED_BONUS
     if q.cue and c.level == q.cue:
         score += _CUE_BONUS
     if c.level == "city" and q.cue != "admin1" and any(

@@ -35,10 +35,14 @@ class Actor:
     founded: str | None = None
     wikidata: str | None = None
 
+    description: str | None = None
+    dissolved: str | None = None
+
     @property
     def names(self) -> tuple[str, ...]:
-        """Canonical name, aliases and former names (not the ambiguous aliases)."""
-        return (self.name, *self.aliases, *self.former_names)
+        """Canonical name, aliases and former names, minus any listed as ambiguous."""
+        shared = {name_key(n) for n in self.ambiguous_aliases}
+        return tuple(n for n in (self.name, *self.aliases, *self.former_names) if name_key(n) not in shared)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +115,7 @@ def _actor(entry: dict) -> Actor:
         parent=entry.get("parent"), parent_relation=entry.get("parent_relation"),
         linked_to=_tuple(entry.get("linked_to")), rivals=_tuple(entry.get("rivals")),
         countries=_tuple(entry.get("countries")), founded=_str(entry.get("founded")), wikidata=entry.get("wikidata"),
+        description=entry.get("description"), dissolved=_str(entry.get("dissolved")),
     )
 
 

@@ -46,6 +46,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Co-mentioned entities shown in a dossier."),
     Setting("copy_threshold", 0.5, float,
             "Estimated Jaccard similarity of word 5-shingles above which two articles are copy candidates."),
+    Setting("upload_max_bytes", 20_000_000, int,
+            "Largest upload the web app accepts in one request (bytes); bigger requests get 413."),
+    Setting("data_dir", "", str,
+            "Folder where the web app writes uploaded files; empty: `uploads/` beside the database."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -64,6 +68,8 @@ class Settings:
     evidence_limit: int = 8
     neighbour_limit: int = 10
     copy_threshold: float = 0.5
+    upload_max_bytes: int = 20_000_000
+    data_dir: str = ""
 
     def with_overrides(self, **values: Any) -> "Settings":
         """Return a copy with the given settings replaced (values are validated)."""

@@ -30,6 +30,7 @@ def registry_patterns() -> tuple[list[dict], list[dict]]:
 
 def add_ruler(nlp) -> None:
     """Add the two registry rulers before "ner" (no-op when they are already there)."""
+    _add_place_fixer(nlp)
     if "khabar_names" in nlp.pipe_names:
         return
     loose, exact = registry_patterns()
@@ -42,3 +43,11 @@ def add_ruler(nlp) -> None:
     exact_ruler = nlp.add_pipe("entity_ruler", name="khabar_acronyms", before=before,
                                config={"overwrite_ents": False})
     exact_ruler.add_patterns(exact)
+
+
+def _add_place_fixer(nlp) -> None:
+    """The gazetteer's place-name fixer after "ner" (``gazetteer.py``; issue 4)."""
+    from .gazetteer import COMPONENT
+
+    if COMPONENT not in nlp.pipe_names and "ner" in nlp.pipe_names:
+        nlp.add_pipe(COMPONENT, after="ner")

@@ -19,8 +19,12 @@ from pathlib import Path
 
 from ..errors import StoreError
 from .articles import ArticleQueries
+from .browse import BrowseQueries
 from .clock import now
+from .edits import EditQueries
 from .entities import EntityQueries
+from .events import EventQueries
+from .places import PlaceQueries
 from .relations import RelationQueries
 
 __all__ = ["Store", "open_store", "MIGRATIONS"]
@@ -35,7 +39,7 @@ def _migrations() -> list[tuple[str, str]]:
 MIGRATIONS = _migrations()
 
 
-class Store(ArticleQueries, EntityQueries, RelationQueries):
+class Store(ArticleQueries, EntityQueries, RelationQueries, PlaceQueries, EditQueries, BrowseQueries, EventQueries):
     """A khabar database. Use :func:`open_store` (or ``khabar.open_kb``) to get one."""
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:

@@ -35,7 +35,7 @@ class ArticleQueries:
             self._insert_article(article)
             self._insert_sentences(article.id, analysis.sentences)
             self._insert_entities(resolution)
-            self._insert_mentions(article.id, analysis.mentions, resolution.entity_ids)
+            self._insert_mentions(article.id, analysis.mentions, resolution.entity_ids, resolution.resolved_ids)
             self._insert_aliases(resolution)
 
     def _insert_article(self, a: Article) -> None:
@@ -59,11 +59,15 @@ class ArticleQueries:
             [(article_id, s.index, s.start, s.end, s.text) for s in sentences],
         )
 
-    def _insert_mentions(self, article_id: str, mentions: tuple[Mention, ...], ids: tuple[str | None, ...]) -> None:
+    def _insert_mentions(self, article_id: str, mentions: tuple[Mention, ...], ids: tuple[str | None, ...],
+                         resolved: tuple[str | None, ...] = ()) -> None:
+        # resolved: the resolver's choice before analyst edits (store/edits.py); ids: after them.
+        resolved = resolved or ids
         self.conn.executemany(
-            "INSERT OR IGNORE INTO mentions(article_id, sentence, char_start, char_end, text, label, cluster, entity_id)"
-            " VALUES (?,?,?,?,?,?,?,?)",
-            [(article_id, m.sentence, m.start, m.end, m.text, m.label, m.cluster, eid) for m, eid in zip(mentions, ids)],
+            "INSERT OR IGNORE INTO mentions(article_id, sentence, char_start, char_end, text, label, cluster, entity_id,"
+            " resolved_id) VALUES (?,?,?,?,?,?,?,?,?)",
+            [(article_id, m.sentence, m.start, m.end, m.text, m.label, m.cluster, eid, rid)
+             for m, eid, rid in zip(mentions, ids, resolved)],
         )
 
     def record_rejection(self, rejection: Rejection) -> None:

@@ -6,12 +6,12 @@ import sqlite3
 from dataclasses import dataclass
 
 from ..models import AliasSupport, Citation, EntityRef, Neighbour, Resolution
-from ..names import name_key
+from ..names import name_key, variant_key
 from .clock import now
 
 __all__ = ["EntityQueries", "EntityHit", "MentionSentence"]
 
-_SOURCE_ORDER = ["stated", "text", "registry", "analyst"]
+_SOURCE_ORDER = ["stated", "text", "registry", "gazetteer", "analyst"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +43,15 @@ class EntityQueries:
             "INSERT OR IGNORE INTO entities(id, name, type, class, registry_id, created_at) VALUES (?,?,?,?,?,?)",
             [(e.id, e.name, e.type, e.cls, e.registry_id, now()) for e in resolution.entities],
         )
+        self._insert_places(resolution.places)
+        self._insert_conflicts(resolution.conflicts)
 
     def _insert_aliases(self, resolution: Resolution) -> None:
         self.conn.executemany(
-            "INSERT OR IGNORE INTO aliases(entity_id, alias, norm, source, article_id, char_start, char_end)"
-            " VALUES (?,?,?,?,?,?,?)",
-            [(a.entity_id, a.alias, name_key(a.alias), a.source, a.article_id, a.start, a.end)
+            "INSERT OR IGNORE INTO aliases(entity_id, alias, norm, source, article_id, char_start, char_end,"
+            " resolved_id, variant) VALUES (?,?,?,?,?,?,?,?,?)",
+            [(a.entity_id, a.alias, name_key(a.alias), a.source, a.article_id, a.start, a.end,
+              a.resolved_id or a.entity_id, variant_key(a.alias))
              for a in resolution.aliases if name_key(a.alias)],
         )
 
@@ -61,6 +64,29 @@ class EntityQueries:
         )
         return [r[0] for r in rows]
 
+    def entities_with_variant(self, cls: str, variant: str) -> list[str]:
+        """Ids of entities of class ``cls`` having an alias with this spelling-variant key, most-used first."""
+        rows = self.conn.execute(
+            "SELECT a.entity_id FROM aliases a JOIN entities e ON e.id = a.entity_id "
+            "WHERE a.variant = ? AND e.class = ? GROUP BY a.entity_id ORDER BY count(*) DESC, a.entity_id",
+            (variant, cls),
+        )
+        return [r[0] for r in rows]
+
+    def entity_neighbours(self, entity_ids: list[str], *, limit: int = 200) -> dict[str, set[str]]:
+        """For each entity, the entities most often mentioned in the same articles (its context)."""
+        out: dict[str, set[str]] = {}
+        for entity_id in entity_ids:
+            rows = self.conn.execute(
+                "SELECT m.entity_id FROM mentions m WHERE m.article_id IN "
+                " (SELECT DISTINCT article_id FROM mentions WHERE entity_id = ?) "
+                "AND m.entity_id IS NOT NULL AND m.entity_id != ? GROUP BY m.entity_id "
+                "ORDER BY count(DISTINCT m.article_id) DESC LIMIT ?",
+                (entity_id, entity_id, limit),
+            )
+            out[entity_id] = {r[0] for r in rows}
+        return out
+
     def find_entities(self, name: str) -> list[EntityHit]:
         """Entities whose name or any alias has the same key as ``name``, most-mentioned first."""
         norm = name_key(name)
@@ -69,6 +95,7 @@ class EntityQueries:
             " (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS n_mentions, "
             " (SELECT count(DISTINCT m.article_id) FROM mentions m WHERE m.entity_id = e.id) AS n_articles "
             "FROM entities e WHERE e.id IN (SELECT entity_id FROM aliases WHERE norm = ?) "
+            " AND e.id NOT IN (SELECT entity_id FROM edits WHERE action = 'merge' AND undone_at IS NULL) "
             "ORDER BY n_mentions DESC, e.id",
             (norm,),
         ).fetchall()

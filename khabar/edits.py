@@ -1,0 +1,132 @@
+"""Analyst control over entity resolution: merge, split and undo, recorded and reversible.
+
+An edit never rewrites what the resolver decided: each mention and alias keeps the resolver's
+entity (``resolved_id``) and gets the entity after the edits in force (``entity_id``). Edits are
+applied in the order made (:class:`EditRules`), to stored rows when an edit is made or undone, and
+to every article ingested later (resolution consults them), so they survive re-ingest.
+
+* ``merge(A, B)``: A's mentions and aliases go to B; A no longer answers lookups.
+* ``split(E, names)``: E's mentions and aliases with one of these names go to a new entity.
+* ``undo()``: the latest edit in force (or a given one) is undone; rows go back where the
+  remaining edits put them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .errors import Ambiguous, InputError, NotFound
+from .models import Edit, EntityRecord
+from .names import display_name, name_key
+from .store import Store
+
+__all__ = ["EditRules", "merge_entities", "split_entity", "undo_edit", "find_entity"]
+
+
+@dataclass(frozen=True, slots=True)
+class EditRules:
+    """The edits in force, in order, as a function from (resolver's entity, name key) to entity."""
+
+    edits: tuple[Edit, ...] = ()
+    retired: tuple[tuple[str, str], ...] = ()  # (entity made by an undone split, entity it came from)
+
+    @classmethod
+    def of(cls, edits: Sequence[Edit]) -> "EditRules":
+        """Rules from every edit made (undone ones included: their new entities are retired)."""
+        retired = tuple((e.target_id, e.entity_id) for e in edits if e.undone_at and e.action == "split")
+        return cls(tuple(e for e in edits if not e.undone_at), retired)
+
+    def apply(self, entity_id: str | None, norm: str) -> str | None:
+        """The entity a mention or alias named ``norm`` belongs to after the edits."""
+        for new, old in self.retired:
+            if entity_id == new:
+                entity_id = old
+        for edit in self.edits:
+            if entity_id != edit.entity_id:
+                continue
+            if edit.action == "merge" or (edit.action == "split" and norm in edit.aliases):
+                entity_id = edit.target_id
+        return entity_id
+
+
+def find_entity(store: Store, ref: str) -> EntityRecord:
+    """An entity by id or by a name that matches exactly one entity."""
+    record = store.entity_record(ref)
+    if record is not None:
+        return record
+    hits = store.find_entities(ref)
+    if not hits:
+        raise NotFound(f"no entity with id or name {ref!r}; `khabar who NAME` shows entity ids")
+    if len(hits) > 1:
+        listed = "; ".join(f"{h.entity.id} ({h.entity.name})" for h in hits[:5])
+        raise Ambiguous(f"{ref!r} names {len(hits)} entities ({listed}); give the entity id")
+    return store.entity_record(hits[0].entity.id)  # type: ignore[return-value]
+
+
+def merge_entities(store: Store, source: str, target: str, *, reason: str, analyst: str) -> Edit:
+    """Merge entity ``source`` into ``target`` (ids or names); returns the recorded edit."""
+    _need_reason(reason)
+    with store.atomic():
+        a, b = find_entity(store, source), find_entity(store, target)
+        if a.id == b.id:
+            raise InputError(f"{source!r} and {target!r} are the same entity ({a.id})")
+        if a.cls != b.cls:
+            raise InputError(f"cannot merge a {a.cls.lower()} ({a.id}) into a {b.cls.lower()} ({b.id})")
+        edit = store.record_edit("merge", a.id, b.id, reason=reason, analyst=analyst)
+        _reapply(store, {a.id, b.id})
+    return edit
+
+
+def split_entity(store: Store, entity: str, names: Sequence[str], *, reason: str, analyst: str) -> Edit:
+    """Move the mentions and aliases of ``entity`` named by ``names`` to a new entity."""
+    _need_reason(reason)
+    keys = sorted({name_key(n) for n in names if name_key(n)})
+    if not keys:
+        raise InputError("split needs at least one name to move to the new entity")
+    with store.atomic():
+        record = find_entity(store, entity)
+        own = {a.norm for a in store.assignments([record.id]) if a.table == "aliases" and a.entity_id == record.id}
+        missing = [n for n in names if name_key(n) not in own]
+        if missing:
+            raise NotFound(f"{record.name} ({record.id}) has no alias {', '.join(map(repr, missing))}")
+        new = EntityRecord(_split_id(record.id, keys), display_name(names[0]), record.type, record.cls, None)
+        store.create_entity(new)
+        edit = store.record_edit("split", record.id, new.id, aliases=keys, reason=reason, analyst=analyst)
+        _reapply(store, {record.id, new.id})
+    return edit
+
+
+def undo_edit(store: Store, *, analyst: str, edit_id: int | None = None) -> Edit:
+    """Undo the latest edit in force (or edit ``edit_id``); returns the edit undone."""
+    with store.atomic():
+        active = store.edits(active_only=True)
+        if not active:
+            raise NotFound("no analyst edit to undo")
+        chosen = active[-1] if edit_id is None else next((e for e in active if e.id == edit_id), None)
+        if chosen is None:
+            raise NotFound(f"no edit {edit_id} in force; `khabar edits` lists them")
+        store.mark_undone(chosen.id, analyst)
+        _reapply(store, {chosen.entity_id, chosen.target_id})
+    return chosen
+
+
+def _reapply(store: Store, entity_ids: set[str]) -> int:
+    """Recompute the entity of every row these entities touch from the edits in force."""
+    rules = EditRules.of(store.edits())
+    changes = []
+    for row in store.assignments(entity_ids):
+        target = rules.apply(row.resolved_id, row.norm)
+        if target and target != row.entity_id:
+            changes.append((row, target))
+    return store.reassign(changes)
+
+
+def _split_id(entity_id: str, keys: Sequence[str]) -> str:
+    return "e:" + hashlib.sha1(f"split|{entity_id}|{'|'.join(keys)}".encode()).hexdigest()[:12]
+
+
+def _need_reason(reason: str) -> None:
+    if not reason or not reason.strip():
+        raise InputError("say why (--reason): edits are kept with who made them, when and why")

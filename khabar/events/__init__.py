@@ -1,0 +1,107 @@
+"""Attack and violence events from article sentences.
+
+``extract_events(doc, names, article_id=..., published=...)`` reads each sentence of a spaCy Doc
+(``sentences.py``: triggers, casualty counts, date, place, perpetrators, target) and groups the
+sentence clues into the article's events (``article.py``). It is a pure function of its inputs;
+:class:`EventStage` is the pipeline stage that stores the result. Event types form a closed schema
+(``EVENT_TYPES``) mapped to GTD attack types and ACLED sub-event types; the word lists live in
+``khabar/data/events.toml``. Coreference of events across articles is :mod:`khabar.corroborate`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..dates import publication_date
+from ..models import Analysis, Article, EventReport, Resolution
+from ..names import ENTITY_LABELS, label_class
+from .article import group_clues
+from .lexicon import EventType, lexicon
+from .sentences import Clue, Name, is_groupish, read_sentence
+
+__all__ = ["extract_events", "read_clues", "names_from", "EventStage", "Name", "Clue", "EventType", "event_types",
+           "TARGET_TYPES"]
+
+
+def event_types() -> dict[str, EventType]:
+    """The closed event schema: name -> type with its GTD and ACLED equivalents."""
+    return dict(lexicon().types)
+
+
+TARGET_TYPES = tuple(sorted(set(lexicon().targets.values())))
+
+
+def read_clues(doc, names: Sequence[Name], *, published: str | None = None) -> list[Clue]:
+    """One clue per sentence of the Doc, in order (empty clues included)."""
+    pub = publication_date(published)
+    ordered = sorted(names, key=lambda n: n.start)
+    clues, last_group, year = [], None, None
+    for sent in doc.sents:
+        inside = [n for n in ordered if sent.start_char <= n.start < sent.end_char]
+        stated = _stated_year(sent)
+        if sent.text.strip():
+            clues.append(read_sentence(sent, inside, published=pub, last_group=last_group,
+                                       context_year=stated or year))
+        last_group = _last_group(inside) or last_group
+        year = stated
+    return clues
+
+
+_MONTH = re.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b")
+
+
+def _stated_year(sent) -> int | None:
+    """The last year the sentence names in a date ("on August 26, 2021" -> 2021)."""
+    years = [int(m[0]) for ent in sent.ents if ent.label_ == "DATE" and _MONTH.search(ent.text)
+             for m in re.finditer(r"\b(19[5-9]\d|20\d\d)\b", ent.text)]
+    return years[-1] if years else None
+
+
+def extract_events(doc, names: Sequence[Name], *, article_id: str, published: str | None = None) -> list[EventReport]:
+    """The events an article reports (see the module docstring)."""
+    clues = read_clues(doc, names, published=published)
+    return group_clues(clues, article_id=article_id, published=published, dateline=_dateline(doc, names))
+
+
+def names_from(analysis: Analysis, resolution: Resolution) -> list[Name]:
+    """The article's name mentions with their entity ids, labels and canonical names."""
+    records = {e.id: e for e in resolution.entities}
+    out = []
+    for mention, entity_id in zip(analysis.mentions, resolution.entity_ids):
+        if mention.label not in ENTITY_LABELS:
+            continue
+        record = records.get(entity_id) if entity_id else None
+        label = mention.label if record is None or label_class(record.type) == label_class(mention.label) \
+            else record.type
+        canonical = record.name if record is not None else mention.cluster
+        out.append(Name(mention.start, mention.end, mention.text, label, entity_id, canonical))
+    return out
+
+
+class EventStage:
+    """Pipeline stage: extract the article's events and store them with the article."""
+
+    name = "events"
+
+    def process(self, store, article: Article, analysis: Analysis, resolution: Resolution, doc) -> None:
+        reports = extract_events(doc, names_from(analysis, resolution), article_id=article.id,
+                                 published=article.published)
+        store.save_event_reports(article.id, reports)
+
+
+def _last_group(names: list[Name]) -> Name | None:
+    groups = [n for n in names if is_groupish(n)]
+    return groups[-1] if groups else None
+
+
+def _dateline(doc, names: Sequence[Name]) -> Name | None:
+    """"PESHAWAR — ...": the upper-case place that opens the article."""
+    text = doc.text.lstrip()
+    offset = len(doc.text) - len(text)
+    for name in sorted(names, key=lambda n: n.start):
+        if name.start > offset + 40:
+            break
+        if label_class(name.label) == "PLACE" and name.text.isupper():
+            return name
+    return None

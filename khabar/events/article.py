@@ -1,0 +1,119 @@
+"""Sentence clues -> the article's events (one :class:`EventReport` per event the article reports).
+
+An article usually reports one main event and recalls a few others ("the same junction was hit
+in 2017 by a bomb that killed more than 500"). Clues are read in order:
+
+* a clue with a date joins the event whose date it can mean (within a day either side) or, if it
+  reports an act, opens a new event; a dated clue that matches nothing and reports no act is
+  about something else and is dropped;
+* a clue without a date joins the event the text is currently about (the last one joined);
+* the first clue that reports an act opens the article's main event.
+
+The report takes the most specific type, the first date and place, every perpetrator, and the
+*first* casualty counts given for the event: news leads carry the current figure, later
+paragraphs recap the older ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from ..dates import dates_overlap, reanchor_weekday
+from ..models import DateValue, EventReport, Figure, Perpetrator
+from ..names import name_key
+from .lexicon import lexicon
+from .sentences import STATE_STRIKE, Clue, Name
+
+__all__ = ["group_clues"]
+
+
+@dataclass
+class _Draft:
+    """An event being assembled from the article's clues (mutable, private to this module)."""
+
+    clues: list[Clue] = field(default_factory=list)
+
+    @property
+    def date(self) -> DateValue | None:
+        return next((c.date for c in self.clues if c.date is not None), None)
+
+    def accepts_date(self, value: DateValue) -> bool:
+        own = self.date
+        return own is None or dates_overlap(own, value, slack_days=1)
+
+
+def group_clues(clues: list[Clue], *, article_id: str, published: str | None,
+                dateline: Name | None = None) -> list[EventReport]:
+    """Group an article's sentence clues into its events; see the module docstring."""
+    drafts: list[_Draft] = []
+    current: _Draft | None = None
+    for clue in clues:
+        if not (clue.opens or clue.reference or clue.perpetrators):
+            continue
+        anchor = drafts[0].date if drafts else None
+        if clue.date is not None and anchor is not None:
+            clue = replace(clue, date=reanchor_weekday(clue.date, anchor))
+        current = _place_clue(clue, drafts, current)
+    return [_report(d, i, article_id, published, dateline) for i, d in enumerate(drafts)]
+
+
+def _place_clue(clue: Clue, drafts: list[_Draft], current: _Draft | None) -> _Draft | None:
+    if clue.date is not None:
+        match = next((d for d in ([current] if current else []) + drafts if d.accepts_date(clue.date)), None)
+        if match is None and not clue.act:
+            if current is not None and clue.opens:
+                current.clues.append(clue)
+            return current
+        if match is None or (match.date is None and clue.opens and match.clues and _different_place(match, clue)):
+            match = _Draft()
+            drafts.append(match)
+        match.clues.append(clue)
+        return match
+    if current is None:
+        if not clue.opens:
+            return None
+        current = _Draft()
+        drafts.append(current)
+    current.clues.append(clue)
+    return current
+
+
+def _different_place(draft: _Draft, clue: Clue) -> bool:
+    own = next((c.place for c in draft.clues if c.place is not None), None)
+    return own is not None and clue.place is not None and name_key(own.text) != name_key(clue.place.text)
+
+
+def _report(draft: _Draft, index: int, article_id: str, published: str | None, dateline: Name | None) -> EventReport:
+    clues = draft.clues
+    lex = lexicon()
+    types = [c.type for c in clues if c.type and c.type != STATE_STRIKE]
+    kind = max(types, key=lambda k: lex.types[k].rank) if types else "unknown"
+    place = next((c.place for c in clues if c.place is not None), None) or (dateline if index == 0 else None)
+    first = next((c for c in clues if c.opens), clues[0])
+    return EventReport(
+        article_id=article_id, index=index, type=kind, date=draft.date,
+        place=place.text if place else None, place_id=place.entity_id if place else None,
+        perpetrators=_perpetrators(clues), killed=_first(clues, "killed"), injured=_first(clues, "injured"),
+        target=next((c.target for c in clues if c.target), None), start=first.start, end=first.end,
+        evidence=tuple((c.start, c.end) for c in clues), published=published,
+        place_start=place.start if place else -1, place_end=place.end if place else -1,
+    )
+
+
+def _first(clues: list[Clue], role: str) -> Figure | None:
+    for clue in clues:
+        figures = getattr(clue, role)
+        if figures:
+            return figures[0]
+    return None
+
+
+def _perpetrators(clues: list[Clue]) -> tuple[Perpetrator, ...]:
+    seen, out = set(), []
+    for clue in clues:
+        for p in clue.perpetrators:
+            key = (p.entity_id or name_key(p.name), p.status)
+            if key not in seen:
+                seen.add(key)
+                out.append(p)
+    return tuple(out)

@@ -1,0 +1,93 @@
+"""A spaCy component after the NER that fixes place names from the gazetteer.
+
+Reads ``doc.ents``; writes ``doc.ents``:
+
+* a PERSON, ORG or NORP entity whose whole text is a country, first-level region or large town
+  ("Kunduz" as a person, "Herat" as an organisation) becomes GPE, unless a title precedes it ("Mr Jordan") or
+  it is the last name of a person named in full in the same text;
+* a capitalised country, region or town (100,000+ people by default) name the NER missed becomes
+  GPE, when it overlaps no other entity and is not a common word or given name
+  (``not_places`` in ``data/places.toml``).
+
+It runs after the NER (not before, like the registry ruler) so that the statistical model keeps
+the last word on names the gazetteer shares with people and organisations ("Washington",
+"Jordan"): measured on CoNLL-2003 and GeoWebNews (docs/entities.md).
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+from unidecode import unidecode
+
+from ..names import name_key
+from ..places import load_gazetteer, place_rules
+
+__all__ = ["PlaceFixer", "COMPONENT"]
+
+COMPONENT = "khabar_places"
+_RELABEL = frozenset({"PERSON", "ORG", "NORP"})
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "president", "gen", "general",
+                     "minister", "king", "queen", "prince", "sheikh", "mullah", "judge", "senator", "rep"})
+
+
+@Language.factory(COMPONENT, default_config={"min_population": 100_000})
+def make_place_fixer(nlp: Language, name: str, min_population: int) -> "PlaceFixer":
+    return PlaceFixer(nlp, min_population=min_population)
+
+
+class PlaceFixer:
+    """Relabels place names read as people or organisations, and adds missed ones (see module)."""
+
+    def __init__(self, nlp: Language, *, min_population: int) -> None:
+        gazetteer, rules = load_gazetteer(), place_rules()
+        names = {n for n, p in gazetteer.names(min_population=min_population)}
+        names |= {unidecode(n) for n in names}
+        names = {n for n in names if _usable(n, rules.not_places, nlp.Defaults.stop_words)}
+        self.place_keys = {name_key(n) for n in names} - rules.not_places
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.matcher.add("GPE", list(nlp.tokenizer.pipe(sorted(n.lower() for n in names))))
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = [self._relabelled(doc, ent) for ent in doc.ents]
+        added = filter_spans([Span(doc, s, e, label="GPE") for _, s, e in self.matcher(doc)
+                              if _capitalised(doc[s:e])])
+        for span in added:
+            inside = [e for e in ents if e.start < span.end and span.start < e.end]
+            if all(_replaceable(e, span) for e in inside):
+                ents = [e for e in ents if e not in inside] + [span]
+        doc.ents = sorted(ents, key=lambda e: e.start)
+        return doc
+
+    def _relabelled(self, doc: Doc, ent: Span) -> Span:
+        if ent.label_ not in _RELABEL or ent.ent_id_ or name_key(ent.text) not in self.place_keys:
+            return ent
+        before = doc[ent.start - 1].lower_.rstrip(".") if ent.start else ""
+        if before in _TITLES or _surname_of_person(doc, ent):
+            return ent
+        return Span(doc, ent.start, ent.end, label="GPE")
+
+
+def _replaceable(ent: Span, place: Span) -> bool:
+    """A place name may replace an entity strictly inside it that the NER split off as a person or
+    organisation ("Mazar" + "Sharif" for "Mazar-i-Sharif"), never a registry match."""
+    inside = place.start <= ent.start and ent.end <= place.end and len(place) > len(ent)
+    return inside and ent.label_ in _RELABEL and not ent.ent_id_
+
+
+def _usable(name: str, not_places: frozenset[str], stop_words: set[str]) -> bool:
+    return (len(name) >= 4 and any(c.isupper() for c in name) and name_key(name) not in not_places
+            and name.lower() not in stop_words)
+
+
+def _capitalised(span: Span) -> bool:
+    """First and last words capitalised ("Mazar-i-Sharif", "Bosnia and Herzegovina")."""
+    words = [t for t in span if t.is_alpha]
+    return bool(words) and words[0].text[:1].isupper() and words[-1].text[:1].isupper()
+
+
+def _surname_of_person(doc: Doc, ent: Span) -> bool:
+    last = ent.text.lower()
+    return any(e.label_ == "PERSON" and len(e) > 1 and e[-1].lower_ == last for e in doc.ents)

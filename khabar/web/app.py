@@ -1,0 +1,152 @@
+"""The application factory: :func:`create_app` wires stores, templates, guards, routes and errors.
+
+Routes live in ``routes/`` (HTML pages and the JSON API); each parses its request, calls one public
+``khabar`` function and renders the result. Errors are mapped here, once: a
+:class:`~khabar.errors.KhabarError` becomes its ``http_status`` with a JSON error under ``/api/``
+and an error page elsewhere.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.exceptions import HTTPException
+
+from .. import __version__
+from ..errors import KhabarError, StoreError
+from ..settings import Settings, load_settings
+from ..store import Store, open_store
+from .jobs import JobRunner
+from .security import BodyLimit, HostGuard, OriginGuard, SecurityHeaders, TokenGuard
+
+__all__ = ["create_app", "Stores", "data_dir"]
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+class Stores:
+    """One read connection per worker thread (SQLite connections must not be shared mid-query)."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self._local = threading.local()
+        self._all: list[Store] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> Store:
+        """This thread's store, opened on first use."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = open_store(self.db, create=False)
+            with self._lock:
+                self._all.append(store)
+        return store
+
+    def close(self) -> None:
+        """Close every connection opened so far."""
+        with self._lock:
+            for store in self._all:
+                store.close()
+            self._all.clear()
+
+
+def data_dir(db: Path, settings: Settings) -> Path:
+    """The folder uploads go to: the ``data_dir`` setting, or ``uploads/`` beside the database."""
+    return Path(settings.data_dir).resolve() if settings.data_dir else db.resolve().parent / "uploads"
+
+
+def create_app(db: str | Path, *, token: str | None = None, settings: Settings | None = None,
+               loopback_only: bool | None = None) -> FastAPI:
+    """The khabar web app over the database at ``db`` (which must exist).
+
+    ``token``: when given, every request must carry it (see ``security.py``). ``loopback_only``:
+    answer only requests addressed to localhost / 127.0.0.1 (default: when there is no token).
+    """
+    db = Path(db)
+    if not db.exists():
+        raise StoreError(f"no database at {db}; run `khabar ingest PATH --db {db}` first")
+    settings = settings or load_settings()
+    open_store(db, create=False).close()  # migrate now, not on the first page
+    app = FastAPI(title="khabar", version=__version__, lifespan=_lifespan, docs_url=None, redoc_url=None,
+                  description="Evidence-linked knowledge base from news: search, dossiers, articles, exports. "
+                              "Every citation's start/end are character offsets into the article's clean text.")
+    app.state.db, app.state.settings = db, settings
+    app.state.stores = Stores(db)
+    app.state.data_dir = data_dir(db, settings)
+    app.state.jobs = JobRunner(db, settings)
+    app.state.templates = _templates()
+    _routes(app)
+    _errors(app)
+    _guards(app, token=token, limit=settings.upload_max_bytes,
+            loopback_only=(token is None) if loopback_only is None else loopback_only)
+    return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    yield
+    app.state.jobs.shutdown()
+    app.state.stores.close()
+
+
+def _routes(app: FastAPI) -> None:
+    from .routes import api, exports, pages
+
+    app.include_router(api.router)
+    app.include_router(exports.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+
+def _guards(app: FastAPI, *, token: str | None, limit: int, loopback_only: bool) -> None:
+    # Starlette runs the middleware added last first: headers, then host, token, origin, body size.
+    app.add_middleware(BodyLimit, limit=limit)
+    app.add_middleware(OriginGuard)
+    if token:
+        app.add_middleware(TokenGuard, token=token)
+    if loopback_only:
+        app.add_middleware(HostGuard)
+    app.add_middleware(SecurityHeaders)
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(KhabarError)
+    async def khabar_error(request: Request, exc: KhabarError):
+        return _error(request, exc.http_status, exc.code, exc.message)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        return _error(request, exc.status_code, "http", str(exc.detail))
+
+
+def _error(request: Request, status: int, code: str, message: str):
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+    page = request.app.state.templates.get_template("error.html")
+    return HTMLResponse(page.render(status=status, code=code, message=message), status_code=status)
+
+
+def _templates() -> Environment:
+    env = Environment(loader=PackageLoader("khabar.web", "templates"), autoescape=select_autoescape(default=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(entity_url=entity_url, article_url=article_url, version=__version__)
+    env.filters["date"] = lambda value: (value or "undated")[:10]
+    return env
+
+
+def entity_url(entity_id: str) -> str:
+    """The entity's page."""
+    return "/entity/" + quote(entity_id, safe=":")
+
+
+def article_url(article_id: str, start: int | None = None, end: int | None = None) -> str:
+    """The article's page, with the span start..end highlighted when given."""
+    url = "/article/" + quote(article_id, safe="")
+    return url + (f"?start={start}&end={end}#cited" if start is not None and end is not None else "")
