@@ -11,10 +11,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import browse as _browse
+from . import export as _export_pkg  # loaded first, so that the function export() below is what khabar.export names
 from .dossier import build_dossier
 from .errors import Ambiguous, InputError, KhabarError, ModelNotFound, NotFound, SettingError, StoreError
 from .models import Article, Dossier, IngestReport, Rejection, SearchHit
+from .models import AliasConflict, Edit, Place
 from .models import ArticlePage, ArticleSummary, EntitySummary, Findings, Overview
+from .models import Conflict, Event, EventReport, Fact, Figure, ProfileFact, Toll
 from .pipeline import IngestProgress, ingest_paths
 from .settings import SETTINGS, Settings, load_settings
 from .store import Store, open_store
@@ -23,8 +26,10 @@ __version__ = "0.1.0"
 
 __all__ = [
     "open_kb", "ingest", "who", "search", "show",
+    "merge", "split", "undo", "edits", "alias_conflicts", "place", "Place", "Edit", "AliasConflict",
     "find", "article_page", "entities", "articles", "overview", "export", "create_app",
     "ArticlePage", "ArticleSummary", "EntitySummary", "Findings", "Overview",
+    "events", "facts", "timeline", "Event", "EventReport", "Fact", "Figure", "Toll", "Conflict", "ProfileFact",
     "Store", "Settings", "SETTINGS", "load_settings",
     "Article", "Dossier", "IngestReport", "IngestProgress", "Rejection", "SearchHit",
     "KhabarError", "NotFound", "Ambiguous", "InputError", "ModelNotFound", "SettingError", "StoreError",
@@ -66,6 +71,80 @@ def who(name: str, *, db: Db, settings: Settings | None = None) -> Dossier:
     """Answer "Who is NAME?" with a cited dossier."""
     with _using(db) as store:
         return build_dossier(store, name, settings=settings)
+
+
+def events(*, db: Db, actor: str | None = None, place: str | None = None, since: str | None = None) -> list[Event]:
+    """Attack events across articles (every report, tolls over time, support, conflicts), newest first.
+
+    ``actor`` keeps events whose perpetrators include that name or alias; ``place`` events at that
+    place or inside that region or country; ``since`` (ISO date or year) events on or after it.
+    """
+    from .events.query import find_events
+
+    with _using(db) as store:
+        return find_events(store, actor=actor, place=place, since=since)
+
+
+def facts(name: str, *, db: Db) -> list[ProfileFact]:
+    """What the articles state about an actor (founded, leader, strength ...), each value with support."""
+    with _using(db) as store:
+        return list(build_dossier(store, name).facts)
+
+
+def timeline(name: str, output: str | Path, *, db: Db) -> Path:
+    """Draw the attacks of an actor on a timeline (PNG or SVG, by the file's extension)."""
+    from .render.timeline import timeline_picture
+
+    dossier = who(name, db=db)
+    return timeline_picture(dossier.attacks, Path(output), title=f"Attacks attributed to {dossier.entity.name}")
+
+
+def merge(source: str, target: str, *, db: Db, reason: str, analyst: str | None = None) -> Edit:
+    """Merge entity ``source`` into ``target`` (ids or unique names); recorded and reversible."""
+    from .edits import merge_entities
+
+    with _using(db) as store:
+        return merge_entities(store, source, target, reason=reason, analyst=_analyst(analyst))
+
+
+def split(entity: str, names: Iterable[str], *, db: Db, reason: str, analyst: str | None = None) -> Edit:
+    """Move the mentions and aliases of ``entity`` named by ``names`` to a new entity; reversible."""
+    from .edits import split_entity
+
+    with _using(db) as store:
+        return split_entity(store, entity, list(names), reason=reason, analyst=_analyst(analyst))
+
+
+def undo(*, db: Db, analyst: str | None = None, edit_id: int | None = None) -> Edit:
+    """Undo the latest analyst edit in force (or edit ``edit_id``); returns the edit undone."""
+    from .edits import undo_edit
+
+    with _using(db) as store:
+        return undo_edit(store, analyst=_analyst(analyst), edit_id=edit_id)
+
+
+def edits(*, db: Db) -> list[Edit]:
+    """Every analyst edit, in the order made (undone ones included, marked)."""
+    with _using(db) as store:
+        return store.edits()
+
+
+def alias_conflicts(*, db: Db) -> list[AliasConflict]:
+    """Names that would have joined two registry entities, kept apart for the analyst."""
+    with _using(db) as store:
+        return store.alias_conflicts()
+
+
+def place(name_or_id: str, *, db: Db) -> Place | None:
+    """The gazetteer entry (coordinates, level, country) of a place entity, by id or name."""
+    from .edits import find_entity
+
+    with _using(db) as store:
+        return store.place(find_entity(store, name_or_id).id)
+
+
+def _analyst(name: str | None) -> str:
+    return name or load_settings().analyst or "analyst"
 
 
 def search(query: str, *, db: Db, limit: int = 20) -> list[SearchHit]:
@@ -112,10 +191,8 @@ def overview(*, db: Db) -> Overview:
 
 def export(format: str, output: str | Path, *, db: Db, graph: str = "entities") -> list[Path]:
     """Write the knowledge base as STIX 2.1, GraphML, GEXF, CSV or JSON Lines; returns the files written."""
-    from .export import export as _export
-
     with _using(db) as store:
-        return _export(store, format, output, graph=graph)
+        return _export_pkg.export(store, format, output, graph=graph)
 
 
 def create_app(db: str | Path, *, token: str | None = None, settings: Settings | None = None):

@@ -149,6 +149,102 @@ def show(
         out.print(render.article_text(item), markup=False)
 
 
+ANALYST_OPTION = typer.Option(None, "--analyst", help="Who makes the edit (default: the analyst setting, or $USER).")
+
+
+@app.command()
+def merge(
+    ctx: typer.Context,
+    source: str = typer.Argument(..., help="Entity to merge away (id, or a name that matches one entity)."),
+    target: str = typer.Argument(..., help="Entity to keep (id or name)."),
+    reason: str = typer.Option(..., "--reason", help="Why: kept with the edit."),
+    analyst: str = ANALYST_OPTION,
+    db: Path = DB_OPTION,
+) -> None:
+    """Merge entity SOURCE into TARGET (reversible with `khabar undo`)."""
+    edit = khabar.merge(source, target, db=_existing(db), reason=reason, analyst=analyst or _settings(ctx).analyst)
+    out.print(render.edit_text(edit, "Recorded"), markup=False)
+
+
+@app.command()
+def split(
+    ctx: typer.Context,
+    entity: str = typer.Argument(..., help="Entity to split (id or name)."),
+    aliases: list[str] = typer.Argument(..., help="Names whose mentions move to a new entity."),
+    reason: str = typer.Option(..., "--reason", help="Why: kept with the edit."),
+    analyst: str = ANALYST_OPTION,
+    db: Path = DB_OPTION,
+) -> None:
+    """Move ENTITY's mentions named ALIAS... to a new entity (reversible with `khabar undo`)."""
+    edit = khabar.split(entity, aliases, db=_existing(db), reason=reason, analyst=analyst or _settings(ctx).analyst)
+    out.print(render.edit_text(edit, "Recorded"), markup=False)
+
+
+@app.command()
+def undo(
+    ctx: typer.Context,
+    edit: int = typer.Option(None, "--edit", help="Edit number to undo (default: the latest in force)."),
+    analyst: str = ANALYST_OPTION,
+    db: Path = DB_OPTION,
+) -> None:
+    """Undo the latest analyst merge or split (or the one given with --edit)."""
+    done = khabar.undo(db=_existing(db), analyst=analyst or _settings(ctx).analyst, edit_id=edit)
+    out.print(render.edit_text(done, "Undid"), markup=False)
+
+
+@app.command("edits")
+def edits_cmd(
+    db: Path = DB_OPTION,
+    format: TextFormat = typer.Option(TextFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """List analyst edits with who, when and why."""
+    items = khabar.edits(db=_existing(db))
+    out.print(render.edits_json(items) if format is TextFormat.json else render.edits_text(items), markup=False)
+
+
+@app.command()
+def conflicts(db: Path = DB_OPTION) -> None:
+    """List names that would have joined two registry entities (kept apart for you to decide)."""
+    out.print(render.conflicts_text(khabar.alias_conflicts(db=_existing(db))), markup=False)
+
+
+class ExportFormat(str, Enum):
+    stix = "stix"
+    graphml = "graphml"
+    gexf = "gexf"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@app.command()
+def export(
+    db: Path = DB_OPTION,
+    format: ExportFormat = typer.Option(..., "--format", "-f", help="stix (STIX 2.1 bundle), graphml or gexf "
+                                        "(graph), csv (a folder of tables), jsonl (one record per line)."),
+    output: Path = typer.Option(..., "--output", "-o", help="File to write (a folder for csv)."),
+    graph: str = typer.Option("entities", help="Graph for graphml/gexf: entities (co-mentions)."),
+) -> None:
+    """Export the knowledge base for OpenCTI/MISP (STIX), Gephi (GraphML, GEXF) or spreadsheets (CSV)."""
+    written = khabar.export(format.value, output, db=_existing(db), graph=graph)
+    out.print("\n".join(f"wrote {path}" for path in written), markup=False)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    db: Path = DB_OPTION,
+    host: str = typer.Option("127.0.0.1", help="Address to listen on; anything but loopback needs --token."),
+    port: int = typer.Option(8000, help="TCP port."),
+    token: str = typer.Option(None, help="Secret that every request must carry (Authorization: Bearer TOKEN)."),
+) -> None:
+    """Run the web app: search, dossiers, articles, ingest form and the JSON API (docs/web.md)."""
+    from .web import check_bind, serve as run
+
+    check_bind(host, token)
+    err.print(f"khabar: serving {db} on http://{host}:{port}/ (Ctrl-C stops)", markup=False)
+    run(_existing(db), host=host, port=port, token=token, settings=_settings(ctx))
+
+
 @app.command("settings")
 def settings_cmd(ctx: typer.Context) -> None:
     """List every setting with its current value, default and meaning."""

@@ -8,7 +8,8 @@ from rapidfuzz import process
 
 from .clean import normalise_text
 from .errors import NotFound
-from .models import Citation, Dossier
+from .entities import registry_links, registry_name
+from .models import Citation, Dossier, EntityLink, EntityRef
 from .settings import Settings, load_settings
 from .store import Store
 from .store.entities import EntityHit, MentionSentence
@@ -38,7 +39,33 @@ def build_dossier(store: Store, name: str, *, settings: Settings | None = None) 
         outlets=outlets, source_groups=store.source_group_count(store.entity_article_ids(entity.id)),
         neighbours=tuple(store.neighbours(entity.id, limit=settings.neighbour_limit)), evidence=tuple(evidence),
         candidates=tuple(h.entity for h in hits[1:]),
+        links=tuple(entity_links(store, entity.id)), place=store.place(entity.id),
+        conflicts=tuple(store.alias_conflicts(entity.id)),
+        **_profile_fields(store, entity.id),
     )
+
+
+def _profile_fields(store: Store, entity_id: str) -> dict:
+    """The full-dossier parts from events and facts (khabar.profile): facts, relations, attacks, ..."""
+    from .profile import build_profile
+
+    p = build_profile(store, entity_id)
+    return {"facts": p.facts, "relations": p.relations, "attacks": p.attacks, "disputes": p.disputes,
+            "questions": p.questions}
+
+
+def entity_links(store: Store, entity_id: str) -> list[EntityLink]:
+    """Registry links of the entity (parent, affiliates, allies, rivals, roles), most-mentioned first."""
+    record = store.entity_record(entity_id)
+    out = []
+    for relation, other, note in registry_links(record.registry_id if record else None):
+        known = store.entity(other)
+        named = registry_name(other)
+        if known is None and named is None:
+            continue
+        ref = known or EntityRef(other, named[0], named[1])  # type: ignore[index]
+        out.append(EntityLink(relation, ref, "registry", store.entity_reach(other)[0], note))
+    return sorted(out, key=lambda link: (-link.articles, link.relation, link.entity.name))
 
 
 def rank_evidence(sentences: list[MentionSentence], *, limit: int) -> list[Citation]:

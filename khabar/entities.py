@@ -41,7 +41,8 @@ from .names import ENTITY_LABELS, display_name, is_acronym, label_class, name_ke
 from .places import Gazetteer, PlaceSpan, geocode, load_gazetteer
 from .registry import Registry, load_registry
 
-__all__ = ["resolve", "entity_id_for", "AliasLookup", "EntityIndex", "registry_candidates"]
+__all__ = ["resolve", "entity_id_for", "AliasLookup", "EntityIndex", "registry_candidates", "registry_links",
+           "registry_name"]
 
 # (class, name key) -> ids of stored entities having that alias, most-mentioned first.
 AliasLookup = Callable[[str, str], list[str]]
@@ -393,3 +394,41 @@ def _stated(analysis: Analysis, text: str, ids: list[str | None]) -> list[AliasR
             if j is not None and ids[j] == ids[i]:
                 out.append(AliasRecord(ids[i], alias, "stated", analysis.article_id, start, end))
     return out
+
+
+# --- registry links (for the dossier) -----------------------------------------------------------
+
+_INVERSE = {"affiliate_of": "has_affiliate", "faction_of": "has_faction", "splinter_of": "has_splinter",
+            "wing_of": "has_wing", "branch_of": "has_branch", "successor_of": "predecessor_of", "part_of": "has_part"}
+
+
+def registry_links(registry_id: str | None, registry: Registry | None = None) -> list[tuple[str, str, str]]:
+    """(relation, other registry id, note) for a registry entity: parent and children, allies,
+    rivals (both directions), and people's roles ("leader_of" / "has_leader")."""
+    registry = registry or load_registry()
+    kind, _, key = (registry_id or "").partition(":")
+    if kind == "person":
+        person = registry.person(key)
+        return [(f"{role}_of", f"actor:{actor}", since or "") for actor, role, since in (person.roles if person else ())]
+    actor = registry.actor(key) if kind == "actor" else None
+    if actor is None:
+        return []
+    out = [(actor.parent_relation or "part_of", f"actor:{actor.parent}", "")] if actor.parent else []
+    for other in registry.actors:
+        if other.parent == actor.id:
+            out.append((_INVERSE.get(other.parent_relation or "part_of", "has_part"), f"actor:{other.id}", ""))
+    linked = set(actor.linked_to) | {o.id for o in registry.actors if actor.id in o.linked_to}
+    rivals = set(actor.rivals) | {o.id for o in registry.actors if actor.id in o.rivals}
+    out += [("linked_to", f"actor:{a}", "") for a in sorted(linked)]
+    out += [("rival_of", f"actor:{a}", "") for a in sorted(rivals)]
+    for person in registry.people:
+        out += [(f"has_{role}", f"person:{person.id}", since or "") for a, role, since in person.roles if a == actor.id]
+    return out
+
+
+def registry_name(registry_id: str, registry: Registry | None = None) -> tuple[str, str] | None:
+    """(name, spaCy-style type) of a registry entry, None when the id is unknown."""
+    entry = _registry_entry(registry_id, registry or load_registry())
+    if entry is None:
+        return None
+    return entry.name, ("PERSON" if registry_id.startswith("person:") else "ORG")

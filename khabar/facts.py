@@ -15,6 +15,7 @@ numbers with their qualifier and range, money as a USD number, actors and places
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from .events.sentences import Name, is_groupish, is_unreal
@@ -51,14 +52,30 @@ def extract_facts(doc, names: Sequence[Name], *, article_id: str) -> list[Fact]:
     """Every fact the article states about an actor (see the module docstring)."""
     ordered = sorted(names, key=lambda n: n.start)
     out: list[Fact] = []
-    topic: Name | None = None
+    salience: Counter[str] = Counter()
+    latest: dict[str, Name] = {}
     for sent in doc.sents:
         inside = [n for n in ordered if sent.start_char <= n.start < sent.end_char]
-        reader = _Sentence(sent, inside, topic, article_id)
-        out.extend(reader.facts())
-        groups = [n for n in inside if is_groupish(n)]
-        topic = groups[-1] if groups else topic
+        reader = _Sentence(sent, inside, _topic(salience, latest), article_id)
+        out.extend(f for f in reader.facts() if name_key(f.subject) != f.value)
+        for n in inside:
+            if is_groupish(n):
+                key = n.entity_id or name_key(n.canonical or n.text)
+                salience[key] += 1
+                latest[key] = n
     return _dedupe(out)
+
+
+def _topic(salience: Counter, latest: dict[str, Name]) -> Name | None:
+    """The group "the group" and "it" refer to: the most mentioned so far (the latest on a tie). On
+    the gold set this beats "the group named last" (fact F1 0.58 against 0.55): profiles mention
+    other groups in passing between the sentences about their subject."""
+    if not salience:
+        return None
+    order = list(latest)
+    key = max(salience, key=lambda k: (salience[k], order.index(k)))
+    return latest[key]
+
 
 
 class _Sentence:
@@ -114,11 +131,14 @@ class _Sentence:
         name = self._name_over(tok, group=True)
         if name is not None:
             return name
+        if tok.dep_ == "appos" and tok.head.i != tok.i:  # "Lashkar-e-Taiba, a militant group based in ..."
+            name = self._name_over(tok.head, group=True)
+            if name is not None:
+                return name
         if tok.lemma_.lower() in _ANAPHORA or tok.lower_ in _ANAPHORA:
             if tok.lower_ in ("which", "who", "that") and tok.head.dep_ in ("relcl",):
                 return self._group_at(tok.head.head)
-            before = [n for n in self.names if n.end <= tok.idx and is_groupish(n)]
-            return before[-1] if before else self.topic
+            return self.topic
         for child in tok.children:  # "the group's leader" -> possessor
             if child.dep_ == "appos":
                 name = self._name_over(child, group=True)
@@ -169,7 +189,11 @@ class _Sentence:
     def _founded(self, verb) -> list[Fact]:
         if verb.lemma_.lower() in ("set", "start", "begin", "launch") and not self._looks_founding(verb):
             return []
-        subject = self.subject_of(verb)
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        if objects and verb.lemma_.lower() != "emerge":
+            subject = self._name_over(objects[0], group=True)  # "X founded the group": the group was founded
+        else:
+            subject = self.subject_of(verb)
         facts: list[Fact] = []
         year = self._year_near(verb)
         if year:

@@ -114,16 +114,8 @@ def _read_towns(codes: dict[int, str], regions: dict[int, _Region]):
                 region_totals.setdefault(sid, _Towns()).add(y, x, population)
             country_totals.setdefault(code, _Towns()).add(y, x, population)
             admin1 = next((regions[s].name for s in sub_ids if s in regions and regions[s].level == 1), None)
-            towns.append((Place(f"place:{gid}", name, "city", code, admin1, y, x, population, int(gid)),
-                          _city_aliases(name)))
+            towns.append((Place(f"place:{gid}", name, "city", code, admin1, y, x, population, int(gid)), ()))
     return towns, region_totals, country_totals
-
-
-def _city_aliases(name: str) -> tuple[str, ...]:
-    """"Marawi City" is also "Marawi"; GeoNames keeps the word "City" in some official names."""
-    if name.endswith(" City") and len(name) > 8:
-        return (name[:-5],)
-    return ()
 
 
 def _countries(countries, points: dict[str, tuple[float, float]], totals: dict[str, _Towns],

@@ -33,7 +33,7 @@ __all__ = [
     "Place", "AliasConflict", "EntityLink", "Edit",
     "ArticleSummary", "EntitySummary", "Mark", "ArticlePage", "Findings", "Overview", "CoMention",
     "DateValue", "Figure", "Perpetrator", "EventReport", "Fact", "SupportedValue", "TollPoint", "Toll",
-    "Responsibility", "Conflict", "Event", "ProfileFact",
+    "Responsibility", "Conflict", "Event", "ProfileFact", "Question",
 ]
 
 
@@ -257,6 +257,11 @@ class Dossier:
     links: tuple[EntityLink, ...] = ()  # parent, affiliates, rivals, roles (registry and analyst)
     place: Place | None = None  # gazetteer entry when the entity is a place
     conflicts: tuple[AliasConflict, ...] = ()  # alias conflicts involving the entity, for the analyst
+    facts: tuple[ProfileFact, ...] = ()  # founded, leader, based in, strength ... each value with support (issue 5)
+    relations: tuple[ProfileFact, ...] = ()  # affiliate of, linked to, rival of, leads / led by, from the text
+    attacks: tuple[Event, ...] = ()  # events the actor is named as behind, oldest first
+    disputes: tuple[Conflict, ...] = ()  # where sources disagree: founding, strength, leader, responsibility, tolls
+    questions: tuple[Question, ...] = ()  # open questions, each with the citations that raise it
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,6 +444,14 @@ class Event:
     articles: int
     source_groups: int
     conflicts: tuple[Conflict, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """An open question a dossier raises (an unclaimed attack, a disputed value), with its sources."""
+
+    text: str
+    citations: tuple[Citation, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -218,6 +218,8 @@ def _not_a_count(tokens: list, i: int, j: int) -> bool:
     ent = tokens[j].ent_type_
     if before in _CURRENCY or after in _CURRENCY or after in _NOT_COUNT_AFTER or ent in ("MONEY", "PERCENT", "TIME"):
         return True
+    if ent == "DATE" and tokens[i].ent_type_ == "DATE" and before not in QUALIFIERS:
+        return True  # "August 26", "two days", "the 1990s": part of a date or a duration
     text = tokens[i].text
     if i == j and re.fullmatch(r"(1[5-9]|20)\d\d", text) and ent in ("DATE", "") and before not in QUALIFIERS:
         return True  # a year, not 1,900 people ("1,900" keeps its comma)

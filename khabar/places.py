@@ -183,9 +183,8 @@ def _queries(text: str, spans: Sequence[PlaceSpan], gazetteer: Gazetteer) -> lis
     for i, span in enumerate(spans):
         name, cue = _strip_level(display_name(span.text), rules)
         cue = cue or _level_cue(text, span, rules)
-        candidates = gazetteer.lookup(name)
-        how = "exact"
-        if not candidates:
+        candidates, how = (gazetteer.lookup(name), "exact") if name[:1].isupper() else ([], "none")
+        if not candidates and name[:1].isupper():  # "bush", "mosques": not names
             candidates, how = gazetteer.fuzzy(name), "fuzzy"
         out.append(_Query(span, name, cue, _container(text, spans, i), tuple(candidates), how if candidates else "none"))
     return out
@@ -246,7 +245,7 @@ def _score(c: Place, q: _Query, countries: Counter, regions: set, container: Seq
         score += _PREFERRED_BONUS
     if q.cue and c.level == q.cue:
         score += _CUE_BONUS
-    if c.level == "city" and q.cue != "admin1" and any(
+    if c.level == "city" and q.cue != "admin1" and name_key(c.name) == name_key(q.name) and any(
         o.level == "admin1" and o.name == c.admin1 for o in q.candidates
     ):
         score += _CAPITAL_OF_SAME_NAME
@@ -255,7 +254,8 @@ def _score(c: Place, q: _Query, countries: Counter, regions: set, container: Seq
     total = sum(countries.values())
     if total and c.country:
         score += _CONTEXT_BONUS * countries[c.country] / total
-    if c.level in ("city", "admin2") and (c.country, c.admin1) in regions:
+    own = {(o.country, o.name) for o in q.candidates if o.level == "admin1"}  # not its own support
+    if c.level in ("city", "admin2") and (c.country, c.admin1) in regions - own:
         score += _REGION_BONUS
     return score
 

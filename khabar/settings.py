@@ -50,6 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest upload the web app accepts in one request (bytes); bigger requests get 413."),
     Setting("data_dir", "", str,
             "Folder where the web app writes uploaded files; empty: `uploads/` beside the database."),
+    Setting("analyst", "", str,
+            "Name recorded with analyst edits (merge, split, undo); empty: your login name ($USER)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -70,6 +72,7 @@ class Settings:
     copy_threshold: float = 0.5
     upload_max_bytes: int = 20_000_000
     data_dir: str = ""
+    analyst: str = ""
 
     def with_overrides(self, **values: Any) -> "Settings":
         """Return a copy with the given settings replaced (values are validated)."""
@@ -99,6 +102,7 @@ def load_settings(overrides: dict[str, Any] | None = None, *, environ: dict[str,
         raw = env.get(f"KHABAR_{setting.name.upper()}")
         if raw is not None:
             values[setting.name] = raw
+    values.setdefault("analyst", env.get("USER") or env.get("USERNAME") or "")
     values.update(overrides or {})
     return Settings().with_overrides(**values)
 

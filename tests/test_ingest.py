@@ -96,10 +96,12 @@ def test_killed_run_leaves_consistent_db_and_rerun_finishes(tmp_path):
     folder, db = tmp_path / "many", tmp_path / "kb.db"
     _many_articles(folder, 60)
     cmd = [sys.executable, "-m", "khabar", "--set", "batch_size=1", "ingest", str(folder), "--db", str(db)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
-    while time.time() < deadline and _stored(db) < 3:
-        time.sleep(0.2)
+    log = (tmp_path / "stderr.txt").open("w")
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+    deadline = time.time() + 300
+    while time.time() < deadline and _stored(db) < 3 and proc.poll() is None:
+        time.sleep(0.1)
+    assert proc.poll() is None, "ingest ended before it could be killed: " + (tmp_path / "stderr.txt").read_text()
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     stored = _stored(db)

@@ -67,6 +67,7 @@ def extract_events(doc, names: Sequence[Name], *, article_id: str, published: st
 def names_from(analysis: Analysis, resolution: Resolution) -> list[Name]:
     """The article's name mentions with their entity ids, labels and canonical names."""
     records = {e.id: e for e in resolution.entities}
+    levels = {p.id: p.level for p in getattr(resolution, "places", ())}
     out = []
     for mention, entity_id in zip(analysis.mentions, resolution.entity_ids):
         if mention.label not in ENTITY_LABELS:
@@ -75,7 +76,8 @@ def names_from(analysis: Analysis, resolution: Resolution) -> list[Name]:
         label = mention.label if record is None or label_class(record.type) == label_class(mention.label) \
             else record.type
         canonical = record.name if record is not None else mention.cluster
-        out.append(Name(mention.start, mention.end, mention.text, label, entity_id, canonical))
+        out.append(Name(mention.start, mention.end, mention.text, label, entity_id, canonical,
+                        levels.get(entity_id or "", "")))
     return out
 
 

@@ -79,8 +79,30 @@ def _place_clue(clue: Clue, drafts: list[_Draft], current: _Draft | None) -> _Dr
 
 
 def _different_place(draft: _Draft, clue: Clue) -> bool:
-    own = next((c.place for c in draft.clues if c.place is not None), None)
-    return own is not None and clue.place is not None and name_key(own.text) != name_key(clue.place.text)
+    own = best_place([p for c in draft.clues for p in c.places], None)
+    theirs = best_place(list(clue.places), None)
+    return own is not None and theirs is not None and name_key(own.text) != name_key(theirs.text)
+
+
+# Gold convention (and the analyst's need): the most specific place named for the event. Facilities
+# ("the Temple of Hatshepsut") are not places of this kind; the dateline city is a fallback only.
+_LEVEL_RANK = {"city": 0, "admin2": 1, "": 2, "unresolved": 2, "admin1": 3, "country": 4}
+
+
+def best_place(places: list[Name], dateline: Name | None) -> Name | None:
+    """The most specific place among an event's places (first mentioned wins a tie)."""
+    candidates = [p for p in places if p.label != "FAC" and not _same(p, dateline)]
+    if not candidates:
+        return dateline or next((p for p in places if p.label == "FAC"), None)
+    ranked = sorted(enumerate(candidates), key=lambda ip: (_LEVEL_RANK.get(ip[1].level, 2), ip[0]))
+    best = ranked[0][1]
+    if dateline is not None and _LEVEL_RANK.get(best.level, 2) >= 3:
+        return dateline
+    return best
+
+
+def _same(a: Name, b: Name | None) -> bool:
+    return b is not None and a.start == b.start
 
 
 def _report(draft: _Draft, index: int, article_id: str, published: str | None, dateline: Name | None) -> EventReport:
@@ -88,8 +110,11 @@ def _report(draft: _Draft, index: int, article_id: str, published: str | None, d
     lex = lexicon()
     types = [c.type for c in clues if c.type and c.type != STATE_STRIKE]
     kind = max(types, key=lambda k: lex.types[k].rank) if types else "unknown"
-    place = next((c.place for c in clues if c.place is not None), None) or (dateline if index == 0 else None)
     first = next((c for c in clues if c.opens), clues[0])
+    own_dateline = dateline if index == 0 else None
+    place = best_place(list(first.places[:first.attached]), own_dateline) if first.attached else None
+    place = place or best_place(list(first.places), own_dateline)
+    place = place or best_place([p for c in clues for p in c.places], own_dateline)
     return EventReport(
         article_id=article_id, index=index, type=kind, date=draft.date,
         place=place.text if place else None, place_id=place.entity_id if place else None,

@@ -33,7 +33,7 @@ _GENERIC_DETS = frozenset({"many", "several", "other", "such", "some", "more", "
 _SPECIFIC_MODS = frozenset({"twin", "two", "three", "four", "coordinated", "simultaneous", "serial", "both", "these",
                             "those", "the", "weekend", "sunday", "easter", "suicide"})
 _GROUP_WORDS = re.compile(
-    r"(?i)\b(?:al|ul|jamaa?t|jama'?atu|harakat|tehrik|lashkar|state|front|army|brigades?|movement|network|taliban|"
+    r"(?i)\b(?:jamaa?t|jama'?atu|harakat|tehrik|lashkar|state|front|army|brigades?|movement|network|taliban|"
     r"shabaa?b|haram|qaeda|qaida|group|party|council|union|forces?|mujahideen|ahrar|jaish|hizb|ansar|katiba|"
     r"province|wilayat|isis|isil|daesh)\b|-ul-|-e-|-i-")
 _ATTACKER_NOUNS = frozenset({"attacker", "bomber", "gunman", "gunmen", "assailant", "network", "cell", "militant",
@@ -44,6 +44,14 @@ _TOLL_WORDS = frozenset({"rise", "pass", "reach", "climb", "increase", "stand", 
 _ACT_VERBS = frozenset({"explode", "hit", "strike", "detonate", "fire", "land", "target", "attack", "kill", "storm",
                         "blow", "ram", "set", "enter", "open", "drive", "shoot", "seize", "abduct", "kidnap",
                         "rain", "slam", "tear", "rip", "burn", "wound", "injure", "launch", "throw", "hurl"})
+_MESSAGE_NOUNS = frozenset({"statement", "email", "e-mail", "message", "video", "letter", "post", "audio",
+                            "communique", "recording", "claim", "tweet", "posting"})
+_OWN_MEMBERS = frozenset({"fighter", "member", "man", "militant", "soldier", "mujahideen", "brother", "unit",
+                          "martyr", "operative", "commando"})
+_NOT_A_GROUP = re.compile(
+    r"(?i)\b(?:government|ministry|police|armed forces|command|nations|agency|news|press|times|post|herald|"
+    r"bank|company|university|college|hospital|council|embassy|department|committee|commission|court|"
+    r"parliament|congress|cabinet|office|club|airport|hotel|school|television|radio|reuters)\b")
 _PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "on", "into", "across", "around", "from", "of"})
 _GROUP_LABELS = frozenset({"ORG", "NORP"})
 _EVENT_OBJECT = frozenset({"attack", "bombing", "blast", "explosion", "responsibility", "it", "them", "assault",
@@ -61,6 +69,7 @@ class Name:
     label: str
     entity_id: str | None = None
     canonical: str = ""  # the name of its entity (or in-article group), e.g. "Islamic State Khorasan Province"
+    level: str = ""  # places: country, admin1, admin2, city or unresolved (from the gazetteer), "" unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +82,8 @@ class Clue:
     opens: bool  # reports an act (a real trigger or a casualty count), so it may start an event
     act: bool  # has a real attack trigger (not only a count), so it may start a second, dated event
     date: DateValue | None
-    place: Name | None
+    places: tuple[Name, ...]  # places named for the act: attached to it first, then the rest of the sentence
+    attached: int  # how many of ``places`` (from the start) hang on the act itself
     perpetrators: tuple[Perpetrator, ...]
     killed: tuple[Figure, ...]
     injured: tuple[Figure, ...]
@@ -94,11 +104,12 @@ def read_sentence(sent, names: list[Name], *, published: date | None, last_group
         strong, killed, injured = [], [], []
     opens = bool(strong) or bool(killed) or bool(injured)
     anchor = strong[0][0] if strong else real[0][0] if real else None
+    places, attached = _places(sent, names, anchor)
     anchors = {tok.i for tok, _ in real} | {
         t.i for t in sent if t.pos_ == "VERB" and t.lemma_.lower() in lex.killed | lex.injured and not is_unreal(t, lex)}
     return Clue(
         start=sent.start_char, end=sent.end_char, type=kind, opens=opens, act=bool(strong),
-        date=_event_date(sent, published, lex, anchors, context_year), place=_place(sent, names, anchor),
+        date=_event_date(sent, published, lex, anchors, context_year), places=places, attached=attached,
         perpetrators=tuple(_perpetrators(sent, names, last_group, lex)), killed=tuple(killed),
         injured=tuple(injured), target=_target(sent, anchor, lex), reference=bool(triggers) and not opens,
     )
@@ -328,16 +339,13 @@ def _reaches(verb, anchor) -> bool:
     return node.i == verb.i
 
 
-def _place(sent, names: list[Name], anchor) -> Name | None:
+def _places(sent, names: list[Name], anchor) -> tuple[tuple[Name, ...], int]:
     places = [n for n in names if label_class(n.label) == "PLACE" and any(c.isalpha() for c in n.text)
               and not _is_speaker(sent, n)]
-    if not places:
-        return None
-    if anchor is not None:
-        near = [n for n in places if _attached(sent, n, anchor)]
-        if near:
-            return near[0]
-    return places[0]
+    if anchor is None:
+        return tuple(places), 0
+    near = [n for n in places if _attached(sent, n, anchor)]
+    return tuple(near + [n for n in places if n not in near]), len(near)
 
 
 def _is_speaker(sent, name: Name) -> bool:
@@ -395,7 +403,53 @@ def _perpetrators(sent, names: list[Name], last_group: Name | None, lex: Lexicon
             out += _blamed(tok, sent, names, last_group, lex)
         elif lemma == "behind" or (lemma == "responsible" and tok.pos_ == "ADJ"):
             out += _behind(tok, sent, names, last_group, lex)
+        elif lemma == "fall" and any(c.lemma_.lower() == "suspicion" for c in tok.children):
+            out += [_perp(g, "suspected", _reporter(tok, lex))
+                    for o in _prep_objects(tok, ("on", "upon")) for g in _groups_in(o, sent, names, last_group)]
+        if lemma in lex.speech and tok.pos_ == "VERB":
+            out += _said_it_did(tok, sent, names, last_group, lex)
+    out += _in_the_name_of(sent, names, last_group)
     return _dedupe(out)
+
+
+def _prep_objects(tok, preps: tuple[str, ...]) -> list:
+    return [g for c in tok.children if c.dep_ == "prep" and c.lower_ in preps for g in c.children if g.dep_ == "pobj"]
+
+
+def _said_it_did(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
+    """"X said it had attacked the school", "X said its fighters carried out the attacks"."""
+    if _negated(verb, lex):
+        return []
+    speaker = _subject(verb)
+    if speaker is None:
+        return []
+    groups = _groups_in(speaker, sent, names, last_group)
+    if not groups or _is_official(speaker) and not any(is_groupish(g) for g in groups):
+        return []
+    for clause in (c for c in verb.children if c.dep_ in ("ccomp", "xcomp")):
+        lemma = clause.lemma_.lower()
+        acts = lemma in lex.trigger_lemmas or lemma in lex.carry_out or lemma in ("abduct", "kidnap", "seize", "kill")
+        agent = _subject(clause)
+        if not acts or agent is None or _negated(clause, lex):
+            continue
+        own = agent.lower_ in ("it", "they", "we") or (
+            agent.lemma_.lower() in _OWN_MEMBERS and any(c.dep_ == "poss" for c in agent.children))
+        if own:
+            return [_perp(g, "claimed", "the group itself") for g in groups]
+    return []
+
+
+def _in_the_name_of(sent, names, last_group) -> list[Perpetrator]:
+    """"emails claiming the attacks in the name of the Deccan Mujahideen"."""
+    text = sent.text.lower()
+    if "in the name of" not in text or "claim" not in text:
+        return []
+    out = []
+    for tok in sent:
+        if tok.lower_ == "name" and tok.head.lower_ == "in":
+            out += [_perp(g, "claimed", "the group itself")
+                    for o in _prep_objects(tok, ("of",)) for g in _groups_in(o, sent, names, last_group)]
+    return out
 
 
 def _claimed(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
@@ -461,7 +515,8 @@ def _behind(tok, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
     """"X was behind the attack", "X is responsible for the bombing"."""
     copula = tok.head if tok.dep_ in ("prep", "acomp") else tok
     objects = [g for c in tok.children for g in ([c] if c.dep_ == "pobj" else c.children) if g.dep_ == "pobj"]
-    if not any(o.lemma_.lower() in _EVENT_OBJECT for o in objects) or _negated(copula, lex):
+    implicit = tok.lemma_.lower() == "responsible" and not objects
+    if not (implicit or any(o.lemma_.lower() in _EVENT_OBJECT for o in objects)) or _negated(copula, lex):
         return []
     subject = _subject(copula)
     if subject is None or subject.lower_ in ("those", "who", "whoever"):
@@ -477,12 +532,19 @@ def _behind(tok, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
 
 
 def _subject(verb):
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
-            return child if child.dep_ != "nsubjpass" or verb.lemma_.lower() != "claim" else _agent(verb) or child
+    """The subject of a verb: the nsubj nearest to it (a dateline "COLOMBO —" is an extra nsubj),
+    the agent of a passive claim, the noun a participle hangs on, or who issued a claiming message."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+    if subjects:
+        child = subjects[-1]
+        if child.dep_ == "nsubjpass" and verb.lemma_.lower() == "claim":
+            return _agent(verb) or child
+        return child
     if verb.dep_ in ("xcomp", "conj") and verb.head.i != verb.i:
         return _subject(verb.head)
     if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        if verb.head.lemma_.lower() in _MESSAGE_NOUNS and verb.head.head.pos_ == "VERB":
+            return _subject(verb.head.head) or verb.head
         return verb.head
     return None
 
@@ -495,18 +557,23 @@ def _agent(verb):
 
 
 def is_groupish(name: Name) -> bool:
-    """An organisation-like name: ORG/NORP, a registry actor, or a PERSON-labelled name with group words
-    (the small model reads "al-Shabaab" and "Jamaat-ul-Ahrar" as people)."""
-    if name.label in _GROUP_LABELS or (name.entity_id or "").startswith("actor:"):
+    """An armed-group-like name: a registry actor, an ORG that is not a state body, company or outlet,
+    or a NORP/PERSON-labelled name with group words (the small model reads "al-Shabaab" and
+    "Jamaat-ul-Ahrar" as people, "Islamic State" as a nationality)."""
+    if (name.entity_id or "").startswith("actor:"):
         return True
-    return name.label == "PERSON" and _GROUP_WORDS.search(name.text) is not None
+    if name.label == "ORG":
+        return _NOT_A_GROUP.search(name.text) is None or _GROUP_WORDS.search(name.text) is not None
+    return name.label in ("NORP", "PERSON") and _GROUP_WORDS.search(name.text) is not None
 
 
 def _groups_in(node, sent, names: list[Name], last_group: Name | None) -> list[Name]:
     """Names of the actor in the phrase headed by ``node``; a pronoun or "the group" -> the last group."""
+    if node.lower_ in ("which", "who", "that") and node.head.dep_ == "relcl":
+        return _groups_in(node.head.head, sent, names, last_group)
     span = list(node.subtree)
     lo, hi = span[0].idx, span[-1].idx + len(span[-1])
-    inside = [n for n in names if lo <= n.start and n.end <= hi and label_class(n.label) != "PLACE"]
+    inside = [n for n in names if n.start < hi and lo < n.end and label_class(n.label) != "PLACE"]
     groups = [n for n in inside if is_groupish(n)]
     if groups:
         return _head_name(groups, node)
@@ -516,7 +583,21 @@ def _groups_in(node, sent, names: list[Name], last_group: Name | None) -> list[N
         before = [n for n in names if n.end <= node.idx and is_groupish(n)]
         found = before[-1] if before else last_group
         return [found] if found is not None else []
-    return []
+    unnamed = _proper_noun(node)
+    return [unnamed] if unnamed is not None else []
+
+
+def _proper_noun(node) -> Name | None:
+    """A capitalised proper-noun phrase the NER missed ("Deccan Mujahideen"): taken as a group name."""
+    chain = [t for t in node.subtree if t.pos_ == "PROPN" and t.text[:1].isupper() and
+             (t.i == node.i or t.head.i == node.i or t.dep_ in ("compound", "flat"))]
+    if node.pos_ != "PROPN" and not chain:
+        return None
+    tokens = sorted(set(chain) | ({node} if node.pos_ == "PROPN" else set()), key=lambda t: t.i)
+    if not tokens or tokens[-1].i - tokens[0].i + 1 != len(tokens):
+        return None
+    span = node.doc[tokens[0].i:tokens[-1].i + 1]
+    return Name(span.start_char, span.end_char, span.text, "ORG", None, span.text)
 
 
 def _head_name(groups: list[Name], node) -> list[Name]:

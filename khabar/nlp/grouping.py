@@ -7,8 +7,9 @@ Mentions of the same name, and its obvious short forms, form one group per artic
   "(ISKP or IS-K)", ", also known as IS-K"; the alias becomes a mention if spaCy missed it;
 * an acronym equal to the initials of a longer name in the article ("TTP" = "Tehrik-i-Taliban
   Pakistan");
-* a bare surname after a full name ("Haqqani" after "Sirajuddin Haqqani"): the nearest preceding full
-  name with that last word wins, so two Haqqanis in one article stay apart.
+* a bare surname after a full name ("Haqqani" after "Sirajuddin Haqqani"): a full name with that
+  last word in the same or the previous sentence wins, else the article's subject (the full name
+  used most often, then first), so two Haqqanis in one article stay apart.
 
 Each mention's ``cluster`` is the group's canonical form: its longest non-acronym name.
 """
@@ -241,11 +242,18 @@ def _link_surnames(names: list[RawMention], union) -> None:
         if label != "PERSON" or len(words) != 1:
             continue
         key = name_key(words[0])
-        before = [f for f in full if f[1] == key and f[0] < s]
-        after = [f for f in full if f[1] == key and f[0] > s]
-        target = before[-1] if before else (after[0] if after else None)
-        if target is not None:
-            union(target[2], i)
+        same = [f for f in full if f[1] == key]
+        recent = [f for f in same if f[0] < s and names[i][4] - names[f[2]][4] <= 1]
+        if same:
+            union((recent[-1] if recent else _subject(same, names))[2], i)
+
+
+def _subject(same: list[tuple[int, str, int]], names: list[RawMention]) -> tuple[int, str, int]:
+    """Of several full names sharing a surname, the article's subject: the one named most often,
+    then first. News style names relatives in full and the subject by surname ("Khalil Haqqani ...
+    his nephew Sirajuddin Haqqani ... Haqqani was killed": Khalil; issue 4)."""
+    counts = Counter(name_key(names[f[2]][2]) for f in same)
+    return max(same, key=lambda f: (counts[name_key(names[f[2]][2])], -f[0]))
 
 
 def _canonical(members: list[RawMention]) -> tuple[str, str]:

@@ -21,9 +21,12 @@ def registry_patterns() -> tuple[list[dict], list[dict]]:
     exact: list[dict] = []
     entries = [(f"actor:{a.id}", "ORG", a.names) for a in registry.actors]
     entries += [(f"person:{p.id}", "PERSON", p.names) for p in registry.people]
+    # Names several actors share ("al-Shabaab", "Taliban") are names all the same; resolution
+    # decides which actor by context (entities.py), so they carry no id.
+    entries += [("", "ORG", a.ambiguous_aliases) for a in registry.actors]
     for ent_id, label, names in entries:
         for name in dict.fromkeys(names):
-            pattern = {"label": label, "pattern": name, "id": ent_id}
+            pattern = {"label": label, "pattern": name, **({"id": ent_id} if ent_id else {})}
             (exact if is_acronym(name) or len(name) <= 4 else loose).append(pattern)
     return loose, exact
 

@@ -21,7 +21,7 @@ from .text import content_words, words
 __all__ = ["SentencePair", "Alignment", "SentenceSet", "sentence_set", "similarity_matrix", "align"]
 
 _BUCKETS = 1 << 20  # hashed vocabulary for word-overlap products; collisions are negligible at this size
-_EMBEDDING_WEIGHT = 0.6  # the rest is word overlap (see similarity_matrix)
+WORD_WEIGHT = 0.3  # weight of word overlap in the sentence similarity; the rest is the embedding cosine
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,18 +87,25 @@ def word_overlap(a: SentenceSet, b: SentenceSet) -> np.ndarray:
     return np.divide(2 * shared, total, out=np.zeros_like(shared), where=total > 0)
 
 
-def similarity_matrix(a: SentenceSet, b: SentenceSet) -> tuple[np.ndarray, np.ndarray]:
-    """(blended similarity, word overlap) of every sentence pair, each (len(a), len(b)) in 0..1."""
-    cosine = np.clip(a.embeddings @ b.embeddings.T, 0.0, 1.0)
+def similarity_matrix(a: SentenceSet, b: SentenceSet, *, word_weight: float = WORD_WEIGHT,
+                      cosine_range: tuple[float, float] = (0.0, 1.0)) -> tuple[np.ndarray, np.ndarray]:
+    """(blended similarity, word overlap) of every sentence pair, each (len(a), len(b)) in 0..1.
+
+    ``cosine_range`` rescales the cosine first (a model whose unrelated sentences score 0.8 gets
+    ``(0.8, 0.95)``); word overlap is the Dice coefficient of the content words.
+    """
+    low, high = cosine_range
+    cosine = np.clip((a.embeddings @ b.embeddings.T - low) / (high - low), 0.0, 1.0)
     overlap = word_overlap(a, b)
-    return _EMBEDDING_WEIGHT * cosine + (1 - _EMBEDDING_WEIGHT) * overlap, overlap
+    return (1 - word_weight) * cosine + word_weight * overlap, overlap
 
 
-def align(a: SentenceSet, b: SentenceSet, *, threshold: float, verbatim: float = 0.8) -> Alignment:
+def align(a: SentenceSet, b: SentenceSet, *, threshold: float, verbatim: float = 0.8, word_weight: float = WORD_WEIGHT,
+          cosine_range: tuple[float, float] = (0.0, 1.0)) -> Alignment:
     """Match sentences one to one, best pairs first, keeping pairs with similarity >= ``threshold``."""
     if not len(a) or not len(b):
         return Alignment((), 0.0, 0.0, 0.0, 0.0)
-    sim, overlap = similarity_matrix(a, b)
+    sim, overlap = similarity_matrix(a, b, word_weight=word_weight, cosine_range=cosine_range)
     pairs = _greedy_matching(sim, overlap, threshold, verbatim)
     covered_a = sum(a.lengths[p.a] for p in pairs) / max(a.lengths.sum(), 1.0)
     covered_b = sum(b.lengths[p.b] for p in pairs) / max(b.lengths.sum(), 1.0)

@@ -73,7 +73,13 @@ class E5Embedder:
         return _normalised(np.asarray(self._model.passage(list(texts)), dtype=np.float32))
 
 
-EMBEDDERS = {"wordllama": WordLlamaEmbedder, "e5": E5Embedder}
+def _minilm() -> Embedder:
+    from .minilm import MiniLMEmbedder
+
+    return MiniLMEmbedder()
+
+
+EMBEDDERS = {"wordllama": WordLlamaEmbedder, "e5": E5Embedder, "minilm": _minilm}
 
 
 @lru_cache(maxsize=4)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from ..models import Sentence
 
-__all__ = ["words", "shingles", "content_words", "split_sentences", "key_terms", "STOPWORDS"]
+__all__ = ["words", "shingles", "content_words", "split_sentences", "key_terms", "names", "STOPWORDS"]
 
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*", re.UNICODE)
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*", re.UNICODE)
@@ -97,7 +97,25 @@ def key_terms(text: str) -> frozenset[str]:
         if name and name not in _NOT_NAMES and len(name) > 1:
             terms.add("n:" + name)
     for match in _NUMBER.finditer(text):
-        digits = match.group().replace(",", "").rstrip(".")
+        digits = _ascii_digits(match.group()).replace(",", "").rstrip(".")
         if len(digits) > 1 or digits not in "0123456789":
             terms.add("d:" + digits)
     return frozenset(terms)
+
+
+def _ascii_digits(text: str) -> str:
+    """Arabic-Indic, Devanagari ... digits as ASCII, so that numbers match across scripts."""
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)
+
+
+def names(text: str, sentences: Sequence[Sentence]) -> set[str]:
+    """Capitalised words that do not open a sentence: proper names, in English and similar scripts."""
+    found: set[str] = set()
+    for sentence in sentences:
+        for match in _CAPITALISED.finditer(sentence.text):
+            if match.start() == 0:
+                continue
+            name = _fold(match.group()).removesuffix("'s").removesuffix("’s").strip("'’-")
+            if len(name) > 1 and name not in _NOT_NAMES:
+                found.add(name)
+    return found

@@ -7,9 +7,9 @@ import json
 from enum import Enum
 from typing import Any
 
-from ..models import Citation, Dossier, SearchHit
+from ..models import Citation, Dossier, Place, SearchHit
 
-__all__ = ["to_jsonable", "dossier_json", "dossier_dict", "search_json", "citation_dict", "dumps"]
+__all__ = ["to_jsonable", "dossier_json", "dossier_dict", "place_dict", "search_json", "citation_dict", "dumps"]
 
 
 def to_jsonable(value: Any) -> Any:
@@ -36,6 +36,13 @@ def citation_dict(c: Citation) -> dict[str, Any]:
             "url": c.url, "start": c.start, "end": c.end, "text": c.text}
 
 
+def place_dict(p: Place) -> dict[str, Any]:
+    """A place as the documented JSON object (latitude/longitude null when unresolved)."""
+    return {"id": p.id, "name": p.name, "level": p.level, "country": p.country, "admin1": p.admin1,
+            "latitude": p.latitude, "longitude": p.longitude, "population": p.population,
+            "geonames_id": p.geonames_id, "resolved": p.resolved, "note": p.note}
+
+
 def dossier_dict(d: Dossier) -> dict[str, Any]:
     """The dossier as a dict following schema khabar.dossier/1."""
     return {
@@ -59,7 +66,19 @@ def dossier_dict(d: Dossier) -> dict[str, Any]:
         ],
         "evidence": [citation_dict(c) for c in d.evidence],
         "other_matches": [{"id": e.id, "name": e.name, "type": e.type} for e in d.candidates],
+        "place": place_dict(d.place) if d.place else None,
+        "links": [{"relation": k.relation, "id": k.entity.id, "name": k.entity.name, "type": k.entity.type,
+                   "source": k.source, "articles": k.articles, "note": k.note} for k in d.links],
+        "conflicts": [{"alias": c.alias, "entity_id": c.entity_id, "other_id": c.other_id, "reason": c.reason,
+                       "article_id": c.article_id or None, "start": c.start, "end": c.end} for c in d.conflicts],
+        **_profile(d),
     }
+
+
+def _profile(d: Dossier) -> dict[str, Any]:
+    from .events import profile_dict  # facts, relations, attacks, disputes, questions (issue 5)
+
+    return profile_dict(d)
 
 
 def dossier_json(d: Dossier) -> str:

@@ -29,6 +29,7 @@ def dossier_text(d: Dossier) -> str:
                  f"{d.source_groups} independent source group(s).")
     if d.candidates:
         lines.append("Also matched: " + "; ".join(f"{e.name} ({e.type}, {e.id})" for e in d.candidates))
+    lines += _place_lines(d) + _link_lines(d)
     lines += ["", "Aliases"]
     for a in d.aliases:
         where = f"{a.articles} article(s), {a.outlets} outlet(s)" if a.articles else "no article"
@@ -39,6 +40,9 @@ def dossier_text(d: Dossier) -> str:
         lines += ["", "Mentioned with"]
         for n in d.neighbours:
             lines.append(f"  - {n.entity.name} ({n.entity.type}): {n.articles} article(s), {n.sentences} sentence(s)")
+    from .events import profile_text_lines  # facts, attacks, disputes, questions (issue 5)
+
+    lines += profile_text_lines(d)
     lines += ["", "Evidence"]
     for i, c in enumerate(d.evidence, start=1):
         lines.append(_wrap(f"[{i}] {c.text}", "  "))
@@ -87,3 +91,26 @@ def ingest_summary(report: IngestReport) -> str:
         lines.append("Skipped:")
         lines += [f"  - {r.source}: {r.reason} [{r.code}]" for r in report.rejected]
     return "\n".join(lines)
+
+
+def _place_lines(d: Dossier) -> list[str]:
+    p = d.place
+    if p is None:
+        return []
+    if not p.resolved:
+        return ["", f"Place: unresolved ({p.note}); no coordinates."]
+    where = ", ".join(x for x in (p.admin1 if p.level != "admin1" else None, p.country) if x)
+    return ["", f"Place: {p.name}, {p.level}{f' in {where}' if where else ''}; latitude {p.latitude:.4f}, "
+                f"longitude {p.longitude:.4f} (GeoNames {p.geonames_id or '-'}; {p.note})"]
+
+
+def _link_lines(d: Dossier) -> list[str]:
+    lines = ["", "Links"] if d.links else []
+    for k in d.links:
+        note = f", since {k.note}" if k.note else ""
+        lines.append(f"  - {k.relation.replace('_', ' ')}: {k.entity.name} ({k.entity.id}; {k.source}{note}; "
+                     f"{k.articles} article(s) here)")
+    if d.conflicts:
+        lines += ["", "Alias conflicts (for the analyst)"]
+        lines += [f"  - {c.reason} [{c.article_id[:10] or 'no article'} {c.start}-{c.end}]" for c in d.conflicts]
+    return lines

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from ..models import ArticleSummary, CoMention, EntitySummary, Overview
+from ..models import AliasSupport, ArticleSummary, CoMention, EntitySummary, Overview
 from ..names import name_key
 
 __all__ = ["BrowseQueries"]
@@ -56,7 +56,7 @@ class BrowseQueries:
 
     def search_articles(self, query: str, *, limit: int = 20) -> list[ArticleSummary]:
         """Articles whose title or outlet contains ``query`` (case-insensitive), newest first."""
-        like = "%" + query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        like = "%" + _like(query.strip()) + "%"
         rows = self.conn.execute(
             f"SELECT {_SUMMARY} FROM articles a WHERE a.title LIKE ? ESCAPE '\\' OR a.outlet LIKE ? ESCAPE '\\' "
             "ORDER BY a.published DESC, a.id LIMIT ?",
@@ -74,15 +74,20 @@ class BrowseQueries:
         return [_entity(r) for r in rows]
 
     def search_entities(self, query: str, *, limit: int = 20) -> list[EntitySummary]:
-        """Entities having a name or alias whose key starts with the key of ``query``, most-mentioned first."""
-        norm = name_key(query)
-        if not norm:
+        """Entities with a name or alias that starts with ``query`` (as a name key) or has a word starting with it.
+
+        Exact names first, then the most mentioned: "khorasan" finds "Islamic State Khorasan Province".
+        """
+        norm, word = name_key(query), _like(query.strip().lower())
+        if not norm or not word:
             return []
         rows = self.conn.execute(
-            f"{_ENTITY} WHERE e.id IN (SELECT entity_id FROM aliases WHERE norm >= ? AND norm < ?) AND {self._live()} "
-            "GROUP BY e.id ORDER BY (e.id IN (SELECT entity_id FROM aliases WHERE norm = ?)) DESC, n_art DESC, "
-            "n_men DESC, e.name LIMIT ?",
-            (norm, norm + "\uffff", norm, limit),
+            f"{_ENTITY} WHERE e.id IN (SELECT entity_id FROM aliases WHERE (norm >= ? AND norm < ?) "
+            " OR lower(alias) LIKE ? ESCAPE '\\' OR lower(alias) LIKE ? ESCAPE '\\' OR lower(alias) LIKE ? ESCAPE '\\') "
+            f"AND {self._live()} GROUP BY e.id "
+            "ORDER BY (e.id IN (SELECT entity_id FROM aliases WHERE norm = ?)) DESC, n_art DESC, n_men DESC, e.name "
+            "LIMIT ?",
+            (norm, norm + "\uffff", word + "%", "% " + word + "%", "%-" + word + "%", norm, limit),
         )
         return [_entity(r) for r in rows]
 
@@ -121,9 +126,35 @@ class BrowseQueries:
         )
         return [r[0] for r in rows]
 
+    def all_aliases(self) -> list[tuple[str, AliasSupport]]:
+        """Every (entity id, name) with how it is known and the articles and outlets using it (no citations)."""
+        rows = self.conn.execute(
+            "SELECT al.entity_id, min(al.alias) AS alias, group_concat(DISTINCT al.source) AS sources, "
+            " count(DISTINCT nullif(al.article_id, '')) AS n_art, count(DISTINCT a.outlet) AS n_out "
+            "FROM aliases al LEFT JOIN articles a ON a.id = al.article_id "
+            "GROUP BY al.entity_id, al.norm ORDER BY al.entity_id, n_art DESC, al.norm"
+        )
+        return [(r["entity_id"], AliasSupport(r["alias"], r["n_art"], r["n_out"],
+                                              tuple(sorted(set(r["sources"].split(",")))))) for r in rows]
+
+    def entity_articles(self) -> dict[str, list[str]]:
+        """Entity id -> ids of the articles mentioning it, for every entity mentioned at all."""
+        out: dict[str, list[str]] = {}
+        rows = self.conn.execute(
+            "SELECT DISTINCT entity_id, article_id FROM mentions WHERE entity_id IS NOT NULL ORDER BY entity_id"
+        )
+        for r in rows:
+            out.setdefault(r[0], []).append(r[1])
+        return out
+
     def _live(self) -> str:
         has_edits = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'edits'").fetchone()
         return _LIVE if has_edits else "1"
+
+
+def _like(text: str) -> str:
+    """``text`` with LIKE's wildcards escaped (the queries say ESCAPE '\\')."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _article(r: sqlite3.Row) -> ArticleSummary:

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 
 from ..models import Citation, DateValue, EventReport, Fact, Figure, Perpetrator
+from ..names import name_key
 
 __all__ = ["EventQueries"]
 
@@ -64,11 +65,12 @@ class EventQueries:
         with self.atomic():
             self.conn.execute("DELETE FROM facts WHERE article_id = ?", (article_id,))
             self.conn.executemany(
-                "INSERT OR IGNORE INTO facts(article_id, subject, subject_id, subject_start, subject_end, attribute,"
-                " value, display, qualifier, object_id, char_start, char_end, high, on_person)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(f.article_id, f.subject, f.subject_id, f.subject_start, f.subject_end, f.attribute, f.value,
-                  f.display, f.qualifier, f.object_id, f.start, f.end, f.high, f.on) for f in facts],
+                "INSERT OR IGNORE INTO facts(article_id, subject, subject_key, subject_id, subject_start, subject_end,"
+                " attribute, value, display, qualifier, object_id, char_start, char_end, high, on_person)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(f.article_id, f.subject, name_key(f.subject), f.subject_id, f.subject_start, f.subject_end,
+                  f.attribute, f.value, f.display, f.qualifier, f.object_id, f.start, f.end, f.high, f.on)
+                 for f in facts],
             )
 
     # --- reads --------------------------------------------------------------------------------
@@ -118,17 +120,26 @@ class EventQueries:
         column = f"{alias}.article_id" if alias else "article_id"
         return self.conn.execute(f"{sql} WHERE {column} IN ({','.join('?' * len(ids))})", ids).fetchall()
 
-    def facts(self, *, subject_ids: Iterable[str] | None = None) -> list[Fact]:
-        """Stored facts (about the given entities, or all), oldest publication first."""
+    def facts(self, *, subject_ids: Iterable[str] | None = None, subject_keys: Iterable[str] = (),
+              value_keys: Iterable[str] = (), object_ids: Iterable[str] = ()) -> list[Fact]:
+        """Stored facts, oldest publication first: all, or those whose subject is one of the entities
+        (or is named by one of ``subject_keys``), or whose value names one (``value_keys``, ``object_ids``)."""
         current = _CURRENT_ID.format(t="f", start="subject_start", end="subject_end", col="subject_id")
         sql = (f"SELECT * FROM (SELECT f.*, {current} AS current, a.published FROM facts f "
                "JOIN articles a ON a.id = f.article_id)")
-        params: list[str] = []
-        if subject_ids is not None:
-            params = list(dict.fromkeys(subject_ids))
-            if not params:
+        tests, params = [], []
+        for column, values in (("current", subject_ids), ("subject_key", subject_keys), ("value", value_keys),
+                               ("object_id", object_ids)):
+            if values is None:
+                continue
+            values = [v for v in dict.fromkeys(values) if v]
+            if values:
+                tests.append(f"{column} IN ({','.join('?' * len(values))})")
+                params += values
+        if subject_ids is not None or subject_keys or value_keys or object_ids:
+            if not tests:
                 return []
-            sql += f" WHERE current IN ({','.join('?' * len(params))})"
+            sql += " WHERE " + " OR ".join(tests)
         rows = self.conn.execute(sql + " ORDER BY published, article_id, char_start", params).fetchall()
         return [Fact(r["article_id"], r["subject"], r["current"], r["attribute"], r["value"], r["display"],
                      r["qualifier"], r["char_start"], r["char_end"], r["object_id"], r["subject_start"],

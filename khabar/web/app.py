@@ -138,7 +138,13 @@ def _templates() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(entity_url=entity_url, article_url=article_url, version=__version__)
     env.filters["date"] = lambda value: (value or "undated")[:10]
+    env.filters["web_url"] = web_url
     return env
+
+
+def web_url(url: str | None) -> str | None:
+    """The URL if it is http(s); None otherwise (a "javascript:" URL from an article never becomes a link)."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None
 
 
 def entity_url(entity_id: str) -> str:

@@ -69,6 +69,7 @@ CREATE TABLE event_evidence (
 CREATE TABLE facts (
     article_id  TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     subject     TEXT NOT NULL,
+    subject_key TEXT NOT NULL DEFAULT '',       -- khabar.names.name_key(subject)
     subject_id  TEXT,                           -- at extraction time; reads prefer the mention's current id
     subject_start INTEGER NOT NULL DEFAULT -1,  -- the subject's mention, when it is named in the sentence
     subject_end   INTEGER NOT NULL DEFAULT -1,
@@ -84,3 +85,5 @@ CREATE TABLE facts (
     PRIMARY KEY (article_id, subject, attribute, value, char_start)
 );
 CREATE INDEX facts_subject ON facts(subject_id);
+CREATE INDEX facts_subject_key ON facts(subject_key);
+CREATE INDEX facts_value ON facts(value);

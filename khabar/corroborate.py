@@ -1,0 +1,380 @@
+"""Corroboration: the same event across articles, support by independent sources, and conflicts.
+
+``merge_reports(reports, ...)`` clusters event reports into :class:`Event` values. Two reports
+are the same event when their types are compatible (a "blast" and a "suicide bombing" are), their
+dates can mean the same day (a day's slack; a report with no date must be published on or after
+the other's date, within ``window_days``), and their places agree (same entity, same name, or one
+place contains the other in the gazetteer); with no place on one side, the same day and the same
+named perpetrator must agree instead. Tolls are *not* a test: they rise from report to report.
+
+Each event keeps every report; its killed and injured figures become a :class:`Toll`, a series
+over report time with the range and the latest figure (never an average). Support is counted in
+articles and in independent source groups (copies and rewrites of one story count once).
+Conflicts are detected and kept side by side: competing responsibility (two groups claimed or
+blamed, or a claim and a denial), tolls revised downwards, and incompatible tolls given at the
+same time by independent sources. :func:`profile_facts` does the same for actor facts: values
+grouped after normalisation, with support, and conflicts for single-valued attributes (two
+founding years, incompatible strength estimates, two leaders).
+
+Why at query time and not stored: a new article can join two events or add a conflict; computing
+events from the stored per-article reports keeps every write local to its article (a re-run is a
+no-op) and costs milliseconds for thousands of reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from .dates import date_range, dates_overlap
+from .models import (
+    Citation, Conflict, DateValue, Event, EventReport, Fact, Figure, ProfileFact, Responsibility, SupportedValue,
+    Toll, TollPoint,
+)
+from .names import name_key
+from .numbers import figures_compatible
+
+__all__ = ["merge_reports", "profile_facts", "fact_conflicts", "SINGLE_VALUED", "TYPE_FAMILIES"]
+
+# Types that may describe the same attack in different reports.
+TYPE_FAMILIES: dict[str, frozenset[str]] = {
+    "bombing": frozenset({"bombing", "suicide_bombing", "rocket_attack", "facility_attack", "arson"}),
+    "suicide_bombing": frozenset({"bombing", "suicide_bombing", "armed_assault"}),
+    "armed_assault": frozenset({"armed_assault", "hostage_taking", "assassination", "suicide_bombing", "arson",
+                                "kidnapping", "facility_attack"}),
+    "hostage_taking": frozenset({"hostage_taking", "armed_assault", "kidnapping", "hijacking"}),
+    "kidnapping": frozenset({"kidnapping", "hostage_taking", "armed_assault"}),
+    "assassination": frozenset({"assassination", "armed_assault", "bombing", "suicide_bombing"}),
+    "hijacking": frozenset({"hijacking", "hostage_taking"}),
+    "arson": frozenset({"arson", "armed_assault", "facility_attack", "bombing"}),
+    "facility_attack": frozenset({"facility_attack", "arson", "bombing", "armed_assault"}),
+    "rocket_attack": frozenset({"rocket_attack", "bombing"}),
+}
+_RANK = {"suicide_bombing": 9, "hijacking": 9, "hostage_taking": 8, "kidnapping": 8, "assassination": 7, "bombing": 6,
+         "rocket_attack": 5, "arson": 4, "facility_attack": 3, "armed_assault": 3, "unknown": 1}
+# Attributes an actor has one value of at a time: differing values are conflicts.
+SINGLE_VALUED = frozenset({"founded", "strength", "leader"})
+
+PlaceInfo = Callable[[str], object | None]  # place entity id -> Place (khabar.models) or None
+Groups = Callable[[Iterable[str]], dict[str, str]]  # article ids -> source group ids
+Cite = Callable[[Iterable[tuple[str, int, int]]], dict[tuple[str, int, int], Citation]]
+# (entity id, entity id) -> True when one is part, branch or affiliate of the other: a claim by the
+# Islamic State and one by its Khorasan branch do not compete.
+Related = Callable[[str, str], bool]
+
+
+def _unrelated(a: str, b: str) -> bool:
+    return False
+
+
+@dataclass
+class _Cluster:
+    """Reports judged to be one event (mutable while clustering; private)."""
+
+    reports: list[EventReport] = field(default_factory=list)
+
+    @property
+    def articles(self) -> set[str]:
+        return {r.article_id for r in self.reports}
+
+    def best_date(self) -> DateValue | None:
+        dated = [r.date for r in self.reports if r.date is not None and r.date.value]
+        if not dated:
+            return None
+        order = {"day": 0, "week": 1, "month": 2, "year": 3, "decade": 4}
+        finest = min(order.get(d.precision, 9) for d in dated)
+        values = Counter(d.value for d in dated if order.get(d.precision, 9) == finest)
+        value = values.most_common(1)[0][0]
+        return next(d for d in dated if d.value == value and order.get(d.precision, 9) == finest)
+
+
+def merge_reports(reports: Sequence[EventReport], *, place_info: PlaceInfo | None = None, groups: Groups,
+                  cite: Cite, window_days: int = 14, related: Related | None = None) -> list[Event]:
+    """Cluster reports into events (see the module docstring); newest event first."""
+    clusters: list[_Cluster] = []
+    for report in sorted(reports, key=_report_order):
+        target = next((c for c in clusters if _joins(c, report, place_info, window_days)), None)
+        if target is None:
+            target = _Cluster()
+            clusters.append(target)
+        target.reports.append(report)
+    spans = [(r.article_id, r.start, r.end) for c in clusters for r in c.reports]
+    spans += [(r.article_id, p.start, p.end) for c in clusters for r in c.reports for p in r.perpetrators]
+    spans += [(r.article_id, f.start, f.end) for c in clusters for r in c.reports for f in (r.killed, r.injured) if f]
+    citations = cite(spans)
+    group_of = groups({r.article_id for c in clusters for r in c.reports})
+    events = [_event(c, citations, group_of, related or _unrelated) for c in clusters]
+    return sorted(events, key=lambda e: (e.date.value if e.date and e.date.value else "", e.id), reverse=True)
+
+
+def _report_order(r: EventReport) -> tuple:
+    precision = {"day": 0, "week": 1, "month": 2, "year": 3, "decade": 4}
+    return (precision.get(r.date.precision, 9) if r.date else 9, r.published or "", r.article_id, r.index)
+
+
+def _joins(cluster: _Cluster, report: EventReport, place_info: PlaceInfo | None, window_days: int) -> bool:
+    if report.article_id in cluster.articles:
+        return False
+    if not any(_compatible_type(r.type, report.type) for r in cluster.reports):
+        return False
+    when = _dates_agree(cluster, report, window_days)
+    if when is False:
+        return False
+    where = _places_agree(cluster, report, place_info)
+    if where is False:
+        return False
+    if where is True:
+        return True
+    # No place on one side: the same named perpetrator and a day-precise date must agree instead.
+    return when == "day" and bool(_perp_keys(report) & {k for r in cluster.reports for k in _perp_keys(r)})
+
+
+def _compatible_type(a: str, b: str) -> bool:
+    return a == b or "unknown" in (a, b) or b in TYPE_FAMILIES.get(a, frozenset({a}))
+
+
+def _dates_agree(cluster: _Cluster, report: EventReport, window_days: int) -> bool | str:
+    own = cluster.best_date()
+    theirs = report.date if report.date is not None and report.date.value else None
+    if own is not None and theirs is not None:
+        if not dates_overlap(own, theirs, slack_days=1):
+            return False
+        return "day" if own.precision == theirs.precision == "day" else "coarse"
+    anchor = own or theirs
+    if anchor is None:
+        published = {r.published[:10] for r in cluster.reports if r.published}
+        return bool(report.published and _near(report.published[:10], published, window_days)) and "coarse"
+    undated = [report] if theirs is None else [r for r in cluster.reports if r.date is None]
+    first = date_range(anchor)[0]
+    for r in undated:
+        if not r.published:
+            continue
+        seen = date.fromisoformat(r.published[:10])
+        if not first - timedelta(days=1) <= seen <= date_range(anchor)[1] + timedelta(days=window_days):
+            return False
+    return "coarse"
+
+
+def _near(day: str, others: set[str], window_days: int) -> bool:
+    d = date.fromisoformat(day)
+    return any(abs((date.fromisoformat(o) - d).days) <= window_days for o in others)
+
+
+def _places_agree(cluster: _Cluster, report: EventReport, place_info: PlaceInfo | None) -> bool | None:
+    """True (agree), False (disagree) or None (a side names no place)."""
+    mine = [(r.place, r.place_id) for r in cluster.reports if r.place]
+    if not report.place or not mine:
+        return None
+    theirs = _place_keys(report.place, report.place_id, place_info)
+    for place, place_id in mine:
+        ours = _place_keys(place, place_id, place_info)
+        if theirs & ours:
+            return True
+    return False
+
+
+def _place_keys(place: str, place_id: str | None, place_info: PlaceInfo | None) -> set[str]:
+    """Keys a place answers to: its id, its name, and the names of the regions containing it."""
+    keys = {name_key(place)}
+    if place_id:
+        keys.add(place_id)
+        info = place_info(place_id) if place_info is not None else None
+        if info is not None:
+            keys |= {name_key(getattr(info, "name", "") or "")}
+            keys |= {name_key(getattr(info, "admin1", "") or "")}
+    keys.discard("")
+    return keys
+
+
+def _perp_keys(report: EventReport) -> set[str]:
+    return {p.entity_id or name_key(p.name) for p in report.perpetrators if p.status != "denied"}
+
+
+# --- building events ---------------------------------------------------------------------------
+
+def _event(cluster: _Cluster, citations: dict, group_of: dict[str, str], related: Related) -> Event:
+    reports = sorted(cluster.reports, key=lambda r: (r.published or "", r.article_id, r.index))
+    first = min(cluster.reports, key=_report_order)
+    kind = max((r.type for r in reports), key=lambda t: _RANK.get(t, 0))
+    place = _best_place(reports)
+    cites = tuple(citations[(r.article_id, r.start, r.end)] for r in reports)
+    killed = _toll(reports, "killed", citations)
+    injured = _toll(reports, "injured", citations)
+    perps = _responsibility(reports, citations, group_of)
+    subject = f"{kind.replace('_', ' ')} in {place[0] or 'an unnamed place'}"
+    return Event(
+        id="ev:" + hashlib.sha1(f"{first.article_id}:{first.index}".encode()).hexdigest()[:12],
+        type=kind, date=cluster.best_date(), place=place[0], place_id=place[1], perpetrators=perps,
+        killed=killed, injured=injured, target=_most_common([r.target for r in reports]), reports=tuple(reports),
+        citations=cites, articles=len({r.article_id for r in reports}),
+        source_groups=len({group_of.get(r.article_id, r.article_id) for r in reports}),
+        conflicts=tuple(_responsibility_conflicts(perps, subject, related) + _toll_conflicts(killed, subject, "killed")
+                        + _toll_conflicts(injured, subject, "injured")),
+    )
+
+
+def _best_place(reports: list[EventReport]) -> tuple[str | None, str | None]:
+    named = [(r.place, r.place_id) for r in reports if r.place]
+    if not named:
+        return None, None
+    counts = Counter(name_key(p) for p, _ in named)
+    top = counts.most_common(1)[0][0]
+    return next((p, i) for p, i in named if name_key(p) == top)
+
+
+def _most_common(values: list[str | None]) -> str | None:
+    present = [v for v in values if v]
+    return Counter(present).most_common(1)[0][0] if present else None
+
+
+def _toll(reports: list[EventReport], role: str, citations: dict) -> Toll | None:
+    points = []
+    for r in reports:
+        figure: Figure | None = getattr(r, role)
+        if figure is not None:
+            points.append(TollPoint(r.published, figure, citations[(r.article_id, figure.start, figure.end)]))
+    if not points:
+        return None
+    highs = [p.figure.high if p.figure.qualifier in ("range", "up_to") else p.figure.value for p in points]
+    bounded = [h for h in highs if h is not None]
+    return Toll(series=tuple(points), low=min(p.figure.value for p in points), high=max(bounded) if bounded else None,
+                latest=points[-1])
+
+
+def _responsibility(reports: list[EventReport], citations: dict, group_of: dict[str, str]) -> tuple[Responsibility, ...]:
+    by_key: dict[tuple[str, str], list[tuple[EventReport, object]]] = {}
+    for r in reports:
+        for p in r.perpetrators:
+            by_key.setdefault((p.entity_id or name_key(p.name), p.status), []).append((r, p))
+    out = []
+    for (_, status), items in by_key.items():
+        names = Counter(p.name for _, p in items)
+        articles = {r.article_id for r, _ in items}
+        out.append(Responsibility(
+            name=max(names, key=lambda n: (names[n], len(n))), entity_id=items[0][1].entity_id, status=status,
+            sources=tuple(dict.fromkeys(p.source for _, p in items if p.source)), articles=len(articles),
+            source_groups=len({group_of.get(a, a) for a in articles}),
+            citations=tuple(dict.fromkeys(citations[(r.article_id, p.start, p.end)] for r, p in items)),
+        ))
+    order = {"claimed": 0, "attributed": 1, "suspected": 2, "denied": 3}
+    return tuple(sorted(out, key=lambda x: (order.get(x.status, 9), -x.source_groups, x.name)))
+
+
+def _responsibility_conflicts(perps: tuple[Responsibility, ...], subject: str, related: Related) -> list[Conflict]:
+    """Two unrelated actors claimed or blamed, or an actor that is named and also denies it."""
+    named: dict[str, list[Responsibility]] = {}
+    for p in perps:
+        named.setdefault(p.entity_id or name_key(p.name), []).append(p)
+    firm = [k for k, ps in named.items() if any(p.status in ("claimed", "attributed") for p in ps)]
+    distinct = [k for i, k in enumerate(firm) if not any(k == o or related(k, o) or related(o, k) for o in firm[:i])]
+    denied = [k for k, ps in named.items() if "denied" in {p.status for p in ps}
+              and {p.status for p in ps} & {"claimed", "attributed", "suspected"}]
+    if len(distinct) < 2 and not denied:
+        return []
+    values = tuple(_supported(p.name, f"{p.name} ({p.status}{': ' + ', '.join(p.sources) if p.sources else ''})",
+                              p.articles, p.source_groups, p.citations, p.status, p.entity_id) for p in perps)
+    note = ("competing claims or attributions of responsibility" if len(distinct) >= 2
+            else "responsibility claimed or attributed, and denied")
+    return [Conflict("responsibility", subject, values, note)]
+
+
+def _supported(value: str, display: str, articles: int, groups: int, citations, qualifier: str = "",
+               object_id: str | None = None) -> SupportedValue:
+    return SupportedValue(value, display, articles, groups, tuple(citations), qualifier, object_id)
+
+
+def _toll_conflicts(toll: Toll | None, subject: str, role: str) -> list[Conflict]:
+    """A downward revision (the latest figure below an earlier one), and incompatible figures given
+    on the same day by independent sources: one conflict each, listing the figures involved."""
+    if toll is None or len(toll.series) < 2:
+        return []
+    out = []
+    points = list(toll.series)
+    latest = points[-1]
+    ceiling = latest.figure.high if latest.figure.high is not None else latest.figure.value
+    higher = [p for p in points[:-1] if p.figure.low > ceiling and p.figure.qualifier != "vague"]
+    if higher and latest.figure.qualifier != "vague":
+        top = max(higher, key=lambda p: p.figure.low)
+        note = f"{role} figure revised down from {top.figure.text} to {latest.figure.text}"
+        out.append(Conflict(f"toll_{role}", subject, (_point(top), _point(latest)), note))
+    for day in sorted({(p.published or "")[:10] for p in points if p.published}):
+        same = [p for p in points if (p.published or "")[:10] == day]
+        clash = [p for p in same if any(q.citation.group_id != p.citation.group_id
+                                        and not figures_compatible(p.figure, q.figure) for q in same)]
+        if len(clash) >= 2:
+            unique = list({(p.figure.text, p.citation.group_id): p for p in clash}.values())
+            note = f"incompatible {role} figures reported on {day} by independent sources"
+            out.append(Conflict(f"toll_{role}", subject, tuple(_point(p) for p in unique), note))
+    return out
+
+
+def _point(p: TollPoint) -> SupportedValue:
+    return SupportedValue(str(p.figure.value), p.figure.text, 1, 1, (p.citation,), p.figure.qualifier)
+
+
+# --- facts -------------------------------------------------------------------------------------
+
+def profile_facts(facts: Sequence[Fact], *, groups: Groups, cite: Cite) -> list[ProfileFact]:
+    """Facts grouped by attribute and normalised value, each value with its support; best supported first."""
+    citations = cite((f.article_id, f.start, f.end) for f in facts)
+    group_of = groups({f.article_id for f in facts})
+    by_attr: dict[str, dict[str, list[Fact]]] = {}
+    for f in facts:
+        by_attr.setdefault(f.attribute, {}).setdefault(_fact_key(f), []).append(f)
+    out = []
+    for attribute, values in by_attr.items():
+        supported = [_fact_value(items, citations, group_of) for items in values.values()]
+        supported.sort(key=lambda v: (-v.source_groups, -v.articles, v.display))
+        out.append(ProfileFact(attribute, tuple(supported)))
+    order = ["founded", "leader", "based_in", "active_in", "strength", "affiliate_of", "linked_to", "rival_of",
+             "designated_by", "bounty"]
+    return sorted(out, key=lambda p: order.index(p.attribute) if p.attribute in order else len(order))
+
+
+def _fact_key(f: Fact) -> str:
+    if f.attribute == "strength" and f.high is not None:
+        return f"{f.value}-{f.high}"
+    if f.attribute == "bounty":
+        return f"{f.value}|{name_key(f.on)}"
+    return f.value
+
+
+def _fact_value(items: list[Fact], citations: dict, group_of: dict[str, str]) -> SupportedValue:
+    first = items[0]
+    articles = {f.article_id for f in items}
+    display = Counter(f.display for f in items).most_common(1)[0][0]
+    if first.attribute == "bounty" and first.on:
+        display = f"{display} for {first.on}"
+    return SupportedValue(
+        _fact_key(first), display, len(articles), len({group_of.get(a, a) for a in articles}),
+        tuple(dict.fromkeys(citations[(f.article_id, f.start, f.end)] for f in items)), first.qualifier,
+        first.object_id,
+    )
+
+
+def fact_conflicts(profile: Sequence[ProfileFact], subject: str) -> list[Conflict]:
+    """Differing values of single-valued attributes (founding year, strength, leader)."""
+    out = []
+    for p in profile:
+        if p.attribute not in SINGLE_VALUED or len(p.values) < 2:
+            continue
+        if p.attribute == "strength" and _strengths_compatible(p.values):
+            continue
+        note = {"founded": "sources give different founding dates",
+                "strength": "sources give incompatible strength estimates (they may be from different years)",
+                "leader": "sources name different leaders (possibly at different times)"}[p.attribute]
+        out.append(Conflict(p.attribute, subject, p.values, note))
+    return out
+
+
+def _strengths_compatible(values: Sequence[SupportedValue]) -> bool:
+    figures = []
+    for v in values:
+        low, _, high = v.value.partition("-")
+        lo = int(low)
+        hi = int(high) if high else (None if v.qualifier in ("at_least", "more_than") else lo)
+        figures.append(Figure(v.display, 0, 0, lo, v.qualifier or "exact", lo, hi))
+    return all(figures_compatible(a, b) for i, a in enumerate(figures) for b in figures[i + 1:])

