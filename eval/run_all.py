@@ -16,6 +16,8 @@ from pathlib import Path
 EVALUATIONS: list[tuple[str, str]] = [
     ("eval.extraction", "main-text extraction, token P/R/F1 (scrapinghub article-extraction benchmark)"),
     ("eval.ner", "named-entity recognition P/R/F1 by type (CoNLL-2003 dev)"),
+    ("eval.geo", "toponym recognition P/R/F1 and geocoding within 161 km (GeoWebNews)"),
+    ("eval.aliases", "cross-article alias clustering, pairwise P/R/F1 and traps (eval/gold/aliases)"),
 ]
 
 

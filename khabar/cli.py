@@ -112,12 +112,39 @@ def who(
     name: str = typer.Argument(..., help="A name or alias (case and punctuation do not matter)."),
     db: Path = DB_OPTION,
     format: DossierFormat = typer.Option(DossierFormat.text, "--format", "-f", help="Output format."),
+    timeline: Path = typer.Option(None, "--timeline", help="Also draw the actor's attacks to this .png or .svg file."),
 ) -> None:
     """Answer "Who is NAME?" with a cited dossier."""
     dossier = khabar.who(name, db=_existing(db), settings=_settings(ctx))
     renderer = {DossierFormat.text: render.dossier_text, DossierFormat.md: render.dossier_markdown,
                 DossierFormat.json: render.dossier_json}[format]
     out.print(renderer(dossier), markup=False)
+    if timeline is not None:
+        from .render.timeline import timeline_picture
+
+        written = timeline_picture(dossier.attacks, timeline, title=f"Attacks attributed to {dossier.entity.name}")
+        err.print(f"timeline written to {written}", markup=False)
+
+
+class EventsFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def events(
+    db: Path = DB_OPTION,
+    actor: str = typer.Option(None, "--actor", help="Only events this actor (any name or alias) is named behind."),
+    place: str = typer.Option(None, "--place", help="Only events at this place or inside this region or country."),
+    since: str = typer.Option(None, "--since", help="Only events on or after this date (2021-08-01) or year (2021)."),
+    format: EventsFormat = typer.Option(EventsFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """List attack events across articles, each with its reports, tolls over time and conflicts."""
+    items = khabar.events(db=_existing(db), actor=actor, place=place, since=since)
+    renderer = {EventsFormat.text: render.events_text, EventsFormat.json: render.events_json,
+                EventsFormat.csv: render.events_csv}[format]
+    out.print(renderer(items), markup=False, end="" if format is EventsFormat.csv else "\n")
 
 
 @app.command()

@@ -52,6 +52,8 @@ _NOT_A_GROUP = re.compile(
     r"(?i)\b(?:government|ministry|police|armed forces|command|nations|agency|news|press|times|post|herald|"
     r"bank|company|university|college|hospital|council|embassy|department|committee|commission|court|"
     r"parliament|congress|cabinet|office|club|airport|hotel|school|television|radio|reuters)\b")
+_PLACE_WORDS = re.compile(r"(?i)\b(?:gate|street|road|square|bridge|market|mosque|church|province|district|"
+                          r"city|airport|station|camp|base|hall|palace|temple|valley|river|island)\b")
 _PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "on", "into", "across", "around", "from", "of"})
 _GROUP_LABELS = frozenset({"ORG", "NORP"})
 _EVENT_OBJECT = frozenset({"attack", "bombing", "blast", "explosion", "responsibility", "it", "them", "assault",
@@ -220,15 +222,42 @@ def _hypothetical(tok, lex: Lexicon) -> bool:
 # --- casualties --------------------------------------------------------------------------------
 
 def _casualties(sent, lex: Lexicon) -> tuple[list[Figure], list[Figure]]:
-    killed: list[Figure] = []
-    injured: list[Figure] = []
+    found: dict[str, list[tuple[Figure, object]]] = {"killed": [], "injured": []}
     for figure, anchor in count_phrases(sent):
         role = casualty_role(anchor, lex)
-        if role == "killed":
-            killed.append(figure)
-        elif role == "injured":
-            injured.append(figure)
-    return killed, injured
+        if role in found:
+            found[role].append((figure, anchor))
+    return _join_parts(found["killed"], sent), _join_parts(found["injured"], sent)
+
+
+def _join_parts(items: list[tuple[Figure, object]], sent) -> list[Figure]:
+    """"killed 13 US service members and about 170 Afghans": counts of conjoined victim groups add up."""
+    out: list[Figure] = []
+    used: set[int] = set()
+    for i, (figure, anchor) in enumerate(items):
+        if i in used:
+            continue
+        noun = anchor.head if anchor.dep_ == "nummod" else anchor
+        parts = [(figure, anchor)]
+        for j in range(i + 1, len(items)):
+            other = items[j][1].head if items[j][1].dep_ == "nummod" else items[j][1]
+            if other in noun.conjuncts and j not in used:
+                parts.append(items[j])
+                used.add(j)
+        out.append(figure if len(parts) == 1 else _sum(parts, sent.doc))
+    return out
+
+
+def _sum(parts: list[tuple[Figure, object]], doc) -> Figure:
+    figures = [f for f, _ in parts]
+    last_noun = parts[-1][1].head if parts[-1][1].dep_ == "nummod" else parts[-1][1]
+    start, end = figures[0].start, max(figures[-1].end, last_noun.idx + len(last_noun))
+    qualifiers = {f.qualifier for f in figures}
+    qualifier = next((q for q in ("vague", "about", "at_least", "more_than", "up_to") if q in qualifiers), "exact")
+    qualifier = "at_least" if qualifier == "more_than" and len(qualifiers) > 1 else qualifier
+    highs = [f.high for f in figures]
+    return Figure(doc.text[start:end], start, end, sum(f.value for f in figures), qualifier,
+                  sum(f.low for f in figures), None if None in highs else sum(h for h in highs if h is not None))
 
 
 def casualty_role(anchor, lex: Lexicon | None = None) -> str | None:
@@ -266,14 +295,15 @@ def _role_at(node, anchor, lex: Lexicon) -> str | None:
         if word in lex.injured and node is not anchor:
             return "unreal" if is_unreal(node, lex) else "injured"
     for child in node.children:
-        if child is anchor or child.dep_ not in ("acl", "amod", "relcl", "prep", "nsubj", "nsubjpass", "attr", "dobj"):
+        if child is anchor or child.dep_ not in ("acl", "amod", "relcl", "prep", "nsubj", "nsubjpass", "attr", "dobj",
+                                                 "xcomp"):
             continue
         word = child.lemma_.lower()
         if child.dep_ in ("nsubj", "nsubjpass", "dobj") and word in ("toll", "number", "count", "figure"):
             return _toll_kind(child, lex)
-        if child.dep_ in ("acl", "amod", "relcl") and word in lex.killed:
+        if child.dep_ in ("acl", "amod", "relcl", "xcomp") and word in lex.killed:
             return "unreal" if is_unreal(child, lex) else "killed"
-        if child.dep_ in ("acl", "amod", "relcl") and word in lex.injured:
+        if child.dep_ in ("acl", "amod", "relcl", "xcomp") and word in lex.injured:
             return "unreal" if is_unreal(child, lex) else "injured"
     return None
 
@@ -597,6 +627,11 @@ def _proper_noun(node) -> Name | None:
     if not tokens or tokens[-1].i - tokens[0].i + 1 != len(tokens):
         return None
     span = node.doc[tokens[0].i:tokens[-1].i + 1]
+    if any(t.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME", "NORP") for t in span) or \
+            _NOT_A_GROUP.search(span.text) or _PLACE_WORDS.search(span.text):
+        return None
+    if len(span) < 2 and _GROUP_WORDS.search(span.text) is None:
+        return None
     return Name(span.start_char, span.end_char, span.text, "ORG", None, span.text)
 
 

@@ -41,7 +41,7 @@ _HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # "no-referrer" would make browsers send "Origin: null" on POST
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 _UNSAFE_NAME = re.compile(r"[^\w.\-]+", re.UNICODE)
