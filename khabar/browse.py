@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .models import ArticlePage, ArticleSummary, EntitySummary, Findings, Mark, Overview
+from .errors import NotFound
+from .models import ArticlePage, ArticleSummary, EntitySummary, Event, Findings, Mark, Overview, Place
 from .store import Store
 
-__all__ = ["overview", "find", "article_page", "entity_list", "article_list"]
+__all__ = ["overview", "find", "article_page", "entity_list", "article_list", "event_by_id", "event_places"]
 
 
 def overview(store: Store) -> Overview:
@@ -49,3 +50,24 @@ def entity_list(store: Store, *, cls: str | None = None, limit: int = 100, offse
 def article_list(store: Store, *, limit: int = 50, offset: int = 0) -> list[ArticleSummary]:
     """Articles, newest first."""
     return store.article_summaries(limit=limit, offset=offset)
+
+
+def event_by_id(store: Store, event_id: str) -> Event:
+    """One event across articles, by its id."""
+    from .events.query import find_events
+
+    for event in find_events(store):
+        if event.id == event_id:
+            return event
+    raise NotFound(f"no event {event_id!r}; `khabar events` lists them")
+
+
+def event_places(store: Store, events: list[Event]) -> dict[str, Place]:
+    """Event id -> the located place of the event (events at unlocated places are left out)."""
+    out = {}
+    for event in events:
+        place = store.place(event.place_id) if event.place_id else None
+        if place is not None and place.resolved:
+            out[event.id] = place
+    return out
+

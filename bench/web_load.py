@@ -1,0 +1,121 @@
+"""Web load: a bounded number of concurrent clients against `khabar serve` on loopback.
+
+The server runs in its own process (``python -m khabar serve`` on 127.0.0.1, a free port) over the
+demo database (ingested into a temporary folder unless ``--db`` is given). ``--clients`` async
+httpx clients loop over a mix of pages and API calls (start page, search, dossier, article with a
+highlighted citation, the same as JSON) for ``--seconds``, then stop. Reported: requests, errors
+(any status but 200, or a failed connection), throughput, and p50 / p95 / p99 latency.
+
+    python -m bench.web_load [--clients 50] [--seconds 20] [--db kb.db]
+
+Only 127.0.0.1 is ever contacted; the run is bounded in time and stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+import khabar
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "corpus"
+
+
+def urls(db: Path) -> list[str]:
+    """The request mix: pages and API calls over real entities, articles and citations."""
+    out = ["/", "/api/overview", "/articles", "/entities?cls=GROUP"]
+    for name in ["ISKP", "Boko Haram", "al-Shabaab", "Taliban"]:
+        dossier = khabar.who(name, db=db)
+        c = dossier.evidence[0]
+        out += [f"/entity/{dossier.entity.id}", f"/api/entities/{dossier.entity.id}",
+                f"/article/{c.article_id}?start={c.start}&end={c.end}", f"/api/articles/{c.article_id}"]
+    out += [f"/search?q={q}" for q in ["suicide bomber", "kidnapped", "Kabul airport"]]
+    out += [f"/api/search?q={q}" for q in ["claimed responsibility", "Mogadishu"]]
+    return out
+
+
+async def client(base: str, paths: list[str], until: float, latencies: list[float], errors: list[str]) -> None:
+    rng = random.Random(len(latencies))
+    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        while time.perf_counter() < until:
+            path = rng.choice(paths)
+            started = time.perf_counter()
+            try:
+                response = await http.get(path)
+                if response.status_code != 200:
+                    errors.append(f"{response.status_code} {path}")
+            except httpx.HTTPError as exc:
+                errors.append(f"{type(exc).__name__} {path}")
+            latencies.append(time.perf_counter() - started)
+
+
+async def load(base: str, paths: list[str], clients: int, seconds: float) -> tuple[list[float], list[str], float]:
+    latencies: list[float] = []
+    errors: list[str] = []
+    started = time.perf_counter()
+    until = started + seconds
+    await asyncio.gather(*(client(base, paths, until, latencies, errors) for _ in range(clients)))
+    return latencies, errors, time.perf_counter() - started
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def start_server(db: Path) -> tuple[subprocess.Popen, str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "khabar", "serve", "--db", str(db), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ})
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base + "/api/overview", timeout=2).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("the server did not start: " + proc.stderr.read().decode(errors="replace")[-2000:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--db", type=Path, help="knowledge base to serve (default: the demo corpus, ingested now)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or Path(tmp) / "demo.db"
+        if not args.db:
+            khabar.ingest([EXAMPLES], db=db)
+        paths = urls(db)
+        proc, base = start_server(db)
+        try:
+            latencies, errors, elapsed = asyncio.run(load(base, paths, args.clients, args.seconds))
+        finally:
+            proc.terminate()
+            proc.wait(10)
+    print(f"{args.clients} clients for {args.seconds:.0f} s on {base} ({len(paths)} URLs, {os.cpu_count()} cores)")
+    print(f"requests {len(latencies)}  errors {len(errors)}  throughput {len(latencies) / elapsed:.0f} req/s")
+    print(f"latency p50 {percentile(latencies, 0.50) * 1000:.0f} ms  p95 {percentile(latencies, 0.95) * 1000:.0f} ms"
+          f"  p99 {percentile(latencies, 0.99) * 1000:.0f} ms  max {max(latencies, default=0) * 1000:.0f} ms")
+    if errors:
+        print("first errors:", *errors[:5], sep="\n  ")
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
