@@ -27,7 +27,8 @@ __version__ = "0.1.0"
 __all__ = [
     "open_kb", "ingest", "who", "search", "show",
     "merge", "split", "undo", "edits", "alias_conflicts", "place", "Place", "Edit", "AliasConflict",
-    "find", "article_page", "entities", "articles", "overview", "event", "event_places", "export", "create_app",
+    "find", "article_page", "entities", "articles", "overview", "event", "event_places", "lineage_view",
+    "export", "create_app",
     "ArticlePage", "ArticleSummary", "EntitySummary", "Findings", "Overview",
     "events", "facts", "timeline", "Event", "EventReport", "Fact", "Figure", "Toll", "Conflict", "ProfileFact",
     "Store", "Settings", "SETTINGS", "load_settings",
@@ -199,6 +200,12 @@ def event_places(events: list[Event], *, db: Db) -> dict[str, Place]:
     """Where each event happened, for the events whose place has coordinates (event id -> Place)."""
     with _using(db) as store:
         return _browse.event_places(store, events)
+
+
+def lineage_view(*, db: Db, entity: str | None = None, article: str | None = None) -> _browse.LineageView:
+    """Who copied or rewrote whom: the source groups of an entity's articles, of one article, or of all."""
+    with _using(db) as store:
+        return _browse.lineage_view(store, entity=entity, article=article)
 
 
 def export(format: str, output: str | Path, *, db: Db, graph: str = "entities") -> list[Path]:

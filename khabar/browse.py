@@ -5,13 +5,15 @@ No SQL here (that is ``store/browse.py``) and no formatting (that is ``render/``
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from .errors import NotFound
-from .models import ArticlePage, ArticleSummary, EntitySummary, Event, Findings, Mark, Overview, Place
+from .models import (
+    ArticlePage, ArticleSummary, EntitySummary, Event, EventReport, Findings, Mark, Overview, Place,
+)
 from .store import Store
 
-__all__ = ["overview", "find", "article_page", "entity_list", "article_list", "event_by_id", "event_places"]
+__all__ = ["overview", "find", "article_page", "entity_list", "article_list", "event_by_id", "event_places", "LineageView", "lineage_view"]
 
 
 def overview(store: Store) -> Overview:
@@ -34,12 +36,26 @@ def article_page(store: Store, ref: str) -> ArticlePage:
     article = store.get_article(ref)
     marks = [Mark(m.start, m.end, "mention", m.label, entity_id, m.cluster if m.cluster != m.text else "")
              for m, entity_id in store.mentions(article.id)]
+    for r in store.event_reports(article_ids=[article.id]):
+        spans = r.evidence or ((r.start, r.end),)
+        marks += [Mark(start, end, "event", r.type, None, _event_note(r)) for start, end in spans]
     return ArticlePage(
         article=replace(article, raw=""),  # the raw page can be megabytes; `khabar show` has it
         sentences=tuple(store.sentences(article.id)),
         marks=tuple(sorted(marks, key=lambda k: (k.start, -k.end))),
         group=tuple(store.article_summaries(ids=store.group_members(article.id))),
     )
+
+
+def _event_note(r: EventReport) -> str:
+    """What an event mark says on hover: type, place, date, toll and who is said to be behind it."""
+    parts = [r.type.replace("_", " ") + (f" in {r.place}" if r.place else "")]
+    if r.date and r.date.value:
+        parts.append(r.date.value)
+    if r.killed:
+        parts.append(f"killed: {r.killed.text}")
+    parts += [f"{p.name} ({p.status})" for p in r.perpetrators]
+    return "; ".join(parts)
 
 
 def entity_list(store: Store, *, cls: str | None = None, limit: int = 100, offset: int = 0) -> list[EntitySummary]:
@@ -70,4 +86,41 @@ def event_places(store: Store, events: list[Event]) -> dict[str, Place]:
         if place is not None and place.resolved:
             out[event.id] = place
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class LineageView:
+    """Source groups (copies and rewrites, with directions) about a subject, and the knowledge base's totals."""
+
+    subject: str | None  # the entity's name or the article's title; None for the whole knowledge base
+    groups: tuple  # of khabar.relations.values.SourceGroup, largest first
+    total: object  # khabar.relations.values.Lineage of the whole knowledge base
+
+
+def lineage_view(store: Store, *, entity: str | None = None, article: str | None = None) -> LineageView:
+    """The source groups containing an article, or any article mentioning an entity (all when neither)."""
+    from .relations.lineage import build_lineage
+
+    total = build_lineage(store)
+    if article:
+        found = store.get_article(article)
+        keep, subject = {found.id}, found.title or found.id
+    elif entity:
+        ref = _entity_ref(store, entity)
+        keep, subject = set(store.entity_article_ids(ref.id)), ref.name
+    else:
+        return LineageView(None, total.groups, total)
+    groups = tuple(g for g in total.groups if keep & {m.id for m in g.members})
+    return LineageView(subject, groups, total)
+
+
+def _entity_ref(store: Store, ref: str):
+    """The entity with id ``ref``, or the best match for the name ``ref``."""
+    known = store.entity(ref)
+    if known is not None:
+        return known
+    hits = store.find_entities(ref)
+    if not hits:
+        raise NotFound(f"no entity named {ref!r}; `khabar search` finds names")
+    return hits[0].entity
 

@@ -249,7 +249,8 @@ def export(
     format: ExportFormat = typer.Option(..., "--format", "-f", help="stix (STIX 2.1 bundle), graphml or gexf "
                                         "(graph), csv (a folder of tables), jsonl (one record per line)."),
     output: Path = typer.Option(..., "--output", "-o", help="File to write (a folder for csv)."),
-    graph: str = typer.Option("entities", help="Graph for graphml/gexf: entities (co-mentions)."),
+    graph: str = typer.Option("entities", help="Graph for graphml/gexf: entities (co-mentions) or lineage "
+                              "(copies and rewrites)."),
 ) -> None:
     """Export the knowledge base for OpenCTI/MISP (STIX), Gephi (GraphML, GEXF) or spreadsheets (CSV)."""
     written = khabar.export(format.value, output, db=_existing(db), graph=graph)

@@ -22,6 +22,7 @@ from .events import EventStage
 from .facts import FactStage
 from .models import Analysis, Article, IngestReport, RawDocument, Rejection, Resolution
 from .nlp import analyse, load_pipeline
+from .relations.stage import RelationStage
 from .settings import Settings, load_settings
 from .sources import list_sources, read_sources
 from .store import Store
@@ -58,7 +59,7 @@ class ArticleStage(Protocol):
 
 def default_stages(settings: Settings) -> list[ArticleStage]:
     """The article stages of a normal run, in order."""
-    stages: list[ArticleStage] = []
+    stages: list[ArticleStage] = [RelationStage(settings)]  # copies, rewrites, source groups (issue 3)
     stages += [EventStage(), FactStage()]  # events and facts (issue 5): pure per-article extraction
     return stages
 

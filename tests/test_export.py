@@ -96,7 +96,7 @@ def test_graph_exports_round_trip(demo_db, tmp_path, fmt, reader):
 
 def test_csv_and_jsonl_tables(demo_db, tmp_path):
     files = khabar.export("csv", tmp_path / "tables", db=demo_db)
-    assert sorted(p.name for p in files) == ["aliases.csv", "articles.csv", "entities.csv"]
+    assert sorted(p.name for p in files) == ["aliases.csv", "articles.csv", "entities.csv", "events.csv", "facts.csv"]
     entities = list(csv.DictReader((tmp_path / "tables" / "entities.csv").open(encoding="utf-8")))
     dossier = khabar.who("ISKP", db=demo_db)
     row = next(r for r in entities if r["id"] == dossier.entity.id)
@@ -107,6 +107,26 @@ def test_csv_and_jsonl_tables(demo_db, tmp_path):
     records = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
     kinds = Counter(r["record"] for r in records)
     assert kinds["entity"] == len(entities) and kinds["article"] >= 30 and kinds["alias"] == len(aliases)
+    events = list(csv.DictReader((tmp_path / "tables" / "events.csv").open(encoding="utf-8")))
+    assert kinds["event"] == len(events) == len(khabar.events(db=demo_db)) > 0
+    attack = next(e for e in events if e["id"] == dossier.attacks[0].id)
+    assert dossier.entity.name in attack["perpetrators"] and attack["first_article_id"]
+    facts = list(csv.DictReader((tmp_path / "tables" / "facts.csv").open(encoding="utf-8")))
+    assert facts and all(int(f["source_groups"]) <= int(f["articles"]) for f in facts)
+    assert kinds["fact"] == len(facts)
+
+
+def test_stix_events_become_incidents_with_sightings_of_their_actors(bundle, demo_db):
+    dossier = khabar.who("ISKP", db=demo_db)
+    actor = next(o for o in bundle["objects"] if o.get("name") == dossier.entity.name and o["type"] != "identity")
+    incidents = [o for o in bundle["objects"] if o["type"] == "incident"]
+    assert len(incidents) == len(khabar.events(db=demo_db))
+    linked = {o["source_ref"] for o in bundle["objects"] if o["type"] == "relationship"
+              and o["target_ref"] == actor["id"] and o["source_ref"].startswith("incident--")}
+    assert len(linked) >= len([e for e in dossier.attacks if any(p.status != "denied" for p in e.perpetrators)])
+    located = [o for o in bundle["objects"] if o["type"] == "sighting" and o["sighting_of_ref"] == actor["id"]
+               and any(r.startswith("location--") for r in o.get("where_sighted_refs", []))]
+    assert located
 
 
 def test_unknown_format_is_an_input_error(demo_db, tmp_path):
@@ -120,3 +140,16 @@ def test_cli_export_writes_a_valid_bundle(demo_db, tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert validate_instance(json.loads(out.read_text()), ValidationOptions(version="2.1")).is_valid
+
+
+def test_lineage_graph_points_from_original_to_copy(demo_db, tmp_path):
+    path = tmp_path / "lineage.graphml"
+    khabar.export("graphml", path, db=demo_db, graph="lineage")
+    graph = nx.read_graphml(path)
+    view = khabar.lineage_view(db=demo_db)
+    assert graph.number_of_nodes() == sum(len(g.members) for g in view.groups)
+    directed = [e for g in view.groups for e in g.edges if e.origin]
+    assert directed
+    for e in directed:
+        derived = e.b if e.origin == e.a else e.a
+        assert graph.has_edge(e.origin, derived) and graph.edges[e.origin, derived]["relation"] == e.relation.value

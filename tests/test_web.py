@@ -92,7 +92,7 @@ def test_api_search_article_and_listing_shapes(client, iskp):
     page = client.get(f"/api/articles/{hit['article_id']}").json()
     assert page["article"]["text"][hit["start"]:hit["end"]] == hit["text"]
     assert page["article"]["raw"] == ""
-    assert all(m["kind"] == "mention" for m in page["marks"])
+    assert {m["kind"] for m in page["marks"]} <= {"mention", "event"}
     listing = client.get("/api/entities", params={"cls": "GROUP", "limit": 5}).json()
     assert len(listing) == 5 and all(e["cls"] == "GROUP" for e in listing)
     assert client.get("/api/overview").json()["articles"] >= 30
@@ -266,3 +266,50 @@ def _unescape(text: str) -> str:
     import html
 
     return html.unescape(text)
+
+
+def test_events_page_maps_located_events(client, db):
+    events = khabar.events(db=db)
+    located = khabar.event_places(events, db=db)
+    html = client.get("/events").text
+    assert html.count('<circle class="dot') == len(located) > 0
+    assert html.count('<path class="country"') > 20  # outlines are built by `make outlines`
+    for event_id in list(located)[:3]:
+        assert f'href="/event/{event_id}"' in html
+    actor = client.get("/events", params={"actor": "ISKP"}).text
+    assert actor.count('<circle class="dot') < len(located)
+
+
+def test_event_page_lists_reports_and_tolls(client, db):
+    event = max(khabar.events(db=db), key=lambda e: e.articles)
+    html = client.get(f"/event/{event.id}").text
+    for c in event.citations:
+        assert f'/article/{c.article_id}?start={c.start}&amp;end={c.end}#cited' in html
+    assert client.get(f"/api/events/{event.id}").json() == to_jsonable(event)
+    assert client.get("/event/ev:none").status_code == 404
+
+
+def test_entity_page_shows_facts_attacks_timeline_and_map(client, iskp):
+    html = client.get(f"/entity/{iskp.entity.id}").text
+    assert iskp.attacks and 'id="attacks"' in html and '<circle class="dot' in html
+    for fact in iskp.facts:
+        assert fact.values[0].display in html
+    svg = client.get(f"/entity/{iskp.entity.id}/timeline.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml" and b"<svg" in svg.content
+    assert b"<script" not in svg.content
+
+
+def test_lineage_page_draws_the_source_groups(client, db):
+    view = khabar.lineage_view(db=db)
+    assert view.groups, "the demo corpus has copies and rewrites"
+    html = client.get("/lineage").text
+    members = sum(len(g.members) for g in view.groups)
+    assert html.count('<g class="node') == members
+    assert html.count('class="edge') == sum(len(g.edges) for g in view.groups)
+    group = view.groups[0]
+    assert html.count('<g class="node origin') == len(view.groups)
+    for m in group.members:
+        assert f'href="/article/{m.id}"' in html
+    one = client.get("/lineage", params={"article": group.members[-1].id}).text
+    assert one.count('<g class="node') == len(group.members)
+    assert client.get("/lineage", params={"entity": "e:none"}).status_code == 404

@@ -48,10 +48,39 @@ def test_dossier_citation_leads_to_the_highlighted_sentence(browser, live_demo, 
     page.close()
 
 
+def test_lineage_graph_opens_from_the_dossier(browser, live_demo, demo_db, tmp_path):  # noqa: F811
+    dossier = khabar.who("ISKP", db=demo_db)
+    page = browser.new_page()
+    page.goto(f"{live_demo}/entity/{dossier.entity.id}")
+    page.click("text=Lineage of its reports")
+    page.wait_for_url("**/lineage?entity=*")
+    view = khabar.lineage_view(db=demo_db, entity=dossier.entity.id)
+    assert page.locator("svg.lineage g.node").count() == sum(len(g.members) for g in view.groups) > 0
+    page.locator("svg.lineage").screenshot(path=tmp_path / "lineage.png")
+    assert_not_blank(tmp_path / "lineage.png")
+    page.locator("svg.lineage a").first.click()  # a node opens its article
+    page.wait_for_url("**/article/*")
+    assert page.locator("h1").inner_text() == view.groups[0].members[0].title
+    page.close()
+
+
+def test_events_map_in_the_browser(browser, live_demo, tmp_path):  # noqa: F811
+    page = browser.new_page()
+    page.goto(live_demo + "/events")
+    dots = page.locator("svg circle.dot")
+    assert dots.count() > 0 and page.locator("svg path.country").count() > 20
+    page.locator("figure.map svg").screenshot(path=tmp_path / "map.png")
+    assert_not_blank(tmp_path / "map.png")
+    page.locator("figure.map svg a").first.click()
+    page.wait_for_url("**/event/*")
+    assert page.locator("#main, main h1").first.inner_text()
+    page.close()
+
+
 def test_pages_render_in_the_browser(browser, live_demo, tmp_path):  # noqa: F811
     page = browser.new_page()
     for name, path in [("home", "/"), ("search", "/search?q=suicide+bomber"), ("groups", "/entities?cls=GROUP"),
-                       ("export", "/export")]:
+                       ("export", "/export"), ("events", "/events"), ("lineage", "/lineage")]:
         page.goto(live_demo + path)
         page.screenshot(path=tmp_path / f"{name}.png", full_page=True)
         assert_not_blank(tmp_path / f"{name}.png")

@@ -1,7 +1,7 @@
 """Exports: the knowledge base in the formats analysts' tools read (docs/export.md).
 
 * ``stix``: one STIX 2.1 bundle (JSON) for OpenCTI, MISP and TAXII tools (``stix.py``);
-* ``graphml`` / ``gexf``: the entity co-mention graph for Gephi, yEd, Cytoscape (``graph.py``);
+* ``graphml`` / ``gexf``: the entity co-mention graph or the lineage graph for Gephi, yEd (``graph.py``);
 * ``csv``: a folder of tables (entities, aliases, articles) for spreadsheets (``tables.py``);
 * ``jsonl``: the same records as JSON Lines, one object per line with a ``record`` field.
 """
@@ -17,7 +17,7 @@ from ..store import Store
 __all__ = ["export", "FORMATS", "GRAPHS"]
 
 FORMATS = ("stix", "graphml", "gexf", "csv", "jsonl")
-GRAPHS = ("entities",)
+GRAPHS = ("entities", "lineage")
 
 
 def export(store: Store, format: str, output: str | Path, *, graph: str = "entities") -> list[Path]:

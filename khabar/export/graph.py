@@ -3,6 +3,11 @@
 ``entities``: one node per entity (name, type, class, articles, mentions, registry id), one edge
 per pair of entities mentioned in the same article (``articles``: shared articles; ``sentences``:
 shared sentences; ``weight`` = shared articles).
+
+``lineage``: a directed graph with one node per article in a source group (title, outlet,
+published, group, origin), one edge per copy or rewrite from the original to the derived article
+(``relation``, ``score``, ``reason``, ``direction``); an edge whose direction is unknown is written
+from the earlier-listed article with ``direction`` = "unknown".
 """
 
 from __future__ import annotations
@@ -14,12 +19,12 @@ import networkx as nx
 from ..errors import InputError
 from ..store import Store
 
-__all__ = ["build_graph", "entity_graph", "write_graph"]
+__all__ = ["build_graph", "entity_graph", "lineage_graph", "write_graph"]
 
 
 def build_graph(store: Store, name: str) -> nx.Graph:
     """The named graph of the knowledge base."""
-    builders = {"entities": entity_graph}
+    builders = {"entities": entity_graph, "lineage": lineage_graph}
     if name not in builders:
         raise InputError(f"unknown graph {name!r}; choose one of {', '.join(builders)}")
     return builders[name](store)
@@ -35,6 +40,22 @@ def entity_graph(store: Store, *, min_articles: int = 1) -> nx.Graph:
     for pair in store.comentions(min_articles=min_articles):
         if pair.a in graph and pair.b in graph:
             graph.add_edge(pair.a, pair.b, weight=pair.articles, articles=pair.articles, sentences=pair.sentences)
+    return graph
+
+
+def lineage_graph(store: Store) -> nx.DiGraph:
+    """Who derived from whom: articles of the source groups, edges from original to copy or rewrite."""
+    from ..relations.lineage import build_lineage
+
+    graph = nx.DiGraph(name="khabar lineage")
+    for group in build_lineage(store).groups:
+        for m in group.members:
+            graph.add_node(m.id, label=m.title or m.id, outlet=m.outlet or "", published=m.published or "",
+                           group=group.id, origin=m.id == group.id)
+        for e in group.edges:
+            source, target = (e.origin, e.b if e.origin == e.a else e.a) if e.origin else (e.a, e.b)
+            graph.add_edge(source, target, relation=e.relation.value, score=round(e.score, 3), reason=e.reason,
+                           direction=e.direction_reason if e.origin else "unknown")
     return graph
 
 

@@ -9,7 +9,10 @@ What becomes what:
 * each article -> ``report`` (object_refs: what it mentions; external reference: outlet, URL, id);
 * two entities named in the same sentences of two or more articles -> ``relationship`` related-to;
 * every actor -> one ``sighting`` per actor: reported by these outlets (where_sighted_refs), count =
-  articles, first/last seen = first/last report date.
+  articles, first/last seen = first/last report date;
+* each attack event -> an ``incident`` (name, support, toll; external references to its reports),
+  ``related-to`` its place and to each actor said to be behind it (claimed, attributed, suspected),
+  and a ``sighting`` of that actor at the event's location on the event's date.
 
 Confidence comes from the number of *independent source groups* behind an object (copies and
 rewrites of one report count once), on the Admiralty credibility scale that STIX 2.1 maps to
@@ -87,7 +90,8 @@ def stix_bundle(store: Store, *, now: datetime | None = None) -> stix2.Bundle:
     relationships = _relationships(store, entities, groups, producer, now)
     sightings = [_sighting(entities[e], support[e], outlets, producer, now) for e in entities
                  if entities[e].type in ("intrusion-set", "threat-actor")]
-    objects = [producer, *outlets.values(), *entities.values(), *reports, *relationships, *sightings]
+    incidents = _events(store, entities, producer, now)
+    objects = [producer, *outlets.values(), *entities.values(), *reports, *relationships, *sightings, *incidents]
     return stix2.Bundle(objects=objects)
 
 
@@ -183,6 +187,58 @@ def _sighting(actor, support: _Support, outlets: dict, producer, now) -> stix2.S
         description=f"Reported by {len(where)} outlet(s) in {len(support.articles)} article(s), "
                     f"{support.groups} independent source group(s).", **seen, **_common(producer, now),
     )
+
+
+def _events(store: Store, entities: dict, producer, now) -> list:
+    """Each event -> an incident (related to its place), and a sighting of each actor said to be behind it."""
+    from ..events.query import find_events
+
+    out = []
+    for e in find_events(store):
+        incident = _incident(e, producer, now)
+        out.append(incident)
+        place = entities.get(e.place_id or "")
+        if place is not None and place.type == "location":
+            out.append(stix2.Relationship(id=stix_id("relationship", f"{e.id}|{e.place_id}"),
+                                          relationship_type="related-to", source_ref=incident.id,
+                                          target_ref=place.id, description="where it happened",
+                                          **_common(producer, now)))
+        for p in e.perpetrators:
+            actor = entities.get(p.entity_id or "")
+            if actor is not None and actor.type in ("intrusion-set", "threat-actor") and p.status != "denied":
+                out += _perpetrator(e, p, actor, incident, place, producer, now)
+    return out
+
+
+def _incident(e, producer, now):
+    when = e.date.value if e.date and e.date.value else "undated"
+    killed = ""
+    if e.killed:
+        upper = f" to {e.killed.high}" if e.killed.high not in (None, e.killed.low) else ""
+        killed = f"; killed {e.killed.low}{upper}"
+    refs = [{"source_name": c.outlet or "article", "external_id": c.article_id, "description": c.title or "untitled",
+             **({"url": c.url} if c.url else {})} for c in e.citations[:10]]
+    return stix2.Incident(
+        id=stix_id("incident", e.id), name=f"{e.type.replace('_', ' ')} in {e.place or 'unknown place'}, {when}",
+        description=f"Reported by {e.articles} article(s), {e.source_groups} independent source group(s){killed}.",
+        confidence=confidence(e.source_groups), external_references=refs or None, **_common(producer, now),
+    )
+
+
+def _perpetrator(e, p, actor, incident, place, producer, now) -> list:
+    said = f"{p.status} ({', '.join(p.sources)})" if p.sources else p.status
+    link = stix2.Relationship(
+        id=stix_id("relationship", f"{e.id}|{p.entity_id}|{p.status}"), relationship_type="related-to",
+        source_ref=incident.id, target_ref=actor.id, description=f"said to be behind it: {said}",
+        confidence=confidence(p.source_groups), **_common(producer, now))
+    seen = _timestamp(e.date.value) if e.date and e.date.value else None
+    sighting = stix2.Sighting(
+        id=stix_id("sighting", f"{e.id}|{p.entity_id}|{p.status}"), sighting_of_ref=actor.id,
+        count=max(p.articles, 1),
+        where_sighted_refs=[place.id] if place is not None and place.type == "location" else None,
+        confidence=confidence(p.source_groups), summary=False, description=f"{incident.name}: {said}",
+        **({"first_seen": seen, "last_seen": seen} if seen else {}), **_common(producer, now))
+    return [link, sighting]
 
 
 def _timestamp(value: str | None) -> datetime | None:

@@ -1,7 +1,10 @@
 """Tables for spreadsheets and scripts: CSV files (one per table) and JSON Lines (one record per line).
 
 Tables: ``entities`` (id, name, type, class, registry id, articles, mentions, independent source
-groups), ``aliases`` (entity, name, how known, articles, outlets), ``articles`` (id and metadata).
+groups), ``aliases`` (entity, name, how known, articles, outlets), ``articles`` (id and metadata),
+``events`` (one row per event across articles: type, date, place with coordinates, who is said to be
+behind it, toll ranges, support, first report), ``facts`` (one row per statement in an article, with
+the articles and independent source groups that state the same value about the same subject).
 """
 
 from __future__ import annotations
@@ -19,14 +22,21 @@ TABLES = {
     "entities": ("id", "name", "type", "class", "registry_id", "articles", "mentions", "source_groups"),
     "aliases": ("entity_id", "entity_name", "alias", "sources", "articles", "outlets"),
     "articles": ("id", "title", "outlet", "published", "url", "language", "words", "source_group"),
+    "events": ("id", "type", "date", "date_precision", "place", "place_id", "latitude", "longitude", "perpetrators",
+               "killed_low", "killed_high", "killed_latest", "injured_low", "injured_high", "injured_latest",
+               "target", "articles", "source_groups", "first_article_id", "first_start", "first_end"),
+    "facts": ("subject_id", "subject", "attribute", "value", "display", "qualifier", "object_id", "article_id",
+              "start", "end", "text", "articles", "source_groups"),
 }
 
-_RECORD = {"entities": "entity", "aliases": "alias", "articles": "article"}  # the "record" field of JSON Lines
+# The "record" field of each JSON Lines object.
+_RECORD = {"entities": "entity", "aliases": "alias", "articles": "article", "events": "event", "facts": "fact"}
 
 
 def rows(store: Store, table: str) -> Iterator[dict]:
     """The rows of one table as dicts keyed by the table's columns."""
-    return {"entities": _entities, "aliases": _aliases, "articles": _articles}[table](store)
+    return {"entities": _entities, "aliases": _aliases, "articles": _articles, "events": _events,
+            "facts": _facts}[table](store)
 
 
 def write_csv(store: Store, folder: Path) -> list[Path]:
@@ -76,3 +86,49 @@ def _articles(store: Store) -> Iterator[dict]:
     for a in items:
         yield {"id": a.id, "title": a.title or "", "outlet": a.outlet or "", "published": a.published or "",
                "url": a.url or "", "language": a.language, "words": a.words, "source_group": groups[a.id]}
+
+
+def _events(store: Store) -> Iterator[dict]:
+    from ..browse import event_places
+    from ..events.query import find_events
+
+    events = find_events(store)
+    places = event_places(store, events)
+    for e in events:
+        place, first = places.get(e.id), e.citations[0] if e.citations else None
+        yield {"id": e.id, "type": e.type, "date": e.date.value if e.date else "",
+               "date_precision": e.date.precision if e.date else "", "place": e.place or "",
+               "place_id": e.place_id or "", "latitude": place.latitude if place else "",
+               "longitude": place.longitude if place else "",
+               "perpetrators": "; ".join(f"{p.name} ({p.status})" for p in e.perpetrators),
+               **_toll("killed", e.killed), **_toll("injured", e.injured), "target": e.target or "",
+               "articles": e.articles, "source_groups": e.source_groups,
+               "first_article_id": first.article_id if first else "", "first_start": first.start if first else "",
+               "first_end": first.end if first else ""}
+
+
+def _toll(name: str, toll) -> dict:
+    if toll is None:
+        return {f"{name}_low": "", f"{name}_high": "", f"{name}_latest": ""}
+    return {f"{name}_low": toll.low, f"{name}_high": "" if toll.high is None else toll.high,
+            f"{name}_latest": toll.latest.figure.text}
+
+
+def _facts(store: Store) -> Iterator[dict]:
+    facts = store.facts()
+    groups = store.source_group_map(f.article_id for f in facts)
+    support: dict[tuple, tuple[set, set]] = {}
+    for f in facts:
+        key = (f.subject_id or f.subject, f.attribute, f.value)
+        articles, independent = support.setdefault(key, (set(), set()))
+        articles.add(f.article_id)
+        independent.add(groups[f.article_id])
+    texts = store.citations((f.article_id, f.start, f.end) for f in facts)
+    for f in facts:
+        articles, independent = support[(f.subject_id or f.subject, f.attribute, f.value)]
+        cited = texts.get((f.article_id, f.start, f.end))
+        yield {"subject_id": f.subject_id or "", "subject": f.subject, "attribute": f.attribute, "value": f.value,
+               "display": f.display, "qualifier": f.qualifier, "object_id": f.object_id or "",
+               "article_id": f.article_id, "start": f.start, "end": f.end, "text": cited.text if cited else "",
+               "articles": len(articles), "source_groups": len(independent)}
+

@@ -73,15 +73,21 @@ class Prepared:
     lede: np.ndarray | None  # multilingual lede vector, when the model is available
 
 
-def prepare(view: ArticleView, sentence_model: Embedder, english: Embedder,
-            multilingual: Embedder | None = None) -> Prepared:
-    """Embed an article's sentences with ``sentence_model`` and its story with the document models."""
+def prepare(view: ArticleView, sentence_model: Embedder, english: Embedder, multilingual: Embedder | None = None,
+            *, document: np.ndarray | None = None, lede: np.ndarray | None = None) -> Prepared:
+    """Embed an article's sentences with ``sentence_model`` and its story with the document models.
+
+    ``document`` and ``lede`` may be passed when known (from the article's fingerprint).
+    """
     texts = sentence_texts(view)
     vectors = sentence_model.embed(texts)
-    english_vectors = vectors if english is sentence_model else english.embed(texts)
-    lede = multilingual.embed([lede_text(view.text)])[0] if multilingual is not None and texts else None
-    return Prepared(view, sentence_model.name, sentence_set(texts, vectors),
-                    document_vector(english_vectors, english.dimensions), lede)
+    if document is None:
+        english_vectors = vectors if english is sentence_model else english.embed(texts)
+        document = document_vector(english_vectors, english.dimensions)
+    if lede is None and multilingual is not None and texts:
+        lede = multilingual.embed([lede_text(view.text)])[0]
+    return Prepared(view, sentence_model.name, sentence_set(texts, vectors), np.asarray(document, dtype=np.float32),
+                    None if lede is None else np.asarray(lede, dtype=np.float32))
 
 
 def story_score(a: Prepared, b: Prepared) -> tuple[float, str]:

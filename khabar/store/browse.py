@@ -83,7 +83,8 @@ class BrowseQueries:
             return []
         rows = self.conn.execute(
             f"{_ENTITY} WHERE e.id IN (SELECT entity_id FROM aliases WHERE (norm >= ? AND norm < ?) "
-            " OR lower(alias) LIKE ? ESCAPE '\\' OR lower(alias) LIKE ? ESCAPE '\\' OR lower(alias) LIKE ? ESCAPE '\\') "
+            " OR lower(alias) LIKE ? ESCAPE '\\' OR lower(alias) LIKE ? ESCAPE '\\' "
+            " OR lower(alias) LIKE ? ESCAPE '\\') "
             f"AND {self._live()} GROUP BY e.id "
             "ORDER BY (e.id IN (SELECT entity_id FROM aliases WHERE norm = ?)) DESC, n_art DESC, n_men DESC, e.name "
             "LIMIT ?",

@@ -123,20 +123,13 @@ def article(request: Request, article_id: str, start: int | None = Query(None, g
 @router.get("/lineage")
 def lineage(request: Request, entity: str | None = Query(None, max_length=200),
             article: str | None = Query(None, max_length=200)):
-    if not hasattr(khabar, "lineage"):  # copy and rewrite detection (issue 3) not in this build
-        return render(request, "lineage.html", missing=NO_LINEAGE, groups=[], subject=None)
-    store = store_of(request)
-    found = khabar.lineage_of(db=store, entity=entity, article=article)
+    found = khabar.lineage_view(db=store_of(request), entity=entity or None, article=article or None)
     nodes = [GraphNode(m.id, m.title or m.id, f"{m.outlet or 'unknown outlet'} · {(m.published or 'undated')[:10]}",
                        article_url(m.id), g.id, m.published or "") for g in found.groups for m in g.members]
     edges = [_graph_edge(e) for g in found.groups for e in g.edges]
     titles = {m.id: m.title or m.id for g in found.groups for m in g.members}
     return render(request, "lineage.html", groups=found.groups, total=found.total, subject=found.subject,
                   picture=layered_picture(nodes, edges), titles=titles)
-
-
-NO_LINEAGE = ("Copy and rewrite detection is not part of this build yet, so there is no lineage to draw; "
-              "every article counts as its own independent source.")
 
 
 def _graph_edge(e) -> GraphEdge:

@@ -1,0 +1,178 @@
+"""The candidate index: which stored articles a new article should be compared with, never all of them.
+
+Three doors, each answering in time that does not grow with the collection:
+
+* **MinHash-LSH** (datasketch) over word 5-shingles finds copies: articles whose estimated
+  Jaccard similarity reaches ``copy_threshold``;
+* **rare shared key terms** (names and numbers) find rewrites and reports of the same story: the
+  new article's rarest key terms are looked up in an inverted index, reading at most the latest
+  ``posting_cap`` articles per term, and the articles sharing the most inverse-document-frequency
+  weight whose document vectors are close enough are kept;
+* **multilingual lede vectors** (when enabled) find the same story in another language among the
+  articles published within ``window_days`` of the new one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from datasketch import MinHashLSH
+
+from .classify import parse_time
+from .fingerprints import NUM_PERM, as_minhash
+from .values import Fingerprint
+
+__all__ = ["CandidateIndex", "Candidate"]
+
+_EPOCH = datetime(1970, 1, 1)
+_MIN_SHARED_KEYS = 2
+_LEDE_MIN_COSINE = 0.84  # e5 cosine of two ledes; unrelated news pairs sit near 0.78
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A stored article worth comparing with the new one, and which door found it."""
+
+    article_id: str
+    door: str  # "minhash" | "keys" | "lede"
+    cosine: float  # document-vector cosine with the new article
+
+
+class CandidateIndex:
+    """In-memory index of fingerprints; cheap to build, grows as articles arrive."""
+
+    def __init__(self, *, copy_threshold: float = 0.5, max_keys: int = 12, posting_cap: int = 200,
+                 min_cosine: float = 0.5, window_days: float = 30.0) -> None:
+        self._lsh = MinHashLSH(threshold=copy_threshold, num_perm=NUM_PERM)
+        self._max_keys, self._posting_cap = max_keys, posting_cap
+        self._min_cosine, self._window = min_cosine, window_days
+        self._postings: dict[str, list[int]] = {}
+        self._ids: list[str] = []
+        self._rows: dict[str, int] = {}
+        self._live: list[bool] = []
+        self._vectors = np.zeros((0, 0), dtype=np.float16)
+        self._languages: list[str] = []
+        self._ledes: dict[int, np.ndarray] = {}
+        self._lede_times: list[tuple[float, int]] = []  # (days, row), sorted
+        self._undated_ledes: list[int] = []
+
+    def __len__(self) -> int:
+        return sum(self._live)
+
+    def __contains__(self, article_id: str) -> bool:
+        row = self._rows.get(article_id)
+        return row is not None and self._live[row]
+
+    # --- building -------------------------------------------------------------------------------
+
+    def add(self, fp: Fingerprint) -> None:
+        """Add an article's fingerprint (again: ignored)."""
+        if fp.article_id in self:
+            return
+        row = len(self._ids)
+        self._ids.append(fp.article_id)
+        self._rows[fp.article_id] = row
+        self._live.append(True)
+        self._languages.append(fp.language)
+        self._store_vector(row, fp.embedding)
+        self._lsh.insert(fp.article_id, as_minhash(fp.minhash), check_duplication=False)
+        for key in fp.keys:
+            self._postings.setdefault(key, []).append(row)
+        if fp.lede is not None:
+            self._add_lede(row, fp)
+
+    def discard(self, article_id: str) -> None:
+        """Forget an article (its transaction was rolled back, or it was deleted)."""
+        row = self._rows.get(article_id)
+        if row is None or not self._live[row]:
+            return
+        self._live[row] = False
+        self._lsh.remove(article_id)
+
+    def _store_vector(self, row: int, vector: np.ndarray) -> None:
+        if self._vectors.shape[1] == 0:
+            self._vectors = np.zeros((1024, len(vector)), dtype=np.float16)
+        if row >= len(self._vectors):  # grow by doubling: amortised O(1) per article
+            grown = np.zeros((2 * len(self._vectors), self._vectors.shape[1]), dtype=np.float16)
+            grown[:len(self._vectors)] = self._vectors
+            self._vectors = grown
+        self._vectors[row] = vector
+
+    def _add_lede(self, row: int, fp: Fingerprint) -> None:
+        self._ledes[row] = np.asarray(fp.lede, dtype=np.float32)
+        days = _days(fp.published)
+        if days is None:
+            self._undated_ledes.append(row)
+        else:
+            bisect.insort(self._lede_times, (days, row))
+
+    # --- querying -------------------------------------------------------------------------------
+
+    def candidates(self, fp: Fingerprint, *, limit: int = 20) -> list[Candidate]:
+        """The stored articles to compare with ``fp``: copies first, then by document-vector cosine."""
+        found: dict[str, Candidate] = {}
+        for article_id in self._lsh.query(as_minhash(fp.minhash)):
+            if article_id != fp.article_id and article_id in self:
+                found[article_id] = Candidate(article_id, "minhash", self._cosine(fp, self._rows[article_id]))
+        for row in self._key_rows(fp, limit):
+            article_id = self._ids[row]
+            cosine = self._cosine(fp, row)
+            if article_id not in found and article_id != fp.article_id and cosine >= self._min_cosine:
+                found[article_id] = Candidate(article_id, "keys", cosine)
+        if fp.lede is not None:
+            for row, cosine in self._lede_rows(fp):
+                article_id = self._ids[row]
+                if article_id not in found and article_id != fp.article_id:
+                    found[article_id] = Candidate(article_id, "lede", cosine)
+        ranked = sorted(found.values(), key=lambda c: (c.door != "minhash", -c.cosine, c.article_id))
+        return ranked[:limit]
+
+    def _cosine(self, fp: Fingerprint, row: int) -> float:
+        return float(self._vectors[row].astype(np.float32) @ np.asarray(fp.embedding, dtype=np.float32))
+
+    def _key_rows(self, fp: Fingerprint, limit: int) -> list[int]:
+        """Rows sharing the most rare-key weight with ``fp`` (at least two keys), best first."""
+        total = max(len(self._ids), 1)
+        known = [k for k in fp.keys if k in self._postings]
+        rarest = sorted(known, key=lambda k: (len(self._postings[k]), k))[:self._max_keys]
+        weight: Counter[int] = Counter()
+        shared: Counter[int] = Counter()
+        for key in rarest:
+            postings = self._postings[key]
+            idf = math.log(1 + total / len(postings))
+            for row in postings[-self._posting_cap:]:
+                if self._live[row]:
+                    weight[row] += idf
+                    shared[row] += 1
+        rows = [r for r, _ in weight.most_common() if shared[r] >= _MIN_SHARED_KEYS]
+        return rows[:3 * limit]
+
+    def _lede_rows(self, fp: Fingerprint) -> list[tuple[int, float]]:
+        """Rows in another language whose lede vector is close, within the publication window."""
+        days = _days(fp.published)
+        if days is None:
+            rows = self._undated_ledes[-self._posting_cap:] + [r for _, r in self._lede_times[-self._posting_cap:]]
+        else:
+            lo = bisect.bisect_left(self._lede_times, (days - self._window, -1))
+            hi = bisect.bisect_right(self._lede_times, (days + self._window, len(self._ids)))
+            rows = [r for _, r in self._lede_times[lo:hi]] + self._undated_ledes[-self._posting_cap:]
+        rows = [r for r in rows if self._live[r] and self._languages[r] != fp.language]
+        if not rows:
+            return []
+        matrix = np.stack([self._ledes[r] for r in rows])
+        cosines = matrix @ np.asarray(fp.lede, dtype=np.float32)
+        best = np.argsort(-cosines)[:5]
+        return [(rows[i], float(cosines[i])) for i in best if cosines[i] >= _LEDE_MIN_COSINE]
+
+
+def _days(published: str | None) -> float | None:
+    """Publication time as days since 1970 (wall-clock; see classify._comparable)."""
+    when = parse_time(published)
+    if when is None:
+        return None
+    return (when.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
