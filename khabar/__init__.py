@@ -19,6 +19,7 @@ from .models import AliasConflict, Edit, Place
 from .models import ArticlePage, ArticleSummary, EntitySummary, Findings, Overview
 from .models import Conflict, Event, EventReport, Fact, Figure, ProfileFact, Toll
 from .pipeline import IngestProgress, ingest_paths
+from .relations.values import Comparison, Lineage, Relation, SourceGroup
 from .settings import SETTINGS, Settings, load_settings
 from .store import Store, open_store
 
@@ -29,6 +30,7 @@ __all__ = [
     "merge", "split", "undo", "edits", "alias_conflicts", "place", "Place", "Edit", "AliasConflict",
     "find", "article_page", "entities", "articles", "overview", "event", "event_places", "lineage_view",
     "export", "create_app",
+    "compare", "lineage", "relate", "Comparison", "Lineage", "SourceGroup", "Relation",
     "ArticlePage", "ArticleSummary", "EntitySummary", "Findings", "Overview",
     "events", "facts", "timeline", "Event", "EventReport", "Fact", "Figure", "Toll", "Conflict", "ProfileFact",
     "Store", "Settings", "SETTINGS", "load_settings",
@@ -219,3 +221,33 @@ def create_app(db: str | Path, *, token: str | None = None, settings: Settings |
     from .web import create_app as _create_app
 
     return _create_app(db, token=token, settings=settings)
+
+
+def compare(a: str | Path, b: str | Path, *, db: Db | None = None, settings: Settings | None = None) -> Comparison:
+    """How two articles relate: copy, rewrite, same story or unrelated, with evidence and direction.
+
+    Without ``db``, ``a`` and ``b`` are article files (cleaned and analysed as ingest would); with
+    ``db``, they are stored articles (id, unique id prefix or source path).
+    """
+    from .relations.service import compare_files, compare_stored
+
+    if db is None:
+        return compare_files(a, b, settings=settings)
+    with _using(db) as store:
+        return compare_stored(store, str(a), str(b), settings=settings)
+
+
+def lineage(*, db: Db) -> Lineage:
+    """The independent source groups: articles linked by copy or rewrite, with who derived from whom."""
+    from .relations.lineage import build_lineage
+
+    with _using(db) as store:
+        return build_lineage(store)
+
+
+def relate(*, db: Db, settings: Settings | None = None) -> int:
+    """Compare stored articles that were ingested before relations existed; the number compared."""
+    from .relations.service import relate_stored
+
+    with _using(db) as store:
+        return relate_stored(store, settings=settings)

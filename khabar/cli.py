@@ -273,6 +273,49 @@ def serve(
     run(_existing(db), host=host, port=port, token=token, settings=_settings(ctx))
 
 
+@app.command()
+def compare(
+    ctx: typer.Context,
+    a: str = typer.Argument(..., help="First article: a file, or with --db a stored id, id prefix or source path."),
+    b: str = typer.Argument(..., help="Second article, the same way."),
+    db: Path = typer.Option(None, "--db", help="Compare stored articles of this knowledge base instead of files."),
+    format: TextFormat = typer.Option(TextFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """How two articles relate: copy, rewrite, same story or unrelated, with direction and aligned sentences."""
+    from .render import relations as show_relations
+
+    result = khabar.compare(a, b, db=_existing(db) if db else None, settings=_settings(ctx))
+    text = show_relations.comparison_json(result) if format is TextFormat.json else \
+        show_relations.comparison_text(result)
+    out.print(text, markup=False)
+
+
+@app.command()
+def lineage(
+    db: Path = DB_OPTION,
+    format: TextFormat = typer.Option(TextFormat.text, "--format", "-f", help="Output format."),
+    picture: Path = typer.Option(None, "--picture", help="Also draw the groups to this .svg or .png file."),
+) -> None:
+    """Independent source groups: which articles are copies or rewrites of which, with directions."""
+    from .render import relations as show_relations
+
+    result = khabar.lineage(db=_existing(db))
+    if picture:
+        from .render.lineage_plot import lineage_picture
+
+        lineage_picture(result, picture)
+        err.print(f"picture written to {picture}", markup=False)
+    text = show_relations.lineage_json(result) if format is TextFormat.json else show_relations.lineage_text(result)
+    out.print(text, markup=False)
+
+
+@app.command()
+def relate(ctx: typer.Context, db: Path = DB_OPTION) -> None:
+    """Compare stored articles that no relation run has seen yet (databases from before relations existed)."""
+    done = khabar.relate(db=_existing(db), settings=_settings(ctx))
+    out.print(f"{done} article(s) compared with the rest of the knowledge base.", markup=False)
+
+
 @app.command("settings")
 def settings_cmd(ctx: typer.Context) -> None:
     """List every setting with its current value, default and meaning."""

@@ -50,7 +50,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Share of the shorter article's word 5-grams found in the other above which the two are copies."),
     Setting("shared_passages", 0.2, float,
             "Share of the shorter article's word 5-grams found in the other that proves derived text (rewrite)."),
-    Setting("sentence_similarity", 0.55, float,
+    Setting("sentence_similarity", 0.6, float,
             "Similarity (0-1, embedding cosine blended with shared words) from which two sentences align."),
     Setting("rewrite_evidence", 0.6, float,
             "Paraphrase evidence needed for a rewrite: aligned share of the shorter article + 2 x its kept 3-grams."),
@@ -90,7 +90,7 @@ class Settings:
     copy_threshold: float = 0.5
     copy_containment: float = 0.8
     shared_passages: float = 0.2
-    sentence_similarity: float = 0.55
+    sentence_similarity: float = 0.6
     rewrite_evidence: float = 0.6
     same_story_score: float = 0.6
     same_story_days: float = 30.0

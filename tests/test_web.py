@@ -313,3 +313,40 @@ def test_lineage_page_draws_the_source_groups(client, db):
     one = client.get("/lineage", params={"article": group.members[-1].id}).text
     assert one.count('<g class="node') == len(group.members)
     assert client.get("/lineage", params={"entity": "e:none"}).status_code == 404
+
+
+def test_article_page_names_its_copies_rewrites_and_originals(client, db):
+    view = khabar.lineage_view(db=db)
+    edge = next(e for g in view.groups for e in g.edges if e.origin)
+    derived = edge.b if edge.origin == edge.a else edge.a
+    html = client.get(f"/article/{derived}").text
+    assert f"original of this {edge.relation.value}" in html and f'href="/article/{edge.origin}"' in html
+    html = client.get(f"/article/{edge.origin}").text
+    assert f"{edge.relation.value} of this article" in html and f'href="/article/{derived}"' in html
+
+
+def test_cli_serve_binds_loopback_and_refuses_public_bind_without_token(db):
+    import subprocess
+    import sys
+
+    from webfixtures import free_port
+
+    refused = subprocess.run([sys.executable, "-m", "khabar", "serve", "--db", str(db), "--host", "0.0.0.0"],
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "--token" in refused.stderr
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "khabar", "serve", "--db", str(db), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/api/overview", timeout=2)
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline and server.poll() is None, server.stderr.read()
+                time.sleep(0.2)
+        assert answer.status_code == 200 and answer.json()["articles"] > 0
+    finally:
+        server.terminate()
+        server.wait(10)

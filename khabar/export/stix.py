@@ -7,6 +7,7 @@ What becomes what:
   (organization, group or individual: a name in the news is not by itself a threat actor);
 * places with a country or coordinates -> ``location``; outlets -> ``identity`` (organization);
 * each article -> ``report`` (object_refs: what it mentions; external reference: outlet, URL, id);
+  a copy is ``duplicate-of`` its original report, a rewrite ``derived-from`` it (copy detection);
 * two entities named in the same sentences of two or more articles -> ``relationship`` related-to;
 * every actor -> one ``sighting`` per actor: reported by these outlets (where_sighted_refs), count =
   articles, first/last seen = first/last report date;
@@ -91,7 +92,9 @@ def stix_bundle(store: Store, *, now: datetime | None = None) -> stix2.Bundle:
     sightings = [_sighting(entities[e], support[e], outlets, producer, now) for e in entities
                  if entities[e].type in ("intrusion-set", "threat-actor")]
     incidents = _events(store, entities, producer, now)
-    objects = [producer, *outlets.values(), *entities.values(), *reports, *relationships, *sightings, *incidents]
+    derivations = _derivations(store, {r.external_references[0].external_id: r for r in reports}, producer, now)
+    objects = [producer, *outlets.values(), *entities.values(), *reports, *relationships, *sightings, *incidents,
+               *derivations]
     return stix2.Bundle(objects=objects)
 
 
@@ -239,6 +242,27 @@ def _perpetrator(e, p, actor, incident, place, producer, now) -> list:
         confidence=confidence(p.source_groups), summary=False, description=f"{incident.name}: {said}",
         **({"first_seen": seen, "last_seen": seen} if seen else {}), **_common(producer, now))
     return [link, sighting]
+
+
+def _derivations(store: Store, reports: dict, producer, now) -> list[stix2.Relationship]:
+    """Copies and rewrites between articles: report ``duplicate-of`` / ``derived-from`` its original."""
+    from ..relations.lineage import build_lineage
+
+    out = []
+    for group in build_lineage(store).groups:
+        for e in group.edges:
+            if e.a not in reports or e.b not in reports:
+                continue
+            derived = e.b if e.origin == e.a else e.a
+            kind = {"copy": "duplicate-of", "rewrite": "derived-from"}.get(e.relation.value, "related-to")
+            source, target = (derived, e.origin) if e.origin else (e.a, e.b)
+            why = f"{e.relation.value}: {e.reason}" + (f"; original: {e.direction_reason}" if e.origin else
+                                                        "; which one is the original is unknown")
+            out.append(stix2.Relationship(
+                id=stix_id("relationship", f"{source}>{target}"),
+                relationship_type=kind if e.origin else "related-to", source_ref=reports[source].id,
+                target_ref=reports[target].id, description=why, **_common(producer, now)))
+    return out
 
 
 def _timestamp(value: str | None) -> datetime | None:

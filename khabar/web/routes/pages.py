@@ -62,7 +62,10 @@ def entity(request: Request, entity_id: str):
     store = store_of(request)
     dossier = khabar.who(entity_id, db=store, settings=request.app.state.settings)
     picture = event_map(store, list(dossier.attacks)) if dossier.attacks else None
-    return render(request, "entity.html", d=dossier, picture=picture)
+    place = dossier.place
+    spot = map_picture([MapPoint(place.longitude, place.latitude, place.name, kind="place")]) \
+        if place is not None and place.resolved else None
+    return render(request, "entity.html", d=dossier, picture=picture, spot=spot)
 
 
 @router.get("/entity/{entity_id}/timeline.svg")
@@ -113,11 +116,30 @@ def articles(request: Request, page: int = Query(1, ge=1)):
 @router.get("/article/{article_id}")
 def article(request: Request, article_id: str, start: int | None = Query(None, ge=0),
             end: int | None = Query(None, ge=0)):
-    page = khabar.article_page(article_id, db=store_of(request))
+    store = store_of(request)
+    page = khabar.article_page(article_id, db=store)
     highlight = (start, end) if start is not None and end is not None and end > start else None
     paragraphs = mark_paragraphs(page.article.text, page.article.paragraphs, page.marks, highlight)
     cited = page.article.text[highlight[0]:highlight[1]] if highlight else None
-    return render(request, "article.html", page=page, a=page.article, paragraphs=paragraphs, cited=cited)
+    lineage = khabar.lineage_view(db=store, article=page.article.id)
+    return render(request, "article.html", page=page, a=page.article, paragraphs=paragraphs, cited=cited,
+                  relations=_relations(page.article.id, lineage))
+
+
+def _relations(article_id: str, lineage) -> list[tuple[str, object]]:
+    """This article's copies, rewrites and originals: (how it relates, the other article), originals first."""
+    refs = {m.id: m for g in lineage.groups for m in g.members}
+    out = []
+    for g in lineage.groups:
+        for e in g.edges:
+            if article_id not in (e.a, e.b):
+                continue
+            other = e.b if e.a == article_id else e.a
+            kind = e.relation.value
+            how = (f"original of this {kind}" if e.origin == other else f"{kind} of this article" if e.origin
+                   else f"{kind} (which came first is unknown)")
+            out.append((how, refs[other]))
+    return sorted(out, key=lambda item: not item[0].startswith("original"))
 
 
 @router.get("/lineage")
