@@ -18,6 +18,9 @@ EVALUATIONS: list[tuple[str, str]] = [
     ("eval.ner", "named-entity recognition P/R/F1 by type (CoNLL-2003 dev)"),
     ("eval.geo", "toponym recognition P/R/F1 and geocoding within 161 km (GeoWebNews)"),
     ("eval.aliases", "cross-article alias clustering, pairwise P/R/F1 and traps (eval/gold/aliases)"),
+    ("eval.events_gold", "events, tolls, dates, perpetrators, coreference, negatives, facts (eval/gold/events)"),
+    ("eval.muc4", "MUC-4 incident type accuracy and role-filler P/R/F1 (dev; adapter learnt on train)"),
+    ("eval.pairs", "copy/rewrite/same-story: SemEval-2022 t8 Pearson, Clough, MRPC, gold pairs with direction"),
 ]
 
 

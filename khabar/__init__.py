@@ -76,7 +76,8 @@ def who(name: str, *, db: Db, settings: Settings | None = None) -> Dossier:
         return build_dossier(store, name, settings=settings)
 
 
-def events(*, db: Db, actor: str | None = None, place: str | None = None, since: str | None = None) -> list[Event]:
+def events(*, db: Db, actor: str | None = None, place: str | None = None, since: str | None = None,
+           settings: Settings | None = None) -> list[Event]:
     """Attack events across articles (every report, tolls over time, support, conflicts), newest first.
 
     ``actor`` keeps events whose perpetrators include that name or alias; ``place`` events at that
@@ -84,8 +85,9 @@ def events(*, db: Db, actor: str | None = None, place: str | None = None, since:
     """
     from .events.query import find_events
 
+    window = (settings or load_settings()).event_window_days
     with _using(db) as store:
-        return find_events(store, actor=actor, place=place, since=since)
+        return find_events(store, actor=actor, place=place, since=since, window_days=window)
 
 
 def facts(name: str, *, db: Db) -> list[ProfileFact]:

@@ -13,7 +13,10 @@ from .models import (
 )
 from .store import Store
 
-__all__ = ["overview", "find", "article_page", "entity_list", "article_list", "event_by_id", "event_places", "LineageView", "lineage_view"]
+__all__ = [
+    "overview", "find", "article_page", "entity_list", "article_list", "event_by_id", "event_places", "LineageView",
+    "lineage_view",
+]
 
 
 def overview(store: Store) -> Overview:

@@ -134,6 +134,7 @@ class EventsFormat(str, Enum):
 
 @app.command()
 def events(
+    ctx: typer.Context,
     db: Path = DB_OPTION,
     actor: str = typer.Option(None, "--actor", help="Only events this actor (any name or alias) is named behind."),
     place: str = typer.Option(None, "--place", help="Only events at this place or inside this region or country."),
@@ -141,7 +142,7 @@ def events(
     format: EventsFormat = typer.Option(EventsFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """List attack events across articles, each with its reports, tolls over time and conflicts."""
-    items = khabar.events(db=_existing(db), actor=actor, place=place, since=since)
+    items = khabar.events(db=_existing(db), actor=actor, place=place, since=since, settings=_settings(ctx))
     renderer = {EventsFormat.text: render.events_text, EventsFormat.json: render.events_json,
                 EventsFormat.csv: render.events_csv}[format]
     out.print(renderer(items), markup=False, end="" if format is EventsFormat.csv else "\n")

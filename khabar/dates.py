@@ -95,7 +95,8 @@ def resolve_date(text: str, published: date | None, *, start: int = 0, end: int 
     if _RELATIVE_TO_EVENT.search(phrase) and not (_AGO.search(phrase) or _NAMED_PERIOD.match(phrase)
                                                   or _MONTH_OF_YEAR.match(phrase)):
         return DateValue(text, start, end, None, "none", "relative to another event")
-    found = _relative(phrase, published) or _holiday(phrase, published) or _parsed(phrase, published)
+    found = _ago(phrase, published) or _relative(phrase, published) or _holiday(phrase, published) \
+        or _parsed(phrase, published)
     if found is None:
         return DateValue(text, start, end, None, "none", "not a calendar date")
     value, precision, note = found
@@ -200,6 +201,30 @@ def _in_year(value: date, year: int) -> date:
         return value.replace(year=year)
     except ValueError:  # 29 February
         return value.replace(year=year, day=28)
+
+
+_AGO_PHRASE = re.compile(r"(?:\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+)?"
+                         r"(day|week|month|year)s?\s+ago$", re.I)
+_SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10}
+
+
+def _ago(phrase: str, published: date) -> tuple[date, str, str] | None:
+    """"two days ago", "a week ago" (the exact day: reporters count back from the story's date)."""
+    m = _AGO_PHRASE.search(phrase)
+    if m is None:
+        return None
+    count = _SMALL.get((m[1] or "a").lower()) or int(m[1])
+    unit = m[2].lower()
+    if unit == "day":
+        return published - timedelta(days=count), "day", "ago"
+    if unit == "week":
+        return published - timedelta(days=7 * count), "day", "ago"
+    if unit == "month":
+        month = published.month - count
+        year = published.year + (month - 1) // 12
+        return date(year, (month - 1) % 12 + 1, 1), "month", "ago"
+    return date(published.year - count, 1, 1), "year", "ago"
 
 
 def _holiday(phrase: str, published: date) -> tuple[date, str, str] | None:

@@ -41,15 +41,15 @@ def build_dossier(store: Store, name: str, *, settings: Settings | None = None) 
         candidates=tuple(h.entity for h in hits[1:]),
         links=tuple(entity_links(store, entity.id)), place=store.place(entity.id),
         conflicts=tuple(store.alias_conflicts(entity.id)),
-        **_profile_fields(store, entity.id),
+        **_profile_fields(store, entity.id, settings),
     )
 
 
-def _profile_fields(store: Store, entity_id: str) -> dict:
+def _profile_fields(store: Store, entity_id: str, settings: Settings) -> dict:
     """The full-dossier parts from events and facts (khabar.profile): facts, relations, attacks, ..."""
     from .profile import build_profile
 
-    p = build_profile(store, entity_id)
+    p = build_profile(store, entity_id, window_days=settings.event_window_days)
     return {"facts": p.facts, "relations": p.relations, "attacks": p.attacks, "disputes": p.disputes,
             "questions": p.questions}
 

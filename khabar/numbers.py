@@ -44,6 +44,8 @@ _HYPHENATED = re.compile(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|nin
                          r"eight|nine)\b")
 _NUMERIC = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
 _CURRENCY = frozenset("$ € £ ¥ ₹ rs rs. usd dollars dollar rupees rupee euros euro pounds afghanis naira shillings".split())
+_DATE_WORD = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$|^(?:day|week|month|year|"
+                        r"decade|hour|minute|night|morning|evening|century)s?$")
 _NOT_COUNT_AFTER = frozenset("percent per % pm am p.m. a.m. gmt hours:".split())
 
 
@@ -218,8 +220,8 @@ def _not_a_count(tokens: list, i: int, j: int) -> bool:
     ent = tokens[j].ent_type_
     if before in _CURRENCY or after in _CURRENCY or after in _NOT_COUNT_AFTER or ent in ("MONEY", "PERCENT", "TIME"):
         return True
-    if ent == "DATE" and tokens[i].ent_type_ == "DATE" and before not in QUALIFIERS:
-        return True  # "August 26", "two days", "the 1990s": part of a date or a duration
+    if ent == "DATE" and (_DATE_WORD.match(before) or _DATE_WORD.match(after)):
+        return True  # "August 26", "26 August", "two days", "three years": part of a date or a duration
     text = tokens[i].text
     if i == j and re.fullmatch(r"(1[5-9]|20)\d\d", text) and ent in ("DATE", "") and before not in QUALIFIERS:
         return True  # a year, not 1,900 people ("1,900" keeps its comma)

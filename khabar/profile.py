@@ -43,7 +43,7 @@ class ActorProfile:
     questions: tuple[Question, ...]
 
 
-def build_profile(store, entity_id: str, *, events: list[Event] | None = None) -> ActorProfile:
+def build_profile(store, entity_id: str, *, events: list[Event] | None = None, window_days: int = 14) -> ActorProfile:
     """The profile of one entity (see the module docstring); ``events`` avoids re-merging all reports."""
     entity = store.entity(entity_id)
     name = entity.name if entity is not None else entity_id
@@ -54,7 +54,7 @@ def build_profile(store, entity_id: str, *, events: list[Event] | None = None) -
     cite = dict(groups=store.source_group_map, cite=store.citations)
     facts = profile_facts([f for f in own if f.attribute not in RELATION_ATTRIBUTES], **cite)
     relations = profile_facts([f for f in own if f.attribute in RELATION_ATTRIBUTES] + _inverted(pointing), **cite)
-    all_events = events if events is not None else find_events(store)
+    all_events = events if events is not None else find_events(store, window_days=window_days)
     attacks = sorted((e for e in all_events if _behind(e, entity_id, keys)), key=_when)
     disputes = fact_conflicts(facts, name) + [c for e in attacks for c in e.conflicts]
     return ActorProfile(tuple(facts), tuple(relations), tuple(attacks), tuple(disputes),

@@ -70,6 +70,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder where the web app writes uploaded files; empty: `uploads/` beside the database."),
     Setting("analyst", "", str,
             "Name recorded with analyst edits (merge, split, undo); empty: your login name ($USER)."),
+    Setting("event_window_days", 14, int,
+            "A report that gives no date for an attack may still be about one this many days before it was published."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -100,6 +102,7 @@ class Settings:
     upload_max_bytes: int = 20_000_000
     data_dir: str = ""
     analyst: str = ""
+    event_window_days: int = 14
 
     def with_overrides(self, **values: Any) -> "Settings":
         """Return a copy with the given settings replaced (values are validated)."""

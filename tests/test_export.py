@@ -156,7 +156,8 @@ def test_lineage_graph_points_from_original_to_copy(demo_db, tmp_path):
 
 
 def test_stix_copies_and_rewrites_link_their_reports(bundle, demo_db):
-    report_of = {o["external_references"][0]["external_id"]: o["id"] for o in bundle["objects"] if o["type"] == "report"}
+    report_of = {o["external_references"][0]["external_id"]: o["id"] for o in bundle["objects"]
+                 if o["type"] == "report"}
     links = {(o["source_ref"], o["target_ref"], o["relationship_type"]) for o in bundle["objects"]
              if o["type"] == "relationship" and o["relationship_type"] in ("duplicate-of", "derived-from")}
     edges = [e for g in khabar.lineage_view(db=demo_db).groups for e in g.edges if e.origin]

@@ -153,7 +153,8 @@ def _hostile_pages(db: Path) -> list[str]:
     kano = khabar.search("leaflet hoax", db=db)[0].citation
     boko = khabar.who("Boko Haram", db=db).entity.id
     return [f"/article/{raid.article_id}?start={raid.start}&end={raid.end}", f"/article/{kano.article_id}",
-            "/search?q=pwned", "/search?q=script", "/articles", f"/entity/{boko}", "/"]
+            "/search?q=pwned", "/search?q=script", "/articles", f"/entity/{boko}", "/", "/events", "/lineage",
+            f"/lineage?article={raid.article_id}"]
 
 
 def _without_csp(route) -> None:

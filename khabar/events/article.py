@@ -108,9 +108,8 @@ def _same(a: Name, b: Name | None) -> bool:
 def _report(draft: _Draft, index: int, article_id: str, published: str | None, dateline: Name | None) -> EventReport:
     clues = draft.clues
     lex = lexicon()
-    types = [c.type for c in clues if c.type and c.type != STATE_STRIKE]
-    kind = max(types, key=lambda k: lex.types[k].rank) if types else "unknown"
     first = next((c for c in clues if c.opens), clues[0])
+    kind = _event_type(first, clues)
     own_dateline = dateline if index == 0 else None
     place = best_place(list(first.places[:first.attached]), own_dateline) if first.attached else None
     place = place or best_place(list(first.places), own_dateline)
@@ -123,6 +122,23 @@ def _report(draft: _Draft, index: int, article_id: str, published: str | None, d
         evidence=tuple((c.start, c.end) for c in clues), published=published,
         place_start=place.start if place else -1, place_end=place.end if place else -1,
     )
+
+
+def _event_type(first: Clue, clues: list[Clue]) -> str:
+    """The lead's type; later sentences only refine it ("the blast" -> "suicide bombing") or name
+    one when the lead does not. A later mention of another kind of act is not this event's type."""
+    lex = lexicon()
+    types = [c.type for c in clues if c.type and c.type != STATE_STRIKE]
+    lead = first.type if first.type != STATE_STRIKE else None
+    if lead in (None, "unknown"):
+        kind = max(types, key=lambda k: lex.types[k].rank) if types else "unknown"
+    elif lead == "bombing" and "suicide_bombing" in types:
+        kind = "suicide_bombing"
+    else:
+        kind = lead
+    if kind in ("unknown", "armed_assault") and first.target == "infrastructure":
+        return "facility_attack"
+    return kind
 
 
 def _first(clues: list[Clue], role: str) -> Figure | None:

@@ -54,6 +54,7 @@ _NOT_A_GROUP = re.compile(
     r"parliament|congress|cabinet|office|club|airport|hotel|school|television|radio|reuters)\b")
 _PLACE_WORDS = re.compile(r"(?i)\b(?:gate|street|road|square|bridge|market|mosque|church|province|district|"
                           r"city|airport|station|camp|base|hall|palace|temple|valley|river|island)\b")
+_TOLL_VERBS = frozenset({"rise", "reach", "climb", "increase", "stand", "jump", "top", "exceed", "pass", "hit", "grow"})
 _PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "on", "into", "across", "around", "from", "of"})
 _GROUP_LABELS = frozenset({"ORG", "NORP"})
 _EVENT_OBJECT = frozenset({"attack", "bombing", "blast", "explosion", "responsibility", "it", "them", "assault",
@@ -154,6 +155,8 @@ def _generic(tok) -> bool:
         return True
     if any(c.lower_ in _SPECIFIC_MODS for c in dets):
         return False
+    if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.tag_ in ("VBD", "VBN"):
+        return False  # "Bombs tore through three churches": a past act, not a habit
     return not any(c.dep_ in ("det", "poss", "nummod") for c in tok.children)
 
 
@@ -206,6 +209,9 @@ def _negated(tok, lex: Lexicon) -> bool:
 
 def _hypothetical(tok, lex: Lexicon) -> bool:
     auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+    subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if any(a.lower_ == "had" and subjects and a.i < subjects[0].i for a in auxes):
+        return True  # "had it exploded", "had the building held": a condition, not a fact
     modal = [a for a in auxes if a.lower_ in lex.modal]
     if modal and any(a.lower_ == "have" for a in auxes):
         return True  # "could have killed"
@@ -289,6 +295,13 @@ def _years_old(noun) -> bool:
 
 def _role_at(node, anchor, lex: Lexicon) -> str | None:
     lemma = node.lemma_.lower()
+    if node.pos_ == "VERB" and lemma in _TOLL_VERBS and not any(c.dep_ in ("nsubj", "nsubjpass") and
+                                                                c.lemma_.lower() in ("toll", "number", "count")
+                                                                for c in node.children):
+        # "as the death toll ... rose to over 120" with "toll" mis-attached: the sentence's toll counts.
+        tolls = [t for t in node.sent if t.i < node.i and t.lemma_.lower() == "toll"]
+        if tolls:
+            return _toll_kind(tolls[-1], lex)
     for word, role in ((lemma, None), (node.lower_, None)):
         if word in lex.killed and (node is not anchor):
             return "unreal" if is_unreal(node, lex) else "killed"
@@ -296,14 +309,18 @@ def _role_at(node, anchor, lex: Lexicon) -> str | None:
             return "unreal" if is_unreal(node, lex) else "injured"
     for child in node.children:
         if child is anchor or child.dep_ not in ("acl", "amod", "relcl", "prep", "nsubj", "nsubjpass", "attr", "dobj",
-                                                 "xcomp"):
+                                                 "xcomp", "oprd", "acomp", "appos"):
             continue
         word = child.lemma_.lower()
         if child.dep_ in ("nsubj", "nsubjpass", "dobj") and word in ("toll", "number", "count", "figure"):
             return _toll_kind(child, lex)
-        if child.dep_ in ("acl", "amod", "relcl", "xcomp") and word in lex.killed:
+        if child.dep_ == "appos":  # "the 141 people, 132 of them children, who were killed"
+            found = next((g for g in child.children if g.dep_ == "relcl" and g.lemma_.lower() in lex.killed), None)
+            if found is not None:
+                return "unreal" if is_unreal(found, lex) else "killed"
+        if child.dep_ in ("acl", "amod", "relcl", "xcomp", "oprd", "acomp") and word in lex.killed:
             return "unreal" if is_unreal(child, lex) else "killed"
-        if child.dep_ in ("acl", "amod", "relcl", "xcomp") and word in lex.injured:
+        if child.dep_ in ("acl", "amod", "relcl", "xcomp", "oprd", "acomp") and word in lex.injured:
             return "unreal" if is_unreal(child, lex) else "injured"
     return None
 
@@ -347,11 +364,22 @@ def _dates_the_act(ent, anchors: set[int], lex: Lexicon) -> bool:
             break
         node = node.head
         lemma = node.lemma_.lower()
-        if lemma in _TOLL_WORDS or lemma in lex.speech:
+        if _is_toll_word(node) or lemma in lex.speech:
             return False
         if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("acl", "relcl", "xcomp", "amod"):
             return node.i in anchors or any(_reaches(node, a) for a in _direct_args(node, anchors))
     return node.i in anchors
+
+
+def _is_toll_word(node) -> bool:
+    """"the toll", "the count" (nouns), or "rose", "reached", "passed" with a toll as subject."""
+    lemma = node.lemma_.lower()
+    if lemma not in _TOLL_WORDS:
+        return False
+    if node.pos_ in ("NOUN", "PROPN"):
+        return lemma in ("toll", "count", "figure", "number")
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in ("toll", "count", "figure", "number", "dead")
+               for c in node.children) or lemma in ("revise", "lower")
 
 
 def _direct_args(verb, anchors: set[int]):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from .classify import Prepared, Thresholds, compare_prepared, might_derive, prepare
+from .classify import Prepared, Thresholds, compare_prepared, might_derive, prepare, shared_share
 from .embed import Embedder, Embedders
 from .values import ArticleView, Comparison, Fingerprint, Relation
 
@@ -53,10 +53,11 @@ class Comparer:
                 "is not installed or is switched off: pip install 'khabar[multilingual]' (setting multilingual=auto)"))
         english = self.embedders.english
         if model is not english and not cross and a.id != b.id:
-            # Screen with the fast model first: a pair showing no sign of derived text is compared
-            # with it alone, and the slow sentence model (~0.8 s per article) is spent on the rest.
+            # Screen with the fast model first: copies (decided by shared 5-grams) and pairs showing no
+            # sign of derived text are compared with it alone; the slow sentence model (~0.8 s per
+            # article) is spent on the rest.
             ca, cb = self.prepared(a, english), self.prepared(b, english)
-            if not might_derive(ca, cb):
+            if not might_derive(ca, cb) or shared_share(a.text, b.text, 5) >= self.thresholds.copy:
                 return compare_prepared(ca, cb, thresholds=self.thresholds)
         pa, pb = self.prepared(a, model), self.prepared(b, model)
         return compare_prepared(pa, pb, thresholds=self.thresholds, cross_lingual=cross)

