@@ -122,7 +122,6 @@ def run_khabar(articles: list[Synthetic], sentence_model: str) -> dict:
     from khabar.relations.classify import Thresholds
     from khabar.relations.compare import Comparer
     from khabar.relations.embed import Embedders
-    from khabar.relations.fingerprints import fingerprint, sentence_texts
     from khabar.relations.index import CandidateIndex
     from khabar.relations.views import view_of_text
     from khabar.settings import load_settings
@@ -136,8 +135,7 @@ def run_khabar(articles: list[Synthetic], sentence_model: str) -> dict:
     started = time.perf_counter()
     for item in articles:
         view = view_of_text(item.id, item.text, published=item.published)
-        fp = fingerprint(view, english, sentence_vectors=english.embed(sentence_texts(view)))
-        comparer.remember(fp)
+        fp = comparer.fingerprint(view)
         for candidate in index.candidates(fp, limit=settings.relation_candidates):
             text, published = _TEXTS[candidate.article_id]
             other = view_of_text(candidate.article_id, text, published=published)

@@ -101,6 +101,7 @@ def merge_reports(reports: Sequence[EventReport], *, place_info: PlaceInfo | Non
             target = _Cluster()
             clusters.append(target)
         target.reports.append(report)
+    clusters = _adopt_unplaced(clusters, place_info, window_days)
     spans = [(r.article_id, r.start, r.end) for c in clusters for r in c.reports]
     spans += [(r.article_id, p.start, p.end) for c in clusters for r in c.reports for p in r.perpetrators]
     spans += [(r.article_id, f.start, f.end) for c in clusters for r in c.reports for f in (r.killed, r.injured) if f]
@@ -108,6 +109,31 @@ def merge_reports(reports: Sequence[EventReport], *, place_info: PlaceInfo | Non
     group_of = groups({r.article_id for c in clusters for r in c.reports})
     events = [_event(c, citations, group_of, related or _unrelated) for c in clusters]
     return sorted(events, key=lambda e: (e.date.value if e.date and e.date.value else "", e.id), reverse=True)
+
+
+def _adopt_unplaced(clusters: list[_Cluster], place_info: PlaceInfo | None, window_days: int) -> list[_Cluster]:
+    """A report that names no place ("the same junction was hit in October 2017") joins an event
+    only when exactly one placed event of a compatible type and date could be meant."""
+    placed = [c for c in clusters if any(r.place for r in c.reports)]
+    kept = []
+    for cluster in clusters:
+        if cluster in placed:
+            kept.append(cluster)
+            continue
+        fits = [c for c in placed if all(_fits_unplaced(c, r, window_days) for r in cluster.reports)]
+        if len(fits) == 1:
+            fits[0].reports.extend(cluster.reports)
+        else:
+            kept.append(cluster)
+    return kept
+
+
+def _fits_unplaced(cluster: _Cluster, report: EventReport, window_days: int) -> bool:
+    if report.article_id in cluster.articles or report.date is None or not report.date.value:
+        return False
+    if not any(_compatible_type(r.type, report.type) for r in cluster.reports):
+        return False
+    return _dates_agree(cluster, report, window_days) is not False and cluster.best_date() is not None
 
 
 def _report_order(r: EventReport) -> tuple:
@@ -294,9 +320,11 @@ def _toll_conflicts(toll: Toll | None, subject: str, role: str) -> list[Conflict
     out = []
     points = list(toll.series)
     latest = points[-1]
-    ceiling = latest.figure.high if latest.figure.high is not None else latest.figure.value
-    higher = [p for p in points[:-1] if p.figure.low > ceiling and p.figure.qualifier != "vague"]
-    if higher and latest.figure.qualifier != "vague":
+    # Only a bounded latest figure can revise down: "more than 500" after "512" is no revision.
+    ceiling = latest.figure.high
+    higher = [p for p in points[:-1] if ceiling is not None and p.figure.low > ceiling
+              and p.figure.qualifier != "vague" and not figures_compatible(p.figure, latest.figure)]
+    if higher:
         top = max(higher, key=lambda p: p.figure.low)
         note = f"{role} figure revised down from {top.figure.text} to {latest.figure.text}"
         out.append(Conflict(f"toll_{role}", subject, (_point(top), _point(latest)), note))

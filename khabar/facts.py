@@ -34,6 +34,7 @@ _STRENGTH_NOUNS = frozenset({"fighter", "member", "militant", "follower", "man",
                              "gunman", "soldier", "insurgent", "cadre", "supporter", "adherent"})
 _STRENGTH_VERBS = frozenset({"have", "number", "claim", "count", "field", "estimate", "command", "boast", "include",
                              "be", "comprise", "muster", "grow"})
+_PORTION_WORDS = frozenset({"part", "much", "most", "area", "swathe", "swath", "parts", "region", "stretch"})
 _ANAPHORA = frozenset({"group", "it", "movement", "organisation", "organization", "network", "sect", "militia",
                        "faction", "which", "outfit", "they", "insurgency", "branch", "affiliate", "that", "who"})
 _AFFILIATE_NOUNS = frozenset({"affiliate", "branch", "offshoot", "franchise", "wing", "part", "arm", "province",
@@ -320,6 +321,10 @@ class _Sentence:
         return self.subject_of(noun.head) if noun.dep_ == "dobj" else None
 
     def _place_text(self, tok) -> str:
+        if tok.lemma_.lower() in _PORTION_WORDS:  # "large parts of the south", "much of Somalia"
+            inner = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for g in c.children if g.dep_ == "pobj"), None)
+            return self._place_text(inner) if inner is not None else ""
         name = self._name_over(tok, place=True)
         if name is not None:
             return name.text

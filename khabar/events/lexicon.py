@@ -44,7 +44,8 @@ class Lexicon:
     unreal: frozenset[str]
     modal: frozenset[str]
     conditional: frozenset[str]
-    targets: dict[str, str]  # word -> GTD target type
+    targets: dict[str, str]  # word -> target type
+    people: frozenset[str]  # target words that name people (they outrank buildings)
 
 
 @lru_cache(maxsize=1)
@@ -52,7 +53,7 @@ def lexicon() -> Lexicon:
     """The lexicon (parsed once per process)."""
     raw = tomllib.loads(resources.files("khabar").joinpath("data/events.toml").read_text("utf-8"))
     types = {name: EventType(name, t["label"], t["gtd"], t["acled"], t["rank"]) for name, t in raw["types"].items()}
-    targets = {word: kind for kind, words in raw["targets"].items() for word in words}
+    targets = {word: kind for kind, words in raw["targets"].items() if kind != "people" for word in words}
     c, m = raw["claims"], raw["modality"]
     return Lexicon(
         types=types, trigger_lemmas=dict(raw["triggers"]["lemma"]), trigger_phrases=dict(raw["triggers"]["phrase"]),
@@ -62,5 +63,5 @@ def lexicon() -> Lexicon:
         blame=frozenset(c["blame"]), deny=frozenset(c["deny"]), hedge=frozenset(c["hedge"]),
         speech=frozenset(c["speech"]), group_anaphora=frozenset(c["group_anaphora"]),
         negation=frozenset(m["negation"]), unreal=frozenset(m["unreal"]), modal=frozenset(m["modal"]),
-        conditional=frozenset(m["conditional"]), targets=targets,
+        conditional=frozenset(m["conditional"]), targets=targets, people=frozenset(raw["targets"]["people"]),
     )

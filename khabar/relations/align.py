@@ -10,17 +10,15 @@ keeps the source's order with a few local moves; independent reports tell events
 from __future__ import annotations
 
 import bisect
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
-
 from .text import content_words, words
 
 __all__ = ["SentencePair", "Alignment", "SentenceSet", "sentence_set", "similarity_matrix", "align"]
 
-_BUCKETS = 1 << 20  # hashed vocabulary for word-overlap products; collisions are negligible at this size
 WORD_WEIGHT = 0.3  # weight of word overlap in the sentence similarity; the rest is the embedding cosine
 
 
@@ -47,11 +45,10 @@ class Alignment:
 
 @dataclass(frozen=True)
 class SentenceSet:
-    """An article's sentences as what alignment needs: embeddings, word vectors and lengths."""
+    """An article's sentences as what alignment needs: embeddings, content-word ids and lengths."""
 
     embeddings: np.ndarray  # (n, d) L2-normalised
-    words: sparse.csr_matrix  # (n, _BUCKETS) 0/1 content-word indicator rows
-    counts: np.ndarray  # (n,) distinct content words per sentence
+    vocab: tuple[np.ndarray, ...]  # per sentence: sorted unique ids (crc32) of its content words
     lengths: np.ndarray  # (n,) characters per sentence
 
     def __len__(self) -> int:
@@ -60,31 +57,27 @@ class SentenceSet:
 
 def sentence_set(texts: Sequence[str], embeddings: np.ndarray) -> SentenceSet:
     """Build the alignment view of sentences whose embeddings are already computed."""
-    rows, cols = [], []
-    counts = np.zeros(len(texts), dtype=np.float32)
-    for i, text in enumerate(texts):
-        vocab = {_bucket(w) for w in content_words(words(text))}
-        rows.extend([i] * len(vocab))
-        cols.extend(vocab)
-        counts[i] = len(vocab)
-    matrix = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                               shape=(len(texts), _BUCKETS))
+    vocab = tuple(np.unique(np.array([zlib.crc32(w.encode("utf-8")) for w in content_words(words(t))],
+                                     dtype=np.int64)) for t in texts)
     lengths = np.array([len(t) for t in texts], dtype=np.float32)
-    return SentenceSet(np.asarray(embeddings, dtype=np.float32), matrix, counts, lengths)
-
-
-def _bucket(word: str) -> int:
-    # zlib.crc32 is stable across processes (Python's hash() is salted per process).
-    import zlib
-
-    return zlib.crc32(word.encode("utf-8")) % _BUCKETS
+    return SentenceSet(np.asarray(embeddings, dtype=np.float32), vocab, lengths)
 
 
 def word_overlap(a: SentenceSet, b: SentenceSet) -> np.ndarray:
     """Dice coefficient of the content-word sets of every sentence pair, (len(a), len(b))."""
-    shared = (a.words @ b.words.T).toarray()
-    total = a.counts[:, None] + b.counts[None, :]
+    # Dense 0/1 matrices over the pair's own vocabulary (a few hundred words): one small matmul.
+    everything = np.unique(np.concatenate([*a.vocab, *b.vocab, np.zeros(0, dtype=np.int64)]))
+    ma, mb = _indicator(a.vocab, everything), _indicator(b.vocab, everything)
+    shared = ma @ mb.T
+    total = ma.sum(1)[:, None] + mb.sum(1)[None, :]
     return np.divide(2 * shared, total, out=np.zeros_like(shared), where=total > 0)
+
+
+def _indicator(vocab: tuple[np.ndarray, ...], columns: np.ndarray) -> np.ndarray:
+    matrix = np.zeros((len(vocab), len(columns)), dtype=np.float32)
+    for row, ids in enumerate(vocab):
+        matrix[row, np.searchsorted(columns, ids)] = 1.0
+    return matrix
 
 
 def similarity_matrix(a: SentenceSet, b: SentenceSet, *, word_weight: float = WORD_WEIGHT,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import numpy as np
 
@@ -162,10 +163,16 @@ def _empty(a: ArticleView, b: ArticleView) -> str:
 
 def shared_share(a: str, b: str, size: int) -> float:
     """Share of the shorter text's word ``size``-grams that occur in the other."""
-    sa, sb = shingles(words(a), size), shingles(words(b), size)
+    sa, sb = _shingles(a, size), _shingles(b, size)
     if not sa or not sb:
         return 0.0
     return len(sa & sb) / min(len(sa), len(sb))
+
+
+@lru_cache(maxsize=4096)
+def _shingles(text: str, size: int) -> frozenset[str]:
+    # Cached: the stage compares a new article with many candidates, each needing its n-grams.
+    return frozenset(shingles(words(text), size))
 
 
 def _align(a: Prepared, b: Prepared, threshold: float, cross_lingual: bool) -> Alignment:

@@ -14,6 +14,7 @@ from collections import OrderedDict
 
 from .classify import Prepared, Thresholds, compare_prepared, might_derive, prepare, shared_share
 from .embed import Embedder, Embedders
+from .fingerprints import fingerprint
 from .values import ArticleView, Comparison, Fingerprint, Relation
 
 __all__ = ["Comparer", "languages_differ"]
@@ -30,12 +31,21 @@ class Comparer:
     """Compares article views with one set of models and thresholds; keeps recent embeddings."""
 
     def __init__(self, embedders: Embedders | None = None, thresholds: Thresholds = Thresholds(), *,
-                 cache_size: int = 512) -> None:
+                 cache_size: int = 1024) -> None:
         self.embedders = embedders or Embedders()
         self.thresholds = thresholds
         self._cache: OrderedDict[tuple[str, str, int], Prepared] = OrderedDict()
         self._cache_size = cache_size
         self._vectors: OrderedDict[str, tuple] = OrderedDict()
+
+    def fingerprint(self, view: ArticleView) -> Fingerprint:
+        """The article's fingerprint, its English sentence vectors kept for comparing it next."""
+        english = self.embedders.english
+        prepared = self.prepared(view, english)
+        fp = fingerprint(view, english, multilingual=self.embedders.multilingual,
+                         sentence_vectors=prepared.sentences.embeddings)
+        self.remember(fp)
+        return fp
 
     def remember(self, fp: Fingerprint) -> None:
         """Keep an article's document and lede vectors, so that comparing it does not recompute them."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from datasketch import MinHash
+from datasketch import LeanMinHash, MinHash
 
 from .embed import Embedder
 from .text import key_terms, shingles, words
@@ -37,9 +37,9 @@ def minhash_of(text: str) -> np.ndarray:
     return m.hashvalues.astype(np.uint32)
 
 
-def as_minhash(values: np.ndarray) -> MinHash:
-    """A datasketch MinHash from stored values."""
-    return MinHash(num_perm=NUM_PERM, hashvalues=values.astype(np.uint64), scheme=_SCHEME)
+def as_minhash(values: np.ndarray) -> LeanMinHash:
+    """A datasketch (lean) MinHash from stored values: no permutations to rebuild."""
+    return LeanMinHash(seed=1, hashvalues=values.astype(np.uint64), scheme=_SCHEME)
 
 
 def sentence_texts(view: ArticleView) -> list[str]:

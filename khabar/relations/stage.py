@@ -14,10 +14,9 @@ from ..models import Analysis, Article, Resolution
 from .classify import Thresholds
 from .compare import Comparer
 from .embed import Embedders
-from .fingerprints import fingerprint, sentence_texts
 from .groups import assign_groups
 from .index import CandidateIndex
-from .values import ArticleView, Comparison, Fingerprint
+from .values import ArticleView, Comparison
 from .views import view_of_article, view_of_stored
 
 if TYPE_CHECKING:
@@ -61,9 +60,8 @@ def load_index(store: "Store", settings: "Settings") -> CandidateIndex:
 def relate_article(store: "Store", view: ArticleView, index: CandidateIndex, comparer: Comparer, *,
                    limit: int) -> list[Comparison]:
     """Fingerprint, compare with the index's candidates, store relations and groups; the relations found."""
-    fp = _fingerprint(view, comparer)
+    fp = comparer.fingerprint(view)
     store.save_fingerprint(fp, model=comparer.embedders.english.name)
-    comparer.remember(fp)
     found = []
     for candidate in index.candidates(fp, limit=limit):
         stored = store.stored_text(candidate.article_id)
@@ -79,12 +77,6 @@ def relate_article(store: "Store", view: ArticleView, index: CandidateIndex, com
     if linked:
         update_groups(store, view.id, linked)
     return found
-
-
-def _fingerprint(view: ArticleView, comparer: Comparer) -> Fingerprint:
-    english = comparer.embedders.english
-    vectors = english.embed(sentence_texts(view))
-    return fingerprint(view, english, multilingual=comparer.embedders.multilingual, sentence_vectors=vectors)
 
 
 def update_groups(store: "Store", article_id: str, linked: list[str]) -> None:
