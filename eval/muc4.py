@@ -38,7 +38,7 @@ import argparse
 import json
 import re
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -221,7 +221,8 @@ def incident_types(doc) -> list[str]:
     return [t for t, _ in found.most_common()]
 
 
-def predict(doc, model: Model, threshold: float, relevance: Model | None = None) -> tuple[list[str], dict[str, list[str]]]:
+def predict(doc, model: Model, threshold: float,
+            relevance: Model | None = None) -> tuple[list[str], dict[str, list[str]]]:
     """(incident types, role -> filler strings) for one document.
 
     Mentions are pooled per role by their words (the best-scoring mention of an entity speaks for

@@ -270,7 +270,8 @@ def _toll(reports: list[EventReport], role: str, citations: dict) -> Toll | None
                 latest=points[-1])
 
 
-def _responsibility(reports: list[EventReport], citations: dict, group_of: dict[str, str]) -> tuple[Responsibility, ...]:
+def _responsibility(reports: list[EventReport], citations: dict,
+                    group_of: dict[str, str]) -> tuple[Responsibility, ...]:
     by_key: dict[tuple[str, str], list[tuple[EventReport, object]]] = {}
     for r in reports:
         for p in r.perpetrators:

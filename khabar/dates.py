@@ -51,13 +51,15 @@ _RELATIVE_TO_EVENT = re.compile(
 _AGO = re.compile(r"\bago\b", re.I)
 _TODAY = re.compile(r"^(?:today|tonight|this (?:morning|afternoon|evening))$", re.I)
 _YESTERDAY = re.compile(r"^(?:yesterday(?: (?:morning|afternoon|evening))?|last night|overnight)$", re.I)
-_WEEKDAY = re.compile(rf"^(?P<last>last\s+)?(?:(?:early|late)\s+)?(?P<wd>{_WEEKDAY_RE})(?:['’]s)?{_PART_OF_DAY}$", re.I)
+_WEEKDAY = re.compile(
+    rf"^(?P<last>last\s+)?(?:(?:early|late)\s+)?(?P<wd>{_WEEKDAY_RE})(?:['’]s)?{_PART_OF_DAY}$", re.I)
 _MONTH_ONLY = re.compile(rf"^(?P<last>last\s+|this\s+|(?:early|mid|late)[\s-]+)?(?P<m>{_MONTH_RE})\.?$", re.I)
 _MONTH_YEAR = re.compile(rf"^(?:(?:early|mid|late)[\s-]+)?(?P<m>{_MONTH_RE})\.?,?\s+(?:of\s+)?(?P<y>\d{{4}})$", re.I)
 _YEAR = re.compile(r"^(?:(?P<q>early|mid|late|the end of|the start of|the beginning of|around|about|circa|c\.)[\s-]+)?"
                    r"(?P<y>1[89]\d\d|20\d\d)$", re.I)
 _DECADE = re.compile(r"^(?:(?:early|mid|late)[\s-]+)?(?P<y>1[89]\d0|20\d0)['’]?s$", re.I)
-_MONTH_OF_YEAR = re.compile(rf"^(?:(?:early|mid|late)[\s-]+)?(?P<m>{_MONTH_RE})\.?,?\s+(?:of\s+)?(?P<which>last|this)\s+year$",
+_MONTH_OF_YEAR = re.compile(
+    rf"^(?:(?:early|mid|late)[\s-]+)?(?P<m>{_MONTH_RE})\.?,?\s+(?:of\s+)?(?P<which>last|this)\s+year$",
                             re.I)
 _DATE_LIKE = re.compile(rf"\b(?:{_MONTH_RE}|{_WEEKDAY_RE})\b|\bago\b|\d{{1,2}}[/.]\d{{1,2}}", re.I)
 _NAMED_PERIOD = re.compile(r"^(?P<which>last|this|earlier this|later this|past)\s+(?P<unit>week|month|year)$", re.I)

@@ -18,8 +18,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from .events.sentences import Name, is_groupish, is_unreal
-from .events.sentences import _widen as widen_name
+from .events.syntax import Name, is_groupish, is_unreal
+from .events.syntax import widen as widen_name
 from .models import Fact
 from .names import label_class, name_key
 from .numbers import count_phrases, parse_count
@@ -34,7 +34,8 @@ _STRENGTH_NOUNS = frozenset({"fighter", "member", "militant", "follower", "man",
                              "gunman", "soldier", "insurgent", "cadre", "supporter", "adherent"})
 _STRENGTH_VERBS = frozenset({"have", "number", "claim", "count", "field", "estimate", "command", "boast", "include",
                              "be", "comprise", "muster", "grow"})
-_PORTION_WORDS = frozenset({"part", "much", "most", "area", "swathe", "swath", "parts", "region", "stretch"})
+_PORTION_WORDS = frozenset({"part", "much", "most", "area", "swathe", "swath", "parts", "region", "stretch", "town",
+                            "city", "village", "island", "province", "district", "valley"})
 _ANAPHORA = frozenset({"group", "it", "movement", "organisation", "organization", "network", "sect", "militia",
                        "faction", "which", "outfit", "they", "insurgency", "branch", "affiliate", "that", "who"})
 _AFFILIATE_NOUNS = frozenset({"affiliate", "branch", "offshoot", "franchise", "wing", "part", "arm", "province",
@@ -161,7 +162,9 @@ class _Sentence:
 
     def _name_over(self, tok, *, group: bool = False, person: bool = False, place: bool = False) -> Name | None:
         """The name covering ``tok`` (or one of its compound/appositive children) of the wanted class."""
-        candidates = [tok] + [c for c in tok.children if c.dep_ in ("compound", "appos", "poss", "npadvmod")]
+        kinds = ("appos",) if tok.lemma_.lower() in _AFFILIATE_NOUNS else ("compound", "appos", "poss", "npadvmod")
+        # "the al-Qaeda affiliate": the compound names the parent, not the group the clause is about
+        candidates = [tok] + [c for c in tok.children if c.dep_ in kinds]
         for cand in candidates:
             for name in self.names:
                 if name.start <= cand.idx < name.end and self._wanted(name, group, person, place):
@@ -321,10 +324,13 @@ class _Sentence:
         return self.subject_of(noun.head) if noun.dep_ == "dobj" else None
 
     def _place_text(self, tok) -> str:
-        if tok.lemma_.lower() in _PORTION_WORDS:  # "large parts of the south", "much of Somalia"
+        if tok.lemma_.lower() in _PORTION_WORDS:  # "large parts of the south", "the town of Kattankudy"
             inner = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
                           for g in c.children if g.dep_ == "pobj"), None)
-            return self._place_text(inner) if inner is not None else ""
+            if inner is not None:
+                return self._place_text(inner)
+            if tok.pos_ != "PROPN":
+                return ""
         name = self._name_over(tok, place=True)
         if name is not None:
             return name.text
@@ -391,7 +397,8 @@ class _Sentence:
         who = [g for c in tok.subtree if c.dep_ in ("agent", "prep") and c.lower_ == "by"
                for g in c.children if g.dep_ == "pobj"]
         who += [c for c in tok.children if c.dep_ == "nsubj"]
-        who += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "in" for g in c.children if g.dep_ == "pobj"]
+        who += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "in"
+                for g in c.children if g.dep_ == "pobj"]
         if tok.lemma_.lower() == "list":
             who += [c for c in tok.children if c.dep_ in ("compound", "poss")]
         out: list[Fact] = []

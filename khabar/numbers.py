@@ -22,7 +22,8 @@ __all__ = ["parse_count", "count_phrases", "QUALIFIERS", "figures_compatible"]
 _UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
+_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
+         if w != "_"}
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "lakh": 100_000,
            "crore": 10_000_000, "dozen": 12, "score": 20}
 # Plural vague quantities: smallest count the word allows (two of the unit).
@@ -40,10 +41,12 @@ QUALIFIERS: dict[str, str] = {
     "estimated": "about", "an approximate": "about", "a reported": "exact", "between": "range",
 }
 _QUALIFIER_WORDS = sorted(QUALIFIERS, key=lambda q: -len(q.split()))
-_HYPHENATED = re.compile(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(one|two|three|four|five|six|seven|"
+_HYPHENATED = re.compile(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-"
+                         r"(one|two|three|four|five|six|seven|"
                          r"eight|nine)\b")
 _NUMERIC = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
-_CURRENCY = frozenset("$ € £ ¥ ₹ rs rs. usd dollars dollar rupees rupee euros euro pounds afghanis naira shillings".split())
+_CURRENCY = frozenset("$ € £ ¥ ₹ rs rs. usd dollars dollar rupees rupee euros euro pounds afghanis naira "
+                      "shillings".split())
 _DATE_WORD = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$|^(?:day|week|month|year|"
                         r"decade|hour|minute|night|morning|evening|century)s?$")
 _NOT_COUNT_AFTER = frozenset("percent per % pm am p.m. a.m. gmt hours:".split())

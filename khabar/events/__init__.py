@@ -1,8 +1,10 @@
 """Attack and violence events from article sentences.
 
 ``extract_events(doc, names, article_id=..., published=...)`` reads each sentence of a spaCy Doc
-(``sentences.py``: triggers, casualty counts, date, place, perpetrators, target) and groups the
-sentence clues into the article's events (``article.py``). It is a pure function of its inputs;
+(``sentences.py``: triggers, casualty counts, date, place, target; ``perpetrators.py``: who is
+behind it, how firmly, who says so; ``syntax.py``: negation, hypotheticals, group names) and groups
+the sentence clues into the article's events (``article.py``). ``query.py`` reads events back
+from the store, merged across articles by :mod:`khabar.corroborate`. It is a pure function of its inputs;
 :class:`EventStage` is the pipeline stage that stores the result. Event types form a closed schema
 (``EVENT_TYPES``) mapped to GTD attack types and ACLED sub-event types; the word lists live in
 ``khabar/data/events.toml``. Coreference of events across articles is :mod:`khabar.corroborate`.

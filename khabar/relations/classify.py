@@ -25,7 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .align import Alignment, SentenceSet, align, sentence_set
+from .align import Alignment, SentencePair, SentenceSet, align, sentence_set
 from .embed import Embedder
 from .fingerprints import document_vector, lede_text, sentence_texts
 from .text import names, shingles, words
@@ -142,16 +142,9 @@ def might_derive(a: Prepared, b: Prepared) -> bool:
 
 
 def _itself(a: Prepared) -> Comparison:
-    n = len(a.view.sentences)
-    pairs = tuple(_identity_pairs(n))
+    pairs = tuple(SentencePair(i, i, 1.0, True) for i in range(len(a.view.sentences)))
     return Comparison(a.view, a.view, Relation.COPY, 1.0, "an article compared with itself is its own copy",
                       1.0, 1.0, 1.0, 1.0, pairs, None, "the same article: no direction", a.model)
-
-
-def _identity_pairs(n: int):
-    from .align import SentencePair
-
-    return (SentencePair(i, i, 1.0, True) for i in range(n))
 
 
 def _empty(a: ArticleView, b: ArticleView) -> str:

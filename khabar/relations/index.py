@@ -7,7 +7,7 @@ Three doors, each answering in time that does not grow with the collection:
 * **rare shared key terms** (names and numbers) find rewrites and reports of the same story: the
   new article's rarest key terms are looked up in an inverted index, reading at most the latest
   ``posting_cap`` articles per term, and the articles sharing the most inverse-document-frequency
-  weight whose document vectors are close enough are kept;
+  weight whose document vectors are close enough (cosine >= 0.6) are kept;
 * **multilingual lede vectors** (when enabled) find the same story in another language among the
   articles published within ``window_days`` of the new one.
 """
@@ -47,7 +47,7 @@ class CandidateIndex:
     """In-memory index of fingerprints; cheap to build, grows as articles arrive."""
 
     def __init__(self, *, copy_threshold: float = 0.5, max_keys: int = 12, posting_cap: int = 200,
-                 min_cosine: float = 0.5, window_days: float = 30.0) -> None:
+                 min_cosine: float = 0.6, window_days: float = 30.0) -> None:
         self._lsh = MinHashLSH(threshold=copy_threshold, num_perm=NUM_PERM)
         self._max_keys, self._posting_cap = max_keys, posting_cap
         self._min_cosine, self._window = min_cosine, window_days

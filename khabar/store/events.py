@@ -85,7 +85,8 @@ class EventQueries:
             where = f"WHERE r.article_id IN ({','.join('?' * len(ids))})"
             params = ids
         rows = self.conn.execute(
-            "SELECT r.*, a.published, " + _CURRENT_ID.format(t="r", start="place_start", end="place_end", col="place_id")
+            "SELECT r.*, a.published, "
+            + _CURRENT_ID.format(t="r", start="place_start", end="place_end", col="place_id")
             + " AS current_place FROM event_reports r JOIN articles a ON a.id = r.article_id " + where
             + " ORDER BY a.published, r.article_id, r.idx", params,
         ).fetchall()
@@ -154,7 +155,8 @@ class EventQueries:
         for chunk in range(0, len(ids), 500):
             part = ids[chunk:chunk + 500]
             rows = self.conn.execute(
-                f"SELECT id, outlet, title, published, url, text FROM articles WHERE id IN ({','.join('?' * len(part))})",
+                "SELECT id, outlet, title, published, url, text FROM articles"
+                f" WHERE id IN ({','.join('?' * len(part))})",
                 part,
             )
             meta.update({r["id"]: r for r in rows})

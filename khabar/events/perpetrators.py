@@ -1,0 +1,322 @@
+"""Who is said to be behind an attack, how firmly, and who says so (from one sentence's parse).
+
+Statuses: ``claimed`` ("X claimed responsibility", "X said it had carried out the attack", "X said
+its fighters had attacked", "a statement claiming the attack in the name of X"), ``attributed``
+(officials blame X, "X was behind it", "the attacker belonged to a network linked to X"),
+``suspected`` ("suspected", "believed", "suspicion has fallen on X", "pointed to X") and ``denied``
+("X denied that the group was behind it"). "The group", "it" and "which" refer back to the group
+just named; a capitalised proper noun the NER missed ("Deccan Mujahideen") is taken as a group.
+"""
+
+from __future__ import annotations
+
+
+from ..models import Perpetrator
+from ..names import label_class
+from .lexicon import Lexicon, lexicon
+from .syntax import (
+    GROUP_WORDS, NOT_A_GROUP, PLACE_WORDS, Name, is_generic, is_groupish, is_hypothetical, is_negated, widen,
+)
+
+__all__ = ["perpetrators"]
+
+_BLAME_TO = frozenset({"blame", "attribute", "point", "pin", "link", "tie"})  # "blamed X on Y", "pointed to Y"
+
+_ATTACKER_NOUNS = frozenset({"attacker", "bomber", "gunman", "gunmen", "assailant", "network", "cell", "militant",
+                            "suspect", "man", "perpetrator", "kidnapper", "abductor", "fighter", "group"})
+_MESSAGE_NOUNS = frozenset({"statement", "email", "e-mail", "message", "video", "letter", "post", "audio",
+                            "communique", "recording", "claim", "tweet", "posting"})
+_OWN_MEMBERS = frozenset({"fighter", "member", "man", "militant", "soldier", "mujahideen", "brother", "unit",
+                          "martyr", "operative", "commando"})
+_GROUP_LABELS = frozenset({"ORG", "NORP"})
+_EVENT_OBJECT = frozenset({"attack", "bombing", "blast", "explosion", "responsibility", "it", "them", "assault",
+                           "killing", "kidnapping", "abduction", "raid", "ambush", "shooting", "massacre", "strike",
+                           "attacks", "bombings", "siege", "assassination", "operation", "murder"})
+
+
+def perpetrators(sent, names: list[Name], last_group: Name | None, lex: Lexicon) -> list[Perpetrator]:
+    """Every perpetrator the sentence names, with its status and who says so."""
+    out: list[Perpetrator] = []
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if lemma in lex.claim and tok.pos_ == "VERB":
+            out += _claimed(tok, sent, names, last_group, lex)
+        elif lemma in lex.carry_out and tok.pos_ == "VERB":
+            out += _carried_out(tok, sent, names, last_group, lex)
+        elif lemma in lex.blame and tok.pos_ == "VERB":
+            out += _blamed(tok, sent, names, last_group, lex)
+        elif lemma == "behind" or (lemma == "responsible" and tok.pos_ == "ADJ"):
+            out += _behind(tok, sent, names, last_group, lex)
+        elif lemma == "fall" and any(c.lemma_.lower() == "suspicion" for c in tok.children):
+            out += [_perp(g, "suspected", _reporter(tok, lex))
+                    for o in _prep_objects(tok, ("on", "upon")) for g in _groups_in(o, sent, names, last_group)]
+        if lemma in lex.speech and tok.pos_ == "VERB":
+            out += _said_it_did(tok, sent, names, last_group, lex)
+    out += _in_the_name_of(sent, names, last_group)
+    return _dedupe(out)
+
+
+def _prep_objects(tok, preps: tuple[str, ...]) -> list:
+    return [g for c in tok.children if c.dep_ == "prep" and c.lower_ in preps for g in c.children if g.dep_ == "pobj"]
+
+
+def _said_it_did(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
+    """"X said it had attacked the school", "X said its fighters carried out the attacks"."""
+    if is_negated(verb, lex):
+        return []
+    speaker = _subject(verb)
+    if speaker is None:
+        return []
+    groups = _groups_in(speaker, sent, names, last_group)
+    if not groups or _is_official(speaker) and not any(is_groupish(g) for g in groups):
+        return []
+    for clause in (c for c in verb.children if c.dep_ in ("ccomp", "xcomp")):
+        lemma = clause.lemma_.lower()
+        acts = lemma in lex.trigger_lemmas or lemma in lex.carry_out or lemma in ("abduct", "kidnap", "seize", "kill")
+        agent = _subject(clause)
+        if not acts or agent is None or is_negated(clause, lex):
+            continue
+        own = agent.lower_ in ("it", "they", "we") or (
+            agent.lemma_.lower() in _OWN_MEMBERS and any(c.dep_ == "poss" for c in agent.children))
+        if own:
+            return [_perp(g, "claimed", "the group itself") for g in groups]
+    return []
+
+
+def _in_the_name_of(sent, names, last_group) -> list[Perpetrator]:
+    """"emails claiming the attacks in the name of the Deccan Mujahideen"."""
+    text = sent.text.lower()
+    if "in the name of" not in text or "claim" not in text:
+        return []
+    out = []
+    for tok in sent:
+        if tok.lower_ == "name" and tok.head.lower_ == "in":
+            out += [_perp(g, "claimed", "the group itself")
+                    for o in _prep_objects(tok, ("of",)) for g in _groups_in(o, sent, names, last_group)]
+    return out
+
+
+def _claimed(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    if objects and not any(o.lemma_.lower() in _EVENT_OBJECT or o.lower_ in _EVENT_OBJECT for o in objects):
+        return []
+    if any(is_generic(o) for o in objects) or is_negated(verb, lex) or is_hypothetical(verb, lex):
+        return []
+    governor = _speaker_verb(verb, lex)
+    if governor is not None and (is_negated(governor, lex) or governor.lemma_.lower() in lex.deny):
+        return []
+    subject = _subject(verb)
+    groups = _groups_in(subject, sent, names, last_group) if subject is not None else []
+    if not groups or _is_official(subject):
+        return []
+    source = _reporter(verb, lex) or "the group itself"
+    status = "claimed"
+    return [_perp(g, status, source) for g in groups]
+
+
+def _carried_out(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
+    if is_negated(verb, lex) or is_hypothetical(verb, lex):
+        return []
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    if not any(o.lemma_.lower() in _EVENT_OBJECT for o in objects):
+        return []
+    governor = _speaker_verb(verb, lex)
+    if governor is not None and (is_negated(governor, lex) or governor.lemma_.lower() in lex.deny):
+        return []
+    subject = _subject(verb)
+    groups = _groups_in(subject, sent, names, last_group) if subject is not None else []
+    speaker = _speaker_of(verb, lex)
+    if speaker is not None and groups and _same_party(speaker, subject, sent, names, last_group):
+        return [_perp(g, "claimed", "the group itself") for g in groups]
+    status = _status_for(verb, lex)
+    return [_perp(g, status, _reporter(verb, lex)) for g in groups]
+
+
+def _blamed(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
+    if is_negated(verb, lex) or is_hypothetical(verb, lex):
+        return []
+    lemma = verb.lemma_.lower()
+    if lemma in ("link", "tie") and not (verb.dep_ in ("acl", "amod") and verb.head.lemma_.lower() in _ATTACKER_NOUNS):
+        return []
+    blamed = []
+    for child in verb.children:
+        if lemma in ("blame", "accuse", "hold", "suspect", "implicate") and child.dep_ == "dobj":
+            blamed.append(child)
+        if child.dep_ == "prep" and child.lower_ in ("on", "to") and lemma in _BLAME_TO:
+            blamed.extend(g for g in child.children if g.dep_ == "pobj")
+        if child.dep_ == "agent" and lemma in ("carry", "claim"):
+            blamed.extend(g for g in child.children if g.dep_ == "pobj")
+    groups = [g for node in blamed for g in _groups_in(node, sent, names, last_group)]
+    if not groups:
+        return []
+    subject = None if lemma in ("link", "tie") else _subject(verb)
+    source = _describe(subject) if subject is not None and subject.dep_ != "nsubjpass" else _reporter(verb, lex)
+    status = "suspected" if lemma in ("suspect", "point") or _hedged(verb, lex) else "attributed"
+    return [_perp(g, status, source) for g in groups]
+
+
+def _behind(tok, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
+    """"X was behind the attack", "X is responsible for the bombing"."""
+    copula = tok.head if tok.dep_ in ("prep", "acomp") else tok
+    objects = [g for c in tok.children for g in ([c] if c.dep_ == "pobj" else c.children) if g.dep_ == "pobj"]
+    implicit = tok.lemma_.lower() == "responsible" and not objects
+    if not (implicit or any(o.lemma_.lower() in _EVENT_OBJECT for o in objects)) or is_negated(copula, lex):
+        return []
+    subject = _subject(copula)
+    if subject is None or subject.lower_ in ("those", "who", "whoever"):
+        return []
+    groups = _groups_in(subject, sent, names, last_group)
+    governor = _speaker_verb(copula, lex)
+    if governor is not None and governor.lemma_.lower() in lex.deny:
+        return [_perp(g, "denied", _describe(_subject(governor))) for g in groups]
+    if governor is not None and is_negated(governor, lex):
+        return []
+    status = _status_for(copula, lex)
+    return [_perp(g, status, _reporter(copula, lex)) for g in groups]
+
+
+def _subject(verb):
+    """The subject of a verb: the nsubj nearest to it (a dateline "COLOMBO —" is an extra nsubj),
+    the agent of a passive claim, the noun a participle hangs on, or who issued a claiming message."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+    if subjects:
+        child = subjects[-1]
+        if child.dep_ == "nsubjpass" and verb.lemma_.lower() == "claim":
+            return _agent(verb) or child
+        return child
+    if verb.dep_ in ("xcomp", "conj") and verb.head.i != verb.i:
+        return _subject(verb.head)
+    if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        if verb.head.lemma_.lower() in _MESSAGE_NOUNS and verb.head.head.pos_ == "VERB":
+            return _subject(verb.head.head) or verb.head
+        return verb.head
+    return None
+
+
+def _agent(verb):
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _groups_in(node, sent, names: list[Name], last_group: Name | None) -> list[Name]:
+    """Names of the actor in the phrase headed by ``node``; a pronoun or "the group" -> the last group."""
+    if node.lower_ in ("which", "who", "that") and node.head.dep_ == "relcl":
+        return _groups_in(node.head.head, sent, names, last_group)
+    span = list(node.subtree)
+    lo, hi = span[0].idx, span[-1].idx + len(span[-1])
+    inside = [n for n in names if n.start < hi and lo < n.end and label_class(n.label) != "PLACE"]
+    groups = [n for n in inside if is_groupish(n)]
+    if groups:
+        return _head_name(groups, node)
+    if inside and node.pos_ == "PROPN":
+        return inside[:1]
+    if node.lemma_.lower() in lexicon().group_anaphora or node.lower_ in ("it", "they"):
+        before = [n for n in names if n.end <= node.idx and is_groupish(n)]
+        found = before[-1] if before else last_group
+        return [found] if found is not None else []
+    unnamed = _proper_noun(node)
+    return [unnamed] if unnamed is not None else []
+
+
+def _proper_noun(node) -> Name | None:
+    """A capitalised proper-noun phrase the NER missed ("Deccan Mujahideen"): taken as a group name."""
+    chain = [t for t in node.subtree if t.pos_ == "PROPN" and t.text[:1].isupper() and
+             (t.i == node.i or t.head.i == node.i or t.dep_ in ("compound", "flat"))]
+    if node.pos_ != "PROPN" and not chain:
+        return None
+    tokens = sorted(set(chain) | ({node} if node.pos_ == "PROPN" else set()), key=lambda t: t.i)
+    if not tokens or tokens[-1].i - tokens[0].i + 1 != len(tokens):
+        return None
+    span = node.doc[tokens[0].i:tokens[-1].i + 1]
+    if any(t.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME", "NORP") for t in span) or \
+            NOT_A_GROUP.search(span.text) or PLACE_WORDS.search(span.text):
+        return None
+    if len(span) < 2 and GROUP_WORDS.search(span.text) is None:
+        return None
+    return Name(span.start_char, span.end_char, span.text, "ORG", None, span.text)
+
+
+def _head_name(groups: list[Name], node) -> list[Name]:
+    """The name at the head of the phrase ("X, a faction of Y" -> X), widened to its whole proper noun."""
+    at_head = [n for n in groups if n.start <= node.idx < n.end]
+    first = at_head[0] if at_head else groups[0]
+    return [widen(first, node.doc)]
+
+
+def _is_official(subject) -> bool:
+    words = {t.lemma_.lower() for t in subject.subtree}
+    return bool(words & {"official", "police", "government", "ministry", "minister", "spokesman", "army",
+                         "military", "president", "authority"}) and not words & {"group", "militant"}
+
+
+def _speaker_verb(tok, lex: Lexicon):
+    node = tok
+    for _ in range(4):
+        if node.head.i == node.i:
+            return None
+        node = node.head
+        if node.lemma_.lower() in lex.speech | lex.deny | lex.hedge and node.pos_ in ("VERB", "AUX"):
+            return node
+    return None
+
+
+def _speaker_of(verb, lex: Lexicon):
+    governor = _speaker_verb(verb, lex)
+    return _subject(governor) if governor is not None else None
+
+
+def _same_party(speaker, subject, sent, names, last_group) -> bool:
+    if speaker.lemma_.lower() in lexicon().group_anaphora or subject.lower_ in ("it", "they", "we"):
+        return True
+    a = {n.entity_id or n.text for n in _groups_in(speaker, sent, names, last_group)}
+    b = {n.entity_id or n.text for n in _groups_in(subject, sent, names, last_group)}
+    return bool(a & b)
+
+
+def _reporter(tok, lex: Lexicon) -> str:
+    governor = _speaker_verb(tok, lex)
+    if governor is None:
+        return ""
+    subject = _subject(governor)
+    return _describe(subject) if subject is not None else ""
+
+
+def _describe(node) -> str:
+    if node is None:
+        return ""
+    words = [t for t in node.subtree if t.dep_ not in ("relcl", "acl") and not t.is_punct]
+    text = " ".join(t.text for t in words[:8])
+    return text if text.lower() not in ("it", "they", "he", "she") else ""
+
+
+def _status_for(tok, lex: Lexicon) -> str:
+    return "suspected" if _hedged(tok, lex) else "attributed"
+
+
+def _hedged(tok, lex: Lexicon) -> bool:
+    node = tok
+    for _ in range(4):
+        if any(c.lemma_.lower() in lex.hedge for c in node.children if c.dep_ in ("advmod", "aux", "acomp", "xcomp")):
+            return True
+        if node.head.i == node.i:
+            break
+        node = node.head
+        if node.lemma_.lower() in lex.hedge:
+            return True
+    return False
+
+
+def _perp(name: Name, status: str, source: str) -> Perpetrator:
+    return Perpetrator(name.canonical or name.text, status, source, name.start, name.end, name.entity_id)
+
+
+def _dedupe(perps: list[Perpetrator]) -> list[Perpetrator]:
+    seen, out = set(), []
+    for p in perps:
+        key = (p.entity_id or p.name.lower(), p.status)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
