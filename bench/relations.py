@@ -3,7 +3,7 @@
 A synthetic corpus is generated from the demo corpus (``examples/corpus``): *originals* are built
 from sentences of 2 to 4 demo articles with their names and numbers replaced (each original gets
 its own names from a pool of invented ones, so stories differ but read alike, as news on one
-conflict does), and a quarter of the articles are planted *derivations* of a recent article:
+conflict does) and a third of their other words swapped for demo words, and a quarter of the articles are planted *derivations* of a recent article:
 verbatim copies with a credit line, trimmed copies, and light rewrites (word substitutions, two
 sentences swapped, one dropped, a framing sentence added), published within hours of their source.
 
@@ -72,6 +72,7 @@ def generate(n: int, seed: int = 13) -> list[Synthetic]:
     rng = random.Random(seed)
     bases = demo_sentences()
     names = sorted({_invent(rng) for _ in range(6000)})
+    vocabulary = sorted({w for base in bases for s in base for w in s.split() if w.isalpha() and w.islower()})
     articles: list[Synthetic] = []
     start = 1_600_000_000.0
     for i in range(n):
@@ -81,7 +82,7 @@ def generate(n: int, seed: int = 13) -> list[Synthetic]:
             text = _derive(source.text, rng)
             articles.append(Synthetic(f"s{i}", text, _iso(when), source.family, source.id))
         else:
-            articles.append(Synthetic(f"s{i}", _original(bases, names, rng), _iso(when), i))
+            articles.append(Synthetic(f"s{i}", _original(bases, names, vocabulary, rng), _iso(when), i))
     return articles
 
 
@@ -89,10 +90,13 @@ def _invent(rng: random.Random) -> str:
     return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
 
 
-def _original(bases: list[list[str]], names: list[str], rng: random.Random) -> str:
+def _original(bases: list[list[str]], names: list[str], vocabulary: list[str], rng: random.Random) -> str:
     picked = [s for base in rng.sample(bases, rng.randint(2, 4)) for s in rng.sample(base, min(len(base), 4))]
     mapping: dict[str, str] = {}
-    text = " ".join(picked)
+    # A third of the lower-case words swapped for others of the demo's vocabulary: originals built
+    # from the same demo sentence must not share its wording (37 demo articles are a small pool).
+    text = " ".join(w if not w.isalpha() or not w.islower() or rng.random() > 0.35 else rng.choice(vocabulary)
+                    for w in " ".join(picked).split(" "))
     text = _NAME.sub(lambda m: mapping.setdefault(m.group(), rng.choice(names)), text)
     text = _NUMBER.sub(lambda m: str(rng.randint(2, 400)), text)
     sentences = re.split(r"(?<=[.!?])\s+", text)

@@ -10,6 +10,8 @@ Every embedder returns L2-normalised float32 rows, so a dot product is a cosine.
 
 from __future__ import annotations
 
+import logging
+
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -38,8 +40,15 @@ class WordLlamaEmbedder:
     dimensions = 256
 
     def __init__(self) -> None:
+        root = logging.getLogger()
+        level, handlers = root.level, list(root.handlers)
         import wordllama
         from wordllama import WordLlama
+
+        # Importing wordllama calls logging.basicConfig(level=INFO) on the root logger, which would
+        # make every library's INFO lines appear in khabar's output: undo that.
+        root.setLevel(level)
+        root.handlers[:] = handlers
 
         # WordLlama.load() looks for its tokenizer in <pkg>/tokenizer/ while the wheel ships
         # <pkg>/tokenizers/; pointing cache_dir at the package and forbidding downloads loads both.
