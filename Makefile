@@ -28,7 +28,9 @@ outlines: $(STAMP)
 demo: $(STAMP) outlines
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/khabar ingest examples/corpus --db $(DEMO_DB)
+	$(BIN)/khabar lineage --db $(DEMO_DB)
 	$(BIN)/khabar who ISKP --db $(DEMO_DB)
+	@echo "\nNext: $(BIN)/khabar serve --db $(DEMO_DB)  (web app on http://127.0.0.1:8000/)"
 
 # The browser tests drive Debian's Chromium: installed here when missing and we are root with apt-get;
 # otherwise they are skipped with a loud reason (never silently passed).
