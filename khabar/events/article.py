@@ -60,7 +60,7 @@ def group_clues(clues: list[Clue], *, article_id: str, published: str | None,
 def _place_clue(clue: Clue, drafts: list[_Draft], current: _Draft | None) -> _Draft | None:
     if clue.date is not None:
         match = next((d for d in ([current] if current else []) + drafts if d.accepts_date(clue.date)), None)
-        if match is None and not clue.act:
+        if match is None and not clue.act and (drafts or not clue.opens):
             if current is not None and clue.opens:
                 current.clues.append(clue)
             return current

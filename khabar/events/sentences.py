@@ -63,7 +63,8 @@ def read_sentence(sent, names: list[Name], *, published: date | None, last_group
     triggers = _triggers(sent, lex)
     real = [(tok, kind) for tok, kind in triggers if not is_unreal(tok, lex)]
     killed, injured = _casualties(sent, lex)
-    strong = [(tok, kind) for tok, kind in real if tok.lemma_.lower() not in lex.weak_triggers or _acts(tok, lex)]
+    strong = [(tok, kind) for tok, kind in real
+              if tok.lemma_.lower() not in lex.weak_triggers or tok.pos_ == "VERB" or _acts(tok, lex)]
     kind = _strongest([k for _, k in real], lex)
     if kind == STATE_STRIKE:  # strikes by states are outside the schema: no event, no toll
         strong, killed, injured = [], [], []
@@ -112,11 +113,62 @@ def _strongest(kinds: list[str], lex: Lexicon) -> str | None:
 
 def _casualties(sent, lex: Lexicon) -> tuple[list[Figure], list[Figure]]:
     found: dict[str, list[tuple[Figure, object]]] = {"killed": [], "injured": []}
-    for figure, anchor in count_phrases(sent):
+    for figure, anchor in count_phrases(sent) + _single_victims(sent):
         role = casualty_role(anchor, lex)
-        if role in found:
+        if role in found and not _background(anchor, lex):
             found[role].append((figure, anchor))
     return _join_parts(found["killed"], sent), _join_parts(found["injured"], sent)
+
+
+_WHOLE_CONFLICT = frozenset({"conflict", "war", "violence", "insurgency", "fighting", "unrest", "crisis",
+                             "uprising", "campaign", "rebellion", "civil"})
+_SPAN_WORDS = re.compile(r"(?i)\b(?:this|last|past|so far|since|year|years|decade|decades|months|to date)\b")
+
+
+def _background(anchor, lex: Lexicon) -> bool:
+    """"more than 3,000 people have died in the conflict this year": a running total of a war, not
+    one attack's toll (the kill word is "in the conflict/war/violence" or over a span of time)."""
+    node = anchor
+    for _ in range(6):
+        if node.lemma_.lower() in lex.killed | lex.injured and node is not anchor:
+            break
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    else:
+        return False
+    for child in node.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "during", "since", "over", "throughout"):
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+            if any(o.lemma_.lower() in _WHOLE_CONFLICT for o in objects):
+                return True
+            if child.lower_ in ("since", "over", "throughout") and objects:
+                return True
+        if child.dep_ == "npadvmod" and _SPAN_WORDS.search(" ".join(t.text for t in child.subtree)) and (
+                any(t.lower_ in ("this", "last", "past") for t in child.subtree)):
+            return any(t.lower_ in ("year", "years", "decade", "months") for t in child.subtree)
+    return False
+
+
+_PERSON_NOUNS = frozenset({"man", "woman", "boy", "girl", "child", "person", "civilian", "resident", "villager",
+                           "farmer", "soldier", "policeman", "policewoman", "officer", "trader", "driver", "student",
+                           "teacher", "journalist", "worker", "guard", "militant", "fighter", "commander", "member",
+                           "youth", "teenager", "shopkeeper", "elder", "official", "doctor", "nurse", "leader",
+                           "herder", "passenger", "pilgrim", "priest", "cleric", "imam", "judge", "lawyer", "activist",
+                           "soldier", "security", "constable", "jawan", "bystander", "motorist", "businessman",
+                           "suspect", "gunman", "attacker", "bomber", "tourist", "pastor", "chief", "worshipper"})
+
+
+def _single_victims(sent) -> list[tuple[Figure, object]]:
+    """"a policeman was shot dead", "killed a man": one person, a count of 1 anchored on "a"."""
+    out = []
+    for tok in sent:
+        if tok.dep_ == "det" and tok.lower_ in ("a", "an") and tok.head.tag_ == "NN" and (
+                tok.head.lemma_.lower() in _PERSON_NOUNS):
+            noun = tok.head
+            start, end = tok.idx, noun.idx + len(noun)
+            out.append((Figure(sent.doc.text[start:end], start, end, 1, "exact", 1, 1), tok))
+    return out
 
 
 def _join_parts(items: list[tuple[Figure, object]], sent) -> list[Figure]:
@@ -126,10 +178,10 @@ def _join_parts(items: list[tuple[Figure, object]], sent) -> list[Figure]:
     for i, (figure, anchor) in enumerate(items):
         if i in used:
             continue
-        noun = anchor.head if anchor.dep_ == "nummod" else anchor
+        noun = anchor.head if anchor.dep_ in ("nummod", "det") else anchor
         parts = [(figure, anchor)]
         for j in range(i + 1, len(items)):
-            other = items[j][1].head if items[j][1].dep_ == "nummod" else items[j][1]
+            other = items[j][1].head if items[j][1].dep_ in ("nummod", "det") else items[j][1]
             if other in noun.conjuncts and j not in used:
                 parts.append(items[j])
                 used.add(j)
@@ -139,7 +191,7 @@ def _join_parts(items: list[tuple[Figure, object]], sent) -> list[Figure]:
 
 def _sum(parts: list[tuple[Figure, object]], doc) -> Figure:
     figures = [f for f, _ in parts]
-    last_noun = parts[-1][1].head if parts[-1][1].dep_ == "nummod" else parts[-1][1]
+    last_noun = parts[-1][1].head if parts[-1][1].dep_ in ("nummod", "det") else parts[-1][1]
     start, end = figures[0].start, max(figures[-1].end, last_noun.idx + len(last_noun))
     qualifiers = {f.qualifier for f in figures}
     qualifier = next((q for q in ("vague", "about", "at_least", "more_than", "up_to") if q in qualifiers), "exact")
@@ -152,7 +204,7 @@ def _sum(parts: list[tuple[Figure, object]], doc) -> Figure:
 def casualty_role(anchor, lex: Lexicon | None = None) -> str | None:
     """"killed", "injured" or None: what the count at ``anchor`` counts, from its head path."""
     lex = lex or lexicon()
-    noun = anchor.head if anchor.dep_ in ("nummod", "quantmod") else anchor
+    noun = anchor.head if anchor.dep_ in ("nummod", "quantmod", "det") else anchor
     if noun.lemma_.lower() in lex.units or noun.lower_ in lex.units:
         return None
     if anchor.dep_ == "nummod" and _years_old(noun):
