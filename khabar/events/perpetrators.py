@@ -19,7 +19,7 @@ from .syntax import (
     token_at, widen,
 )
 
-__all__ = ["perpetrators", "topic_group"]
+__all__ = ["perpetrators", "topic_group", "acting_forces"]
 
 # Verbs of an attack whose subject (or passive agent) is the perpetrator: "the rebels set off two
 # bombs", "Turkish forces shelled the village", "the post was attacked by al-Shabaab fighters".
@@ -32,6 +32,8 @@ _ACT_LEMMAS = frozenset({"attack", "bomb", "shell", "shoot", "ambush", "storm", 
 _FORCE_NOUNS = frozenset({"force", "forces", "troop", "troops", "army", "soldier", "soldiers", "police", "policeman",
                           "policemen", "military", "officer", "officers", "commando", "commandos", "guard", "guards",
                           "personnel", "militia", "militiaman", "militiamen", "navy", "gendarme", "gendarmes"})
+# What security forces also do to end an attack: a force named with these verbs is not a perpetrator.
+_OPERATION_VERBS = frozenset({"storm", "raid", "seize", "besiege", "overrun", "rescue", "free"})
 _SUSPECTED_MODS = frozenset({"suspected", "alleged", "presumed", "purported", "suspect"})
 
 _BLAME_TO = frozenset({"blame", "attribute", "point", "pin", "link", "tie"})  # "blamed X on Y", "pointed to Y"
@@ -68,6 +70,11 @@ def perpetrators(sent, names: list[Name], last_group: Name | None, lex: Lexicon)
             out += _said_it_did(tok, sent, names, last_group, lex)
         if lemma in lex.deny and lemma != "condemn" and tok.pos_ == "VERB":
             out += _denied(tok, sent, names, last_group, lex)
+        elif lemma in ("bear", "have", "take", "play", "accept") and tok.pos_ == "VERB" and _no_role(tok):
+            subject = _subject(tok)
+            if subject is not None and not _is_official(subject):
+                out += [_perp(g, "denied", _describe(subject) or "the group itself")
+                        for g in _groups_in(subject, sent, names, last_group)]
         if lemma in _ACT_LEMMAS and tok.pos_ == "VERB":
             out += _did_it(tok, sent, names, last_group, lex)
     out += _in_the_name_of(sent, names, last_group)
@@ -84,9 +91,6 @@ def _did_it(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
     if actor is None or actor.dep_ == "nsubjpass" or actor.lower_ in ("who", "whoever", "those"):
         return []
     groups = [g for g in _groups_in(actor, sent, names, last_group) if label_class(g.label) != "PLACE"]
-    if not groups:
-        force = _force_phrase(actor, names)
-        groups = [force] if force is not None else []
     if not groups:
         return []
     speaker = _speaker_of(verb, lex)
@@ -115,6 +119,33 @@ def _denied(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
         return []
     return [_perp(g, "denied", _describe(subject) or "the group itself")
             for g in _groups_in(subject, sent, names, last_group)]
+
+
+def _no_role(verb) -> bool:
+    """"bore no responsibility", "had no role", "played no part", "did not take responsibility"."""
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in _ROLE_NOUNS]
+    negated = any(c.dep_ == "neg" for c in verb.children)
+    return any(negated or any(g.dep_ == "det" and g.lower_ == "no" for g in o.children) for o in objects)
+
+
+def acting_forces(sent, names: list[Name], lex: Lexicon) -> list[Perpetrator]:
+    """Named forces that are the subject of a real act ("Turkish forces shelled the village",
+    "FARDC soldiers killed a man"). They are the perpetrators of an event only when their sentence
+    opens it and no group is named for it (elsewhere they are usually the response to an attack)."""
+    out = []
+    for verb in sent:
+        lemma = verb.lemma_.lower()
+        if verb.pos_ != "VERB" or lemma not in _ACT_LEMMAS or lemma in _OPERATION_VERBS or is_unreal(verb, lex):
+            continue
+        if any(c.dep_ in ("nsubjpass", "auxpass", "neg") for c in verb.children):
+            continue
+        actor = _subject(verb)
+        force = _force_phrase(actor, names) if actor is not None else None
+        if force is not None:
+            words = {t.lower_ for t in actor.subtree}
+            status = "suspected" if words & _SUSPECTED_MODS or _hedged(verb, lex) else "attributed"
+            out.append(_perp(force, status, _reporter(verb, lex)))
+    return _dedupe(out)
 
 
 def _force_phrase(noun, names: list[Name]) -> Name | None:
@@ -146,7 +177,7 @@ def topic_group(sent, names: list[Name], last_group: Name | None) -> Name | None
             groups = [g for g in _groups_in(tok, sent, names, None) if is_groupish(g)]
             if groups:
                 return groups[0]
-    return _last_of(names) or last_group
+    return _last_of([n for n in names if _core(n, sent)]) or last_group
 
 
 def _last_of(names: list[Name]) -> Name | None:
@@ -198,6 +229,8 @@ def _claimed(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
     objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
     if objects and not any(o.lemma_.lower() in _EVENT_OBJECT or o.lower_ in _EVENT_OBJECT for o in objects):
         return []
+    if not objects and any(c.dep_ in ("xcomp", "ccomp") for c in verb.children):
+        return []  # "a caller claiming to speak for X", "X claims that ...": not a claim of the attack
     if any(is_generic(o) for o in objects) or is_negated(verb, lex) or is_hypothetical(verb, lex):
         return []
     governor = _speaker_verb(verb, lex)
@@ -328,6 +361,8 @@ def _core(name: Name, sent) -> bool:
     for _ in range(6):
         if tok is None or tok.head.i == tok.i or tok.pos_ in ("VERB", "AUX"):
             return True
+        if tok.dep_ == "pobj" and tok.head.lower_ == "by":
+            return True  # "an attack by the Taliban": the agent
         if tok.dep_ in ("appos", "pobj", "poss", "relcl", "acl"):
             return False
         tok = tok.head

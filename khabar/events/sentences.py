@@ -21,7 +21,7 @@ from ..models import DateValue, Figure, Perpetrator
 from ..names import label_class
 from ..numbers import count_phrases
 from .lexicon import Lexicon, lexicon
-from .perpetrators import perpetrators
+from .perpetrators import acting_forces, perpetrators
 from .syntax import Name, is_generic, is_groupish, is_unreal, token_at
 
 __all__ = ["Name", "Clue", "read_sentence", "is_unreal", "is_groupish", "casualty_role", "STATE_STRIKE"]
@@ -54,6 +54,7 @@ class Clue:
     injured: tuple[Figure, ...]
     target: str | None
     reference: bool = False  # refers back to an attack ("the attack", "the bombing") without new facts
+    forces: tuple[Perpetrator, ...] = ()  # named forces acting ("Turkish forces shelled ..."): see article.py
 
 
 def read_sentence(sent, names: list[Name], *, published: date | None, last_group: Name | None,
@@ -74,11 +75,15 @@ def read_sentence(sent, names: list[Name], *, published: date | None, last_group
     anchors = {tok.i for tok, _ in real} | {
         t.i for t in sent
         if t.pos_ == "VERB" and t.lemma_.lower() in lex.killed | lex.injured and not is_unreal(t, lex)}
+    when = _event_date(sent, published, lex, anchors, context_year)
+    if when is None and opens:
+        when = _lead_date(sent, published, context_year)
     return Clue(
         start=sent.start_char, end=sent.end_char, type=kind, opens=opens, act=bool(strong),
-        date=_event_date(sent, published, lex, anchors, context_year), places=places, attached=attached,
+        date=when, places=places, attached=attached,
         perpetrators=tuple(perpetrators(sent, names, last_group, lex)), killed=tuple(killed),
         injured=tuple(injured), target=_target(sent, anchor, lex), reference=bool(triggers) and not opens,
+        forces=tuple(acting_forces(sent, names, lex)) if opens else (),
     )
 
 
@@ -285,6 +290,22 @@ def _event_date(sent, published: date | None, lex: Lexicon, anchors: set[int],
     return best
 
 
+def _lead_date(sent, published: date | None, context_year: int | None) -> DateValue | None:
+    """"On 9 May 2020, in X, a man was found dead": a day-precise date that opens a sentence reporting
+    an act dates that act (the parse hangs it on the main verb, whatever the act's words are)."""
+    ents = [e for e in sent.ents if e.label_ == "DATE" and e.start - sent.start <= 3]
+    for ent in ents:
+        head = ent.root
+        while head.dep_ in ("pobj", "prep", "npadvmod", "nummod", "compound") and head.head.i != head.i:
+            head = head.head
+        if head.dep_ != "ROOT" or head.lemma_.lower() in lexicon().speech:
+            continue
+        value = resolve_date(ent.text, published, start=ent.start_char, end=ent.end_char, context_year=context_year)
+        if value.value is not None and value.precision == "day":
+            return value
+    return None
+
+
 def _dates_the_act(ent, anchors: set[int], lex: Lexicon) -> bool:
     """True when the date hangs on the act: "bombed on Thursday", "Thursday's attack", "killed on
     Wednesday", "the blast struck on Saturday" (not "said on Thursday", "claimed it on Tuesday",
@@ -301,6 +322,9 @@ def _dates_the_act(ent, anchors: set[int], lex: Lexicon) -> bool:
             return False
         if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("acl", "relcl", "xcomp", "amod"):
             return node.i in anchors or any(_reaches(node, a) for a in _direct_args(node, anchors))
+        if node.pos_ == "VERB" and node.dep_ == "relcl" and node.i not in anchors and \
+                _relative_head(node).i not in anchors:
+            return False  # "in revenge for an offensive that began in June": the date of the offensive
     return node.i in anchors
 
 
@@ -313,6 +337,14 @@ def _is_toll_word(node) -> bool:
         return lemma in ("toll", "count", "figure", "number")
     return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in ("toll", "count", "figure", "number", "dead")
                for c in node.children) or lemma in ("revise", "lower")
+
+
+def _relative_head(verb):
+    """The noun a relative clause describes; "the attacks on Mumbai, which began ...": the attacks."""
+    head = verb.head
+    if head.pos_ == "PROPN" and head.dep_ == "pobj" and head.head.head.i != head.head.i:
+        return head.head.head
+    return head
 
 
 def _direct_args(verb, anchors: set[int]):
