@@ -279,15 +279,25 @@ def _event_date(sent, published: date | None, lex: Lexicon, anchors: set[int],
                 context_year: int | None) -> DateValue | None:
     """The most precise resolved date in the sentence that dates the act (not a statement or a toll)."""
     best: DateValue | None = None
+    best_key = (True, 99)
     for ent in sent.ents:
         if ent.label_ not in ("DATE", "TIME") or not _dates_the_act(ent, anchors, lex):
             continue
         value = resolve_date(ent.text, published, start=ent.start_char, end=ent.end_char, context_year=context_year)
         if value.value is None:
             continue
-        if best is None or _PRECISION_ORDER[value.precision] < _PRECISION_ORDER[best.precision]:
-            best = value
+        direct = _on_anchor(ent, anchors)
+        if best is None or (not direct, _PRECISION_ORDER[value.precision]) < best_key:
+            best, best_key = value, (not direct, _PRECISION_ORDER[value.precision])
     return best
+
+
+def _on_anchor(ent, anchors: set[int]) -> bool:
+    """"last Thursday's train bombings", "the attack on Monday": the date hangs on the act itself."""
+    node = ent.root
+    if node.dep_ == "pobj":
+        node = node.head
+    return node.head.i in anchors and node.dep_ in ("poss", "compound", "npadvmod", "prep", "nmod", "amod")
 
 
 def _lead_date(sent, published: date | None, context_year: int | None) -> DateValue | None:
