@@ -308,7 +308,7 @@ def _lead_date(sent, published: date | None, context_year: int | None) -> DateVa
         head = ent.root
         while head.dep_ in ("pobj", "prep", "npadvmod", "nummod", "compound") and head.head.i != head.i:
             head = head.head
-        if head.dep_ != "ROOT" or head.lemma_.lower() in lexicon().speech:
+        if head.dep_ != "ROOT" or head.lemma_.lower() in lexicon().speech or _is_toll_word(head):
             continue
         value = resolve_date(ent.text, published, start=ent.start_char, end=ent.end_char, context_year=context_year)
         if value.value is not None and value.precision == "day":
