@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from .confidence import fact_confidence, perpetrator_confidence
 from .dates import date_range, dates_overlap
 from .models import (
     Citation, Conflict, DateValue, Event, EventReport, Fact, Figure, ProfileFact, Responsibility, SupportedValue,
@@ -293,11 +294,14 @@ def _responsibility(reports: list[EventReport], citations: dict,
     for (_, status), items in by_key.items():
         names = Counter(p.name for _, p in items)
         articles = {r.article_id for r, _ in items}
+        name = max(names, key=lambda n: (names[n], len(n)))
+        groups = len({group_of.get(a, a) for a in articles})
         out.append(Responsibility(
-            name=max(names, key=lambda n: (names[n], len(n))), entity_id=items[0][1].entity_id, status=status,
+            name=name, entity_id=items[0][1].entity_id, status=status,
             sources=tuple(dict.fromkeys(p.source for _, p in items if p.source)), articles=len(articles),
-            source_groups=len({group_of.get(a, a) for a in articles}),
+            source_groups=groups,
             citations=tuple(dict.fromkeys(citations[(r.article_id, p.start, p.end)] for r, p in items)),
+            confidence=perpetrator_confidence(status, name, items[0][1].entity_id, groups),
         ))
     order = {"claimed": 0, "attributed": 1, "suspected": 2, "denied": 3}
     return tuple(sorted(out, key=lambda x: (order.get(x.status, 9), -x.source_groups, x.name)))
@@ -390,10 +394,11 @@ def _fact_value(items: list[Fact], citations: dict, group_of: dict[str, str]) ->
     display = Counter(f.display for f in items).most_common(1)[0][0]
     if first.attribute == "bounty" and first.on:
         display = f"{display} for {first.on}"
+    groups = len({group_of.get(a, a) for a in articles})
     return SupportedValue(
-        _fact_key(first), display, len(articles), len({group_of.get(a, a) for a in articles}),
+        _fact_key(first), display, len(articles), groups,
         tuple(dict.fromkeys(citations[(f.article_id, f.start, f.end)] for f in items)), first.qualifier,
-        first.object_id,
+        first.object_id, fact_confidence(first.attribute, groups),
     )
 
 

@@ -162,3 +162,17 @@ def test_undated_reports_do_not_chain_through_the_window():
     events = _merge(reports)
     assert max(len(e.reports) for e in events) <= 3
     assert len(events) >= 2
+
+
+def test_a_rival_of_a_branch_is_not_an_affiliate(nlp):
+    from khabar.facts import extract_facts
+
+    text = ("Jama'at Nusrat al-Islam wal-Muslimin operates in Mali. The group is a rival of the Islamic State's "
+            "branch in the Sahel.")
+    doc = nlp(text)
+    from khabar.nlp import analysis_of
+
+    analysis = analysis_of("test", doc)
+    names = [Name(m.start, m.end, m.text, m.label, None, m.cluster) for m in analysis.mentions]
+    facts = extract_facts(doc, names, article_id="test")
+    assert not [f for f in facts if f.attribute == "affiliate_of"], facts
