@@ -267,6 +267,7 @@ class Dossier:
     attacks: tuple[Event, ...] = ()  # events the actor is named as behind, oldest first
     disputes: tuple[Conflict, ...] = ()  # where sources disagree: founding, strength, leader, responsibility, tolls
     questions: tuple[Question, ...] = ()  # open questions, each with the citations that raise it
+    uncertain: tuple[Uncertain, ...] = ()  # values below min_confidence, with the reason (issue 10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,6 +388,7 @@ class SupportedValue:
     citations: tuple[Citation, ...]
     qualifier: str = ""
     object_id: str | None = None
+    confidence: float = 1.0  # from measured rule precision and independent sources (khabar/confidence.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,6 +420,18 @@ class Responsibility:
     sources: tuple[str, ...]
     articles: int
     source_groups: int
+    citations: tuple[Citation, ...]
+    confidence: float = 1.0  # from measured rule precision and independent sources (khabar/confidence.py)
+
+
+@dataclass(frozen=True, slots=True)
+class Uncertain:
+    """A value held back from the dossier because its confidence is below ``min_confidence``."""
+
+    what: str  # "fact: leader", "relation: affiliate_of", "attack: perpetrator"
+    value: str
+    confidence: float
+    reason: str
     citations: tuple[Citation, ...]
 
 

@@ -73,6 +73,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Name recorded with analyst edits (merge, split, undo); empty: your login name ($USER)."),
     Setting("event_window_days", 14, int,
             "A report that gives no date for an attack may still be about one this many days before it was published."),
+    Setting("min_confidence", 0.5, float,
+            "Facts, links and named perpetrators below this confidence (0-1, from measured rule precision and "
+            "independent sources, docs/events.md) are listed as uncertain with their reason, not shown as facts."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -104,6 +107,7 @@ class Settings:
     data_dir: str = ""
     analyst: str = ""
     event_window_days: int = 14
+    min_confidence: float = 0.5
 
     def with_overrides(self, **values: Any) -> "Settings":
         """Return a copy with the given settings replaced (values are validated)."""
