@@ -266,6 +266,9 @@ def _queries(text: str, spans: Sequence[PlaceSpan], gazetteer: Gazetteer) -> lis
     out = []
     for i, span in enumerate(spans):
         name, cue = _strip_level(display_name(span.text), rules)
+        whole = _strip_level(display_name(span.text), rules, keep_level=True)[0]
+        if whole != name and gazetteer.lookup(whole):  # "Cape Town", "Montgomery County" are names
+            name, cue = whole, None
         cue = cue or _level_cue(text, span, rules)
         how = "none"
         candidates: list[Place] = []
@@ -307,11 +310,13 @@ def _facility_place(name: str, gazetteer: Gazetteer, rules: PlaceRules) -> list[
     return best
 
 
-def _strip_level(name: str, rules: PlaceRules) -> tuple[str, str | None]:
+def _strip_level(name: str, rules: PlaceRules, *, keep_level: bool = False) -> tuple[str, str | None]:
     """"Kunduz Province" -> ("Kunduz", "admin1"); "the United States" -> ("United States", None)."""
     words = name.split()
     if len(words) >= 2 and words[0].lower() == "the":
         words = words[1:]
+    if keep_level:
+        return " ".join(words), None
     if len(words) >= 2 and words[-1].lower() in rules.level_words:
         return " ".join(words[:-1]), rules.level_words[words[-1].lower()]
     if len(words) >= 3 and words[1].lower() == "of" and words[0].lower() in rules.level_words:
@@ -346,12 +351,20 @@ def _eligible(query: _Query, context: list[tuple[int, Place]]) -> tuple[Place, .
         # inside the article's countries
         countries = {p.country for _, p in context if p.country}
         return tuple(c for c in query.candidates if c.country in countries)
+    if query.cue and any(c.level == query.cue for c in query.candidates):
+        # the text names the level ("Kunduz province", "the city of Kunduz"): only that level fits
+        return tuple(c for c in query.candidates if c.level == query.cue)
     return query.candidates
 
 
 def _choose(i: int, queries: list[_Query], context: list[tuple[int, Place]],
             w: tuple[float, ...]) -> tuple[Place | None, float | None]:
     candidates = _eligible(queries[i], context)
+    q = queries[i]
+    if q.container is not None:
+        # "Portland, Maine": a containing place named right after the name is decisive
+        inside = tuple(c for c in candidates if any(_contains(o, c) for o in queries[q.container].candidates))
+        candidates = inside or candidates
     if not candidates:
         return None, None
     scores = [sum(a * b for a, b in zip(w, _features(c, i, queries, context))) for c in candidates]
