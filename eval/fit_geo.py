@@ -10,6 +10,11 @@ rounds). Only the tuning half of the articles (``eval.geo.half``) is read for fi
 script prints the within-161 km share on both halves so the gain can be checked where it was not
 fitted.
 
+ACLED's coded points (``../shared/eval-data/events/acled``, the tuning half of ``eval.acled.split``)
+add the conflict-news patterns GeoWebNews lacks ("in Kunduz city, Kunduz province"): each note is
+read by khabar's spaCy pipeline, its place mentions are geocoded together, and the mention naming
+the record's ``location`` is labelled with the coded point.
+
     python -m eval.fit_geo --data ../shared/eval-data            # fit and write the weights
     python -m eval.fit_geo --data ../shared/eval-data --dry-run  # fit and print only
 """
@@ -88,9 +93,48 @@ def articles_of(data: Path, which: str):
     return out
 
 
+def acled_articles(data: Path, which: str, limit: int | None = None):
+    """(note, place spans, gold per span) for the ACLED records of one half of eval.acled.split."""
+    from eval.acled import load, split
+    from khabar.names import name_key
+    from khabar.nlp import load_pipeline
+    from khabar.settings import load_settings
+
+    records = split(load(data))[0 if which == "tuning" else 1][:limit]
+    nlp = load_pipeline(load_settings().spacy_model)
+    out = []
+    for record, doc in zip(records, nlp.pipe((r["notes"] for r in records), batch_size=64)):
+        spans = [PlaceSpan(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents
+                 if e.label_ in ("GPE", "LOC", "FAC")]
+        try:
+            point = (float(record["latitude"]), float(record["longitude"]))
+        except (KeyError, ValueError):
+            continue
+        target = name_key(record.get("location", ""))
+        golds = [(point, None) if target and name_key(s.text) == target else None for s in spans]
+        if any(golds):
+            out.append((doc.text, spans, golds))
+    return out
+
+
+def acled_share(articles, weights, gazetteer) -> float:
+    """Share of labelled ACLED location mentions geocoded within 161 km of the coded point."""
+    from khabar.places import geocode
+
+    near = total = 0
+    for text, spans, golds in articles:
+        for place, gold in zip(geocode(text, spans, gazetteer=gazetteer, weights=weights), golds):
+            if gold is not None:
+                total += 1
+                near += place.resolved and km((place.latitude, place.longitude), gold[0]) <= 161
+    return near / max(1, total)
+
+
 def main(data: Path, dry_run: bool) -> None:
     gazetteer = load_gazetteer()
-    tuning = articles_of(data, "tuning")
+    gwn_tuning, acled_tuning = articles_of(data, "tuning"), acled_articles(data, "tuning")
+    tuning = gwn_tuning + acled_tuning
+    print(f"{len(tuning)} tuning texts (GeoWebNews tuning half + ACLED tuning notes naming their location)")
     w = np.array(_fitted_weights(), dtype=float)
     for r in range(ROUNDS):
         X, starts, y = design(tuning, w, gazetteer)
@@ -99,12 +143,16 @@ def main(data: Path, dry_run: bool) -> None:
     for name, value in zip(FEATURES, w):
         print(f"  {name:22s} {value:8.3f}")
     scores = {which: gold_given(data, which, weights=list(w))[0] for which in ("tuning", "checking")}
-    print("within 161 km, gold toponyms given: " + ", ".join(f"{k} {v:.3f}" for k, v in scores.items()))
+    print("GeoWebNews within 161 km, gold toponyms given: " + ", ".join(f"{k} {v:.3f}" for k, v in scores.items()))
+    acled = {"tuning": acled_share(acled_tuning, list(w), gazetteer),
+             "checking": acled_share(acled_articles(data, "checking"), list(w), gazetteer)}
+    print("ACLED location mentions within 161 km: " + ", ".join(f"{k} {v:.3f}" for k, v in acled.items()))
     if not dry_run:
         OUT.write_text(json.dumps({
             "features": list(FEATURES), "weights": [round(float(x), 4) for x in w],
-            "note": "fitted by python -m eval.fit_geo on the GeoWebNews tuning half (gold spans given); "
-                    f"within 161 km: tuning {scores['tuning']:.3f}, checking {scores['checking']:.3f}",
+            "note": "fitted by python -m eval.fit_geo on the GeoWebNews and ACLED tuning halves; "
+                    f"GeoWebNews within 161 km: tuning {scores['tuning']:.3f}, checking {scores['checking']:.3f}; "
+                    f"ACLED location mentions: tuning {acled['tuning']:.3f}, checking {acled['checking']:.3f}",
         }, indent=1) + "\n", "utf-8")
         print(f"wrote {OUT}")
 

@@ -209,10 +209,10 @@ def geocode(text: str, spans: Sequence[PlaceSpan], *, gazetteer: Gazetteer | Non
     out = []
     for q, (place, confidence) in zip(queries, chosen):
         outer = chosen[q.container][0] if q.container is not None else None
-        if place is None and outer is not None and outer.level in ("admin1", "admin2", "country"):
+        if place is None and outer is not None:
             # "in Kalay, Helmand province": a village the gazetteer lacks is at least in its province
-            out.append(replace(outer, note=f"no gazetteer entry named {q.name!r}; placed in the {outer.level} "
-                                           f"named beside it, {outer.name}", confidence=chosen[q.container][1]))
+            out.append(replace(outer, note=f"no gazetteer entry named {q.name!r}; placed at the place named "
+                                           f"beside it, {outer.name} ({outer.level})", confidence=chosen[q.container][1]))
         else:
             out.append(_finish(q, place, confidence))
     return out
@@ -339,18 +339,29 @@ def _level_cue(text: str, span: PlaceSpan, rules: PlaceRules) -> str | None:
 
 
 def _container(text: str, spans: Sequence[PlaceSpan], i: int) -> int | None:
-    """Index of the span right after this one, separated by a comma only ("Jalalabad, Nangarhar")."""
-    if i + 1 < len(spans) and text[spans[i].end:spans[i + 1].start].strip() == ",":
-        return i + 1
+    """Index of the span right after this one, separated by a comma only ("Jalalabad, Nangarhar") or
+    in brackets ("Vodyane (Donetsk)")."""
+    if i + 1 < len(spans):
+        between = text[spans[i].end:spans[i + 1].start].strip().lower()
+        words = between.replace(",", " , ").split()
+        while words and words[0] in place_rules().level_words:  # "Zamanly village of Tovuz"
+            words = words[1:]
+        between = " ".join(words)
+        if between in (",", "in", "of", "in the", ", in") or (
+                between == "(" and text[spans[i + 1].end:spans[i + 1].end + 1] == ")"):
+            return i + 1
     return None
 
 
 def _eligible(query: _Query, context: list[tuple[int, Place]]) -> tuple[Place, ...]:
-    if query.how == "fuzzy" or query.span.label == "FAC":
+    if query.how == "fuzzy" or (query.span.label == "FAC" and query.how != "facility"):
         # a spelling variant, or a facility named like a town ("the Shangri-La"), only counts
         # inside the article's countries
         countries = {p.country for _, p in context if p.country}
         return tuple(c for c in query.candidates if c.country in countries)
+    if query.how == "facility" and any(c.level == "city" for c in query.candidates):
+        # "Donetsk airport", "the Kabul Serena Hotel": a facility is in the town it is named after
+        return tuple(c for c in query.candidates if c.level == "city")
     if query.cue and any(c.level == query.cue for c in query.candidates):
         # the text names the level ("Kunduz province", "the city of Kunduz"): only that level fits
         return tuple(c for c in query.candidates if c.level == query.cue)
