@@ -503,6 +503,7 @@ class Place:
     population: int = 0
     geonames_id: int | None = None
     note: str = ""  # how it was chosen, or why it is unresolved
+    confidence: float | None = None  # the geocoding ranker's probability for this entry (None: not ranked)
 
     @property
     def resolved(self) -> bool:
