@@ -73,6 +73,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Name recorded with analyst edits (merge, split, undo); empty: your login name ($USER)."),
     Setting("event_window_days", 14, int,
             "A report that gives no date for an attack may still be about one this many days before it was published."),
+    Setting("hidden_files", "skip", str,
+            "Files and folders whose name starts with '.': skip (each listed as skipped, with its reason) or read."),
+    Setting("input_seconds", 300.0, float,
+            "Time budget of one input (reading, cleaning, analysing one article); past it the input is stopped "
+            "and skipped with a reason. 0: no budget."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -104,6 +109,8 @@ class Settings:
     data_dir: str = ""
     analyst: str = ""
     event_window_days: int = 14
+    hidden_files: str = "skip"
+    input_seconds: float = 300.0
 
     def with_overrides(self, **values: Any) -> "Settings":
         """Return a copy with the given settings replaced (values are validated)."""
