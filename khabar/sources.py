@@ -299,7 +299,8 @@ def decode_bytes(data: bytes, *, kind: str = "text", encoding: str | None = None
     text = _decode(data, kind=kind, encoding=encoding)
     if isinstance(text, Rejection):
         return text
-    return _usable(text)
+    # JSON is checked record by record (a NUL escape or an invisible text is in one record's field).
+    return text if kind in ("json", "jsonl") else _usable(text)
 
 
 def _decode(data: bytes, *, kind: str, encoding: str | None) -> str | Rejection:
