@@ -457,6 +457,9 @@ def _read_json(name: str, text: str) -> Iterator[RawDocument | Rejection]:
     if not isinstance(records, list):
         yield Rejection(name, "json", "JSON must be an object, a list of objects, or {\"articles\": [...]}")
         return
+    if not records:
+        yield Rejection(name, "json", "JSON holds no records (an empty list)")
+        return
     for number, record in enumerate(records, start=1):
         yield _from_record(f"{name}#{number}", record)
 
