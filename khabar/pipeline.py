@@ -33,7 +33,11 @@ __all__ = ["ingest_paths", "IngestProgress", "ArticleStage", "default_stages"]
 
 @dataclass(frozen=True, slots=True)
 class IngestProgress:
-    """Where a run stands, reported after each file."""
+    """Where a run stands, reported after each file and after each article has been through the stages.
+
+    ``articles_read`` counts articles read and cleaned so far (stored ones included); an article is
+    done (``added`` or ``unchanged``) once committed with everything derived from it.
+    """
 
     files_done: int
     files_total: int
@@ -42,6 +46,7 @@ class IngestProgress:
     rejected: int
     words: int
     seconds: float
+    articles_read: int = 0
 
 
 class ArticleStage(Protocol):
@@ -82,11 +87,14 @@ def ingest_paths(
     sources, missing = list_sources(paths, hidden=settings.hidden_files)
     stages = default_stages(settings) if stages is None else stages
     state = _RunState(store, settings, stages, list(missing))
+    done = 0
+    if progress:  # after each article too: a batch of articles runs the stages within one file
+        state.on_article = lambda: progress(state.progress(done, len(sources), started))
     for rejection in missing:
         store.record_rejection(rejection)
     with store.ingest_running():
         for done, source in enumerate(sources, start=1):
-            state.read(source, encoding=encoding, outlet=outlet, published=published)
+            state.read_source(source, encoding=encoding, outlet=outlet, published=published)
             if progress:
                 progress(state.progress(done, len(sources), started))
         state.flush()
@@ -111,8 +119,10 @@ class _RunState:
         self.pending: list[Article] = []
         self.pending_ids: set[str] = set()
         self.guard = InputGuard(error_log_for(store.path), seconds=settings.input_seconds)
+        self.read = 0
+        self.on_article: Callable[[], None] | None = None
 
-    def read(self, source, **meta) -> None:
+    def read_source(self, source, **meta) -> None:
         """Read one source under the guard (issue 16): a failure of one input never ends the run."""
         def produce():
             return read_sources([source], max_bytes=self.settings.max_bytes, **meta)
@@ -127,6 +137,8 @@ class _RunState:
         result = item if isinstance(item, Rejection) else self.guard.run(item.source, lambda: clean(
             item, min_words=self.settings.min_words, language_min_score=self.settings.language_min_score
         ))
+        if not isinstance(result, Rejection):
+            self.read += 1
         if isinstance(result, Rejection):
             self.rejected.append(result)
             self.store.record_rejection(result)
@@ -155,6 +167,8 @@ class _RunState:
                 self.words += len(article.text.split())
             else:
                 self.unchanged += 1
+            if self.on_article:
+                self.on_article()
 
     def _analysed(self, nlp, batch: list[Article]) -> list:
         """spaCy over the batch; when the batch fails, each article alone, so only the bad one is lost."""
@@ -177,4 +191,4 @@ class _RunState:
 
     def progress(self, done: int, total: int, started: float) -> IngestProgress:
         return IngestProgress(done, total, self.added, self.unchanged, len(self.rejected), self.words,
-                              time.perf_counter() - started)
+                              time.perf_counter() - started, articles_read=self.read)
