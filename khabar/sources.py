@@ -375,8 +375,7 @@ def _mixed_lines(data: bytes) -> str | None:
             bad.append(line)
     if not bad or not any(max(line, default=0) > 127 for line in good):
         return None
-    best = from_bytes(b"\n".join(bad)).best()
-    codec = best.encoding if best is not None and best.chaos <= _MAX_CHAOS else None
+    codec = _legacy_codec(b"\n".join(bad))
     if codec is None:
         return None
     out = []
@@ -386,6 +385,21 @@ def _mixed_lines(data: bytes) -> str | None:
         except UnicodeDecodeError:
             out.append(line.decode(codec, "replace"))
     return "\n".join(out).lstrip("\ufeff")
+
+
+# On a line or two, charset-normalizer cannot tell Windows-1252 from its neighbours (it chose cp1250
+# for "très" and wrote "trčs"); a file that is otherwise UTF-8 was almost always written on a Western
+# system, so these win whenever they fit about as well as the best guess.
+_WESTERN = ("cp1252", "latin_1", "iso8859_15")
+
+
+def _legacy_codec(data: bytes) -> str | None:
+    matches = [m for m in from_bytes(data) if m.chaos <= _MAX_CHAOS]
+    if not matches:
+        return None
+    best = min(m.chaos for m in matches)
+    western = [m.encoding for m in matches if m.encoding in _WESTERN and m.chaos <= best + 0.05]
+    return western[0] if western else matches[0].encoding
 
 
 def _usable(text: str) -> str | Rejection:

@@ -21,7 +21,7 @@ from khabar.models import Article, InputWarning, RawDocument, Rejection
 from khabar.nlp import chunks
 from khabar.sources import Source, decode_bytes, json_depth, parse_published, parse_text, read_file, read_sources
 
-settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("long", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci")
 
@@ -42,7 +42,6 @@ def test_decode_bytes_returns_text_or_a_reason(data):
 
 
 @given(st.binary(max_size=3000), st.sampled_from([".txt", ".html", ".json", ".jsonl", ".txt.gz", ".jsonl.gz"]))
-@settings(max_examples=40)
 def test_read_file_never_raises_on_any_bytes(data, suffix):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"input{suffix}"
@@ -56,7 +55,6 @@ def test_read_file_never_raises_on_any_bytes(data, suffix):
 @given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
                     max_leaves=30))
-@settings(max_examples=40)
 def test_any_json_value_is_records_or_reasons(value):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "x.json"
@@ -86,7 +84,6 @@ def test_parse_text_never_raises(text):
 
 
 @given(TEXTISH, st.sampled_from(["text", "html"]))
-@settings(max_examples=30)
 def test_clean_returns_an_article_with_consistent_spans_or_a_reason(text, kind):
     content = f"<html><body><article><p>{text}</p></article></body></html>" if kind == "html" else text
     result = clean(RawDocument("x", kind, content), min_words=1)
