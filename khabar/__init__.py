@@ -17,7 +17,7 @@ from . import facts as _facts
 from . import export as _export_pkg  # loaded first, so that the function export() below is what khabar.export names
 from .dossier import build_dossier
 from .errors import Ambiguous, InputError, KhabarError, ModelNotFound, NotFound, SettingError, StoreError
-from .models import Article, Dossier, IngestReport, Rejection, SearchHit
+from .models import Article, Dossier, IngestReport, InputWarning, Rejection, SearchHit
 from .models import AliasConflict, Edit, Place
 from .models import ArticlePage, ArticleSummary, EntitySummary, Findings, Overview
 from .models import Conflict, Event, EventReport, Fact, Figure, ProfileFact, Toll
@@ -29,7 +29,7 @@ from .store import Store, open_store
 __version__ = "0.1.0"
 
 __all__ = [
-    "open_kb", "ingest", "who", "search", "show",
+    "open_kb", "ingest", "who", "search", "show", "ingest_running", "InputWarning",
     "merge", "split", "undo", "edits", "alias_conflicts", "place", "Place", "Edit", "AliasConflict",
     "find", "article_page", "entities", "articles", "overview", "event", "event_places", "lineage_view",
     "export", "create_app",
@@ -76,7 +76,21 @@ def ingest(
 def who(name: str, *, db: Db, settings: Settings | None = None) -> Dossier:
     """Answer "Who is NAME?" with a cited dossier."""
     with _using(db) as store:
-        return build_dossier(store, name, settings=settings)
+        try:
+            return build_dossier(store, name, settings=settings)
+        except NotFound as exc:
+            running = store.running_ingest()
+            if running is None:
+                raise
+            raise NotFound(f"{exc.message}, in what is stored so far: {running.describe()}; "
+                           "ask again when it has finished") from None
+
+
+def ingest_running(*, db: Db) -> str | None:
+    """A one-line note when an ingest into ``db`` is running (answers cover what it has committed), else None."""
+    with _using(db) as store:
+        running = store.running_ingest()
+    return f"note: {running.describe()}; this answer covers what it has committed so far" if running else None
 
 
 def events(*, db: Db, actor: str | None = None, place: str | None = None, since: str | None = None,

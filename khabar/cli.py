@@ -52,6 +52,10 @@ app = typer.Typer(
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
+# `khabar ingest` exits with this status when some inputs hit a bug in khabar (they were skipped, the
+# rest was stored; the summary names the log with the tracebacks). Documented in the README.
+INTERNAL_ERRORS_EXIT = 7
+
 DB_OPTION = typer.Option(..., "--db", help="SQLite knowledge-base file (created by ingest).")
 
 
@@ -109,6 +113,8 @@ def ingest(
     out.print(render.ingest_summary(report), markup=False)
     if not report.ok:
         raise typer.Exit(1)
+    if report.internal_errors:
+        raise typer.Exit(INTERNAL_ERRORS_EXIT)
 
 
 class _progress_bar:
@@ -150,6 +156,9 @@ def who(
     renderer = {DossierFormat.text: render.dossier_text, DossierFormat.md: render.dossier_markdown,
                 DossierFormat.json: render.dossier_json}[format]
     out.print(renderer(dossier), markup=False)
+    note = khabar.ingest_running(db=db)
+    if note:
+        err.print(note, markup=False)
     if timeline is not None:
         from .render.timeline import timeline_picture
 

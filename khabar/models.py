@@ -35,6 +35,7 @@ __all__ = [
     "Dossier",
     "SearchHit",
     "IngestReport",
+    "InputWarning",
     "Place", "AliasConflict", "EntityLink", "Edit",
     "ArticleSummary", "EntitySummary", "Mark", "ArticlePage", "Findings", "Overview", "CoMention",
     "DateValue", "Figure", "Perpetrator", "EventReport", "Fact", "SupportedValue", "TollPoint", "Toll",
@@ -56,9 +57,11 @@ class RawDocument:
     url: str | None = None
     title: str | None = None
     outlet: str | None = None
-    published: str | None = None  # ISO 8601 date or datetime, as given
+    published: str | None = None  # ISO 8601 date or datetime (sources.py parses other forms at the edge)
     author: str | None = None
     language: str | None = None
+    published_original: str | None = None  # the value as the source gave it, when it was not plain ISO
+    published_precision: str | None = None  # day | time (published set); month | year | unknown (published None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +126,8 @@ class Article:
     language: str
     paragraphs: tuple[Paragraph, ...]
     dropped: tuple[DroppedParagraph, ...] = ()
+    published_original: str | None = None  # as the source gave it (see RawDocument)
+    published_precision: str | None = None
 
     def english_spans(self) -> list[tuple[int, int]]:
         """Character spans of the paragraphs that English extraction may read."""
@@ -288,11 +293,23 @@ class IngestReport:
     rejected: tuple[Rejection, ...]
     seconds: float
     words: int
+    warnings: tuple["InputWarning", ...] = ()  # inputs stored, but with something to know (a date not understood)
+    internal_errors: int = 0  # rejections with code "internal": a bug in khabar met on that input
+    error_log: str | None = None  # file with the tracebacks of the internal errors
 
     @property
     def ok(self) -> bool:
         """False only when nothing at all could be read."""
         return self.read > 0 or not self.rejected
+
+
+@dataclass(frozen=True, slots=True)
+class InputWarning:
+    """An input that was stored, with something the user should know (a ``published`` not understood ...)."""
+
+    source: str
+    code: str
+    message: str
 
 
 # --- events, facts, corroboration (issue 5) ---------------------------------------------------

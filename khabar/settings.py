@@ -76,6 +76,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("min_confidence", 0.5, float,
             "Facts, links and named perpetrators below this confidence (0-1, from measured rule precision and "
             "independent sources, docs/events.md) are listed as uncertain with their reason, not shown as facts."),
+    Setting("hidden_files", "skip", str,
+            "Files and folders whose name starts with '.': skip (each listed as skipped, with its reason) or read."),
+    Setting("input_seconds", 300.0, float,
+            "Time budget of one input (reading, cleaning, analysing one article); past it the input is stopped "
+            "and skipped with a reason. 0: no budget."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -108,6 +113,8 @@ class Settings:
     analyst: str = ""
     event_window_days: int = 14
     min_confidence: float = 0.5
+    hidden_files: str = "skip"
+    input_seconds: float = 300.0
 
     def with_overrides(self, **values: Any) -> "Settings":
         """Return a copy with the given settings replaced (values are validated)."""

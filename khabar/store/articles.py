@@ -40,9 +40,10 @@ class ArticleQueries:
 
     def _insert_article(self, a: Article) -> None:
         self.conn.execute(
-            f"INSERT INTO articles({_ARTICLE_COLUMNS}, words, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO articles({_ARTICLE_COLUMNS}, words, ingested_at, published_original, published_precision)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (a.id, a.content_hash, a.source, a.kind, a.url, a.title, a.outlet, a.author, a.published, a.language,
-             a.raw, a.text, len(a.text.split()), now()),
+             a.raw, a.text, len(a.text.split()), now(), a.published_original, a.published_precision),
         )
         self.conn.executemany(
             "INSERT INTO paragraphs(article_id, idx, char_start, char_end, language, score) VALUES (?,?,?,?,?,?)",
@@ -106,7 +107,8 @@ class ArticleQueries:
     def get_article(self, ref: str) -> Article:
         """The stored article (paragraphs and dropped text included)."""
         article_id = self.resolve_article_ref(ref)
-        row = self.conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self.conn.execute(f"SELECT {_ARTICLE_COLUMNS}, published_original, published_precision FROM articles "
+                               "WHERE id = ?", (article_id,)).fetchone()
         paragraphs = tuple(
             Paragraph(r["idx"], r["char_start"], r["char_end"], r["language"], r["score"])
             for r in self.conn.execute("SELECT * FROM paragraphs WHERE article_id = ? ORDER BY idx", (article_id,))
@@ -119,6 +121,7 @@ class ArticleQueries:
             id=row["id"], content_hash=row["content_hash"], source=row["source"], kind=row["kind"], raw=row["raw"],
             text=row["text"], title=row["title"], outlet=row["outlet"], url=row["url"], author=row["author"],
             published=row["published"], language=row["language"], paragraphs=paragraphs, dropped=dropped,
+            published_original=row["published_original"], published_precision=row["published_precision"],
         )
 
     def sentences(self, article_id: str) -> list[Sentence]:
