@@ -36,10 +36,19 @@ __all__ = [
     "Store", "Settings", "SETTINGS", "load_settings",
     "Article", "Dossier", "IngestReport", "IngestProgress", "Rejection", "SearchHit",
     "KhabarError", "NotFound", "Ambiguous", "InputError", "ModelNotFound", "SettingError", "StoreError",
-    "__version__",
+    "to_json", "__version__",
 ]
 
 Db = str | Path | Store
+
+
+def to_json(value, *, query: str = "", schema: str | None = None) -> dict:
+    """A result (Dossier, Event or list of them, Comparison, Lineage, Article, edits, search hits) as the
+    JSON document the CLI and /api/ give; its ``schema`` field names its file in khabar/schemas/
+    (``schema=`` says what an empty list is)."""
+    from .render.jsonout import to_json as _to_json
+
+    return _to_json(value, query=query, schema=schema)
 
 
 def open_kb(path: str | Path, *, create: bool = True) -> Store:

@@ -19,7 +19,7 @@ def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 
 def test_who_json_follows_the_documented_schema(demo_db):
     data = json.loads(run("who", "isis-k", "--db", str(demo_db), "--format", "json").stdout)
-    assert data["schema"] == "khabar.dossier/1"
+    assert data["schema"] == "khabar.dossier/2"
     assert data["name"] and data["type"] and data["articles"] >= 3
     assert {"alias", "sources", "articles", "outlets", "citations"} <= set(data["aliases"][0])
     assert data["evidence"]
@@ -48,12 +48,12 @@ def test_missing_database_is_a_clear_error(tmp_path):
 
 def test_search_and_show_formats(demo_db):
     hits = json.loads(run("search", "suicide bomb", "--db", str(demo_db), "--format", "json").stdout)
-    assert hits["schema"] == "khabar.search/1" and hits["hits"]
+    assert hits["schema"] == "khabar.search/2" and hits["hits"]
     first = hits["hits"][0]["article_id"]
     shown = run("show", first[:8], "--db", str(demo_db)).stdout
     assert first in shown
     data = json.loads(run("show", first, "--db", str(demo_db), "--format", "json").stdout)
-    assert data["schema"] == "khabar.article/1" and data["id"] == first and "raw" not in data
+    assert data["schema"] == "khabar.article/2" and data["id"] == first and "raw" not in data
 
 
 def test_ingest_of_nothing_readable_exits_non_zero_with_summary(tmp_path):
