@@ -7,7 +7,7 @@ import json
 from enum import Enum
 from typing import Any
 
-from ..models import Article, Citation, Dossier, Edit, Event, Place, SearchHit
+from ..models import Article, ArticleSummary, Citation, Dossier, Edit, EntitySummary, Event, ListPage, Place, SearchHit
 
 __all__ = ["to_jsonable", "dossier_json", "dossier_dict", "place_dict", "search_json", "search_dict", "citation_dict",
            "article_dict", "to_json", "dumps"]
@@ -105,6 +105,31 @@ def article_dict(article: Article) -> dict[str, Any]:
     return {"schema": "khabar.article/2", **data}
 
 
+def entity_summary_dict(e: EntitySummary) -> dict[str, Any]:
+    """An entity as lists show it (``common-2.json#/$defs/entity_summary``)."""
+    return {"id": e.id, "name": e.name, "type": e.type, "class": e.cls, "registry_id": e.registry_id,
+            "articles": e.articles, "mentions": e.mentions}
+
+
+def article_summary_dict(a: ArticleSummary) -> dict[str, Any]:
+    """An article as lists show it (``common-2.json#/$defs/article_summary``)."""
+    return {"id": a.id, "title": a.title, "outlet": a.outlet, "published": a.published, "url": a.url,
+            "language": a.language, "words": a.words}
+
+
+def page_dict(page: ListPage) -> dict[str, Any]:
+    """A page of a list: khabar.entities/2, khabar.articles/2, or khabar.events/2 with paging and facets."""
+    from .events import event_dict
+
+    head = {"total": page.total, "offset": page.offset, "limit": page.limit, "sort": page.sort,
+            "filters": dict(page.filters),
+            "facets": {k: [{"value": v, "count": n} for v, n in values] for k, values in page.facets}}
+    if page.kind == "events":
+        return {"schema": "khabar.events/2", **head, "events": [event_dict(e) for e in page.items]}
+    item = {"entities": entity_summary_dict, "articles": article_summary_dict}[page.kind]
+    return {"schema": f"khabar.{page.kind}/2", **head, "items": [item(x) for x in page.items]}
+
+
 def to_json(value: Any, *, query: str = "", schema: str | None = None) -> dict[str, Any]:
     """Any of khabar's results as the JSON document the CLI and /api/ give (its ``schema`` names the file
     in khabar/schemas). ``query`` names the search for a list of SearchHit; ``schema`` says what an
@@ -116,6 +141,8 @@ def to_json(value: Any, *, query: str = "", schema: str | None = None) -> dict[s
 
     if isinstance(value, Dossier):
         return dossier_dict(value)
+    if isinstance(value, ListPage):
+        return page_dict(value)
     if isinstance(value, Event):
         return {"schema": "khabar.event/2", **event_dict(value)}
     if isinstance(value, Comparison):

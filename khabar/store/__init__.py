@@ -20,6 +20,7 @@ from pathlib import Path
 from ..errors import StoreError
 from .articles import ArticleQueries
 from .browse import BrowseQueries
+from .lists import ListQueries
 from .clock import now
 from .edits import EditQueries
 from .entities import EntityQueries
@@ -39,7 +40,8 @@ def _migrations() -> list[tuple[str, str]]:
 MIGRATIONS = _migrations()
 
 
-class Store(ArticleQueries, EntityQueries, RelationQueries, PlaceQueries, EditQueries, BrowseQueries, EventQueries):
+class Store(ArticleQueries, EntityQueries, RelationQueries, PlaceQueries, EditQueries, BrowseQueries, EventQueries,
+            ListQueries):
     """A khabar database. Use :func:`open_store` (or ``khabar.open_kb``) to get one."""
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:

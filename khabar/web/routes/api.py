@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 import khabar
 
 from ...models import ArticlePage, ArticleSummary, EntitySummary, Findings, Overview
+from ...browse import EVENT_FACETS
 from ...schemas import component_ref
+from ...store.lists import ARTICLE_FACETS, ENTITY_FACETS
 from ..jobs import Job
 from . import start_ingest, store_of
 
@@ -26,7 +28,22 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-Limit = Query(20, ge=1, le=500, description="Maximum number of items.")
+Limit = Query(50, ge=1, le=500, description="Maximum number of items.")
+Format = Query("json", pattern="^(json|csv)$", description="json (the schema'd document) or csv (the items)")
+
+
+def facet_filters(request: Request, keys) -> dict[str, str]:
+    """The facet filters of a list request: only known keys, values cut to 200 characters."""
+    return {k: request.query_params[k][:200] for k in keys if request.query_params.get(k)}
+
+
+def page_csv(page, kind: str, request: Request | None = None) -> Response:
+    """The items of a list page as CSV (the events columns are those of `khabar events --format csv`)."""
+    from ...render.csvout import page_csv as to_csv
+
+    places = khabar.event_places(list(page.items), db=store_of(request)) if request is not None else None
+    return Response(to_csv(page, places), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{kind}.csv"'})
 Offset = Query(0, ge=0, description="Items to skip (for paging).")
 
 
@@ -40,10 +57,16 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=200), 
     return khabar.find(q, db=store_of(request), limit=limit)
 
 
-@router.get("/entities", response_model=list[EntitySummary], summary="Entities, most-mentioned first")
-def entities(request: Request, cls: str | None = Query(None, pattern="^(PERSON|GROUP|PLACE)$"),
-             limit: int = Limit, offset: int = Offset):
-    return khabar.entities(db=store_of(request), cls=cls, limit=limit, offset=offset)
+@router.get("/entities", responses=documented("khabar.entities/2"),
+            summary="Entities: filters class, type, country, registry (yes/no), q (name); sort; paging; facet counts; "
+                    "format=csv")
+def entities(request: Request, q: str = Query("", max_length=200), sort: str = Query("articles", max_length=20),
+             limit: int = Limit, offset: int = Offset, format: str = Format):
+    filters = facet_filters(request, ENTITY_FACETS)
+    if request.query_params.get("cls"):  # the name of version 1
+        filters.setdefault("class", request.query_params["cls"][:20])
+    page = khabar.list_entities(db=store_of(request), filters=filters, q=q, sort=sort, limit=limit, offset=offset)
+    return page_csv(page, "entities") if format == "csv" else as_document(page)
 
 
 @router.get("/entities/{entity_id}", responses=documented("khabar.dossier/2"),
@@ -59,12 +82,19 @@ def who(request: Request, name: str = Query(..., min_length=1, max_length=200)):
 
 
 @router.get("/events", responses=documented("khabar.events/2"),
-            summary="Attack events across articles, newest first (khabar.events/2)")
+            summary="Attack events across articles (khabar.events/2): actor, place, since; facet filters type, year, "
+                    "country, status, actor; sort; paging; format=csv")
 def events(request: Request, actor: str | None = Query(None, description="perpetrator name or alias"),
            place: str | None = Query(None, description="place, or a region or country containing it"),
-           since: str | None = Query(None, description="ISO date or year")):
-    found = khabar.events(db=store_of(request), actor=actor, place=place, since=since)
-    return as_document(found, schema="khabar.events/2")
+           since: str | None = Query(None, description="ISO date or year"),
+           sort: str = Query("-date", max_length=20), limit: int = Query(500, ge=1, le=5000), offset: int = Offset,
+           format: str = Format):
+    facets = {k: v for k, v in facet_filters(request, EVENT_FACETS).items() if k != "actor"}
+    if request.query_params.get("perpetrator"):
+        facets["actor"] = request.query_params["perpetrator"]
+    page = khabar.list_events(db=store_of(request), actor=actor, place=place, since=since, filters=facets, sort=sort,
+                              limit=limit, offset=offset, settings=request.app.state.settings)
+    return page_csv(page, "events", request) if format == "csv" else as_document(page)
 
 
 @router.get("/events/{event_id}", responses=documented("khabar.event/2"),
@@ -90,9 +120,14 @@ def edits(request: Request):
     return as_document(khabar.edits(db=store_of(request)), schema="khabar.edits/2")
 
 
-@router.get("/articles", response_model=list[ArticleSummary], summary="Articles, newest first")
-def articles(request: Request, limit: int = Limit, offset: int = Offset):
-    return khabar.articles(db=store_of(request), limit=limit, offset=offset)
+@router.get("/articles", responses=documented("khabar.articles/2"),
+            summary="Articles: filters outlet, year, language, q (title or outlet); sort; paging; facet counts; "
+                    "format=csv")
+def articles(request: Request, q: str = Query("", max_length=200), sort: str = Query("-published", max_length=20),
+             limit: int = Limit, offset: int = Offset, format: str = Format):
+    page = khabar.list_articles(db=store_of(request), filters=facet_filters(request, ARTICLE_FACETS), q=q, sort=sort,
+                                limit=limit, offset=offset)
+    return page_csv(page, "articles") if format == "csv" else as_document(page)
 
 
 @router.get("/articles/{article_id}", response_model=ArticlePage,
