@@ -19,7 +19,7 @@ from .dossier import build_dossier
 from .errors import Ambiguous, InputError, KhabarError, ModelNotFound, NotFound, SettingError, StoreError
 from .models import Article, Dossier, IngestReport, InputWarning, Rejection, SearchHit
 from .models import AliasConflict, Edit, Place
-from .models import ArticlePage, ArticleSummary, EntitySummary, Findings, Overview
+from .models import ArticlePage, ArticleSummary, EntitySummary, Findings, ListPage, Overview
 from .models import Conflict, Event, EventReport, Fact, Figure, ProfileFact, Toll
 from .pipeline import IngestProgress, ingest_paths
 from .relations.values import Comparison, Lineage, Relation, SourceGroup
@@ -39,10 +39,19 @@ __all__ = [
     "Store", "Settings", "SETTINGS", "load_settings",
     "Article", "Dossier", "IngestReport", "IngestProgress", "Rejection", "SearchHit",
     "KhabarError", "NotFound", "Ambiguous", "InputError", "ModelNotFound", "SettingError", "StoreError",
-    "__version__",
+    "list_entities", "list_articles", "list_events", "ListPage", "to_json", "__version__",
 ]
 
 Db = str | Path | Store
+
+
+def to_json(value, *, query: str = "", schema: str | None = None) -> dict:
+    """A result (Dossier, Event or list of them, Comparison, Lineage, Article, edits, search hits) as the
+    JSON document the CLI and /api/ give; its ``schema`` field names its file in khabar/schemas/
+    (``schema=`` says what an empty list is)."""
+    from .render.jsonout import to_json as _to_json
+
+    return _to_json(value, query=query, schema=schema)
 
 
 def open_kb(path: str | Path, *, create: bool = True) -> Store:
@@ -203,6 +212,32 @@ def articles(*, db: Db, limit: int = 50, offset: int = 0) -> list[ArticleSummary
     """Stored articles, newest first."""
     with _using(db) as store:
         return _browse.article_list(store, limit=limit, offset=offset)
+
+
+def list_entities(*, db: Db, filters: dict[str, str] | None = None, q: str = "", sort: str = "articles",
+                  limit: int = 50, offset: int = 0) -> ListPage:
+    """A page of entities with the total and facet counts (class, type, country, registry)."""
+    with _using(db) as store:
+        return _browse.entity_page(store, filters=filters or {}, q=q, sort=sort, limit=limit, offset=offset)
+
+
+def list_articles(*, db: Db, filters: dict[str, str] | None = None, q: str = "", sort: str = "-published",
+                  limit: int = 50, offset: int = 0) -> ListPage:
+    """A page of articles with the total and facet counts (outlet, year, language)."""
+    with _using(db) as store:
+        return _browse.article_list_page(store, filters=filters or {}, q=q, sort=sort, limit=limit, offset=offset)
+
+
+def list_events(*, db: Db, filters: dict[str, str] | None = None, actor: str | None = None, place: str | None = None,
+                since: str | None = None, sort: str = "-date", limit: int = 50, offset: int = 0,
+                settings: Settings | None = None) -> ListPage:
+    """A page of events with the total and facet counts (type, year, country, status, actor)."""
+    from .events.query import find_events
+
+    window = (settings or load_settings()).event_window_days
+    with _using(db) as store:
+        found = find_events(store, actor=actor, place=place, since=since, window_days=window)
+        return _browse.event_page(store, found, filters=filters or {}, sort=sort, limit=limit, offset=offset)
 
 
 def overview(*, db: Db) -> Overview:

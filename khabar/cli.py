@@ -210,9 +210,7 @@ def show(
     """Show a stored article: metadata, clean paragraphs with languages, and what was dropped."""
     item = khabar.show(article, db=_existing(db))
     if format is TextFormat.json:
-        data = render.to_jsonable(item)
-        data.pop("raw", None)
-        out.print(render.jsonout.dumps({"schema": "khabar.article/1", **data}), markup=False)
+        out.print(render.jsonout.dumps(render.jsonout.article_dict(item)), markup=False)
     else:
         out.print(render.article_text(item), markup=False)
 

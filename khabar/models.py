@@ -867,3 +867,19 @@ __all__ += [
     "EditRules", "Relation", "ArticleView", "StoredText", "Fingerprint", "SentencePair", "Comparison", "ArticleRef",
     "LineageEdge", "SourceGroup", "Lineage", "RelationFindings", "ArticleResult",
 ]
+@dataclass(frozen=True, slots=True)
+class ListPage:
+    """One page of a list (entities, articles, events): the items, how many match, facet counts.
+
+    ``facets`` maps a facet (``type``, ``outlet``, ``year`` ...) to (value, count) pairs over every
+    item matching the filters, most frequent first; ``filters`` are the filters applied.
+    """
+
+    items: tuple
+    total: int
+    offset: int
+    limit: int
+    sort: str
+    filters: tuple[tuple[str, str], ...] = ()
+    facets: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
+    kind: str = ""  # entities, articles or events: names the JSON schema (khabar.entities/2 ...)

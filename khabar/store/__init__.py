@@ -20,6 +20,7 @@ from pathlib import Path
 from ..errors import StoreError
 from .articles import ArticleQueries
 from .browse import BrowseQueries
+from .lists import ListQueries
 from .clock import now
 from .edits import EditQueries
 from .entities import EntityQueries
@@ -41,7 +42,7 @@ MIGRATIONS = _migrations()
 
 
 class Store(ArticleQueries, EntityQueries, RelationQueries, PlaceQueries, EditQueries, BrowseQueries, EventQueries,
-            RunQueries):
+            RunQueries, ListQueries):
     """A khabar database. Use :func:`open_store` (or ``khabar.open_kb``) to get one."""
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:

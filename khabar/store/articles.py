@@ -6,6 +6,7 @@ import re
 import sqlite3
 
 from ..errors import Ambiguous, NotFound
+from .fts import fts_query
 from ..models import (
     Analysis, Article, Citation, DroppedParagraph, Mention, Paragraph, ParagraphKind, Rejection, Resolution,
     SearchHit, Sentence,
@@ -14,7 +15,6 @@ from .clock import now
 
 __all__ = ["ArticleQueries"]
 
-_FTS_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 _ARTICLE_COLUMNS = "id, content_hash, source, kind, url, title, outlet, author, published, language, raw, text"
 
 
@@ -151,12 +151,11 @@ class ArticleQueries:
         ]
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
-        """Sentences containing all words of ``query`` (or words they begin), diacritics-insensitive, best first."""
-        words = _FTS_WORD.findall(query)
-        if not words:
+        """Sentences matching ``query`` (words or their prefixes, "phrases", OR, NOT: see store/fts.py),
+        diacritics-insensitive, best first."""
+        match = fts_query(query)
+        if match is None:
             return []
-        # Every word must occur, as a word or a word prefix ("bomb" finds "bombing").
-        match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
         rows = self.conn.execute(
             "SELECT s.article_id, s.char_start, s.char_end, s.text, a.outlet, a.title, a.published, a.url, "
             "bm25(sentences_fts) AS rank FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid "
