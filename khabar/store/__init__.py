@@ -24,6 +24,7 @@ from .clock import now
 from .edits import EditQueries
 from .entities import EntityQueries
 from .events import EventQueries
+from .fetches import FetchQueries
 from .places import PlaceQueries
 from .relations import RelationQueries
 
@@ -39,7 +40,8 @@ def _migrations() -> list[tuple[str, str]]:
 MIGRATIONS = _migrations()
 
 
-class Store(ArticleQueries, EntityQueries, RelationQueries, PlaceQueries, EditQueries, BrowseQueries, EventQueries):
+class Store(ArticleQueries, EntityQueries, RelationQueries, PlaceQueries, EditQueries, BrowseQueries, EventQueries,
+            FetchQueries):
     """A khabar database. Use :func:`open_store` (or ``khabar.open_kb``) to get one."""
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
