@@ -38,7 +38,6 @@ ROBOTS_AGENT = "khabar"
 TRANSIENT = frozenset({"timeout", "network", "http-server"})
 _REDIRECTS = {301, 302, 303, 307, 308}
 _DROP_HEADERS = {"set-cookie", "cookie", "authorization", "proxy-authorization", "www-authenticate"}
-_CHUNK = 16_384
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,7 +303,7 @@ def _read_body(response: httpx.Response, *, max_bytes: int, deadline: float, tim
     chunks: list[bytes] = []
     size = received = 0
     try:
-        for raw in response.iter_raw(_CHUNK):
+        for raw in response.iter_raw():  # as received: a chunk size would buffer past the deadline
             received += len(raw)
             piece = inflater.feed(raw, max_bytes + 1 - size)
             size += len(piece)
