@@ -12,12 +12,12 @@ from __future__ import annotations
 from .client import TRANSIENT, Fetcher, FetchOptions, Response, canonical_url, user_agent
 from .feeds import Parsed, parse_feed
 from .guard import BlockedAddress, NetworkPolicy, redact
-from .run import FeedReport, FetchReport, PageOutcome, fetch_pages, parse_every, watch_every, watch_feeds
+from .run import Sources, list_sources, FeedReport, FetchReport, PageOutcome, fetch_pages, parse_every, watch_every, watch_feeds
 from .warc import read_archive
 
 __all__ = [
     "Fetcher", "FetchOptions", "Response", "TRANSIENT", "canonical_url", "user_agent",
     "Parsed", "parse_feed", "BlockedAddress", "NetworkPolicy", "redact",
     "FeedReport", "FetchReport", "PageOutcome", "fetch_pages", "watch_feeds", "watch_every", "parse_every",
-    "read_archive",
+    "read_archive", "Sources", "list_sources",
 ]

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ..models import FeedEntry, IngestReport, RawDocument, Rejection
+from ..models import Feed, FeedEntry, FetchRow, IngestReport, RawDocument, Rejection
 from ..pipeline import ArticleStage, ingest_documents
 from ..settings import Settings
 from ..store import Store
@@ -29,7 +29,7 @@ from .feeds import FEED_ACCEPT, parse_feed
 from .guard import redact
 from .pages import PAGE_ACCEPT, to_document
 
-__all__ = ["PageOutcome", "FetchReport", "FeedReport", "fetch_pages", "watch_feeds", "watch_every", "parse_every"]
+__all__ = ["Sources", "list_sources", "PageOutcome", "FetchReport", "FeedReport", "fetch_pages", "watch_feeds", "watch_every", "parse_every"]
 
 CHUNK = 20  # entries fetched and committed together: a kill repeats at most this many fetches
 MAX_TRIES = 3  # a page failing for a transient reason (timeout, 5xx) is tried on this many passes
@@ -197,13 +197,9 @@ def _fetch_pending(run: _Pass, feed_url: str, report: FeedReport) -> FeedReport:
     """Fetch and ingest the feed's pending entries, a chunk at a time, marking each when committed."""
     store = run.store
     pages: list[PageOutcome] = []
-    budget = run.settings.watch_max_entries
-    while budget > 0:
-        entries = store.pending_entries(feed_url, limit=min(CHUNK, budget))
-        if not entries:
-            break
-        budget -= len(entries)
-        pages += _fetch_chunk(run, feed_url, entries)
+    entries = store.pending_entries(feed_url, limit=run.settings.watch_max_entries)  # each tried once a pass
+    for start in range(0, len(entries), CHUNK):
+        pages += _fetch_chunk(run, feed_url, entries[start:start + CHUNK])
     waiting = len(store.pending_entries(feed_url, limit=1_000_000))
     return FeedReport(report.url, report.outcome, report.reason, report.kind, report.new_entries, tuple(pages),
                       waiting, report.children)
@@ -260,3 +256,19 @@ def watch_every(store: Store, feeds: Sequence[str], *, every: float, settings: S
         done += 1
         if passes is None or done < passes:
             sleep(max(0.0, every - (time.monotonic() - started)))
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """Watched feeds with their state, and the latest fetches (URLs shown redacted)."""
+
+    feeds: tuple[Feed, ...]
+    fetches: tuple[FetchRow, ...]
+
+
+def list_sources(store: Store, *, limit: int = 50) -> Sources:
+    """What ``khabar sources`` and the web app's Sources page show."""
+    from dataclasses import replace
+
+    feeds = tuple(replace(f, url=redact(f.url), parent=redact(f.parent) if f.parent else "") for f in store.feeds())
+    return Sources(feeds, tuple(store.fetch_rows(limit=limit)))

@@ -38,14 +38,19 @@ class FetchQueries:
         )
 
     def fetched_canonical(self, canonical_urls: Iterable[str]) -> set[str]:
-        """The canonical URLs among these that a stored fetch already has."""
+        """The canonical URLs among these that a stored fetch already has.
+
+        A fetch whose article is not committed (the run was killed before) does not count, so
+        that the page is fetched again rather than lost.
+        """
         wanted = list(dict.fromkeys(canonical_urls))
         found: set[str] = set()
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             marks = ",".join("?" * len(chunk))
             found.update(r[0] for r in self.conn.execute(
-                f"SELECT canonical_url FROM fetches WHERE canonical_url IN ({marks})", chunk))
+                f"SELECT canonical_url FROM fetches WHERE canonical_url IN ({marks}) AND (article_id IS NULL "
+                "OR article_id IN (SELECT id FROM articles))", chunk))
         return found
 
     def fetch_rows(self, *, limit: int = 50, source: str | None = None) -> list[FetchRow]:
