@@ -271,8 +271,11 @@ def fetch_urls(urls: Iterable[str], *, db: Db, settings: Settings | None = None,
 
 
 def watch_feeds(feeds: Iterable[str] = (), *, db: Db, settings: Settings | None = None, allow_net: Iterable[str] = ()):
-    """One pass over feeds, OPML lists and sitemaps (all watched ones when none given): new entries
-    are fetched and ingested, state is kept for the next pass. Returns one FeedReport per feed."""
+    """One pass over feeds, OPML lists and sitemaps (all watched ones when none given).
+
+    New entries are fetched and ingested, and state is kept for the next pass; returns one
+    :class:`khabar.fetch.FeedReport` per feed.
+    """
     from .fetch import watch_feeds as _watch
 
     with _using(db, create=True) as store:

@@ -133,3 +133,14 @@ def test_a_damaged_archive_is_a_rejection_not_a_crash(tmp_path):
     items = list(read_archive(warc, max_bytes=1_000_000))
     assert any(isinstance(i, RawDocument) for i in items)
     assert all(isinstance(i, (RawDocument, Rejection)) for i in items)
+
+
+def test_warcio_reads_warc_the_same_as_fastwarc(tmp_path):
+    """The fallback for platforms without fastwarc gives the same documents and offsets."""
+    from khabar.fetch.warc import _arc_records, _warc_records
+
+    warc = tmp_path / "crawl.warc.gz"
+    write_warc(warc)
+    fast = [(d.source, d.url, d.content) for d in _warc_records(warc, max_bytes=1_000_000, start=0)]
+    slow = [(d.source, d.url, d.content) for d in _arc_records(warc, max_bytes=1_000_000, start=0, via="warc")]
+    assert fast == slow and len(fast) == 3

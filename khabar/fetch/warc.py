@@ -80,7 +80,11 @@ def _is_page(content_type: str) -> bool:
 
 
 def _warc_records(path: Path, *, max_bytes: int, start: int) -> Iterator[RawDocument | Rejection]:
-    from fastwarc.warc import ArchiveIterator, WarcRecordType
+    try:
+        from fastwarc.warc import ArchiveIterator, WarcRecordType
+    except ImportError:  # a platform without a fastwarc wheel: warcio reads WARC too, slower
+        yield from _arc_records(path, max_bytes=max_bytes, start=start, via="warc")
+        return
 
     with path.open("rb") as f:
         f.seek(start)
@@ -95,7 +99,7 @@ def _warc_records(path: Path, *, max_bytes: int, start: int) -> Iterator[RawDocu
                             max_bytes=max_bytes, via="warc")
 
 
-def _arc_records(path: Path, *, max_bytes: int, start: int) -> Iterator[RawDocument | Rejection]:
+def _arc_records(path: Path, *, max_bytes: int, start: int, via: str = "arc") -> Iterator[RawDocument | Rejection]:
     from warcio.archiveiterator import ArchiveIterator
 
     with path.open("rb") as f:
@@ -113,7 +117,7 @@ def _arc_records(path: Path, *, max_bytes: int, start: int) -> Iterator[RawDocum
                             uri=record.rec_headers.get_header("WARC-Target-URI") or "",
                             date=_iso(record.rec_headers.get_header("WARC-Date") or ""), status=status,
                             status_line=http.protocol or "", headers=[(k, v) for k, v in http.headers],
-                            body=body, max_bytes=max_bytes, via="arc")
+                            body=body, max_bytes=max_bytes, via=via)
 
 
 def _iso(date: str) -> str:
