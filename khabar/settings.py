@@ -88,6 +88,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("allow_net", "", str,
             "Comma-separated networks (CIDR) that fetches may reach although private or loopback, e.g. 10.0.0.0/8; "
             "empty: public addresses only."),
+    Setting("fetch_ca_file", "", str,
+            "A PEM file of certificate authorities that fetches trust (e.g. your organisation's); empty: the usual ones."),
     Setting("watch_max_entries", 100, int,
             "New entries fetched per feed per `khabar watch` pass; the rest wait, remembered, for the next pass."),
 )
@@ -128,6 +130,7 @@ class Settings:
     fetch_per_host: int = 2
     fetch_concurrency: int = 4
     allow_net: str = ""
+    fetch_ca_file: str = ""
     watch_max_entries: int = 100
 
     def with_overrides(self, **values: Any) -> "Settings":

@@ -288,3 +288,61 @@ def test_canonical_url_drops_tracking_and_fragments():
     a = canonical_url("HTTP://News.Example.org:80/world/story/?utm_source=feed&id=4#comments")
     b = canonical_url("http://news.example.org/world/story/?id=4")
     assert a == b
+
+
+def test_http2_over_tls_with_certificates_checked(tmp_path):
+    """A real HTTP/2 server (hypercorn, TLS with a test CA from trustme) on loopback."""
+    import asyncio
+    import threading
+
+    import socket
+
+    import trustme  # test dependencies (pyproject [test]): a missing one fails loudly
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    from webfixtures import free_port
+
+    ca = trustme.CA()
+    ca.issue_cert("127.0.0.1").private_key_and_cert_chain_pem.write_to_path(str(tmp_path / "server.pem"))
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    body = page("Ferry stops", *STORY)
+
+    async def app(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        ok = scope["path"] == "/story"
+        await send({"type": "http.response.start", "status": 200 if ok else 404,
+                    "headers": [(b"content-type", b"text/html; charset=utf-8")]})
+        await send({"type": "http.response.body", "body": body if ok else b""})
+
+    config = Config()
+    port = free_port()
+    config.bind = [f"127.0.0.1:{port}"]
+    config.certfile = config.keyfile = str(tmp_path / "server.pem")
+    stop = asyncio.Event()
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_until_complete,
+                              args=(serve(app, config, shutdown_trigger=stop.wait),), daemon=True)
+    thread.start()
+    try:
+        url = f"https://127.0.0.1:{port}/story"
+        for _ in range(200):  # wait for the server to listen
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        got = get_url(url, ca_file=str(tmp_path / "ca.pem"))
+        assert isinstance(got, Response), got
+        assert got.record.http_version == "HTTP/2" and got.body == body
+        untrusted = get_url(url)  # the test CA is not trusted by default
+        assert isinstance(untrusted, Rejection) and untrusted.code in ("robots", "network")  # robots.txt is first
+        assert "certificate" in untrusted.reason.lower()
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(timeout=5)
+
+
+def get_url(url: str, **changes) -> Response | Rejection:
+    with Fetcher(options(**changes)) as fetcher:
+        return fetcher.get(url)

@@ -11,6 +11,7 @@ could look at it. Here inflation stops at ``max_bytes``.
 from __future__ import annotations
 
 import hashlib
+import ssl
 import threading
 import time
 import zlib
@@ -54,6 +55,7 @@ class FetchOptions:
     allow: tuple[Network, ...] = ()
     robots: bool = True
     http2: bool = True
+    ca_file: str = ""  # extra certificate authorities (PEM), e.g. a company's; '' trusts certifi's
 
     @classmethod
     def from_settings(cls, settings: Settings, *, allow_net: Sequence[str] = ()) -> "FetchOptions":
@@ -61,7 +63,7 @@ class FetchOptions:
         return cls(user_agent=user_agent(settings.fetch_contact), timeout=settings.fetch_timeout,
                    max_bytes=settings.max_bytes, max_redirects=settings.fetch_max_redirects,
                    host_delay=settings.fetch_host_delay, per_host=settings.fetch_per_host,
-                   concurrency=settings.fetch_concurrency,
+                   concurrency=settings.fetch_concurrency, ca_file=settings.fetch_ca_file,
                    allow=parse_networks([settings.allow_net, *allow_net]))
 
 
@@ -123,7 +125,10 @@ class Fetcher:
         self._local = threading.local()
 
     def _transport(self) -> httpx.HTTPTransport:
-        transport = httpx.HTTPTransport(http2=self.options.http2, trust_env=False)
+        verify: ssl.SSLContext | bool = True
+        if self.options.ca_file:
+            verify = ssl.create_default_context(cafile=self.options.ca_file)
+        transport = httpx.HTTPTransport(http2=self.options.http2, trust_env=False, verify=verify)
         # httpx has no public option for httpcore's network backend, the one place where the address a
         # socket connects to is known; swap the pool for one that connects through the guard.
         ssl_context = transport._pool._ssl_context
