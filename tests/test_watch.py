@@ -243,3 +243,15 @@ def test_a_kill_mid_watch_loses_nothing(site, fetcher, tmp_path):
         assert sorted(p.state for p in report.pages) == ["added"] * 4 + ["skipped"] * 2
         assert sorted(site.count(p) for p in paths) == [1, 1, 2, 2, 2, 2]
         assert store.feeds()[0].done == len(paths) and store.feeds()[0].pending == 0
+
+
+def test_watch_every_repeats_passes_at_the_interval(site, tmp_path):
+    site.routes["/feed.xml"] = text(rss(site, ["/news/0"]), "application/rss+xml")
+    passes, slept = [], []
+    with khabar.open_kb(tmp_path / "kb.db") as store:
+        from khabar.fetch import watch_every
+
+        watch_every(store, [site.url("/feed.xml")], every=600, settings=SETTINGS, allow_net=["127.0.0.1/32"],
+                    on_pass=passes.append, passes=2, sleep=slept.append)
+    assert [r[0].outcome for r in passes] == ["new", "unchanged"]
+    assert len(slept) == 1 and 590 < slept[0] <= 600
