@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import ssl
-import threading
 import time
 import zlib
 from collections.abc import Sequence
@@ -122,7 +121,6 @@ class Fetcher:
             headers={"User-Agent": options.user_agent, "Accept-Encoding": "gzip, deflate"},
             cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),  # keep no cookies between requests
         )
-        self._local = threading.local()
 
     def _transport(self) -> httpx.HTTPTransport:
         verify: ssl.SSLContext | bool = True
