@@ -56,3 +56,60 @@ def test_fetch_watch_and_sources_end_to_end(tmp_path):
 def test_watch_every_needs_a_sane_interval(tmp_path):
     proc = run("watch", "--db", str(tmp_path / "kb.db"), "--every", "5s", check=False)
     assert proc.returncode == 2 and "at least 1m" in proc.stderr
+
+
+def test_a_watch_killed_with_sigkill_loses_nothing(tmp_path):
+    """A real `khabar watch` process is killed (-9) between two article commits; a re-run finishes."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT
+
+    site = Site().start()
+    paths = [f"/n/{i}" for i in range(15)]
+    try:
+        site.routes["/robots.txt"] = text("")
+        for i, path in enumerate(paths):
+            site.routes[path] = html(page(f"Road works {i}", f"Crews resurfaced {i + 2} kilometres of the "
+                                          "northern road on Monday, the highways office said in a note.",
+                                          f"Drivers were told to expect delays of {i + 5} minutes near the junction."))
+        items = "".join(f"<item><title>{p}</title><link>{site.url(p)}</link></item>" for p in paths)
+        site.routes["/feed.xml"] = text(f'<rss version="2.0"><channel><title>Roads</title>{items}</channel></rss>',
+                                        "application/rss+xml")
+        db = tmp_path / "kb.db"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "khabar", "--set", "fetch_host_delay=0", "--set", "batch_size=1", "watch",
+             site.url("/feed.xml"), "--db", str(db), "--once", "--allow-net", "127.0.0.1/32"],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 240
+        committed = 0
+        while committed < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            if db.exists():
+                try:
+                    with sqlite3.connect(db, timeout=1) as conn:
+                        committed = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+                except sqlite3.OperationalError:  # tables not made yet
+                    pass
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        with khabar.open_kb(db) as store:
+            before = store.article_count()
+            assert 2 <= before < len(paths), "the kill must land mid-watch for this test to mean anything"
+            assert store.feeds()[0].pending == len(paths)
+        hits_before = {p: site.count(p) for p in paths}
+        run("--set", "fetch_host_delay=0", "watch", "--db", str(db), "--once", "--allow-net", "127.0.0.1/32")
+        with khabar.open_kb(db) as store:
+            assert store.article_count() == len(paths)
+            feed = store.feeds()[0]
+            assert (feed.done, feed.pending, feed.failed) == (len(paths), 0, 0)
+            committed_urls = {r[0] for r in store.conn.execute("SELECT url FROM articles")}
+        refetched = [p for p in paths if site.count(p) > hits_before[p]]
+        assert len(refetched) == len(paths) - before  # only pages whose articles were not committed
+        assert all(site.url(p) in committed_urls for p in paths)
+    finally:
+        site.stop()
