@@ -144,3 +144,22 @@ def test_warcio_reads_warc_the_same_as_fastwarc(tmp_path):
     fast = [(d.source, d.url, d.content) for d in _warc_records(warc, max_bytes=1_000_000, start=0)]
     slow = [(d.source, d.url, d.content) for d in _arc_records(warc, max_bytes=1_000_000, start=0, via="warc")]
     assert fast == slow and len(fast) == 3
+
+
+def test_reading_is_streaming_memory_does_not_grow_with_the_archive(tmp_path):
+    import tracemalloc
+
+    from bench.warc_readers import write_warc as write_many
+
+    def peak(records: int) -> int:
+        path = tmp_path / f"many-{records}.warc.gz"
+        write_many(path, records)
+        tracemalloc.start()
+        count = sum(1 for _ in read_archive(path, max_bytes=1_000_000))
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert count == records
+        return top
+
+    small, large = peak(50), peak(1000)
+    assert large < small * 2, (small, large)  # 20x the records, not 20x the memory
