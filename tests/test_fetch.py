@@ -346,3 +346,10 @@ def test_http2_over_tls_with_certificates_checked(tmp_path):
 def get_url(url: str, **changes) -> Response | Rejection:
     with Fetcher(options(**changes)) as fetcher:
         return fetcher.get(url)
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0x7f000001", "127.1", "localhost", "[::ffff:7f00:1]"])
+def test_guard_sees_through_numeric_and_local_spellings_of_loopback(host):
+    """These spellings resolve without DNS; each is loopback, so each is refused before connecting."""
+    with pytest.raises(BlockedAddress, match="loopback"):
+        NetworkPolicy().resolve(host.strip("[]"), 80)

@@ -255,3 +255,25 @@ def test_watch_every_repeats_passes_at_the_interval(site, tmp_path):
                     on_pass=passes.append, passes=2, sleep=slept.append)
     assert [r[0].outcome for r in passes] == ["new", "unchanged"]
     assert len(slept) == 1 and 590 < slept[0] <= 600
+
+
+def test_credentials_in_feed_and_page_urls_are_never_shown_or_stored_in_records(site, fetcher, tmp_path):
+    site.routes["/feed.xml"] = text(rss(site, ["/news/0"]), "application/rss+xml")
+    secret_feed = f"http://reader:pa55word@127.0.0.1:{site.port}/feed.xml?token=s3cr3t"
+    secret_page = f"http://reader:pa55word@127.0.0.1:{site.port}/news/1?api_key=k3y"
+    with khabar.open_kb(tmp_path / "kb.db") as store:
+        [report] = watch_feeds(store, [secret_feed], settings=SETTINGS, stages=[], fetcher=fetcher)
+        pages = fetch_pages(store, [secret_page, secret_page.replace("/news/1", "/gone")], settings=SETTINGS,
+                            stages=[], fetcher=fetcher)
+        from khabar.fetch import list_sources
+        from khabar.render.fetches import fetch_text, sources_text, watch_text
+
+        shown = watch_text([report]) + fetch_text(pages) + sources_text(list_sources(store))
+        records = [tuple(r) for table in ("fetches", "rejections", "articles")
+                   for r in store.conn.execute(f"SELECT * FROM {table}")]
+        records += [tuple(r) for r in store.conn.execute("SELECT key, url, title, reason FROM feed_entries")]
+        # the feed's own URL is kept as given (the next pass needs it) and shown redacted
+        assert store.feeds()[0].url == secret_feed
+    for secret in ("pa55word", "s3cr3t", "k3y"):
+        assert secret not in shown and secret not in repr(records), secret
+    assert "REDACTED" in shown and report.count("added") == 1

@@ -178,7 +178,7 @@ def _check_feed(run: _Pass, url: str) -> tuple[FeedReport, list[str]]:
     if got.record.status == 304:
         store.save_feed_check(url, status=304, outcome="unchanged")
         return FeedReport(redact(url), "unchanged", "304 Not Modified", kind=state.kind if state else ""), []
-    parsed = parse_feed(got.body, url=url, max_bytes=run.settings.max_bytes)
+    parsed = parse_feed(got.body, url=redact(url), max_bytes=run.settings.max_bytes)  # links keep no secrets
     if isinstance(parsed, Rejection):
         store.save_feed_check(url, status=got.record.status, outcome="failed", reason=parsed.reason)
         return FeedReport(redact(url), "failed", parsed.reason), []
