@@ -249,8 +249,6 @@ class Fetcher:
                 raise
             if exc.code == "http":  # 4xx: there are no rules
                 return 400, ""
-            if exc.code == "too-large":  # read what fits: RFC 9309 allows a 500 KiB cut
-                return 200, ""
             return 0, exc.reason
         return got.record.status, got.body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace")
 

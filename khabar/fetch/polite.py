@@ -2,7 +2,8 @@
 
 robots.txt is read once per origin per run, following RFC 9309: a 4xx answer (no file) allows
 everything, a 5xx answer or an unreachable server disallows everything until a later run, and a
-file larger than 500 KiB is read only up to that size (the limit Google documents).
+file larger than 500 KiB is read only up to that size (the limit Google documents; one larger
+than ``max_bytes`` is not read at all, and then nothing is fetched from the site).
 A ``Crawl-delay`` larger than the configured per-host delay is honoured.
 """
 
