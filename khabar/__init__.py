@@ -33,6 +33,7 @@ __all__ = [
     "merge", "split", "undo", "edits", "alias_conflicts", "place", "Place", "Edit", "AliasConflict",
     "find", "article_page", "entities", "articles", "overview", "event", "event_places", "lineage_view",
     "export", "create_app",
+    "fetch_urls", "watch_feeds", "live_sources",
     "compare", "lineage", "relate", "Comparison", "Lineage", "SourceGroup", "Relation",
     "ArticlePage", "ArticleSummary", "EntitySummary", "Findings", "Overview",
     "events", "facts", "timeline", "Event", "EventReport", "Fact", "Figure", "Toll", "Conflict", "ProfileFact",
@@ -305,3 +306,37 @@ def relate(*, db: Db, settings: Settings | None = None) -> int:
 
     with _using(db) as store:
         return relate_stored(store, settings=settings)
+
+
+def fetch_urls(urls: Iterable[str], *, db: Db, settings: Settings | None = None, allow_net: Iterable[str] = (),
+          again: bool = False):
+    """Fetch web pages (politely, behind the network guard) and ingest them; see docs/sources.md.
+
+    A URL fetched before (by canonical form) is skipped unless ``again``. Returns a
+    :class:`khabar.fetch.FetchReport`: one outcome with its reason per URL, and the ingest report.
+    """
+    from .fetch import fetch_pages
+
+    with _using(db, create=True) as store:
+        return fetch_pages(store, urls, settings=settings or load_settings(), allow_net=tuple(allow_net),
+                           again=again)
+
+
+def watch_feeds(feeds: Iterable[str] = (), *, db: Db, settings: Settings | None = None, allow_net: Iterable[str] = ()):
+    """One pass over feeds, OPML lists and sitemaps (all watched ones when none given).
+
+    New entries are fetched and ingested, and state is kept for the next pass; returns one
+    :class:`khabar.fetch.FeedReport` per feed.
+    """
+    from .fetch import watch_feeds as _watch
+
+    with _using(db, create=True) as store:
+        return _watch(store, feeds, settings=settings or load_settings(), allow_net=tuple(allow_net))
+
+
+def live_sources(*, db: Db, limit: int = 50):
+    """Watched feeds with their state and the latest fetches (a :class:`khabar.fetch.Sources`)."""
+    from .fetch import list_sources
+
+    with _using(db) as store:
+        return list_sources(store, limit=limit)

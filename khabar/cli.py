@@ -356,6 +356,70 @@ def relate(ctx: typer.Context, db: Path = DB_OPTION) -> None:
     out.print(f"{done} article(s) compared with the rest of the knowledge base.", markup=False)
 
 
+ALLOW_NET_OPTION = typer.Option([], "--allow-net", metavar="CIDR",
+                                 help="Let fetches reach this private or loopback network (e.g. 10.0.0.0/8); "
+                                      "repeatable. Without it only public addresses are fetched.")
+
+
+@app.command()
+def fetch(
+    ctx: typer.Context,
+    urls: list[str] = typer.Argument(..., help="Web pages to fetch (http or https)."),
+    db: Path = DB_OPTION,
+    allow_net: list[str] = ALLOW_NET_OPTION,
+    again: bool = typer.Option(False, "--again", help="Fetch URLs that were fetched before, too."),
+) -> None:
+    """Fetch web pages politely (robots.txt, rate limits) and safely, and ingest them (docs/sources.md)."""
+    from .render.fetches import fetch_text
+
+    report = khabar.fetch_urls(urls, db=db, settings=_settings(ctx), allow_net=allow_net, again=again)
+    out.print(fetch_text(report), markup=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def watch(
+    ctx: typer.Context,
+    feeds: list[str] = typer.Argument(None, help="RSS/Atom/JSON feeds, OPML lists or sitemaps to watch; "
+                                                 "none: every feed watched before."),
+    db: Path = DB_OPTION,
+    every: str = typer.Option(None, "--every", help="Check again at this interval (15m, 2h ...) until stopped."),
+    once: bool = typer.Option(False, "--once", help="One pass, then exit (the default without --every)."),
+    allow_net: list[str] = ALLOW_NET_OPTION,
+) -> None:
+    """Watch feeds and sitemaps: fetch and ingest new entries only; state is kept, a kill loses nothing."""
+    from .fetch import parse_every, watch_every
+    from .render.fetches import watch_text
+
+    settings = _settings(ctx)
+    if once or not every:
+        out.print(watch_text(khabar.watch_feeds(feeds or [], db=db, settings=settings, allow_net=allow_net)),
+                  markup=False)
+        return
+    seconds = parse_every(every)
+    with khabar.open_kb(db) as store:
+        err.print(f"khabar: watching every {every} (Ctrl-C stops)", markup=False)
+        watch_every(store, feeds or [], every=seconds, settings=settings, allow_net=allow_net,
+                    on_pass=lambda reports: out.print(watch_text(reports), markup=False))
+
+
+@app.command("sources")
+def sources_cmd(
+    db: Path = DB_OPTION,
+    limit: int = typer.Option(50, help="Latest fetches shown."),
+    format: TextFormat = typer.Option(TextFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """List watched feeds with their state (validators, entries done, pending, refused) and the latest fetches."""
+    from .render.fetches import sources_text
+
+    view = khabar.live_sources(db=_existing(db), limit=limit)
+    if format is TextFormat.json:
+        out.print(render.jsonout.dumps({"schema": "khabar.sources/1", **render.to_jsonable(view)}), markup=False)
+    else:
+        out.print(sources_text(view), markup=False)
+
+
 @app.command("settings")
 def settings_cmd(ctx: typer.Context) -> None:
     """List every setting with its current value, default and meaning."""

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RawDocument",
+    "FetchRecord", "FeedEntry", "Feed", "FetchRow",
     "Rejection",
     "ParagraphKind",
     "Paragraph",
@@ -62,6 +63,31 @@ class RawDocument:
     language: str | None = None
     published_original: str | None = None  # the value as the source gave it, when it was not plain ISO
     published_precision: str | None = None  # day | time (published set); month | year | unknown (published None)
+    response: "FetchRecord | None" = None  # set for pages fetched over HTTP or read from a web archive
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRecord:
+    """The raw HTTP response a document came from (a live fetch, or a web-archive record).
+
+    URLs are stored with any user name, password or secret-looking query value redacted;
+    ``headers`` leave out cookies and authorisation headers.
+    """
+
+    url: str  # as asked for
+    final_url: str  # after redirects
+    canonical_url: str  # final_url normalised (courlan): the key that stops a page being fetched twice
+    status: int
+    fetched_at: str  # ISO 8601 UTC; the capture date (WARC-Date) for archive records
+    body_hash: str  # sha256 of the body bytes as received (after content-encoding)
+    size: int  # body bytes
+    content_type: str = ""
+    charset: str = ""  # as declared in the headers, '' when none
+    http_version: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    redirects: tuple[str, ...] = ()  # every URL before final_url, in order
+    seconds: float = 0.0
+    via: str = "http"  # http | warc | arc
 
 
 @dataclass(frozen=True, slots=True)
@@ -883,3 +909,49 @@ class ListPage:
     filters: tuple[tuple[str, str], ...] = ()
     facets: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
     kind: str = ""  # entities, articles or events: names the JSON schema (khabar.entities/2 ...)
+# --- live sources (issue 12): feeds, sitemaps and what was fetched ---------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One item a feed or sitemap lists: a page to fetch."""
+
+    key: str  # the entry's id, else its link
+    url: str
+    title: str = ""
+    published: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A watched feed or sitemap with its conditional-GET state and entry counts."""
+
+    url: str
+    parent: str = ""
+    kind: str = ""
+    title: str = ""
+    etag: str = ""
+    last_modified: str = ""
+    added_at: str = ""
+    checked_at: str = ""
+    last_status: int = 0
+    last_outcome: str = ""
+    last_reason: str = ""
+    pending: int = 0
+    done: int = 0
+    refused: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRow:
+    """A stored fetch, as listed by ``khabar sources`` and the web app."""
+
+    source: str
+    final_url: str
+    status: int
+    fetched_at: str
+    via: str
+    outcome: str
+    article_id: str | None
+    reason: str

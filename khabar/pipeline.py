@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -42,7 +42,7 @@ from .settings import Settings, load_settings
 from .sources import list_sources, read_sources
 from .store import Store
 
-__all__ = ["ingest_paths", "IngestProgress", "ArticleStage", "CrossArticleStage", "KnowledgeView",
+__all__ = ["ingest_paths", "ingest_documents", "IngestProgress", "ArticleStage", "CrossArticleStage", "KnowledgeView",
            "default_stages", "derive_article", "link_article", "save_result", "relate_stored"]
 
 
@@ -179,6 +179,8 @@ def ingest_paths(
         store.record_rejection(rejection)
     with store.ingest_running():
         for done, source in enumerate(sources, start=1):
+            if source.kind == "warc":  # a web archive resumes at its last committed record
+                source = replace(source, start=store.archive_resume_offset(str(source.path)))
             state.read_source(source, encoding=encoding, outlet=outlet, published=published)
             if progress:
                 progress(state.progress(done, len(sources), started))
@@ -190,6 +192,29 @@ def ingest_paths(
         rejected=tuple(state.rejected), seconds=time.perf_counter() - started, words=state.words,
         warnings=tuple(state.warnings), internal_errors=state.guard.internal,
         error_log=str(state.guard.log_path) if state.guard.internal else None,
+    )
+
+
+def ingest_documents(
+    store: Store,
+    items: Iterable[RawDocument | Rejection],
+    *,
+    settings: Settings | None = None,
+    stages: Sequence[ArticleStage] | None = None,
+) -> IngestReport:
+    """Clean, analyse and store documents that were read elsewhere (fetched pages, feed entries).
+
+    The same path as :func:`ingest_paths`; every article is committed when this returns.
+    """
+    settings = settings or load_settings()
+    started = time.perf_counter()
+    state = _RunState(store, settings, default_stages(settings) if stages is None else stages, [])
+    for item in items:
+        state.take(item)
+    state.flush()
+    return IngestReport(
+        read=state.added + state.unchanged, added=state.added, unchanged=state.unchanged,
+        rejected=tuple(state.rejected), seconds=time.perf_counter() - started, words=state.words,
     )
 
 
@@ -222,6 +247,8 @@ class _RunState:
         result = item if isinstance(item, Rejection) else self.guard.run(item.source, lambda: clean(
             item, min_words=self.settings.min_words, language_min_score=self.settings.language_min_score
         ))
+        if isinstance(item, RawDocument) and item.response is not None:
+            self._keep_response(item, result)
         if not isinstance(result, Rejection):
             self.read += 1
         if isinstance(result, Rejection):
@@ -234,6 +261,15 @@ class _RunState:
             self.pending_ids.add(result.id)
             if len(self.pending) >= self.settings.batch_size:
                 self.flush()
+
+    def _keep_response(self, item: RawDocument, result: Article | Rejection) -> None:
+        """The raw response of a fetched or archived page, stored beside the article it gave."""
+        if isinstance(result, Rejection):
+            self.store.save_fetch(item.source, item.response, outcome="rejected", reason=result.reason)
+            return
+        known = result.id in self.pending_ids or self.store.has_article(result.id)
+        self.store.save_fetch(item.source, item.response, outcome="unchanged" if known else "added",
+                              article_id=result.id)
 
     def flush(self) -> None:
         if not self.pending:

@@ -25,6 +25,7 @@ from .clock import now
 from .edits import EditQueries
 from .entities import EntityQueries
 from .events import EventQueries
+from .fetches import FetchQueries
 from .places import PlaceQueries
 from .relations import RelationQueries
 from .runs import RunningIngest, RunQueries
@@ -42,7 +43,7 @@ MIGRATIONS = _migrations()
 
 
 class Store(ArticleQueries, EntityQueries, RelationQueries, PlaceQueries, EditQueries, BrowseQueries, EventQueries,
-            RunQueries, ListQueries):
+            RunQueries, ListQueries, FetchQueries):
     """A khabar database. Use :func:`open_store` (or ``khabar.open_kb``) to get one."""
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:

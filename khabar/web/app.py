@@ -104,6 +104,9 @@ def _routes(app: FastAPI) -> None:
     app.include_router(api.router)
     app.include_router(exports.router)
     app.include_router(pages.router)
+    from .routes import sources  # issue 12: feeds and fetches, read-only
+
+    app.include_router(sources.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
 
