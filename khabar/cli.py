@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import khabar
+from khabar.store import database_exists
 
 from . import render
 from .errors import KhabarError, SettingError
@@ -32,7 +33,8 @@ app = typer.Typer(
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-DB_OPTION = typer.Option(..., "--db", help="SQLite knowledge-base file (created by ingest).")
+DB_OPTION = typer.Option(..., "--db", help="SQLite knowledge-base file (created by ingest), or a PostgreSQL URL "
+                         "postgresql://user@host/db (pip install 'khabar[postgres]').")
 
 
 class TextFormat(str, Enum):
@@ -328,7 +330,7 @@ def settings_cmd(ctx: typer.Context) -> None:
 
 
 def _existing(db: Path) -> Path:
-    if not db.exists():
+    if not database_exists(db):
         raise khabar.StoreError(f"no database at {db}; run `khabar ingest PATH --db {db}` first")
     return db
 

@@ -152,6 +152,8 @@ class ArticleQueries:
         words = _FTS_WORD.findall(query)
         if not words:
             return []
+        if getattr(self, "dialect", "sqlite") == "postgresql":
+            return self._search_tsvector(words, limit)
         # Every word must occur, as a word or a word prefix ("bomb" finds "bombing").
         match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
         rows = self.conn.execute(
@@ -159,6 +161,21 @@ class ArticleQueries:
             "bm25(sentences_fts) AS rank FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid "
             "JOIN articles a ON a.id = s.article_id WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?",
             (match, limit),
+        ).fetchall()
+        return [SearchHit(_citation(r), float(r["rank"])) for r in rows]
+
+    def _search_tsvector(self, words: list[str], limit: int) -> list[SearchHit]:
+        """PostgreSQL's full-text search (store/migrations/postgresql/0001_core.sql), same rules as FTS5:
+        every word (split at apostrophes and hyphens, as FTS5's tokenizer does) as a word or a word prefix."""
+        parts = [p for w in words for p in re.findall(r"[^\W_]+", w.lower())]
+        if not parts:
+            return []
+        query = " & ".join(p + ":*" for p in parts)
+        rows = self.conn.execute(
+            "SELECT s.article_id, s.char_start, s.char_end, s.text, a.outlet, a.title, a.published, a.url, "
+            "-ts_rank(s.search, q) AS rank FROM sentences s JOIN articles a ON a.id = s.article_id, "
+            "to_tsquery('simple', khabar_unaccent(?)) q WHERE s.search @@ q ORDER BY rank, s.id LIMIT ?",
+            (query, limit),
         ).fetchall()
         return [SearchHit(_citation(r), float(r["rank"])) for r in rows]
 
