@@ -19,16 +19,36 @@ import khabar
 from khabar.store import database_exists
 
 from . import render
-from .errors import KhabarError, SettingError
+from .errors import InputError, KhabarError, SettingError
 from .pipeline import IngestProgress
 from .settings import SETTINGS, Settings, load_settings
 
 __all__ = ["app", "main"]
 
+# The exit codes, documented once: `khabar --help` prints this table and the README repeats it
+# (tests/test_cli.py checks both and triggers each code).
+EXIT_CODES: tuple[tuple[int, str], ...] = (
+    (0, "success"),
+    (1, "ingest read nothing usable"),
+    (2, "bad argument, option or setting (usage errors print the command's usage)"),
+    (3, "spaCy model missing"),
+    (4, "database missing or unusable"),
+    (5, "name or article not found"),
+    (6, "ambiguous reference"),
+)
+
+
+def exit_codes_text() -> str:
+    """The exit codes as one line, as `--help` and the README show them."""
+    return "Exit codes: " + "; ".join(f"{code} {meaning}" for code, meaning in EXIT_CODES) + "."
+
+
 app = typer.Typer(
     name="khabar", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Make sense of many news reports about armed groups: ingest, find copies, extract actors "
          "and events, answer 'Who is X?' with citations.",
+    epilog=exit_codes_text(),
 )
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -52,9 +72,17 @@ def _settings(ctx: typer.Context) -> Settings:
     return ctx.obj if isinstance(ctx.obj, Settings) else load_settings()
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        out.print(f"khabar {khabar.__version__}", markup=False)
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _root(
     ctx: typer.Context,
+    version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                 help="Print khabar's version and exit."),
     set_: list[str] = typer.Option([], "--set", metavar="NAME=VALUE",
                                    help="Override a setting (see `khabar settings`); repeatable."),
 ) -> None:
@@ -86,11 +114,11 @@ def ingest(
 
 
 class _progress_bar:
-    """A rich progress bar over files, showing articles per second."""
+    """A rich progress bar over articles through the stages (not files: one file may hold many)."""
 
     def __enter__(self):
         self.bar = Progress(
-            TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+            TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
             TextColumn("{task.fields[stats]}"), TimeElapsedColumn(), console=err, transient=False,
         )
         self.task = None
@@ -99,10 +127,13 @@ class _progress_bar:
 
     def update(self, p: IngestProgress) -> None:
         rate = p.added / p.seconds if p.seconds else 0.0
-        stats = f"{p.added} added, {p.unchanged} unchanged, {p.rejected} skipped, {rate:.1f} articles/s"
+        stats = (f"({p.files_done}/{p.files_total} files read) {p.added} added, {p.unchanged} unchanged, "
+                 f"{p.rejected} skipped, {rate:.1f} articles/s")
+        done = p.added + p.unchanged
+        total = max(p.articles_read, done, 1)  # grows while files are read
         if self.task is None:
-            self.task = self.bar.add_task("ingest", total=p.files_total, stats=stats)
-        self.bar.update(self.task, completed=p.files_done, stats=stats)
+            self.task = self.bar.add_task("ingest", total=total, stats=stats)
+        self.bar.update(self.task, total=total, completed=done, stats=stats)
 
     def __exit__(self, *exc):
         self.bar.__exit__(*exc)
@@ -272,6 +303,7 @@ def serve(
     from .web import check_bind, serve as run
 
     check_bind(host, token)
+    _check_port_free(host, port)
     err.print(f"khabar: serving {db} on http://{host}:{port}/ (Ctrl-C stops)", markup=False)
     run(_existing(db), host=host, port=port, token=token, settings=_settings(ctx))
 
@@ -329,16 +361,60 @@ def settings_cmd(ctx: typer.Context) -> None:
         out.print(f"    {s.help}", markup=False)
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """A busy port is a bad --port (exit 2), said before the app starts, not uvicorn's exit 1 later."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind((host, port))
+    except OSError as exc:
+        raise InputError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port") from None
+
+
 def _existing(db: Path) -> Path:
     if not database_exists(db):
         raise khabar.StoreError(f"no database at {db}; run `khabar ingest PATH --db {db}` first")
     return db
 
 
+def _usage_error(exc: Exception) -> int:
+    """A usage error as one line plus the command's usage (no traceback); returns the exit code."""
+    ctx = getattr(exc, "ctx", None)
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    if type(exc).__name__ == "NoArgsIsHelpError":  # `khabar` alone: the help text, as documented
+        err.print(message, markup=False)
+        return 2
+    err.print(f"error: {message.splitlines()[0] if message else type(exc).__name__}", markup=False)
+    if ctx is not None:
+        err.print(ctx.get_usage(), markup=False)
+        err.print(f"Try '{ctx.command_path} --help' for help.", markup=False)
+    code = getattr(exc, "exit_code", 2)
+    return code if isinstance(code, int) and code != 1 else 2
+
+
+def _usage_exceptions() -> tuple[type[Exception], ...]:
+    """Click's usage-error classes: Typer vendors click since 0.2x, older Typers use click itself."""
+    found: list[type[Exception]] = []
+    try:
+        from typer._click.exceptions import ClickException as vendored
+        found.append(vendored)
+    except ImportError:
+        pass
+    try:
+        import click
+        found.append(click.ClickException)
+    except ImportError:
+        pass
+    return tuple(found)
+
+
 def main() -> None:
     """Console-script entry point: run the app, mapping khabar errors to messages and exit codes."""
+    usage_errors = _usage_exceptions()
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="khabar")
     except KhabarError as exc:
         err.print(f"error: {exc}", markup=False)
         sys.exit(exc.exit_code)
@@ -347,11 +423,6 @@ def main() -> None:
     except typer.Abort:
         err.print("aborted")
         sys.exit(130)
-    except Exception as exc:  # click usage errors carry their own exit codes
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except usage_errors as exc:
+        sys.exit(_usage_error(exc))
     sys.exit(code if isinstance(code, int) else 0)

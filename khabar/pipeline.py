@@ -32,7 +32,11 @@ __all__ = ["ingest_paths", "IngestProgress", "ArticleStage", "default_stages"]
 
 @dataclass(frozen=True, slots=True)
 class IngestProgress:
-    """Where a run stands, reported after each file."""
+    """Where a run stands, reported after each file and after each article has been through the stages.
+
+    ``articles_read`` counts articles read and cleaned so far (stored ones included); an article is
+    done (``added`` or ``unchanged``) once committed with everything derived from it.
+    """
 
     files_done: int
     files_total: int
@@ -41,6 +45,7 @@ class IngestProgress:
     rejected: int
     words: int
     seconds: float
+    articles_read: int = 0
 
 
 class ArticleStage(Protocol):
@@ -81,6 +86,9 @@ def ingest_paths(
     sources, missing = list_sources(paths)
     stages = default_stages(settings) if stages is None else stages
     state = _RunState(store, settings, stages, list(missing))
+    done = 0
+    if progress:  # after each article too: a batch of articles runs the stages within one file
+        state.on_article = lambda: progress(state.progress(done, len(sources), started))
     for rejection in missing:
         store.record_rejection(rejection)
     for done, source in enumerate(sources, start=1):
@@ -108,11 +116,15 @@ class _RunState:
         self.added = self.unchanged = self.words = 0
         self.pending: list[Article] = []
         self.pending_ids: set[str] = set()
+        self.read = 0
+        self.on_article: Callable[[], None] | None = None
 
     def take(self, item: RawDocument | Rejection) -> None:
         result = item if isinstance(item, Rejection) else clean(
             item, min_words=self.settings.min_words, language_min_score=self.settings.language_min_score
         )
+        if not isinstance(result, Rejection):
+            self.read += 1
         if isinstance(result, Rejection):
             self.rejected.append(result)
             self.store.record_rejection(result)
@@ -139,7 +151,9 @@ class _RunState:
                     stage.process(self.store, article, analysis, resolution, doc)
             self.added += 1
             self.words += len(article.text.split())
+            if self.on_article:
+                self.on_article()
 
     def progress(self, done: int, total: int, started: float) -> IngestProgress:
         return IngestProgress(done, total, self.added, self.unchanged, len(self.rejected), self.words,
-                              time.perf_counter() - started)
+                              time.perf_counter() - started, articles_read=self.read)

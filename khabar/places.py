@@ -115,6 +115,10 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self._by_id)
 
+    def places(self) -> list[Place]:
+        """Every entry."""
+        return list(self._by_id.values())
+
     def get(self, place_id: str) -> Place | None:
         """The entry with this id ("place:<GeoNames id>")."""
         return self._by_id.get(place_id)
