@@ -11,6 +11,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import browse as _browse
+from . import edits as _edits  # submodules named like functions below (edits, events, facts, export) load
+from . import events as _events  # first, so that a later import of them cannot replace the function
+from . import facts as _facts
 from . import export as _export_pkg  # loaded first, so that the function export() below is what khabar.export names
 from .dossier import build_dossier
 from .errors import Ambiguous, InputError, KhabarError, ModelNotFound, NotFound, SettingError, StoreError
@@ -249,7 +252,7 @@ def lineage(*, db: Db) -> Lineage:
 
 def relate(*, db: Db, settings: Settings | None = None) -> int:
     """Compare stored articles that were ingested before relations existed; the number compared."""
-    from .relations.service import relate_stored
+    from .pipeline import relate_stored
 
     with _using(db) as store:
         return relate_stored(store, settings=settings)
