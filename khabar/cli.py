@@ -103,11 +103,23 @@ def ingest(
     outlet: str = typer.Option(None, help="Outlet name for articles whose files do not say."),
     published: str = typer.Option(None, help="Publication date (ISO) for articles whose files do not say."),
     encoding: str = typer.Option(None, help="Decode files with this encoding instead of detecting it."),
+    workers: int = typer.Option(None, "--workers", min=1,
+                                help="Run the per-article work on a local Dask cluster of N worker processes."),
+    scheduler: str = typer.Option(None, "--scheduler",
+                                  help="Run the per-article work on an existing Dask cluster (tcp://HOST:8786)."),
 ) -> None:
     """Read, clean, analyse and store articles. Safe to re-run: stored articles are skipped."""
     with _progress_bar() as on_progress:
-        report = khabar.ingest(paths, db=db, settings=_settings(ctx), outlet=outlet, published=published,
-                               encoding=encoding, progress=on_progress)
+        if workers or scheduler:  # docs/scale.md; needs khabar[cluster]
+            from khabar.cluster import ingest_cluster
+            from khabar.store import open_store
+
+            with open_store(db) as store:
+                report = ingest_cluster(store, paths, workers=workers, scheduler=scheduler, settings=_settings(ctx),
+                                        outlet=outlet, published=published, encoding=encoding, progress=on_progress)
+        else:
+            report = khabar.ingest(paths, db=db, settings=_settings(ctx), outlet=outlet, published=published,
+                                   encoding=encoding, progress=on_progress)
     out.print(render.ingest_summary(report), markup=False)
     if not report.ok:
         raise typer.Exit(1)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import entities as entity_stage
+from .entities import resolve
 from .errors import KhabarError
 from .models import Article, ArticleResult, IngestReport, Resolution
 from .pipeline import IngestProgress, _RunState, default_stages, link_article, relate_stored, save_result
@@ -140,6 +140,9 @@ def ingest_cluster(
         driver = _Driver(store, settings, client, batch=batch)
         started = time.perf_counter()
         sources, missing = list_sources(paths)
+        done = 0
+        if progress:
+            driver.on_article = lambda: progress(driver.progress(done, len(sources), started))
         for rejection in missing:
             store.record_rejection(rejection)
         driver.rejected += list(missing)
@@ -172,7 +175,6 @@ class _Driver(_RunState):
         self.inflight: deque = deque()
         self.window = 2 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
         self.worker_seconds = 0.0
-        self._settings_future = client.scatter(settings, broadcast=True)
         self._vocab = None
 
     def flush(self) -> None:
@@ -183,7 +185,7 @@ class _Driver(_RunState):
         pending, self.pending = self.pending, []
         for start in range(0, len(pending), self.batch):
             chunk = pending[start:start + self.batch]
-            self.inflight.append(self.client.submit(work_batch, chunk, self._settings_future, pure=False,
+            self.inflight.append(self.client.submit(work_batch, chunk, self.settings, pure=False,
                                                     retries=2))
             while len(self.inflight) >= self.window:
                 self._save(self.inflight.popleft())
@@ -216,7 +218,7 @@ class _Driver(_RunState):
                 relations.comparer.keep(view, prepared)
         doc = self._doc(worked.doc)
         with self.store.atomic():
-            resolution = entity_stage.resolve(analysis, article.text, index=self.store)
+            resolution = resolve(analysis, article.text, index=self.store)
             result = replace(result, resolution=resolution)
             for stage in self.stages:
                 if stage is not relations:
@@ -225,6 +227,8 @@ class _Driver(_RunState):
         self.added += 1
         self.words += len(article.text.split())
         self.worker_seconds += worked.seconds
+        if self.on_article:
+            self.on_article()
 
     def _doc(self, data: bytes):
         from spacy.tokens import Doc
