@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import khabar
+from khabar.store import database_exists
 
 from . import render
 from .errors import InputError, KhabarError, SettingError
@@ -56,7 +57,8 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 # rest was stored; the summary names the log with the tracebacks). Documented in the README.
 INTERNAL_ERRORS_EXIT = 7
 
-DB_OPTION = typer.Option(..., "--db", help="SQLite knowledge-base file (created by ingest).")
+DB_OPTION = typer.Option(..., "--db", help="SQLite knowledge-base file (created by ingest), or a PostgreSQL URL "
+                         "postgresql://user@host/db (pip install 'khabar[postgres]').")
 
 
 class TextFormat(str, Enum):
@@ -105,11 +107,23 @@ def ingest(
     outlet: str = typer.Option(None, help="Outlet name for articles whose files do not say."),
     published: str = typer.Option(None, help="Publication date (ISO) for articles whose files do not say."),
     encoding: str = typer.Option(None, help="Decode files with this encoding instead of detecting it."),
+    workers: int = typer.Option(None, "--workers", min=1,
+                                help="Run the per-article work on a local Dask cluster of N worker processes."),
+    scheduler: str = typer.Option(None, "--scheduler",
+                                  help="Run the per-article work on an existing Dask cluster (tcp://HOST:8786)."),
 ) -> None:
     """Read, clean, analyse and store articles. Safe to re-run: stored articles are skipped."""
     with _progress_bar() as on_progress:
-        report = khabar.ingest(paths, db=db, settings=_settings(ctx), outlet=outlet, published=published,
-                               encoding=encoding, progress=on_progress)
+        if workers or scheduler:  # docs/scale.md; needs khabar[cluster]
+            from khabar.cluster import ingest_cluster
+            from khabar.store import open_store
+
+            with open_store(db) as store:
+                report = ingest_cluster(store, paths, workers=workers, scheduler=scheduler, settings=_settings(ctx),
+                                        outlet=outlet, published=published, encoding=encoding, progress=on_progress)
+        else:
+            report = khabar.ingest(paths, db=db, settings=_settings(ctx), outlet=outlet, published=published,
+                                   encoding=encoding, progress=on_progress)
     out.print(render.ingest_summary(report), markup=False)
     if not report.ok:
         raise typer.Exit(1)
@@ -443,7 +457,7 @@ def _check_port_free(host: str, port: int) -> None:
 
 
 def _existing(db: Path) -> Path:
-    if not db.exists():
+    if not database_exists(db):
         raise khabar.StoreError(f"no database at {db}; run `khabar ingest PATH --db {db}` first")
     return db
 
