@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 import sqlite3
 
 from ..errors import Ambiguous, NotFound
@@ -93,9 +94,11 @@ class ArticleQueries:
 
     def resolve_article_ref(self, ref: str) -> str:
         """Article id from an id, a unique id prefix (4+ characters) or a source path."""
+        forms = _path_forms(ref)
         rows = self.conn.execute(
-            "SELECT id FROM articles WHERE id = ? OR (length(?) >= 4 AND id LIKE ? || '%') OR source = ?",
-            (ref, ref, ref, ref),
+            "SELECT id FROM articles WHERE id = ? OR (length(?) >= 4 AND id LIKE ? || '%') OR source IN "
+            f"({', '.join('?' * len(forms))})",
+            (ref, ref, ref, *forms),
         ).fetchall()
         ids = sorted({r[0] for r in rows})
         if not ids:
@@ -188,6 +191,21 @@ class ArticleQueries:
         if row is None:
             raise NotFound(f"no article {article_id!r}")
         return _citation(row)
+
+
+def _path_forms(ref: str) -> tuple[str, ...]:
+    """A source path as given, absolute, and relative to the working folder: an article ingested as
+    ``examples/corpus/x.txt`` is found by its absolute path too, and the other way round."""
+    forms = [ref]
+    try:
+        path = Path(ref)
+        absolute = path if path.is_absolute() else Path.cwd() / path
+        forms.append(str(absolute))
+        if absolute.is_relative_to(Path.cwd()):
+            forms.append(str(absolute.relative_to(Path.cwd())))
+    except (OSError, ValueError):
+        pass
+    return tuple(dict.fromkeys(forms))
 
 
 def _citation(row: sqlite3.Row) -> Citation:
