@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException
 from .. import __version__
 from ..errors import KhabarError, StoreError
 from ..render.events import qualifier_label
+from ..render.relations import group_origin
 from ..settings import Settings, load_settings
 from ..store import Store, open_store
 from .jobs import JobRunner
@@ -155,7 +156,8 @@ def _error(request: Request, status: int, code: str, message: str):
 def _templates() -> Environment:
     env = Environment(loader=PackageLoader("khabar.web", "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(entity_url=entity_url, article_url=article_url, version=__version__, url_with=url_with)
+    env.globals.update(entity_url=entity_url, article_url=article_url, version=__version__, url_with=url_with,
+                       group_origin=group_origin)
     env.filters["date"] = lambda value: (value or "undated")[:10]
     env.filters["web_url"] = web_url
     env.filters["qualifier_label"] = qualifier_label

@@ -22,7 +22,6 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
-Text = Form("", max_length=4000)
 
 
 def _analyst(request: Request, given: str) -> str:
@@ -36,7 +35,7 @@ def _back(path: str, edit_id: int) -> RedirectResponse:
 
 @router.post("/edit/merge")
 def merge(request: Request, source: str = Form(..., max_length=200), target: str = Form(..., max_length=200),
-          reason: str = Text, analyst: str = Form("", max_length=100), csrf: str = Form("")):
+          reason: str = Form("", max_length=4000), analyst: str = Form("", max_length=100), csrf: str = Form("")):
     check_csrf(request, csrf)
     edit = khabar.merge(source, target, db=store_of(request), reason=reason, analyst=_analyst(request, analyst))
     return _back("/entity/" + quote(edit.target_id, safe=":"), edit.id)
@@ -44,7 +43,7 @@ def merge(request: Request, source: str = Form(..., max_length=200), target: str
 
 @router.post("/edit/split")
 def split(request: Request, entity: str = Form(..., max_length=200), names: list[str] = Form(...),
-          reason: str = Text, analyst: str = Form("", max_length=100), csrf: str = Form("")):
+          reason: str = Form("", max_length=4000), analyst: str = Form("", max_length=100), csrf: str = Form("")):
     check_csrf(request, csrf)
     chosen = [n for n in names if n.strip()][:200]
     edit = khabar.split(entity, chosen, db=store_of(request), reason=reason, analyst=_analyst(request, analyst))
@@ -52,7 +51,7 @@ def split(request: Request, entity: str = Form(..., max_length=200), names: list
 
 
 @router.post("/edit/note")
-def note(request: Request, subject: str = Form(..., max_length=300), text: str = Text,
+def note(request: Request, subject: str = Form(..., max_length=300), text: str = Form("", max_length=4000),
          back: str = Form("/edits", max_length=500), analyst: str = Form("", max_length=100), csrf: str = Form("")):
     check_csrf(request, csrf)
     edit = khabar.note(subject, text, db=store_of(request), analyst=_analyst(request, analyst))

@@ -100,6 +100,28 @@ def entity(request: Request, entity_id: str):
                   notes=_notes(store, {dossier.entity.id}), done=_edit_done(request, store))
 
 
+@router.get("/entity/{entity_id}/dossier.html")
+def dossier_file(request: Request, entity_id: str):
+    """The dossier as one self-contained HTML file (styles and pictures inline, links absolute) to save."""
+    import base64
+
+    store = store_of(request)
+    dossier = khabar.who(entity_id, db=store, settings=request.app.state.settings)
+    timeline_uri = None
+    if dossier.attacks:
+        with tempfile.TemporaryDirectory(prefix="khabar-dossier-") as tmp:
+            svg = khabar.timeline(dossier.entity.id, Path(tmp) / "t.svg", db=store).read_bytes()
+        timeline_uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+    picture = event_map(store, list(dossier.attacks)) if dossier.attacks else None
+    css = (Path(__file__).resolve().parent.parent / "static" / "khabar.css").read_text("utf-8")
+    response = render(request, "entity.html", d=dossier, picture=picture, spot=None, notes=[], done=None,
+                      standalone=True, inline_css=css, timeline_uri=timeline_uri,
+                      site=str(request.base_url).rstrip("/"))
+    name = "".join(ch if ch.isalnum() else "-" for ch in dossier.entity.name).strip("-")[:60] or "dossier"
+    response.headers["Content-Disposition"] = f'attachment; filename="khabar-{name}.html"'
+    return response
+
+
 @router.get("/entity/{entity_id}/timeline.svg")
 def timeline(request: Request, entity_id: str):
     with tempfile.TemporaryDirectory(prefix="khabar-timeline-") as tmp:
@@ -200,7 +222,7 @@ def _graph_edge(e) -> GraphEdge:
     if e.origin:
         derived = e.b if e.origin == e.a else e.a
         return GraphEdge(e.origin, derived, kind, e.reason, True)
-    return GraphEdge(e.a, e.b, kind, e.reason, False)
+    return GraphEdge(e.a, e.b, kind, f"{e.reason}; direction unknown: {e.direction_reason}", False)
 
 
 @router.get("/ingest")
