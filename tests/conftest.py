@@ -23,6 +23,17 @@ def write_article(folder: Path, name: str, body: str, **meta: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _no_internal_errors(request):
+    """Any internal error (a bug met on an input, turned into a rejection by the guard) fails the test."""
+    from khabar.guard import internal_errors_seen
+
+    before = internal_errors_seen()
+    yield
+    if request.node.get_closest_marker("internal_errors_expected") is None:
+        assert internal_errors_seen() == before, "khabar hit internal errors: see the rejections with code 'internal'"
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
     """The demo corpus ingested once per test session (read-only for tests).

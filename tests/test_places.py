@@ -124,3 +124,32 @@ def test_who_place_shows_the_gazetteer_entry_in_json(demo_db):
     assert abs(place["latitude"] - 34.17) < 0.5 and abs(place["longitude"] - 70.62) < 0.5
     text = CliRunner().invoke(app, ["who", "Mogadishu", "--db", str(demo_db)]).output
     assert "latitude 2.03" in text and "city" in text
+
+
+def test_audit_no_region_or_country_lies_over_500_km_from_all_of_its_own_towns(gazetteer):
+    """The gazetteer audit (issue 14): every first-level region and country point lies near at least
+    one town that GeoNames puts inside it; country-state-city had some 190 regions on the wrong
+    continent (Blue Nile in the United States, Free State, Helmand ...)."""
+    from khabar.geonames import km
+
+    towns: dict[tuple[str, str | None], list[tuple[float, float]]] = {}
+    for p in gazetteer.places():
+        if p.level == "city":
+            towns.setdefault((p.country, p.admin1), []).append((p.latitude, p.longitude))
+            towns.setdefault((p.country, None), []).append((p.latitude, p.longitude))
+    far, checked = [], 0
+    for p in gazetteer.places():
+        if p.level not in ("admin1", "country"):
+            continue
+        own = towns.get((p.country, p.name if p.level == "admin1" else None))
+        if not own:
+            continue
+        checked += 1
+        if all(km((p.latitude, p.longitude), t) > 500 for t in own):
+            far.append((p.name, p.country))
+    assert checked > 3000
+    assert not far, far[:20]
+    blue_nile = [p for p in gazetteer.lookup("Blue Nile") if p.level == "admin1"]
+    assert blue_nile and blue_nile[0].country == "SD" and 9 < blue_nile[0].latitude < 13
+    helmand = [p for p in gazetteer.lookup("Helmand") if p.level == "admin1"][0]
+    assert 60 < helmand.longitude < 66

@@ -47,9 +47,26 @@ def write_csv(store: Store, folder: Path) -> list[Path]:
         with path.open("w", encoding="utf-8", newline="") as out:
             writer = csv.DictWriter(out, fieldnames=columns)
             writer.writeheader()
-            writer.writerows(rows(store, table))
+            writer.writerows(map(neutralise_row, rows(store, table)))
         written.append(path)
     return written
+
+
+# Cells a spreadsheet would read as a formula (OWASP "CSV injection"): a title "=HYPERLINK(...)" from an
+# article must stay text. Such a cell gets a leading apostrophe, which spreadsheets show as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """``value`` made safe for spreadsheets: a string starting with = + - @ tab or CR gets a leading '."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise_row(row: dict) -> dict:
+    """Every cell of a CSV row through :func:`neutralise`."""
+    return {k: neutralise(v) for k, v in row.items()}
 
 
 def write_jsonl(store: Store, path: Path) -> Path:

@@ -134,7 +134,7 @@ def event_dict(e: Event) -> dict[str, Any]:
         "target": e.target, "articles": e.articles, "source_groups": e.source_groups,
         "killed": _toll_dict(e.killed), "injured": _toll_dict(e.injured),
         "perpetrators": [{"name": p.name, "entity_id": p.entity_id, "status": p.status, "sources": list(p.sources),
-                          "articles": p.articles, "source_groups": p.source_groups,
+                          "articles": p.articles, "source_groups": p.source_groups, "confidence": p.confidence,
                           "citations": [citation_dict(c) for c in p.citations]} for p in e.perpetrators],
         "conflicts": [_conflict_dict(c) for c in e.conflicts],
         "reports": [{"article_id": r.article_id, "index": r.index, "published": r.published, "type": r.type,
@@ -253,6 +253,11 @@ def profile_text_lines(d: Dossier) -> list[str]:
         for q in d.questions:
             lines.append(f"  - {q.text}")
             lines += [f"      -- {cite(c)}" for c in q.citations[:2]]
+    if d.uncertain:  # below min_confidence (issue 10)
+        lines += ["", "Uncertain (not shown as facts)"]
+        for u in d.uncertain:
+            lines.append(f"  - {u.what}: {u.value} -- {u.reason}")
+            lines += [f"      -- {cite(c)}" for c in u.citations[:1]]
     return lines
 
 
@@ -283,6 +288,10 @@ def profile_markdown_lines(d: Dossier) -> list[str]:
             out.append(f"- **{md_escape(event_title(e))}**: killed {md_escape(toll_text(e.killed))}; "
                        f"{e.articles} article(s), {e.source_groups} source group(s) — {md_cite(e.citations[-1])}")
     out += _markdown_disputes(d.disputes) + _markdown_questions(d.questions)
+    if d.uncertain:  # below min_confidence (issue 10)
+        out += ["", "## Uncertain (not shown as facts)", ""]
+        out += [f"- {md_escape(u.what)}: {md_escape(u.value)} — {md_escape(u.reason)}"
+                + (f" — {md_cite(u.citations[0])}" if u.citations else "") for u in d.uncertain]
     return out
 
 
@@ -315,11 +324,13 @@ def profile_dict(d: Dossier) -> dict[str, Any]:
         "attacks": [event_dict(e) for e in d.attacks],
         "disputes": [_conflict_dict(c) for c in d.disputes],
         "questions": [{"text": q.text, "citations": [citation_dict(c) for c in q.citations]} for q in d.questions],
+        "uncertain": [{"what": u.what, "value": u.value, "confidence": u.confidence, "reason": u.reason,
+                       "citations": [citation_dict(c) for c in u.citations]} for u in d.uncertain],
     }
 
 
 def _profile_fact_dict(f: ProfileFact) -> dict[str, Any]:
     return {"attribute": f.attribute, "label": ATTRIBUTE_LABELS.get(f.attribute, f.attribute.replace("_", " ")),
             "values": [{"value": v.value, "display": v.display, "qualifier": v.qualifier, "object_id": v.object_id,
-                        "articles": v.articles, "source_groups": v.source_groups,
+                        "articles": v.articles, "source_groups": v.source_groups, "confidence": v.confidence,
                         "citations": [citation_dict(c) for c in v.citations]} for v in f.values]}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["fts_query"]
+__all__ = ["fts_query", "tsquery_of"]
 
 _TOKEN = re.compile(r'-?"[^"]*"?|\S+')
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -56,3 +56,21 @@ def fts_query(text: str) -> str | None:
         return None  # FTS5 cannot search for "not X" alone
     positive = " AND ".join("(" + " OR ".join(g) + ")" if len(g) > 1 else g[0] for g in groups)
     return positive + "".join(f" NOT {t}" for t in negated)
+
+
+_FTS_PART = re.compile(r'"([^"]*)"(\*?)|\(|\)|\bAND\b|\bOR\b|\bNOT\b')
+
+
+def tsquery_of(match: str) -> str:
+    """The PostgreSQL tsquery (``simple`` configuration) for an expression made by :func:`fts_query`:
+    a quoted word with a star is a prefix (``w:*``), a quoted phrase is words in sequence (``<->``)."""
+    out: list[str] = []
+    for m in _FTS_PART.finditer(match):
+        token = m.group(0)
+        if m.group(1) is not None:
+            words = [w.lower() for w in _WORD.findall(m.group(1))] or ["_"]
+            term = " <-> ".join(words) + (":*" if m.group(2) else "")
+            out.append("(" + term + ")" if len(words) > 1 else term)
+        else:
+            out.append({"AND": "&", "OR": "|", "NOT": "& !"}.get(token, token))
+    return " ".join(out)

@@ -24,7 +24,7 @@ from ..errors import KhabarError, StoreError
 from ..render.events import qualifier_label
 from ..render.relations import group_origin
 from ..settings import Settings, load_settings
-from ..store import Store, open_store
+from ..store import Store, database_exists, is_database_url, open_store
 from .jobs import JobRunner
 from .security import BodyLimit, HostGuard, OriginGuard, SecurityHeaders, TokenGuard
 
@@ -61,7 +61,9 @@ class Stores:
 
 def data_dir(db: Path, settings: Settings) -> Path:
     """The folder uploads go to: the ``data_dir`` setting, or ``uploads/`` beside the database."""
-    return Path(settings.data_dir).resolve() if settings.data_dir else db.resolve().parent / "uploads"
+    if settings.data_dir or is_database_url(db):  # a server database: uploads/ in the working directory
+        return Path(settings.data_dir or "uploads").resolve()
+    return db.resolve().parent / "uploads"
 
 
 def create_app(db: str | Path, *, token: str | None = None, settings: Settings | None = None,
@@ -72,7 +74,7 @@ def create_app(db: str | Path, *, token: str | None = None, settings: Settings |
     answer only requests addressed to localhost / 127.0.0.1 (default: when there is no token).
     """
     db = Path(db)
-    if not db.exists():
+    if not database_exists(db):
         raise StoreError(f"no database at {db}; run `khabar ingest PATH --db {db}` first")
     settings = settings or load_settings()
     open_store(db, create=False).close()  # migrate now, not on the first page
@@ -106,6 +108,9 @@ def _routes(app: FastAPI) -> None:
     app.include_router(edits.router)
     app.include_router(exports.router)
     app.include_router(pages.router)
+    from .routes import sources  # issue 12: feeds and fetches, read-only
+
+    app.include_router(sources.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
 
