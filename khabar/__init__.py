@@ -150,8 +150,9 @@ def split(entity: str, names: Iterable[str], *, db: Db, reason: str, analyst: st
 
 
 def note(subject: str, text: str, *, db: Db, analyst: str | None = None) -> Edit:
-    """Attach a note to an entity (id or name), an event (``ev:...``) or a fact (``ENTITY#attribute``);
-    recorded with who and when like an edit, and undone the same way."""
+    """Attach a note to an entity (id or name), an event (``ev:...``) or a fact (``ENTITY#attribute``).
+
+    The note is recorded with who and when like an edit, and undone the same way."""
     from .edits import note_on
 
     with _using(db) as store:

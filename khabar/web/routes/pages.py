@@ -213,8 +213,11 @@ def lineage(request: Request, entity: str | None = Query(None, max_length=200),
                        article_url(m.id), g.id, m.published or "") for g in found.groups for m in g.members]
     edges = [_graph_edge(e) for g in found.groups for e in g.edges]
     titles = {m.id: m.title or m.id for g in found.groups for m in g.members}
+    from ...render.relations import group_origin
+
+    origins = {o for g in found.groups if (o := group_origin(g)[0])}
     return render(request, "lineage.html", groups=found.groups, total=found.total, subject=found.subject,
-                  picture=layered_picture(nodes, edges), titles=titles)
+                  picture=layered_picture(nodes, edges), titles=titles, origins=origins)
 
 
 def _graph_edge(e) -> GraphEdge:
