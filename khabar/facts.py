@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 from .events.syntax import Name, is_groupish, is_unreal
 from .events.syntax import widen as widen_name
-from .models import Fact
+from .models import ArticleResult, Fact
 from .names import label_class, name_key
 from .numbers import count_phrases, parse_count
 
@@ -469,14 +470,16 @@ class _Sentence:
 
 
 class FactStage:
-    """Pipeline stage: extract the article's facts about actors and store them with the article."""
+    """Per-article stage "facts": the article's facts about actors (pure; the pipeline stores them)."""
 
     name = "facts"
 
-    def process(self, store, article, analysis, resolution, doc) -> None:
+    def derive(self, result: ArticleResult, doc) -> ArticleResult:
+        """``result`` with the facts the article states."""
         from .events import names_from
 
-        store.save_facts(article.id, extract_facts(doc, names_from(analysis, resolution), article_id=article.id))
+        names = names_from(result.analysis, result.resolution)
+        return replace(result, facts=tuple(extract_facts(doc, names, article_id=result.article.id)))
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:
