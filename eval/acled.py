@@ -22,7 +22,7 @@ import re
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -255,7 +255,7 @@ def run(records: list[dict], workdir: Path, *, window_days: int | None = None) -
         ingest_paths(store, [feed], settings=settings, stages=[EventStage(), FactStage()])
         events = find_events(store, window_days=window_days or settings.event_window_days)
         by_text = {}
-        for article_id, url in store.conn.execute("SELECT id, url FROM articles"):
+        for article_id in store.article_ids():
             by_text[store.get_article(article_id).text] = article_id
         seconds = time.perf_counter() - started
         results = Results(records=len(records), seconds=seconds)
@@ -264,16 +264,7 @@ def run(records: list[dict], workdir: Path, *, window_days: int | None = None) -
             for rep in e.reports:
                 if e not in event_of[rep.article_id]:
                     event_of[rep.article_id].append(e)
-        notes_of: dict[str, str] = {}
-        for r in records:
-            notes_of[r["data_id"]] = r["notes"]
-        article_of = {}
-        for r in records:
-            article_of[r["data_id"]] = _article_for(r["notes"], by_text)
-        texts_of_article = defaultdict(set)
-        for r in records:
-            if article_of[r["data_id"]]:
-                texts_of_article[article_of[r["data_id"]]].add(r["notes"])
+        article_of = {r["data_id"]: _article_for(r["notes"], by_text) for r in records}
         for r in records:
             _score(results, r, event_of.get(article_of[r["data_id"]] or "", []), article_of[r["data_id"]], store)
     return results
