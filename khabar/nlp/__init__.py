@@ -86,9 +86,10 @@ def analysis_of(article_id: str, doc) -> Analysis:
 def _sentences(doc) -> Iterable[Sentence]:
     """spaCy sentences, cut at paragraph breaks (a sentence never spans two paragraphs)."""
     index = 0
+    text = doc.text  # spaCy rebuilds Doc.text on every access
     for sent in doc.sents:
         for start, end in _pieces(sent.text, sent.start_char):
-            yield Sentence(index, start, end, doc.text[start:end])
+            yield Sentence(index, start, end, text[start:end])
             index += 1
 
 
