@@ -141,6 +141,8 @@ def _classes(mentions: Sequence[Mention], registry: Registry) -> list[str]:
         cls = label_class(m.label)
         if cls in ("PLACE", "PERSON") and _actor_name(m.text, registry):
             cls = "GROUP"  # "Boko Haram" is often read as a person, "Islamic State" as a place
+        elif m.label == "NORP" and not _actor_name(m.text, registry):
+            cls = "OTHER"  # "Afghan", "Shia", "Pashtun": a nationality or sect, not an actor
         out.append(cls if _name_like(m.text) else "OTHER")
     return out
 

@@ -375,6 +375,10 @@ class _Sentence:
             others = compounds  # "the al-Qaeda affiliate"
         if lemma in _AFFILIATE_NOUNS and lemma not in ("affiliate",) and not others:
             return []
+        if lemma in _AFFILIATE_NOUNS and tok.dep_ == "pobj":
+            # "X is a rival of the Islamic State's branch in the Sahel": the branch is the rival's object,
+            # not something the sentence's subject belongs to.
+            return []
         subject = self.subject_of(tok)
         if subject is None and tok.dep_ in ("attr", "appos", "dobj"):
             subject = self._group_at(tok.head) if tok.dep_ == "appos" else self.subject_of(tok.head)

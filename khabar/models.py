@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RawDocument",
+    "FetchRecord", "FeedEntry", "Feed", "FetchRow",
     "Rejection",
     "ParagraphKind",
     "Paragraph",
@@ -35,6 +36,7 @@ __all__ = [
     "Dossier",
     "SearchHit",
     "IngestReport",
+    "InputWarning",
     "Place", "AliasConflict", "EntityLink", "Edit",
     "ArticleSummary", "EntitySummary", "Mark", "ArticlePage", "Findings", "Overview", "CoMention",
     "DateValue", "Figure", "Perpetrator", "EventReport", "Fact", "SupportedValue", "TollPoint", "Toll",
@@ -56,9 +58,36 @@ class RawDocument:
     url: str | None = None
     title: str | None = None
     outlet: str | None = None
-    published: str | None = None  # ISO 8601 date or datetime, as given
+    published: str | None = None  # ISO 8601 date or datetime (sources.py parses other forms at the edge)
     author: str | None = None
     language: str | None = None
+    published_original: str | None = None  # the value as the source gave it, when it was not plain ISO
+    published_precision: str | None = None  # day | time (published set); month | year | unknown (published None)
+    response: "FetchRecord | None" = None  # set for pages fetched over HTTP or read from a web archive
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRecord:
+    """The raw HTTP response a document came from (a live fetch, or a web-archive record).
+
+    URLs are stored with any user name, password or secret-looking query value redacted;
+    ``headers`` leave out cookies and authorisation headers.
+    """
+
+    url: str  # as asked for
+    final_url: str  # after redirects
+    canonical_url: str  # final_url normalised (courlan): the key that stops a page being fetched twice
+    status: int
+    fetched_at: str  # ISO 8601 UTC; the capture date (WARC-Date) for archive records
+    body_hash: str  # sha256 of the body bytes as received (after content-encoding)
+    size: int  # body bytes
+    content_type: str = ""
+    charset: str = ""  # as declared in the headers, '' when none
+    http_version: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    redirects: tuple[str, ...] = ()  # every URL before final_url, in order
+    seconds: float = 0.0
+    via: str = "http"  # http | warc | arc
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +152,8 @@ class Article:
     language: str
     paragraphs: tuple[Paragraph, ...]
     dropped: tuple[DroppedParagraph, ...] = ()
+    published_original: str | None = None  # as the source gave it (see RawDocument)
+    published_precision: str | None = None
 
     def english_spans(self) -> list[tuple[int, int]]:
         """Character spans of the paragraphs that English extraction may read."""
@@ -267,6 +298,7 @@ class Dossier:
     attacks: tuple[Event, ...] = ()  # events the actor is named as behind, oldest first
     disputes: tuple[Conflict, ...] = ()  # where sources disagree: founding, strength, leader, responsibility, tolls
     questions: tuple[Question, ...] = ()  # open questions, each with the citations that raise it
+    uncertain: tuple[Uncertain, ...] = ()  # values below min_confidence, with the reason (issue 10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,11 +319,23 @@ class IngestReport:
     rejected: tuple[Rejection, ...]
     seconds: float
     words: int
+    warnings: tuple["InputWarning", ...] = ()  # inputs stored, but with something to know (a date not understood)
+    internal_errors: int = 0  # rejections with code "internal": a bug in khabar met on that input
+    error_log: str | None = None  # file with the tracebacks of the internal errors
 
     @property
     def ok(self) -> bool:
         """False only when nothing at all could be read."""
         return self.read > 0 or not self.rejected
+
+
+@dataclass(frozen=True, slots=True)
+class InputWarning:
+    """An input that was stored, with something the user should know (a ``published`` not understood ...)."""
+
+    source: str
+    code: str
+    message: str
 
 
 # --- events, facts, corroboration (issue 5) ---------------------------------------------------
@@ -387,6 +431,7 @@ class SupportedValue:
     citations: tuple[Citation, ...]
     qualifier: str = ""
     object_id: str | None = None
+    confidence: float = 1.0  # from measured rule precision and independent sources (khabar/confidence.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,6 +463,18 @@ class Responsibility:
     sources: tuple[str, ...]
     articles: int
     source_groups: int
+    citations: tuple[Citation, ...]
+    confidence: float = 1.0  # from measured rule precision and independent sources (khabar/confidence.py)
+
+
+@dataclass(frozen=True, slots=True)
+class Uncertain:
+    """A value held back from the dossier because its confidence is below ``min_confidence``."""
+
+    what: str  # "fact: leader", "relation: affiliate_of", "attack: perpetrator"
+    value: str
+    confidence: float
+    reason: str
     citations: tuple[Citation, ...]
 
 
@@ -489,6 +546,7 @@ class Place:
     population: int = 0
     geonames_id: int | None = None
     note: str = ""  # how it was chosen, or why it is unresolved
+    confidence: float | None = None  # the geocoding ranker's probability for this entry (None: not ranked)
 
     @property
     def resolved(self) -> bool:
@@ -835,3 +893,65 @@ __all__ += [
     "EditRules", "Relation", "ArticleView", "StoredText", "Fingerprint", "SentencePair", "Comparison", "ArticleRef",
     "LineageEdge", "SourceGroup", "Lineage", "RelationFindings", "ArticleResult",
 ]
+@dataclass(frozen=True, slots=True)
+class ListPage:
+    """One page of a list (entities, articles, events): the items, how many match, facet counts.
+
+    ``facets`` maps a facet (``type``, ``outlet``, ``year`` ...) to (value, count) pairs over every
+    item matching the filters, most frequent first; ``filters`` are the filters applied.
+    """
+
+    items: tuple
+    total: int
+    offset: int
+    limit: int
+    sort: str
+    filters: tuple[tuple[str, str], ...] = ()
+    facets: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
+    kind: str = ""  # entities, articles or events: names the JSON schema (khabar.entities/2 ...)
+# --- live sources (issue 12): feeds, sitemaps and what was fetched ---------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One item a feed or sitemap lists: a page to fetch."""
+
+    key: str  # the entry's id, else its link
+    url: str
+    title: str = ""
+    published: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A watched feed or sitemap with its conditional-GET state and entry counts."""
+
+    url: str
+    parent: str = ""
+    kind: str = ""
+    title: str = ""
+    etag: str = ""
+    last_modified: str = ""
+    added_at: str = ""
+    checked_at: str = ""
+    last_status: int = 0
+    last_outcome: str = ""
+    last_reason: str = ""
+    pending: int = 0
+    done: int = 0
+    refused: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRow:
+    """A stored fetch, as listed by ``khabar sources`` and the web app."""
+
+    source: str
+    final_url: str
+    status: int
+    fetched_at: str
+    via: str
+    outcome: str
+    article_id: str | None
+    reason: str

@@ -21,6 +21,7 @@ from ..models import Analysis, ArticleResult, EventReport, Resolution
 from ..names import ENTITY_LABELS, label_class
 from .article import group_clues
 from .lexicon import EventType, lexicon
+from .perpetrators import topic_group
 from .sentences import Clue, Name, is_groupish, read_sentence
 
 __all__ = ["extract_events", "read_clues", "names_from", "EventStage", "Name", "Clue", "EventType", "event_types",
@@ -46,7 +47,7 @@ def read_clues(doc, names: Sequence[Name], *, published: str | None = None) -> l
         if sent.text.strip():
             clues.append(read_sentence(sent, inside, published=pub, last_group=last_group,
                                        context_year=stated or year))
-        last_group = _last_group(inside) or last_group
+        last_group = topic_group(sent, inside, last_group)
         year = stated
     return clues
 

@@ -21,14 +21,17 @@ from ..errors import StoreError
 from . import pg
 from .articles import ArticleQueries
 from .browse import BrowseQueries
+from .lists import ListQueries
 from .clock import now
 from .edits import EditQueries
 from .entities import EntityQueries
 from .events import EventQueries
+from .fetches import FetchQueries
 from .places import PlaceQueries
 from .relations import RelationQueries
+from .runs import RunningIngest, RunQueries
 
-__all__ = ["Store", "open_store", "MIGRATIONS", "is_database_url", "database_exists"]
+__all__ = ["Store", "open_store", "MIGRATIONS", "RunningIngest", "is_database_url", "database_exists"]
 
 
 def _migrations() -> list[tuple[str, str]]:
@@ -40,7 +43,8 @@ def _migrations() -> list[tuple[str, str]]:
 MIGRATIONS = _migrations()
 
 
-class Store(ArticleQueries, EntityQueries, RelationQueries, PlaceQueries, EditQueries, BrowseQueries, EventQueries):
+class Store(ArticleQueries, EntityQueries, RelationQueries, PlaceQueries, EditQueries, BrowseQueries, EventQueries,
+            RunQueries, ListQueries, FetchQueries):
     """A khabar database. Use :func:`open_store` (or ``khabar.open_kb``) to get one."""
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
@@ -59,7 +63,7 @@ class Store(ArticleQueries, EntityQueries, RelationQueries, PlaceQueries, EditQu
             finally:
                 self._depth -= 1
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        _begin(self.conn, self.path)
         self._depth = 1
         try:
             yield self.conn
@@ -86,6 +90,20 @@ class Store(ArticleQueries, EntityQueries, RelationQueries, PlaceQueries, EditQu
         self.close()
 
 
+# Writers wait this long for each other (two ingests, an ingest and an analyst edit) before giving up.
+BUSY_SECONDS = 60
+
+
+def _begin(conn: sqlite3.Connection, path: str) -> None:
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        raise StoreError(f"{path} is locked by another writer (another `khabar ingest`?) and stayed locked for "
+                         f"{BUSY_SECONDS} s; wait for it to finish, then run this again") from None
+
+
 def open_store(path: str | Path, *, create: bool = True) -> Store:
     """Open (and migrate) the database at ``path``; ``create=False`` refuses a missing file.
 
@@ -98,8 +116,9 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     try:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS)
         conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
