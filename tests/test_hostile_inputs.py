@@ -86,7 +86,7 @@ def test_hostile_corpus_one_run_nothing_lost_nothing_crashes(hostile_run):
     print(f"inputs tried {len(expect)}, survived {survived}, lost {len(expect) - survived}, peak {peak_mb:.0f} MB")
     # spaCy, the registry rulers and the embeddings take ~600 MB before the first article; a 1 GB gzip
     # bomb and a 1.6 MB attribute bomb must add little to that (before: 6.2 GB for a 3 GB bomb).
-    assert peak_mb < 1500, peak_mb
+    assert peak_mb < 1200, peak_mb  # measured: 802 MB
 
 
 def test_hostile_corpus_text_is_stored_right(hostile_run):
