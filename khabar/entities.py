@@ -35,8 +35,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
-from .edits import EditRules
-from .models import AliasConflict, AliasRecord, Analysis, Edit, EntityRecord, Mention, Place, Resolution
+from .models import AliasConflict, AliasRecord, Analysis, Edit, EditRules, EntityRecord, Mention, Place, Resolution
 from .names import ENTITY_LABELS, display_name, is_acronym, label_class, name_key, variant_key
 from .places import Gazetteer, PlaceSpan, geocode, load_gazetteer
 from .registry import Registry, load_registry
@@ -142,6 +141,8 @@ def _classes(mentions: Sequence[Mention], registry: Registry) -> list[str]:
         cls = label_class(m.label)
         if cls in ("PLACE", "PERSON") and _actor_name(m.text, registry):
             cls = "GROUP"  # "Boko Haram" is often read as a person, "Islamic State" as a place
+        elif m.label == "NORP" and not _actor_name(m.text, registry):
+            cls = "OTHER"  # "Afghan", "Shia", "Pashtun": a nationality or sect, not an actor
         out.append(cls if _name_like(m.text) else "OTHER")
     return out
 

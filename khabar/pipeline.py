@@ -1,34 +1,49 @@
-"""The run loop: sources -> clean -> language analysis -> entity resolution -> store -> stages.
+"""The run loop: sources -> clean -> language analysis -> entity resolution -> stages -> store.
 
-Only this module knows the order of the stages. After the core (cleaning, spaCy, entity
-resolution) each article goes through the *article stages* (relations between articles, events,
-facts ...: see :func:`default_stages`), all inside the same transaction as the article itself:
-an article is committed whole, with everything derived from it, or not at all. A run killed
-half-way keeps everything already committed, and a re-run skips what is stored (article ids are
-content hashes) and finishes the job.
+Only this module knows the order of the stages, and only this module writes what they find. The
+stage contract (docs/architecture.md):
+
+* a **per-article stage** (:class:`ArticleStage`: events, facts, the relations fingerprint) is a pure
+  function ``derive(result, doc) -> result`` of the article, its analysis, its entity resolution and
+  the spaCy Doc; it fills its fields of the frozen :class:`~khabar.models.ArticleResult` and never
+  sees the store. :func:`derive_article` runs them all: a function of plain values returning a
+  picklable value, so it can run in another process or on another machine;
+* a **cross-article stage** (:class:`CrossArticleStage`: relations with stored articles and the
+  source groups they merge) reads the knowledge base through a narrow read-only Protocol
+  (``RelationReader``; entity resolution reads ``EntityIndex``) and returns the result completed;
+* :func:`save_result` writes an ``ArticleResult`` whole; :class:`_RunState` opens one transaction per
+  article around resolution, linking and saving: an article is committed with everything derived
+  from it, or not at all. A run killed half-way keeps everything already committed, and a re-run
+  skips what is stored (article ids are content hashes) and finishes the job.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from . import entities as entity_stage
 from .clean import clean
+from .entities import EntityIndex
 from .events import EventStage
 from .facts import FactStage
 from .guard import InputGuard, error_log_for
-from .models import Analysis, Article, IngestReport, InputWarning, RawDocument, Rejection, Resolution
+from .models import (
+    Analysis, Article, ArticleResult, IngestReport, InputWarning, RawDocument, Rejection, RelationFindings,
+    Resolution,
+)
 from .nlp import analyse, load_pipeline
-from .relations.stage import RelationStage
+from .relations.stage import RelationReader, RelationStage, group_changes, relate_article
+from .relations.views import view_of_stored
 from .settings import Settings, load_settings
 from .sources import list_sources, read_sources
 from .store import Store
 
-__all__ = ["ingest_paths", "IngestProgress", "ArticleStage", "default_stages"]
+__all__ = ["ingest_paths", "ingest_documents", "IngestProgress", "ArticleStage", "CrossArticleStage", "KnowledgeView",
+           "default_stages", "derive_article", "link_article", "save_result", "relate_stored"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,16 +65,30 @@ class IngestProgress:
 
 
 class ArticleStage(Protocol):
-    """A stage that runs on each new article after the core analysis, inside its transaction.
+    """A per-article stage: a pure function of one article's values (no store, no I/O).
 
-    Constructors are cheap; heavy resources load on first use. ``process`` derives the stage's
-    values from the article (pure functions in the stage's module) and saves them via the store.
-    ``doc`` is the spaCy Doc of the article's English view (offsets = clean-text offsets).
+    Constructors are cheap; heavy resources load on first use. ``derive`` returns ``result`` with
+    the stage's fields filled (``dataclasses.replace``). ``doc`` is the spaCy Doc of the article's
+    English view (offsets = clean-text offsets).
     """
 
     name: str
 
-    def process(self, store: Store, article: Article, analysis: Analysis, resolution: Resolution, doc) -> None:
+    def derive(self, result: ArticleResult, doc: Any) -> ArticleResult:
+        ...
+
+
+class KnowledgeView(EntityIndex, RelationReader, Protocol):
+    """Everything cross-article work may read from the knowledge base (``Store`` provides it)."""
+
+
+@runtime_checkable
+class CrossArticleStage(Protocol):
+    """A stage that also relates the article to the knowledge base, reading it only."""
+
+    name: str
+
+    def link(self, result: ArticleResult, kb: Any) -> ArticleResult:
         ...
 
 
@@ -68,6 +97,62 @@ def default_stages(settings: Settings) -> list[ArticleStage]:
     stages: list[ArticleStage] = [RelationStage(settings)]  # copies, rewrites, source groups (issue 3)
     stages += [EventStage(), FactStage()]  # events and facts (issue 5): pure per-article extraction
     return stages
+
+
+def derive_article(article: Article, analysis: Analysis, resolution: Resolution, doc: Any,
+                   stages: Sequence[ArticleStage]) -> ArticleResult:
+    """The per-article part: every stage's ``derive``; pure, and the result pickles."""
+    result = ArticleResult(article, analysis, resolution)
+    for stage in stages:
+        result = stage.derive(result, doc)
+    return result
+
+
+def link_article(result: ArticleResult, kb: KnowledgeView, stages: Sequence[ArticleStage]) -> ArticleResult:
+    """The cross-article part: every cross-article stage's ``link``, reading ``kb`` only."""
+    for stage in stages:
+        if isinstance(stage, CrossArticleStage):
+            result = stage.link(result, kb)
+    return result
+
+
+def save_result(store: Store, result: ArticleResult) -> None:
+    """Write an article with everything derived from it, in one transaction."""
+    article = result.article
+    with store.atomic():
+        store.save_article(article, result.analysis, result.resolution)
+        if result.relations is not None:
+            _save_relations(store, result.relations)
+        if result.events is not None:
+            store.save_event_reports(article.id, result.events)
+        if result.facts is not None:
+            store.save_facts(article.id, result.facts)
+
+
+def _save_relations(store: Store, found: RelationFindings) -> None:
+    store.save_fingerprint(found.fingerprint, model=found.model)
+    for comparison in found.comparisons:
+        store.save_relation(comparison)
+    if found.groups:
+        store.set_source_groups(dict(found.groups))
+
+
+def relate_stored(store: Store, *, settings: Settings | None = None) -> int:
+    """Compute relations for stored articles that have none yet (oldest first); the number related."""
+    settings = settings or load_settings()
+    stage = RelationStage(settings)
+    done = 0
+    for article_id in store.articles_without_fingerprint():
+        with store.atomic():
+            view = view_of_stored(store.stored_text(article_id))
+            fp = stage.comparer.fingerprint(view)
+            found = relate_article(store, view, fp, stage.index(store), stage.comparer,
+                                   limit=settings.relation_candidates)
+            findings = RelationFindings(fp, stage.comparer.embedders.english.name, tuple(found),
+                                        group_changes(store, view, found))
+            _save_relations(store, findings)
+        done += 1
+    return done
 
 
 def ingest_paths(
@@ -94,6 +179,8 @@ def ingest_paths(
         store.record_rejection(rejection)
     with store.ingest_running():
         for done, source in enumerate(sources, start=1):
+            if source.kind == "warc":  # a web archive resumes at its last committed record
+                source = replace(source, start=store.archive_resume_offset(str(source.path)))
             state.read_source(source, encoding=encoding, outlet=outlet, published=published)
             if progress:
                 progress(state.progress(done, len(sources), started))
@@ -105,6 +192,29 @@ def ingest_paths(
         rejected=tuple(state.rejected), seconds=time.perf_counter() - started, words=state.words,
         warnings=tuple(state.warnings), internal_errors=state.guard.internal,
         error_log=str(state.guard.log_path) if state.guard.internal else None,
+    )
+
+
+def ingest_documents(
+    store: Store,
+    items: Iterable[RawDocument | Rejection],
+    *,
+    settings: Settings | None = None,
+    stages: Sequence[ArticleStage] | None = None,
+) -> IngestReport:
+    """Clean, analyse and store documents that were read elsewhere (fetched pages, feed entries).
+
+    The same path as :func:`ingest_paths`; every article is committed when this returns.
+    """
+    settings = settings or load_settings()
+    started = time.perf_counter()
+    state = _RunState(store, settings, default_stages(settings) if stages is None else stages, [])
+    for item in items:
+        state.take(item)
+    state.flush()
+    return IngestReport(
+        read=state.added + state.unchanged, added=state.added, unchanged=state.unchanged,
+        rejected=tuple(state.rejected), seconds=time.perf_counter() - started, words=state.words,
     )
 
 
@@ -137,6 +247,8 @@ class _RunState:
         result = item if isinstance(item, Rejection) else self.guard.run(item.source, lambda: clean(
             item, min_words=self.settings.min_words, language_min_score=self.settings.language_min_score
         ))
+        if isinstance(item, RawDocument) and item.response is not None:
+            self._keep_response(item, result)
         if not isinstance(result, Rejection):
             self.read += 1
         if isinstance(result, Rejection):
@@ -149,6 +261,15 @@ class _RunState:
             self.pending_ids.add(result.id)
             if len(self.pending) >= self.settings.batch_size:
                 self.flush()
+
+    def _keep_response(self, item: RawDocument, result: Article | Rejection) -> None:
+        """The raw response of a fetched or archived page, stored beside the article it gave."""
+        if isinstance(result, Rejection):
+            self.store.save_fetch(item.source, item.response, outcome="rejected", reason=result.reason)
+            return
+        known = result.id in self.pending_ids or self.store.has_article(result.id)
+        self.store.save_fetch(item.source, item.response, outcome="unchanged" if known else "added",
+                              article_id=result.id)
 
     def flush(self) -> None:
         if not self.pending:
@@ -184,9 +305,8 @@ class _RunState:
             if self.store.has_article(article.id):  # a concurrent ingest got there first (issue 16)
                 return False
             resolution = entity_stage.resolve(analysis, article.text, index=self.store)
-            self.store.save_article(article, analysis, resolution)
-            for stage in self.stages:
-                stage.process(self.store, article, analysis, resolution, doc)
+            result = derive_article(article, analysis, resolution, doc, self.stages)
+            save_result(self.store, link_article(result, self.store, self.stages))
         return True
 
     def progress(self, done: int, total: int, started: float) -> IngestProgress:

@@ -21,6 +21,7 @@ with a note saying why.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 import re
@@ -37,13 +38,6 @@ from .names import display_name, name_key
 
 __all__ = ["Gazetteer", "load_gazetteer", "geocode", "PlaceSpan", "place_rules", "unresolved_id"]
 
-_LEVEL_PRIOR = {"region": 9.0, "country": 10.0, "admin1": 7.5, "admin2": 3.0}
-_PREFERRED_BONUS = 3.0  # "Washington" the capital over the state (data/places.toml [preferred])
-_CUE_BONUS = 6.0  # the text names the level ("province", "city of")
-_CONTAINER_BONUS = 6.0  # "X, Y" where Y contains the candidate
-_CONTEXT_BONUS = 4.0  # scaled by the share of the article's places in the candidate's country
-_REGION_BONUS = 2.5  # the candidate's region is mentioned in the article
-_CAPITAL_OF_SAME_NAME = 2.5  # "Kunduz" the city over "Kunduz" the province that it is capital of
 _FUZZY_MIN = 90  # rapidfuzz ratio for a spelling variant ("Nangahar" -> "Nangarhar"), names of 6+ letters
 _FUZZY_MIN_POPULATION = 15_000  # fuzzy matching only among countries, regions and towns this large
 _RULER_MIN_POPULATION = 15_000  # smallest town whose names are kept as written (for the entity ruler)
@@ -71,6 +65,10 @@ class PlaceRules:
     preferred: frozenset[str]  # place ids the news names more often than their size suggests
     level_words: dict[str, str]  # word -> level
     not_places: frozenset[str]  # name keys the gazetteer ruler must not add on its own
+    country_points: dict[str, tuple[float, float]]  # ISO code -> GeoNames' point, where the centroid is far off
+    demonyms: dict[str, str]  # name key of a demonym ("Afghan", "Afghans") -> ISO country or M49 region code
+    facility_words: frozenset[str]  # "airport", "university": a name with one is a facility
+    admin1_aliases: dict[tuple[str, str], tuple[str, ...]]  # (country, region name) -> abbreviations
 
 
 @lru_cache(maxsize=1)
@@ -84,8 +82,12 @@ def place_rules() -> PlaceRules:
     continents = {code: (int(c["geonames_id"]), float(c["latitude"]), float(c["longitude"]))
                   for code, c in data.get("continents", {}).items()}
     preferred = frozenset(f"place:{gid}" for gid in data["preferred"])
+    demonyms = {name_key(d): code for code, items in data.get("demonyms", {}).items() for d in items}
     return PlaceRules(aliases, extra, regions, continents, preferred, words,
-                      frozenset(name_key(n) for n in data["not_places"]["names"]))
+                      frozenset(name_key(n) for n in data["not_places"]["names"]),
+                      {code: (float(a), float(b)) for code, (a, b) in data.get("country_points", {}).items()}, demonyms,
+                      frozenset(data["facility_words"]["words"]),
+                      {tuple(k.split("/", 1)): tuple(v) for k, v in data["admin1_aliases"].items()})
 
 
 def unresolved_id(name: str) -> str:
@@ -113,6 +115,23 @@ class Gazetteer:
                 if place.level != "city" or place.population >= _RULER_MIN_POPULATION:
                     self._surfaces.append((name, place))
         self._fuzzy_keys: list[str] | None = None
+        rules = place_rules()
+        for (code, region), abbreviations in rules.admin1_aliases.items():
+            for place in self._by_key.get(name_key(region), ()):
+                if place.level == "admin1" and place.country == code:
+                    for abbreviation in abbreviations:
+                        self._by_key.setdefault(name_key(abbreviation), []).append(place)
+        self._areas = {p.country: p for p in self._by_id.values() if p.level == "country"}
+        for code, (gid, _, _) in rules.continents.items():
+            if f"place:{gid}" in self._by_id:
+                self._areas[code] = self._by_id[f"place:{gid}"]
+        for place_id, place in self._by_id.items():
+            if place_id.startswith("place:m49-"):
+                self._areas.setdefault(place_id.removeprefix("place:m49-"), place)
+
+    def area(self, code: str) -> Place | None:
+        """The country (ISO 3166-1 alpha-2) or world region (UN M49 code) with this code."""
+        return self._areas.get(code)
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -165,7 +184,7 @@ def _build_gazetteer() -> Gazetteer:
 
     rules = place_rules()
     return Gazetteer(gazetteer_entries(rules.country_aliases, rules.place_aliases, rules.region_aliases,
-                                       rules.continents))
+                                       rules.continents, rules.country_points))
 
 
 def _cached(build) -> Gazetteer:
@@ -219,14 +238,71 @@ class _Query:
     how: str  # "exact", "fuzzy" or "none"
 
 
-def geocode(text: str, spans: Sequence[PlaceSpan], *, gazetteer: Gazetteer | None = None) -> list[Place]:
-    """One Place per span (same order): the best gazetteer entry in context, or unresolved."""
+def geocode(text: str, spans: Sequence[PlaceSpan], *, gazetteer: Gazetteer | None = None,
+            weights: Sequence[float] | None = None) -> list[Place]:
+    """One Place per span (same order): the best gazetteer entry in context, or unresolved.
+
+    Candidates are ranked by a conditional logit over :data:`FEATURES` whose weights were fitted by
+    ``eval/fit_geo.py`` (``khabar/data/geo_ranker.json``); the chosen entry carries its probability
+    among the candidates as ``confidence``."""
     gazetteer = gazetteer or load_gazetteer()
+    w = _weights(weights)
     queries = _queries(text, spans, gazetteer)
-    first = [_choose(q, queries, [], gazetteer) for q in queries]
-    confident = [p for q, p in zip(queries, first) if p is not None and len(q.candidates) == 1]
-    context = confident or [p for p in first if p is not None]
-    return [_finish(q, _choose(q, queries, context, gazetteer)) for q in queries]
+    context = _first_pass(queries, w)
+    chosen = [_choose(i, queries, context, w) for i in range(len(queries))]
+    out = []
+    for q, (place, confidence) in zip(queries, chosen):
+        outer = chosen[q.container][0] if q.container is not None else None
+        if place is None and outer is not None:
+            # "in Kalay, Helmand province": a village the gazetteer lacks is at least in its province
+            out.append(replace(outer, note=f"no gazetteer entry named {q.name!r}; placed at the place named "
+                                           f"beside it, {outer.name} ({outer.level})", confidence=chosen[q.container][1]))
+        else:
+            out.append(_finish(q, place, confidence))
+    return out
+
+
+# Features of one candidate for one mention (docs/entities.md explains each).
+FEATURES = ("bias_city", "log_population", "country", "admin1", "admin2", "world_region", "cue", "cue_other",
+            "container", "context_country", "context_admin1", "context_near", "exact_name", "fuzzy",
+            "preferred", "capital_of_same_name", "demonym", "relative_population", "country_population",
+            "facility_town")
+
+
+@lru_cache(maxsize=1)
+def _fitted_weights() -> tuple[float, ...]:
+    data = json.loads(resources.files("khabar").joinpath("data/geo_ranker.json").read_text("utf-8"))
+    if tuple(data["features"]) != FEATURES:
+        raise ValueError("khabar/data/geo_ranker.json was fitted for other features: run python -m eval.fit_geo")
+    return tuple(float(x) for x in data["weights"])
+
+
+def _weights(weights: Sequence[float] | None) -> tuple[float, ...]:
+    w = tuple(weights) if weights is not None else _fitted_weights()
+    if len(w) != len(FEATURES):
+        raise ValueError(f"{len(FEATURES)} weights expected, got {len(w)}")
+    return w
+
+
+def ranking_features(text: str, spans: Sequence[PlaceSpan], *, gazetteer: Gazetteer | None = None,
+                     weights: Sequence[float] | None = None) -> list[tuple[tuple[Place, ...], list[list[float]]]]:
+    """Per span: its candidates and their feature rows, in the context geocode() would use (for fitting)."""
+    gazetteer = gazetteer or load_gazetteer()
+    w = _weights(weights)
+    queries = _queries(text, spans, gazetteer)
+    context = _first_pass(queries, w)
+    out = []
+    for i, q in enumerate(queries):
+        candidates = _eligible(q, context)
+        out.append((candidates, [_features(c, i, queries, context) for c in candidates]))
+    return out
+
+
+def _first_pass(queries: list["_Query"], w: tuple[float, ...]) -> list[tuple[int, Place]]:
+    """Context for the second pass: places of unambiguous mentions, else every first choice."""
+    first = [(i, _choose(i, queries, [], w)[0]) for i in range(len(queries))]
+    confident = [(i, p) for i, p in first if p is not None and len(queries[i].candidates) == 1]
+    return confident or [(i, p) for i, p in first if p is not None]
 
 
 def _queries(text: str, spans: Sequence[PlaceSpan], gazetteer: Gazetteer) -> list[_Query]:
@@ -234,22 +310,62 @@ def _queries(text: str, spans: Sequence[PlaceSpan], gazetteer: Gazetteer) -> lis
     out = []
     for i, span in enumerate(spans):
         name, cue = _strip_level(display_name(span.text), rules)
+        whole = _strip_level(display_name(span.text), rules, keep_level=True)[0]
+        if whole != name and gazetteer.lookup(whole):  # "Cape Town", "Montgomery County" are names
+            name, cue = whole, None
         cue = cue or _level_cue(text, span, rules)
-        candidates, how = (gazetteer.lookup(name), "exact") if name[:1].isupper() else ([], "none")
+        how = "none"
+        candidates: list[Place] = []
+        country = rules.demonyms.get(name_key(name)) if name[:1].isupper() else None
+        if country and gazetteer.area(country) is not None:
+            candidates, how = [gazetteer.area(country)], "demonym"
+        if not candidates and name[:1].isupper():
+            candidates, how = gazetteer.lookup(name), "exact"
         if not candidates and name[:1].isupper():  # "bush", "mosques": not names
             candidates, how = gazetteer.fuzzy(name), "fuzzy"
+        if not candidates and (span.label == "FAC" or _facility(name, rules)):
+            candidates, how = _facility_place(name, gazetteer, rules), "facility"
         out.append(_Query(span, name, cue, _container(text, spans, i), tuple(candidates), how if candidates else "none"))
     return out
 
 
-def _strip_level(name: str, rules: PlaceRules) -> tuple[str, str | None]:
-    """"Kunduz Province" -> ("Kunduz", "admin1"); names without a level word are unchanged."""
+_WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'.-]*")
+
+
+def _facility(name: str, rules: PlaceRules) -> bool:
+    words = [w.lower().rstrip(".") for w in name.split()]
+    return len(words) >= 2 and any(w in rules.facility_words for w in words)
+
+
+def _facility_place(name: str, gazetteer: Gazetteer, rules: PlaceRules) -> list[Place]:
+    """Candidates for the place a facility's name contains: the longest run of capitalised words,
+    other than facility words, that the gazetteer knows ("Colorado State University" -> Colorado)."""
     words = name.split()
+    best: list[Place] = []
+    for size in range(len(words) - 1, 0, -1):
+        for i in range(len(words) - size + 1):
+            part = words[i:i + size]
+            if any(w.lower().rstrip(".") in rules.facility_words or not w[:1].isupper() for w in part):
+                continue
+            found = gazetteer.lookup(" ".join(part).rstrip("'s").strip())
+            found = [p for p in found if p.level != "city" or p.population >= 1000]
+            if found:
+                return found
+    return best
+
+
+def _strip_level(name: str, rules: PlaceRules, *, keep_level: bool = False) -> tuple[str, str | None]:
+    """"Kunduz Province" -> ("Kunduz", "admin1"); "the United States" -> ("United States", None)."""
+    words = name.split()
+    if len(words) >= 2 and words[0].lower() == "the":
+        words = words[1:]
+    if keep_level:
+        return " ".join(words), None
     if len(words) >= 2 and words[-1].lower() in rules.level_words:
         return " ".join(words[:-1]), rules.level_words[words[-1].lower()]
     if len(words) >= 3 and words[1].lower() == "of" and words[0].lower() in rules.level_words:
         return " ".join(words[2:]), rules.level_words[words[0].lower()]
-    return name, None
+    return " ".join(words), None
 
 
 _NEXT_WORD = re.compile(r"\s+([A-Za-z-]+)")
@@ -267,49 +383,106 @@ def _level_cue(text: str, span: PlaceSpan, rules: PlaceRules) -> str | None:
 
 
 def _container(text: str, spans: Sequence[PlaceSpan], i: int) -> int | None:
-    """Index of the span right after this one, separated by a comma only ("Jalalabad, Nangarhar")."""
-    if i + 1 < len(spans) and text[spans[i].end:spans[i + 1].start].strip() == ",":
-        return i + 1
+    """Index of the span right after this one, separated by a comma only ("Jalalabad, Nangarhar") or
+    in brackets ("Vodyane (Donetsk)")."""
+    if i + 1 < len(spans):
+        between = text[spans[i].end:spans[i + 1].start].strip().lower()
+        words = between.replace(",", " , ").split()
+        while words and words[0] in place_rules().level_words:  # "Zamanly village of Tovuz"
+            words = words[1:]
+        between = " ".join(words)
+        if between in (",", "in", "of", "in the", ", in") or (
+                between == "(" and text[spans[i + 1].end:spans[i + 1].end + 1] == ")"):
+            return i + 1
     return None
 
 
-def _choose(query: _Query, queries: list[_Query], context: list[Place], gazetteer: Gazetteer) -> Place | None:
-    if not query.candidates:
-        return None
-    countries = Counter(p.country for p in context if p.country)
-    candidates = query.candidates
-    if query.how == "fuzzy" or query.span.label == "FAC":
+def _eligible(query: _Query, context: list[tuple[int, Place]]) -> tuple[Place, ...]:
+    if query.how == "fuzzy" or (query.span.label == "FAC" and query.how != "facility"):
         # a spelling variant, or a facility named like a town ("the Shangri-La"), only counts
         # inside the article's countries
-        candidates = tuple(c for c in candidates if countries[c.country])
-        if not candidates:
-            return None
-    regions = {(p.country, p.name) for p in context if p.level == "admin1"}
-    regions |= {(p.country, p.admin1) for p in context if p.level == "city" and p.admin1}
-    container = queries[query.container].candidates if query.container is not None else ()
-    scored = [(_score(c, query, countries, regions, container), c) for c in candidates]
-    return max(scored, key=lambda sc: (sc[0], sc[1].population, sc[1].id))[1]
+        countries = {p.country for _, p in context if p.country}
+        return tuple(c for c in query.candidates if c.country in countries)
+    if query.how == "facility" and any(c.level == "city" for c in query.candidates):
+        # "Donetsk airport", "the Kabul Serena Hotel": a facility is in the town it is named after
+        return tuple(c for c in query.candidates if c.level == "city")
+    if query.cue and any(c.level == query.cue for c in query.candidates):
+        # the text names the level ("Kunduz province", "the city of Kunduz"): only that level fits
+        return tuple(c for c in query.candidates if c.level == query.cue)
+    return query.candidates
 
 
-def _score(c: Place, q: _Query, countries: Counter, regions: set, container: Sequence[Place]) -> float:
-    score = _LEVEL_PRIOR.get(c.level) or math.log10(c.population + 10)
-    if c.id in place_rules().preferred:
-        score += _PREFERRED_BONUS
-    if q.cue and c.level == q.cue:
-        score += _CUE_BONUS
-    if c.level == "city" and q.cue != "admin1" and name_key(c.name) == name_key(q.name) and any(
-        o.level == "admin1" and o.name == c.admin1 for o in q.candidates
-    ):
-        score += _CAPITAL_OF_SAME_NAME
-    if any(_contains(outer, c) for outer in container):
-        score += _CONTAINER_BONUS
+def _choose(i: int, queries: list[_Query], context: list[tuple[int, Place]],
+            w: tuple[float, ...]) -> tuple[Place | None, float | None]:
+    candidates = _eligible(queries[i], context)
+    q = queries[i]
+    if q.container is not None:
+        # "Portland, Maine": a containing place named right after the name is decisive
+        inside = tuple(c for c in candidates if any(_contains(o, c) for o in queries[q.container].candidates))
+        candidates = inside or candidates
+    if not candidates:
+        return None, None
+    scores = [sum(a * b for a, b in zip(w, _features(c, i, queries, context))) for c in candidates]
+    top = max(scores)
+    total = sum(math.exp(x - top) for x in scores)
+    best = max(range(len(candidates)), key=lambda k: (scores[k], candidates[k].population, candidates[k].id))
+    return candidates[best], math.exp(scores[best] - top) / total
+
+
+def _features(c: Place, i: int, queries: list[_Query], context: list[tuple[int, Place]]) -> list[float]:
+    q = queries[i]
+    others = [p for j, p in context if j != i]
+    container = queries[q.container].candidates if q.container is not None else ()
+    countries = Counter(p.country for p in others if p.country)
     total = sum(countries.values())
-    if total and c.country:
-        score += _CONTEXT_BONUS * countries[c.country] / total
     own = {(o.country, o.name) for o in q.candidates if o.level == "admin1"}  # not its own support
-    if c.level in ("city", "admin2") and (c.country, c.admin1) in regions - own:
-        score += _REGION_BONUS
-    return score
+    regions = {(p.country, p.name) for p in others if p.level == "admin1"}
+    regions |= {(p.country, p.admin1) for p in others if p.level == "city" and p.admin1}
+    inside = sum(1 for p in others if p.level in ("city", "admin2") and p.country == c.country
+                 and p.admin1 == c.name)
+    near = 0.0
+    if c.latitude is not None:
+        points = [p for p in others if p.latitude is not None and p.id != c.id and p.level != "region"]
+        if points:
+            d = min(_km(c, p) for p in points)
+            near = max(0.0, 1.0 - math.log10(1.0 + d) / 4.0)
+    capital = float(c.level == "city" and q.cue != "admin1" and name_key(c.name) == name_key(q.name) and any(
+        o.level == "admin1" and o.name == c.admin1 for o in q.candidates))
+    return [
+        float(c.level == "city"),
+        math.log10(c.population + 1) / 7.0,
+        float(c.level == "country"),
+        float(c.level == "admin1"),
+        float(c.level == "admin2"),
+        float(c.level == "region"),
+        float(bool(q.cue) and c.level == q.cue),
+        float(bool(q.cue) and c.level != q.cue),
+        float(any(_contains(outer, c) for outer in container)),
+        countries[c.country] / total if total and c.country else 0.0,
+        float(c.level in ("city", "admin2") and (c.country, c.admin1) in regions - own)
+        + (min(1.0, inside / 2.0) if c.level == "admin1" else 0.0),
+        near,
+        float(name_key(c.name) == name_key(q.name)),
+        float(q.how == "fuzzy"),
+        float(c.id in place_rules().preferred),
+        capital,
+        float(q.how == "demonym"),
+        (math.log10(c.population + 1) - math.log10(max(o.population for o in q.candidates) + 1)) / 7.0,
+        math.log10(_country_population(c.country) + 1) / 9.0 if c.country else 1.0,
+        float(q.how == "facility" and c.level == "city"),
+    ]
+
+
+@lru_cache(maxsize=512)
+def _country_population(code: str) -> int:
+    country = load_gazetteer().area(code)
+    return country.population if country is not None else 0
+
+
+def _km(a: Place, b: Place) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _contains(outer: Place, inner: Place) -> bool:
@@ -318,7 +491,7 @@ def _contains(outer: Place, inner: Place) -> bool:
     return outer.level == "country" or (outer.level == "admin1" and inner.admin1 == outer.name)
 
 
-def _finish(query: _Query, place: Place | None) -> Place:
+def _finish(query: _Query, place: Place | None, confidence: float | None = None) -> Place:
     if place is None:
         name = query.name or display_name(query.span.text)
         return Place(unresolved_id(name), name, "unresolved", None, None, None, None,
@@ -326,5 +499,5 @@ def _finish(query: _Query, place: Place | None) -> Place:
     others = len(query.candidates) - 1
     note = f"{query.how} match" + (f"; chosen over {others} other entr{'y' if others == 1 else 'ies'} by context"
                                    if others else "")
-    return replace(place, note=note)
+    return replace(place, note=note, confidence=round(confidence, 3) if confidence is not None else None)
 

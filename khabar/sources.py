@@ -8,7 +8,9 @@ This stage reads bytes and decodes them; it never interprets HTML or article str
   gives title, outlet, url, published, author; without it the first line is the title;
 * ``.jsonl`` / ``.json``: records with ``text`` or ``html`` and optional ``url``, ``title``,
   ``outlet``, ``published``, ``author``, ``language``;
-* any of these compressed with gzip (``.html.gz`` ...).
+* any of these compressed with gzip (``.html.gz`` ...);
+* web archives: ``.warc``, ``.warc.gz``, ``.arc``, ``.arc.gz`` (read by ``khabar.fetch.warc``, streamed,
+  one document per HTML response record, resumable from a record offset: ``Source.start``).
 
 Every unusable input becomes a :class:`Rejection` with a one-line reason; reading goes on. Nothing
 is skipped in silence: special files (FIFOs, sockets, devices), dangling and looping symlinks,
@@ -71,11 +73,14 @@ class Source:
     """A file to read, with the kind its name says it holds."""
 
     path: Path
-    kind: str  # html | text | jsonl | json | unknown
+    kind: str  # html | text | jsonl | json | warc | unknown
     compressed: bool = False
+    start: int = 0  # web archives: byte offset of the record to start reading at
 
 
 def _kind_of(path: Path) -> tuple[str, bool]:
+    if path.name.lower().endswith((".warc", ".warc.gz", ".arc", ".arc.gz")):
+        return "warc", False  # the archive readers detect gzip themselves, record by record
     suffixes = [s.lower() for s in path.suffixes]
     compressed = bool(suffixes) and suffixes[-1] == ".gz"
     if compressed:
@@ -192,9 +197,15 @@ def _with_defaults(doc: RawDocument, meta: dict[str, str | None]) -> RawDocument
 def read_file(source: Source, *, max_bytes: int, encoding: str | None = None) -> Iterator[RawDocument | Rejection]:
     """Read one file into documents; problems come back as rejections."""
     name = str(source.path)
+    if source.kind == "warc":
+        from .fetch.warc import read_archive
+
+        yield from read_archive(source.path, max_bytes=max_bytes, start=source.start)
+        return
     if source.kind == "unknown":
         yield Rejection(name, "unsupported", f"unsupported file type {''.join(source.path.suffixes) or '(none)'}; "
-                        "khabar reads .html, .htm, .txt, .jsonl and .json (optionally .gz)")
+                        "khabar reads .html, .htm, .txt, .jsonl and .json (optionally .gz), "
+                        ".warc and .arc (optionally .gz)")
         return
     problem = _not_regular(source.path)
     if problem:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -35,9 +36,18 @@ def _no_internal_errors(request):
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
-    """The demo corpus ingested once per test session (read-only for tests)."""
+    """The demo corpus ingested once per test session (read-only for tests).
+
+    Ingested as ``examples/corpus`` from the repository root, as the README does, so that source
+    paths such as ``examples/corpus/x.txt`` name stored articles (tests/test_readme.py).
+    """
     db = tmp_path_factory.mktemp("demo") / "demo.db"
-    report = khabar.ingest([EXAMPLES], db=db)
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        report = khabar.ingest([EXAMPLES.relative_to(ROOT)], db=db)
+    finally:
+        os.chdir(here)
     assert report.added > 20, report
     return db
 

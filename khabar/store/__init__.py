@@ -18,17 +18,20 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import StoreError
+from . import pg
 from .articles import ArticleQueries
 from .browse import BrowseQueries
+from .lists import ListQueries
 from .clock import now
 from .edits import EditQueries
 from .entities import EntityQueries
 from .events import EventQueries
+from .fetches import FetchQueries
 from .places import PlaceQueries
 from .relations import RelationQueries
 from .runs import RunningIngest, RunQueries
 
-__all__ = ["Store", "open_store", "MIGRATIONS", "RunningIngest"]
+__all__ = ["Store", "open_store", "MIGRATIONS", "RunningIngest", "is_database_url", "database_exists"]
 
 
 def _migrations() -> list[tuple[str, str]]:
@@ -41,13 +44,14 @@ MIGRATIONS = _migrations()
 
 
 class Store(ArticleQueries, EntityQueries, RelationQueries, PlaceQueries, EditQueries, BrowseQueries, EventQueries,
-            RunQueries):
+            RunQueries, ListQueries, FetchQueries):
     """A khabar database. Use :func:`open_store` (or ``khabar.open_kb``) to get one."""
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
         self._depth = 0
+        self.dialect: str = getattr(conn, "dialect", "sqlite")  # "sqlite" | "postgresql" (store/pg.py)
 
     @contextmanager
     def atomic(self) -> Iterator[sqlite3.Connection]:
@@ -101,7 +105,11 @@ def _begin(conn: sqlite3.Connection, path: str) -> None:
 
 
 def open_store(path: str | Path, *, create: bool = True) -> Store:
-    """Open (and migrate) the database at ``path``; ``create=False`` refuses a missing file."""
+    """Open (and migrate) the database at ``path``; ``create=False`` refuses a missing file.
+
+    ``path`` may be a PostgreSQL URL (``postgresql://user@host/db``, see ``store/pg.py``)."""
+    if pg.is_url(path):
+        return _open_postgresql(str(path), create=create)
     path = str(path)
     if path != ":memory:" and not create and not Path(path).exists():
         raise StoreError(f"no database at {path}; run `khabar ingest ... --db {path}` first")
@@ -119,6 +127,30 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path} is not a usable khabar database ({exc})") from None
     return store
+
+
+def _open_postgresql(url: str, *, create: bool) -> Store:
+    conn = pg.connect(url)
+    store = Store(conn, pg.safe_url(conn.url))
+    try:
+        if not create and "migrations" not in {r[0] for r in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}:
+            raise StoreError(f"no khabar database at {store.path}; run `khabar ingest ... --db {store.path}` first")
+        pg.migrate(store, MIGRATIONS, now())
+    except BaseException:
+        conn.close()
+        raise
+    return store
+
+
+def is_database_url(db: str | Path) -> bool:
+    """True when ``db`` names a server database (PostgreSQL URL) rather than a SQLite file."""
+    return pg.is_url(db)
+
+
+def database_exists(db: str | Path) -> bool:
+    """True when ``db`` is an existing SQLite file or a server URL (checked when opened)."""
+    return pg.is_url(db) or Path(db).exists()
 
 
 def _migrate(store: Store) -> None:
