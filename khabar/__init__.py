@@ -47,9 +47,11 @@ Db = str | Path | Store
 
 
 def to_json(value, *, query: str = "", schema: str | None = None) -> dict:
-    """A result (Dossier, Event or list of them, Comparison, Lineage, Article, edits, search hits) as the
-    JSON document the CLI and /api/ give; its ``schema`` field names its file in khabar/schemas/
-    (``schema=`` says what an empty list is)."""
+    """A result as the JSON document that the CLI and /api/ give for it.
+
+    Results: a Dossier, an Event or a list of them, a Comparison, a Lineage, an Article, edits or
+    search hits. The document's ``schema`` field names its file in khabar/schemas/ (``schema=`` says
+    what an empty list is)."""
     from .render.jsonout import to_json as _to_json
 
     return _to_json(value, query=query, schema=schema)
