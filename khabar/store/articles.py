@@ -30,6 +30,17 @@ class ArticleQueries:
         """True when an article with this id is stored (ingest is then a no-op for it)."""
         return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
+    def claim_article(self, article_id: str) -> bool:
+        """Inside a write transaction: True when no other writer has stored this article (then store it).
+
+        SQLite's write transaction (BEGIN IMMEDIATE) already admits one writer at a time; PostgreSQL's
+        do not exclude each other, so there an advisory lock on the id, held to the end of the
+        transaction, makes a second ingest of the same article wait and then see it stored.
+        """
+        if getattr(self, "dialect", "sqlite") == "postgresql":
+            self.conn.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (article_id,))
+        return not self.has_article(article_id)
+
     def save_article(self, article: Article, analysis: Analysis, resolution: Resolution) -> None:
         """Store an article with its analysis and entity resolution in one transaction."""
         with self.atomic():
