@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 DEMO_DB ?= out/demo.db
 EVAL_DATA ?= ../shared/eval-data
 
-.PHONY: setup demo test eval bench clean browser outlines
+.PHONY: setup demo test eval bench clean browser outlines postgres
 
 setup: $(STAMP)
 
@@ -44,7 +44,21 @@ browser:
 	  echo "WARNING: /usr/bin/chromium is missing (apt-get install chromium): the browser tests will be SKIPPED"; \
 	fi
 
-test: $(STAMP) outlines browser
+# The PostgreSQL store tests start a throwaway server from Debian's package (tests/pgserver.py):
+# installed here when missing and we are root with apt-get; under CI=true a missing one fails the run.
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's postgresql for the PostgreSQL store tests"; \
+	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql) >/dev/null \
+	    || { echo "WARNING: postgresql could not be installed: the PostgreSQL store tests will be SKIPPED"; \
+	         [ "$$CI" != true ] || { echo "CI=true: PostgreSQL is required"; exit 1; }; }; \
+	else \
+	  echo "WARNING: PostgreSQL is missing (apt-get install postgresql): the PostgreSQL store tests will be SKIPPED"; \
+	  [ "$$CI" != true ] || { echo "CI=true: PostgreSQL is required"; exit 1; }; \
+	fi
+
+test: $(STAMP) outlines browser postgres
 	$(BIN)/python -m pytest -q
 	$(MAKE) --no-print-directory eval
 

@@ -210,6 +210,7 @@ class Results:
     merged_wrongly: int = 0
     merged_of: int = 0
     denied_as_claimed: int = 0
+    rules: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))  # perpetrator rule -> precision
 
 
 def sample(records: list[dict], limit: int | None) -> list[dict]:
@@ -327,8 +328,12 @@ def _score(res: Results, record: dict, events: list, article_id: str | None, sto
     actor = record["actor1"]
     perp = _perpetrator(main)
     if perp is not None:
+        right = named_perpetrator(actor) and same_actor(perp.name, _aliases(perp, store), actor)
         s["perpetrator"].predicted += 1
-        s["perpetrator"].tp += named_perpetrator(actor) and same_actor(perp.name, _aliases(perp, store), actor)
+        s["perpetrator"].tp += right
+        rule = perpetrator_rule(perp.status, perp.name, perp.entity_id)
+        res.rules[rule].predicted += 1
+        res.rules[rule].tp += right
     if named_perpetrator(actor):
         s["perpetrator"].gold += 1
     # place: admin1 and distance to the coded point
@@ -343,6 +348,13 @@ def _score(res: Results, record: dict, events: list, article_id: str | None, sto
     if record["admin1"]:
         s["admin1"].gold += 1
     res.geocoded_gold += 1
+
+
+def perpetrator_rule(status: str, name: str, entity_id: str | None) -> str:
+    """The rule family a perpetrator comes from (the key of its measured precision)."""
+    from khabar.confidence import perpetrator_rule as rule
+
+    return rule(status, name, entity_id)
 
 
 def _main_event(events: list, article_id: str | None):
@@ -410,7 +422,19 @@ def table(name: str, res: Results) -> dict[str, float]:
           f"{res.riots_with_event} of {res.riots} (not scored)")
     out["merged"] = merged
     out["denied"] = res.denied_as_claimed
+    rules = ", ".join(f"{k} {c.tp}/{c.predicted}" for k, c in sorted(res.rules.items()))
+    print(f"  perpetrator precision by rule (correct/named): {rules}")
     return out
+
+
+def fit_confidence(res: Results, path: Path) -> None:
+    """Write the measured precision of each perpetrator rule (tuning half) to khabar/data/confidence.toml."""
+    lines = path.read_text("utf-8").splitlines()
+    lines = lines[:lines.index("[perpetrator]") + 1]  # the [perpetrator] table is the file's last
+    for rule, c in sorted(res.rules.items()):
+        # Laplace-smoothed precision, so that a rule seen a few times is not given 1.0 or 0.0.
+        lines.append(f"{rule} = {(c.tp + 1) / (c.predicted + 2):.3f}  # {c.tp}/{c.predicted}")
+    path.write_text("\n".join(lines) + "\n", "utf-8")
 
 
 def main(data: Path, argv: list[str] | None = None) -> bool:
@@ -418,6 +442,8 @@ def main(data: Path, argv: list[str] | None = None) -> bool:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--half", choices=("checking", "tuning", "both"), default="checking")
     parser.add_argument("--limit", type=int, default=None, help="a fixed seeded sample of N records per half")
+    parser.add_argument("--fit", action="store_true",
+                        help="write perpetrator rule precision (tuning half) to khabar/data/confidence.toml")
     args = parser.parse_args(argv or [])
     tuning, checking = split(load(data))
     halves = {"tuning": tuning, "checking": checking}
@@ -427,6 +453,10 @@ def main(data: Path, argv: list[str] | None = None) -> bool:
         with tempfile.TemporaryDirectory() as tmp:
             res = run(sample(halves[half], args.limit), Path(tmp))
         scores = table(f"ACLED 2020, {half} half" + (f" (seeded sample of {args.limit})" if args.limit else ""), res)
+        if args.fit and half == "tuning":
+            from importlib import resources
+
+            fit_confidence(res, Path(str(resources.files("khabar").joinpath("data/confidence.toml"))))
         if half == "checking":
             for key, floor in FLOORS.items():
                 better_low = key in ("merged", "denied")

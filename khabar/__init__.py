@@ -11,12 +11,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import browse as _browse
+from . import edits as _edits  # submodules named like functions below (edits, events, facts, export) load
+from . import events as _events  # first, so that a later import of them cannot replace the function
+from . import facts as _facts
 from . import export as _export_pkg  # loaded first, so that the function export() below is what khabar.export names
 from .dossier import build_dossier
 from .errors import Ambiguous, InputError, KhabarError, ModelNotFound, NotFound, SettingError, StoreError
-from .models import Article, Dossier, IngestReport, Rejection, SearchHit
+from .models import Article, Dossier, IngestReport, InputWarning, Rejection, SearchHit
 from .models import AliasConflict, Edit, Place
-from .models import ArticlePage, ArticleSummary, EntitySummary, Findings, Overview
+from .models import ArticlePage, ArticleSummary, EntitySummary, Findings, ListPage, Overview
 from .models import Conflict, Event, EventReport, Fact, Figure, ProfileFact, Toll
 from .pipeline import IngestProgress, ingest_paths
 from .relations.values import Comparison, Lineage, Relation, SourceGroup
@@ -26,20 +29,32 @@ from .store import Store, open_store
 __version__ = "0.1.0"
 
 __all__ = [
-    "open_kb", "ingest", "who", "search", "show",
+    "open_kb", "ingest", "who", "search", "show", "ingest_running", "InputWarning",
     "merge", "split", "undo", "edits", "alias_conflicts", "place", "Place", "Edit", "AliasConflict",
     "find", "article_page", "entities", "articles", "overview", "event", "event_places", "lineage_view",
     "export", "create_app",
+    "fetch_urls", "watch_feeds", "live_sources",
     "compare", "lineage", "relate", "Comparison", "Lineage", "SourceGroup", "Relation",
     "ArticlePage", "ArticleSummary", "EntitySummary", "Findings", "Overview",
     "events", "facts", "timeline", "Event", "EventReport", "Fact", "Figure", "Toll", "Conflict", "ProfileFact",
     "Store", "Settings", "SETTINGS", "load_settings",
     "Article", "Dossier", "IngestReport", "IngestProgress", "Rejection", "SearchHit",
     "KhabarError", "NotFound", "Ambiguous", "InputError", "ModelNotFound", "SettingError", "StoreError",
-    "__version__",
+    "list_entities", "list_articles", "list_events", "ListPage", "to_json", "__version__",
 ]
 
 Db = str | Path | Store
+
+
+def to_json(value, *, query: str = "", schema: str | None = None) -> dict:
+    """A result as the JSON document that the CLI and /api/ give for it.
+
+    Results: a Dossier, an Event or a list of them, a Comparison, a Lineage, an Article, edits or
+    search hits. The document's ``schema`` field names its file in khabar/schemas/ (``schema=`` says
+    what an empty list is)."""
+    from .render.jsonout import to_json as _to_json
+
+    return _to_json(value, query=query, schema=schema)
 
 
 def open_kb(path: str | Path, *, create: bool = True) -> Store:
@@ -73,7 +88,21 @@ def ingest(
 def who(name: str, *, db: Db, settings: Settings | None = None) -> Dossier:
     """Answer "Who is NAME?" with a cited dossier."""
     with _using(db) as store:
-        return build_dossier(store, name, settings=settings)
+        try:
+            return build_dossier(store, name, settings=settings)
+        except NotFound as exc:
+            running = store.running_ingest()
+            if running is None:
+                raise
+            raise NotFound(f"{exc.message}, in what is stored so far: {running.describe()}; "
+                           "ask again when it has finished") from None
+
+
+def ingest_running(*, db: Db) -> str | None:
+    """A one-line note when an ingest into ``db`` is running (answers cover what it has committed), else None."""
+    with _using(db) as store:
+        running = store.running_ingest()
+    return f"note: {running.describe()}; this answer covers what it has committed so far" if running else None
 
 
 def events(*, db: Db, actor: str | None = None, place: str | None = None, since: str | None = None,
@@ -188,6 +217,32 @@ def articles(*, db: Db, limit: int = 50, offset: int = 0) -> list[ArticleSummary
         return _browse.article_list(store, limit=limit, offset=offset)
 
 
+def list_entities(*, db: Db, filters: dict[str, str] | None = None, q: str = "", sort: str = "articles",
+                  limit: int = 50, offset: int = 0) -> ListPage:
+    """A page of entities with the total and facet counts (class, type, country, registry)."""
+    with _using(db) as store:
+        return _browse.entity_page(store, filters=filters or {}, q=q, sort=sort, limit=limit, offset=offset)
+
+
+def list_articles(*, db: Db, filters: dict[str, str] | None = None, q: str = "", sort: str = "-published",
+                  limit: int = 50, offset: int = 0) -> ListPage:
+    """A page of articles with the total and facet counts (outlet, year, language)."""
+    with _using(db) as store:
+        return _browse.article_list_page(store, filters=filters or {}, q=q, sort=sort, limit=limit, offset=offset)
+
+
+def list_events(*, db: Db, filters: dict[str, str] | None = None, actor: str | None = None, place: str | None = None,
+                since: str | None = None, sort: str = "-date", limit: int = 50, offset: int = 0,
+                settings: Settings | None = None) -> ListPage:
+    """A page of events with the total and facet counts (type, year, country, status, actor)."""
+    from .events.query import find_events
+
+    window = (settings or load_settings()).event_window_days
+    with _using(db) as store:
+        found = find_events(store, actor=actor, place=place, since=since, window_days=window)
+        return _browse.event_page(store, found, filters=filters or {}, sort=sort, limit=limit, offset=offset)
+
+
 def overview(*, db: Db) -> Overview:
     """Counts of articles, outlets, sentences and entities in the knowledge base."""
     with _using(db) as store:
@@ -249,7 +304,41 @@ def lineage(*, db: Db) -> Lineage:
 
 def relate(*, db: Db, settings: Settings | None = None) -> int:
     """Compare stored articles that were ingested before relations existed; the number compared."""
-    from .relations.service import relate_stored
+    from .pipeline import relate_stored
 
     with _using(db) as store:
         return relate_stored(store, settings=settings)
+
+
+def fetch_urls(urls: Iterable[str], *, db: Db, settings: Settings | None = None, allow_net: Iterable[str] = (),
+          again: bool = False):
+    """Fetch web pages (politely, behind the network guard) and ingest them; see docs/sources.md.
+
+    A URL fetched before (by canonical form) is skipped unless ``again``. Returns a
+    :class:`khabar.fetch.FetchReport`: one outcome with its reason per URL, and the ingest report.
+    """
+    from .fetch import fetch_pages
+
+    with _using(db, create=True) as store:
+        return fetch_pages(store, urls, settings=settings or load_settings(), allow_net=tuple(allow_net),
+                           again=again)
+
+
+def watch_feeds(feeds: Iterable[str] = (), *, db: Db, settings: Settings | None = None, allow_net: Iterable[str] = ()):
+    """One pass over feeds, OPML lists and sitemaps (all watched ones when none given).
+
+    New entries are fetched and ingested, and state is kept for the next pass; returns one
+    :class:`khabar.fetch.FeedReport` per feed.
+    """
+    from .fetch import watch_feeds as _watch
+
+    with _using(db, create=True) as store:
+        return _watch(store, feeds, settings=settings or load_settings(), allow_net=tuple(allow_net))
+
+
+def live_sources(*, db: Db, limit: int = 50):
+    """Watched feeds with their state and the latest fetches (a :class:`khabar.fetch.Sources`)."""
+    from .fetch import list_sources
+
+    with _using(db) as store:
+        return list_sources(store, limit=limit)

@@ -9,13 +9,13 @@ from dataclasses import dataclass, replace
 
 from .errors import NotFound
 from .models import (
-    ArticlePage, ArticleSummary, EntitySummary, Event, EventReport, Findings, Mark, Overview, Place,
+    ArticlePage, ArticleSummary, EntitySummary, Event, EventReport, Findings, ListPage, Mark, Overview, Place,
 )
 from .store import Store
 
 __all__ = [
     "overview", "find", "article_page", "entity_list", "article_list", "event_by_id", "event_places", "LineageView",
-    "lineage_view",
+    "lineage_view", "entity_page", "article_list_page", "event_page", "EVENT_FACETS", "EVENT_SORTS",
 ]
 
 
@@ -127,3 +127,58 @@ def _entity_ref(store: Store, ref: str):
         raise NotFound(f"no entity named {ref!r}; `khabar search` finds names")
     return hits[0].entity
 
+
+
+# --- faceted lists (the web app's lists, /api/entities, /api/articles, /api/events) -------------
+
+EVENT_FACETS = ("type", "year", "country", "status", "actor")
+EVENT_SORTS = {
+    "-date": lambda e: _date_key(e), "date": lambda e: _date_key(e),
+    "-killed": lambda e: e.killed.low if e.killed else -1, "killed": lambda e: e.killed.low if e.killed else -1,
+    "-articles": lambda e: e.articles, "articles": lambda e: e.articles,
+}
+
+
+def _date_key(e: Event) -> str:
+    return e.date.value if e.date and e.date.value else ""
+
+
+def entity_page(store: Store, *, filters: dict[str, str], q: str = "", sort: str = "articles", limit: int = 50,
+                offset: int = 0) -> ListPage:
+    """Entities with facets (class, type, country, registry); ``filters`` keys outside those are ignored."""
+    return store.entity_page(filters=filters, q=q, sort=sort, limit=limit, offset=offset)
+
+
+def article_list_page(store: Store, *, filters: dict[str, str], q: str = "", sort: str = "-published",
+                      limit: int = 50, offset: int = 0) -> ListPage:
+    """Articles with facets (outlet, year, language)."""
+    return store.article_page_list(filters=filters, q=q, sort=sort, limit=limit, offset=offset)
+
+
+def event_page(store: Store, events: list[Event], *, filters: dict[str, str], sort: str = "-date", limit: int = 50,
+               offset: int = 0) -> ListPage:
+    """Events with facets (type, year, country, perpetrator status, actor) over ``events``, sorted and paged."""
+    places = event_places(store, events)
+    values = {e.id: _event_facets(e, places.get(e.id)) for e in events}
+
+    def keep(e: Event, skip: str | None = None) -> bool:
+        return all(v in values[e.id].get(k, ()) for k, v in filters.items() if k != skip and k in EVENT_FACETS)
+
+    chosen = [e for e in events if keep(e)]
+    key = EVENT_SORTS.get(sort, EVENT_SORTS["-date"])
+    chosen.sort(key=key, reverse=sort.startswith("-") or sort not in EVENT_SORTS)
+    facets = []
+    for facet in EVENT_FACETS:
+        counts: dict[str, int] = {}
+        for e in events:
+            if keep(e, skip=facet):
+                for v in values[e.id].get(facet, ()):
+                    counts[v] = counts.get(v, 0) + 1
+        facets.append((facet, tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:30])))
+    return ListPage(tuple(chosen[offset:offset + limit]), len(chosen), offset, limit, sort,
+                    tuple(sorted(filters.items())), tuple(facets), "events")
+
+
+def _event_facets(e: Event, place: Place | None) -> dict[str, set[str]]:
+    return {"type": {e.type}, "year": {_date_key(e)[:4]} - {""}, "country": {place.country} if place and place.country
+            else set(), "status": {p.status for p in e.perpetrators}, "actor": {p.name for p in e.perpetrators}}

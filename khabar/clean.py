@@ -107,7 +107,7 @@ def extract_html(html: str, url: str | None = None) -> _Page | None:
     import trafilatura
 
     doc = trafilatura.bare_extraction(
-        html, url=url, favor_precision=True, include_comments=True, include_tables=False,
+        _tame(html), url=url, favor_precision=True, include_comments=True, include_tables=False,
         with_metadata=True, prune_xpath=_PRUNE_XPATH,
     )
     if doc is None or not (doc.text or "").strip():
@@ -118,6 +118,25 @@ def extract_html(html: str, url: str | None = None) -> _Page | None:
         title=doc.title, author=doc.author, published=doc.date,
         outlet=doc.sitename or doc.hostname, url=doc.url or url,
     )
+
+
+# A tag whose attributes run past this many characters has them dropped before parsing: one <p> with
+# 100,000 attributes (1 MB) took trafilatura 180 s; real pages stay far below (the longest attribute
+# run on the extraction benchmark's pages is a few KB of inline JSON/style).
+_LONG_TAG = re.compile(r"<([A-Za-z][\w:-]{0,30})\s[^<>]{20000,}>")
+
+
+def _tame(html: str) -> str:
+    """The page with pathological tags reduced so that parsing time stays bounded."""
+    return _LONG_TAG.sub(r"<\1>", html)
+
+
+def _words(text: str) -> int:
+    """Words with at least one letter or digit (zero-width spaces and BOMs are not words)."""
+    return sum(1 for w in text.split() if _VISIBLE.search(w))
+
+
+_VISIBLE = re.compile(r"[^\W_]")
 
 
 def clean(raw: RawDocument, *, min_words: int = 8, language_min_score: float = 0.5) -> Article | Rejection:
@@ -140,7 +159,7 @@ def clean(raw: RawDocument, *, min_words: int = 8, language_min_score: float = 0
                 "outlet": raw.outlet, "url": raw.url}
     kept, dropped = _sort_paragraphs(paragraphs, comments)
     text = "\n\n".join(kept)
-    words = len(text.split())
+    words = _words(text)
     if words < min_words:
         return Rejection(raw.source, "too-short", f"only {words} words of article text after cleaning "
                          f"(min_words={min_words})")
@@ -150,10 +169,18 @@ def clean(raw: RawDocument, *, min_words: int = 8, language_min_score: float = 0
         id=article_id(text, meta["outlet"]), content_hash=content_hash(text), source=raw.source, kind=raw.kind,
         raw=raw.content, text=text, title=_one_line(meta["title"]), outlet=_one_line(meta["outlet"]),
         url=meta["url"], author=_one_line(meta["author"]), published=meta["published"],
+        published_original=raw.published_original, published_precision=_precision(raw, meta["published"]),
         language=_main_language(kept, langs),
         paragraphs=tuple(Paragraph(i, s, e, g[0], g[1]) for i, ((s, e), g) in enumerate(zip(spans, langs))),
         dropped=tuple(dropped),
     )
+
+
+def _precision(raw: RawDocument, published: str | None) -> str | None:
+    # The page's own date (trafilatura/htmldate) is an ISO day; the source's was parsed by sources.py.
+    if raw.published or not published:
+        return raw.published_precision
+    return "day"
 
 
 def _one_line(value: str | None) -> str | None:

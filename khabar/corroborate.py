@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from .confidence import fact_confidence, perpetrator_confidence
 from .dates import date_range, dates_overlap
 from .models import (
     Citation, Conflict, DateValue, Event, EventReport, Fact, Figure, ProfileFact, Responsibility, SupportedValue,
@@ -153,7 +154,8 @@ def _joins(cluster: _Cluster, report: EventReport, place_info: PlaceInfo | None,
     if where is False:
         return False
     if where is True:
-        return True
+        # Different days a day apart, each stated to the day, are one event only at the same place.
+        return when != "near" or _same_place(cluster, report, place_info)
     # No place on one side: the same named perpetrator and a day-precise date must agree instead.
     return when == "day" and bool(_perp_keys(report) & {k for r in cluster.reports for k in _perp_keys(r)})
 
@@ -168,11 +170,14 @@ def _dates_agree(cluster: _Cluster, report: EventReport, window_days: int) -> bo
     if own is not None and theirs is not None:
         if not dates_overlap(own, theirs, slack_days=1):
             return False
-        return "day" if own.precision == theirs.precision == "day" else "coarse"
+        if own.precision == theirs.precision == "day":
+            return "day" if own.value == theirs.value else "near"
+        return "coarse"
     anchor = own or theirs
     if anchor is None:
-        published = {r.published[:10] for r in cluster.reports if r.published}
-        return bool(report.published and _near(report.published[:10], published, window_days)) and "coarse"
+        # Undated on both sides: near the cluster's *first* report, never chained report to report.
+        published = sorted(r.published[:10] for r in cluster.reports if r.published)[:1]
+        return bool(report.published and _near(report.published[:10], set(published), window_days)) and "coarse"
     undated = [report] if theirs is None else [r for r in cluster.reports if r.date is None]
     first = date_range(anchor)[0]
     for r in undated:
@@ -190,29 +195,38 @@ def _near(day: str, others: set[str], window_days: int) -> bool:
 
 
 def _places_agree(cluster: _Cluster, report: EventReport, place_info: PlaceInfo | None) -> bool | None:
-    """True (agree), False (disagree) or None (a side names no place)."""
+    """True (agree), False (disagree) or None (a side names no place).
+
+    The same place, or a place and the region containing it, agree; two different places of the
+    same region do not (two villages of one province are two incidents, not one)."""
     mine = [(r.place, r.place_id) for r in cluster.reports if r.place]
     if not report.place or not mine:
         return None
-    theirs = _place_keys(report.place, report.place_id, place_info)
+    own_t, region_t = _place_keys(report.place, report.place_id, place_info)
     for place, place_id in mine:
-        ours = _place_keys(place, place_id, place_info)
-        if theirs & ours:
+        own_o, region_o = _place_keys(place, place_id, place_info)
+        if own_t & own_o or own_t & region_o or own_o & region_t:
             return True
     return False
 
 
-def _place_keys(place: str, place_id: str | None, place_info: PlaceInfo | None) -> set[str]:
-    """Keys a place answers to: its id, its name, and the names of the regions containing it."""
-    keys = {name_key(place)}
+def _same_place(cluster: _Cluster, report: EventReport, place_info: PlaceInfo | None) -> bool:
+    own_t = _place_keys(report.place or "", report.place_id, place_info)[0]
+    return any(own_t & _place_keys(r.place, r.place_id, place_info)[0] for r in cluster.reports if r.place)
+
+
+def _place_keys(place: str, place_id: str | None, place_info: PlaceInfo | None) -> tuple[set[str], set[str]]:
+    """Keys a place answers to (its id and names) and the keys of the region containing it."""
+    keys, region = {name_key(place)}, set()
     if place_id:
         keys.add(place_id)
         info = place_info(place_id) if place_info is not None else None
         if info is not None:
             keys |= {name_key(getattr(info, "name", "") or "")}
-            keys |= {name_key(getattr(info, "admin1", "") or "")}
+            region |= {name_key(getattr(info, "admin1", "") or "")}
     keys.discard("")
-    return keys
+    region.discard("")
+    return keys, region - keys
 
 
 def _perp_keys(report: EventReport) -> set[str]:
@@ -280,11 +294,14 @@ def _responsibility(reports: list[EventReport], citations: dict,
     for (_, status), items in by_key.items():
         names = Counter(p.name for _, p in items)
         articles = {r.article_id for r, _ in items}
+        name = max(names, key=lambda n: (names[n], len(n)))
+        groups = len({group_of.get(a, a) for a in articles})
         out.append(Responsibility(
-            name=max(names, key=lambda n: (names[n], len(n))), entity_id=items[0][1].entity_id, status=status,
+            name=name, entity_id=items[0][1].entity_id, status=status,
             sources=tuple(dict.fromkeys(p.source for _, p in items if p.source)), articles=len(articles),
-            source_groups=len({group_of.get(a, a) for a in articles}),
+            source_groups=groups,
             citations=tuple(dict.fromkeys(citations[(r.article_id, p.start, p.end)] for r, p in items)),
+            confidence=perpetrator_confidence(status, name, items[0][1].entity_id, groups),
         ))
     order = {"claimed": 0, "attributed": 1, "suspected": 2, "denied": 3}
     return tuple(sorted(out, key=lambda x: (order.get(x.status, 9), -x.source_groups, x.name)))
@@ -377,10 +394,11 @@ def _fact_value(items: list[Fact], citations: dict, group_of: dict[str, str]) ->
     display = Counter(f.display for f in items).most_common(1)[0][0]
     if first.attribute == "bounty" and first.on:
         display = f"{display} for {first.on}"
+    groups = len({group_of.get(a, a) for a in articles})
     return SupportedValue(
-        _fact_key(first), display, len(articles), len({group_of.get(a, a) for a in articles}),
+        _fact_key(first), display, len(articles), groups,
         tuple(dict.fromkeys(citations[(f.article_id, f.start, f.end)] for f in items)), first.qualifier,
-        first.object_id,
+        first.object_id, fact_confidence(first.attribute, groups),
     )
 
 

@@ -9,12 +9,12 @@ from rapidfuzz import process
 from .clean import normalise_text
 from .errors import NotFound
 from .entities import registry_links, registry_name
-from .models import Citation, Dossier, EntityLink, EntityRef
+from .models import Citation, Dossier, EntityLink, EntityRef, Event, ProfileFact, Uncertain
 from .settings import Settings, load_settings
 from .store import Store
 from .store.entities import EntityHit, MentionSentence
 
-__all__ = ["build_dossier", "rank_evidence"]
+__all__ = ["build_dossier", "rank_evidence", "hold_back"]
 
 # Words that mark a sentence as saying something about an actor rather than merely naming it.
 _INFORMATIVE = re.compile(
@@ -50,8 +50,51 @@ def _profile_fields(store: Store, entity_id: str, settings: Settings) -> dict:
     from .profile import build_profile
 
     p = build_profile(store, entity_id, window_days=settings.event_window_days)
-    return {"facts": p.facts, "relations": p.relations, "attacks": p.attacks, "disputes": p.disputes,
-            "questions": p.questions}
+    facts, relations, attacks, uncertain = hold_back(p.facts, p.relations, p.attacks, entity_id,
+                                                     min_confidence=settings.min_confidence)
+    return {"facts": facts, "relations": relations, "attacks": attacks, "disputes": p.disputes,
+            "questions": p.questions, "uncertain": uncertain}
+
+
+def hold_back(facts, relations, attacks, entity_id: str, *, min_confidence: float):
+    """Split what clears ``min_confidence`` from what does not: (facts, relations, attacks, uncertain).
+
+    A fact or relation value below the threshold, and an attack whose link to the actor (its best
+    claimed / attributed / suspected responsibility) is below it, go to ``uncertain`` with the reason.
+    """
+    uncertain: list[Uncertain] = []
+
+    def split(items: tuple[ProfileFact, ...], kind: str) -> tuple[ProfileFact, ...]:
+        kept = []
+        for item in items:
+            shown = tuple(v for v in item.values if v.confidence >= min_confidence)
+            for v in item.values:
+                if v.confidence < min_confidence:
+                    uncertain.append(Uncertain(
+                        f"{kind}: {item.attribute}", v.display, v.confidence,
+                        f"confidence {v.confidence:.2f} < min_confidence {min_confidence:.2f} (rule precision for "
+                        f"{item.attribute}, {v.source_groups} independent source group(s))", v.citations))
+            if shown:
+                kept.append(ProfileFact(item.attribute, shown))
+        return tuple(kept)
+
+    kept_attacks: list[Event] = []
+    for event in attacks:
+        own = [p for p in event.perpetrators if p.status != "denied" and p.entity_id == entity_id] or [
+            p for p in event.perpetrators if p.status != "denied"]
+        best = max(own, key=lambda p: p.confidence, default=None)
+        if best is None or best.confidence >= min_confidence:
+            kept_attacks.append(event)
+            continue
+        label = f"{event.type.replace('_', ' ')} in {event.place or 'an unnamed place'}"
+        if event.date and event.date.value:
+            label += f" ({event.date.value})"
+        uncertain.append(Uncertain(
+            "attack: perpetrator", f"{label}: {best.name} ({best.status})", best.confidence,
+            f"confidence {best.confidence:.2f} < min_confidence {min_confidence:.2f} (measured precision of "
+            f"'{best.status}' links of this kind, {best.source_groups} independent source group(s))",
+            best.citations))
+    return split(facts, "fact"), split(relations, "relation"), tuple(kept_attacks), tuple(uncertain)
 
 
 def entity_links(store: Store, entity_id: str) -> list[EntityLink]:

@@ -15,40 +15,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from .errors import Ambiguous, InputError, NotFound
-from .models import Edit, EntityRecord
+from .models import Edit, EditRules, EntityRecord
 from .names import display_name, name_key
 from .store import Store
 
 __all__ = ["EditRules", "merge_entities", "split_entity", "undo_edit", "find_entity"]
-
-
-@dataclass(frozen=True, slots=True)
-class EditRules:
-    """The edits in force, in order, as a function from (resolver's entity, name key) to entity."""
-
-    edits: tuple[Edit, ...] = ()
-    retired: tuple[tuple[str, str], ...] = ()  # (entity made by an undone split, entity it came from)
-
-    @classmethod
-    def of(cls, edits: Sequence[Edit]) -> "EditRules":
-        """Rules from every edit made (undone ones included: their new entities are retired)."""
-        retired = tuple((e.target_id, e.entity_id) for e in edits if e.undone_at and e.action == "split")
-        return cls(tuple(e for e in edits if not e.undone_at), retired)
-
-    def apply(self, entity_id: str | None, norm: str) -> str | None:
-        """The entity a mention or alias named ``norm`` belongs to after the edits."""
-        for new, old in self.retired:
-            if entity_id == new:
-                entity_id = old
-        for edit in self.edits:
-            if entity_id != edit.entity_id:
-                continue
-            if edit.action == "merge" or (edit.action == "split" and norm in edit.aliases):
-                entity_id = edit.target_id
-        return entity_id
 
 
 def find_entity(store: Store, ref: str) -> EntityRecord:

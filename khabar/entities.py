@@ -35,8 +35,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
-from .edits import EditRules
-from .models import AliasConflict, AliasRecord, Analysis, Edit, EntityRecord, Mention, Place, Resolution
+from .models import AliasConflict, AliasRecord, Analysis, Edit, EditRules, EntityRecord, Mention, Place, Resolution
 from .names import ENTITY_LABELS, display_name, is_acronym, label_class, name_key, variant_key
 from .places import Gazetteer, PlaceSpan, geocode, load_gazetteer
 from .registry import Registry, load_registry

@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 from .events.syntax import Name, is_groupish, is_unreal
 from .events.syntax import widen as widen_name
-from .models import Fact
+from .models import ArticleResult, Fact
 from .names import label_class, name_key
 from .numbers import count_phrases, parse_count
 
@@ -374,6 +375,10 @@ class _Sentence:
             others = compounds  # "the al-Qaeda affiliate"
         if lemma in _AFFILIATE_NOUNS and lemma not in ("affiliate",) and not others:
             return []
+        if lemma in _AFFILIATE_NOUNS and tok.dep_ == "pobj":
+            # "X is a rival of the Islamic State's branch in the Sahel": the branch is the rival's object,
+            # not something the sentence's subject belongs to.
+            return []
         subject = self.subject_of(tok)
         if subject is None and tok.dep_ in ("attr", "appos", "dobj"):
             subject = self._group_at(tok.head) if tok.dep_ == "appos" else self.subject_of(tok.head)
@@ -465,14 +470,16 @@ class _Sentence:
 
 
 class FactStage:
-    """Pipeline stage: extract the article's facts about actors and store them with the article."""
+    """Per-article stage "facts": the article's facts about actors (pure; the pipeline stores them)."""
 
     name = "facts"
 
-    def process(self, store, article, analysis, resolution, doc) -> None:
+    def derive(self, result: ArticleResult, doc) -> ArticleResult:
+        """``result`` with the facts the article states."""
         from .events import names_from
 
-        store.save_facts(article.id, extract_facts(doc, names_from(analysis, resolution), article_id=article.id))
+        names = names_from(result.analysis, result.resolution)
+        return replace(result, facts=tuple(extract_facts(doc, names, article_id=result.article.id)))
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:

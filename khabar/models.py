@@ -7,11 +7,17 @@ exact span of the article that states it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "RawDocument",
+    "FetchRecord", "FeedEntry", "Feed", "FetchRow",
     "Rejection",
     "ParagraphKind",
     "Paragraph",
@@ -30,6 +36,7 @@ __all__ = [
     "Dossier",
     "SearchHit",
     "IngestReport",
+    "InputWarning",
     "Place", "AliasConflict", "EntityLink", "Edit",
     "ArticleSummary", "EntitySummary", "Mark", "ArticlePage", "Findings", "Overview", "CoMention",
     "DateValue", "Figure", "Perpetrator", "EventReport", "Fact", "SupportedValue", "TollPoint", "Toll",
@@ -51,9 +58,36 @@ class RawDocument:
     url: str | None = None
     title: str | None = None
     outlet: str | None = None
-    published: str | None = None  # ISO 8601 date or datetime, as given
+    published: str | None = None  # ISO 8601 date or datetime (sources.py parses other forms at the edge)
     author: str | None = None
     language: str | None = None
+    published_original: str | None = None  # the value as the source gave it, when it was not plain ISO
+    published_precision: str | None = None  # day | time (published set); month | year | unknown (published None)
+    response: "FetchRecord | None" = None  # set for pages fetched over HTTP or read from a web archive
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRecord:
+    """The raw HTTP response a document came from (a live fetch, or a web-archive record).
+
+    URLs are stored with any user name, password or secret-looking query value redacted;
+    ``headers`` leave out cookies and authorisation headers.
+    """
+
+    url: str  # as asked for
+    final_url: str  # after redirects
+    canonical_url: str  # final_url normalised (courlan): the key that stops a page being fetched twice
+    status: int
+    fetched_at: str  # ISO 8601 UTC; the capture date (WARC-Date) for archive records
+    body_hash: str  # sha256 of the body bytes as received (after content-encoding)
+    size: int  # body bytes
+    content_type: str = ""
+    charset: str = ""  # as declared in the headers, '' when none
+    http_version: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    redirects: tuple[str, ...] = ()  # every URL before final_url, in order
+    seconds: float = 0.0
+    via: str = "http"  # http | warc | arc
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +152,8 @@ class Article:
     language: str
     paragraphs: tuple[Paragraph, ...]
     dropped: tuple[DroppedParagraph, ...] = ()
+    published_original: str | None = None  # as the source gave it (see RawDocument)
+    published_precision: str | None = None
 
     def english_spans(self) -> list[tuple[int, int]]:
         """Character spans of the paragraphs that English extraction may read."""
@@ -262,6 +298,7 @@ class Dossier:
     attacks: tuple[Event, ...] = ()  # events the actor is named as behind, oldest first
     disputes: tuple[Conflict, ...] = ()  # where sources disagree: founding, strength, leader, responsibility, tolls
     questions: tuple[Question, ...] = ()  # open questions, each with the citations that raise it
+    uncertain: tuple[Uncertain, ...] = ()  # values below min_confidence, with the reason (issue 10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,11 +319,23 @@ class IngestReport:
     rejected: tuple[Rejection, ...]
     seconds: float
     words: int
+    warnings: tuple["InputWarning", ...] = ()  # inputs stored, but with something to know (a date not understood)
+    internal_errors: int = 0  # rejections with code "internal": a bug in khabar met on that input
+    error_log: str | None = None  # file with the tracebacks of the internal errors
 
     @property
     def ok(self) -> bool:
         """False only when nothing at all could be read."""
         return self.read > 0 or not self.rejected
+
+
+@dataclass(frozen=True, slots=True)
+class InputWarning:
+    """An input that was stored, with something the user should know (a ``published`` not understood ...)."""
+
+    source: str
+    code: str
+    message: str
 
 
 # --- events, facts, corroboration (issue 5) ---------------------------------------------------
@@ -382,6 +431,7 @@ class SupportedValue:
     citations: tuple[Citation, ...]
     qualifier: str = ""
     object_id: str | None = None
+    confidence: float = 1.0  # from measured rule precision and independent sources (khabar/confidence.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,6 +463,18 @@ class Responsibility:
     sources: tuple[str, ...]
     articles: int
     source_groups: int
+    citations: tuple[Citation, ...]
+    confidence: float = 1.0  # from measured rule precision and independent sources (khabar/confidence.py)
+
+
+@dataclass(frozen=True, slots=True)
+class Uncertain:
+    """A value held back from the dossier because its confidence is below ``min_confidence``."""
+
+    what: str  # "fact: leader", "relation: affiliate_of", "attack: perpetrator"
+    value: str
+    confidence: float
+    reason: str
     citations: tuple[Citation, ...]
 
 
@@ -614,3 +676,282 @@ class CoMention:
     b: str
     articles: int
     sentences: int
+
+
+# --- analyst edits as rules (issue 4; a value the resolver applies, so it lives with the models) -----
+
+
+@dataclass(frozen=True, slots=True)
+class EditRules:
+    """The edits in force, in order, as a function from (resolver's entity, name key) to entity."""
+
+    edits: tuple[Edit, ...] = ()
+    retired: tuple[tuple[str, str], ...] = ()  # (entity made by an undone split, entity it came from)
+
+    @classmethod
+    def of(cls, edits: Sequence[Edit]) -> "EditRules":
+        """Rules from every edit made (undone ones included: their new entities are retired)."""
+        retired = tuple((e.target_id, e.entity_id) for e in edits if e.undone_at and e.action == "split")
+        return cls(tuple(e for e in edits if not e.undone_at), retired)
+
+    def apply(self, entity_id: str | None, norm: str) -> str | None:
+        """The entity a mention or alias named ``norm`` belongs to after the edits."""
+        for new, old in self.retired:
+            if entity_id == new:
+                entity_id = old
+        for edit in self.edits:
+            if entity_id != edit.entity_id:
+                continue
+            if edit.action == "merge" or (edit.action == "split" and norm in edit.aliases):
+                entity_id = edit.target_id
+        return entity_id
+
+
+# --- relations between articles (issue 3; moved here from relations/values.py, which re-exports) ----
+
+
+class Relation(str, Enum):
+    """How two articles relate, strongest first."""
+
+    COPY = "copy"  # the same text up to formatting, boilerplate and small edits
+    REWRITE = "rewrite"  # one article's content re-expressed (or partly copied) by the other
+    SAME_STORY = "same-story"  # independent reports of the same event
+    UNRELATED = "unrelated"
+    UNDETERMINED = "undetermined"  # khabar cannot tell (no text, or languages it cannot compare)
+
+    @property
+    def derived(self) -> bool:
+        """True when one article derives from the other (they are one source, not two)."""
+        return self in (Relation.COPY, Relation.REWRITE)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """What comparing needs of an article: its text, sentences (offsets into the text) and metadata."""
+
+    id: str
+    text: str
+    sentences: tuple[Sentence, ...]
+    language: str
+    published: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredText:
+    """What comparing needs of a stored article: text, metadata, paragraph languages, English sentences."""
+
+    id: str
+    text: str
+    language: str
+    published: str | None
+    outlet: str | None
+    title: str | None
+    source: str | None
+    paragraphs: tuple[tuple[int, int, str], ...]  # (start, end, language)
+    sentences: tuple[Sentence, ...]  # spaCy sentences of the English paragraphs
+
+
+@dataclass(frozen=True, eq=False)
+class Fingerprint:
+    """The index entry of an article: MinHash of its 5-shingles, document vectors and key terms."""
+
+    article_id: str
+    minhash: np.ndarray  # uint32 MinHash values of the word 5-shingles
+    embedding: np.ndarray  # float32 document vector (English model), L2-normalised
+    keys: frozenset[str]  # capitalised words and numbers (see text.key_terms)
+    language: str
+    published: str | None = None
+    lede: np.ndarray | None = None  # float32 multilingual vector of the first words, when enabled
+
+
+@dataclass(frozen=True, slots=True)
+class SentencePair:
+    """Sentence ``a`` of the first article aligned with sentence ``b`` of the second."""
+
+    a: int
+    b: int
+    similarity: float  # 0..1 blend of embedding cosine and word overlap
+    verbatim: bool  # nearly the same words (a copied sentence rather than a paraphrase)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """The relation between two articles, with its evidence.
+
+    ``origin`` names the article the other derives from (copy and rewrite only) and
+    ``direction_reason`` says why; ``pairs`` are the aligned sentences (indexes into ``a.sentences``
+    and ``b.sentences``) with their similarity.
+    """
+
+    a: ArticleView
+    b: ArticleView
+    relation: Relation
+    score: float  # 0..1: how alike the two stories are (1 = the same text)
+    reason: str
+    coverage_a: float = 0.0  # share of a's sentence text aligned with b
+    coverage_b: float = 0.0
+    shared_passages: float = 0.0  # share of the shorter article's word 5-grams found in the other
+    in_order: float = 0.0
+    pairs: tuple[SentencePair, ...] = ()
+    origin: str | None = None  # id of the article the other derives from
+    direction_reason: str = ""
+    model: str = ""  # sentence-embedding model used for the alignment
+
+    @property
+    def derived(self) -> str | None:
+        """Id of the derived article (the copy or rewrite), when a direction is known."""
+        if self.origin is None:
+            return None
+        return self.b.id if self.origin == self.a.id else self.a.id
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """An article as lineage lists it."""
+
+    id: str
+    outlet: str | None
+    title: str | None
+    published: str | None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LineageEdge:
+    """A stored copy or rewrite relation: ``derived`` derives from ``origin`` (both None: unknown)."""
+
+    a: str
+    b: str
+    relation: Relation
+    score: float
+    origin: str | None
+    reason: str
+    direction_reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceGroup:
+    """Articles linked by copy or rewrite: one independent source, named after its originating article."""
+
+    id: str  # id of the originating (earliest) article
+    origin: ArticleRef
+    members: tuple[ArticleRef, ...]  # origin first, then by publication
+    edges: tuple[LineageEdge, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Lineage:
+    """Every source group of a knowledge base with two or more members, and the totals."""
+
+    groups: tuple[SourceGroup, ...]
+    articles: int  # articles in the knowledge base
+    independent: int  # independent source groups (a lone article counts as one)
+    same_story: int = 0  # stored same-story links (not derivations; not drawn as groups)
+    notes: tuple[str, ...] = field(default=())
+
+
+# --- the stage contract (issue 9; see docs/architecture.md) ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RelationFindings:
+    """What the relations stage found for one new article.
+
+    ``fingerprint`` (with the embedding ``model`` of its document vector) is derived from the article
+    alone; ``comparisons`` (copies, rewrites, same-story pairs with stored articles) and ``groups``
+    (article -> source group for every article whose group the new links touch; empty when none) are
+    found against the knowledge base through a read-only view.
+    """
+
+    fingerprint: Fingerprint
+    model: str
+    comparisons: tuple[Comparison, ...] = ()
+    groups: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleResult:
+    """Everything khabar derives from one article, saved whole by the pipeline in one transaction.
+
+    The per-article stages fill it from the article alone (pure functions, no store): it is a plain
+    picklable value, so that part may run in another process or on another machine. A field left
+    ``None`` means its stage did not run (nothing is written for it).
+    """
+
+    article: Article
+    analysis: Analysis
+    resolution: Resolution
+    events: tuple[EventReport, ...] | None = None
+    facts: tuple[Fact, ...] | None = None
+    relations: RelationFindings | None = None
+
+
+__all__ += [
+    "EditRules", "Relation", "ArticleView", "StoredText", "Fingerprint", "SentencePair", "Comparison", "ArticleRef",
+    "LineageEdge", "SourceGroup", "Lineage", "RelationFindings", "ArticleResult",
+]
+@dataclass(frozen=True, slots=True)
+class ListPage:
+    """One page of a list (entities, articles, events): the items, how many match, facet counts.
+
+    ``facets`` maps a facet (``type``, ``outlet``, ``year`` ...) to (value, count) pairs over every
+    item matching the filters, most frequent first; ``filters`` are the filters applied.
+    """
+
+    items: tuple
+    total: int
+    offset: int
+    limit: int
+    sort: str
+    filters: tuple[tuple[str, str], ...] = ()
+    facets: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
+    kind: str = ""  # entities, articles or events: names the JSON schema (khabar.entities/2 ...)
+# --- live sources (issue 12): feeds, sitemaps and what was fetched ---------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One item a feed or sitemap lists: a page to fetch."""
+
+    key: str  # the entry's id, else its link
+    url: str
+    title: str = ""
+    published: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A watched feed or sitemap with its conditional-GET state and entry counts."""
+
+    url: str
+    parent: str = ""
+    kind: str = ""
+    title: str = ""
+    etag: str = ""
+    last_modified: str = ""
+    added_at: str = ""
+    checked_at: str = ""
+    last_status: int = 0
+    last_outcome: str = ""
+    last_reason: str = ""
+    pending: int = 0
+    done: int = 0
+    refused: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRow:
+    """A stored fetch, as listed by ``khabar sources`` and the web app."""
+
+    source: str
+    final_url: str
+    status: int
+    fetched_at: str
+    via: str
+    outcome: str
+    article_id: str | None
+    reason: str

@@ -172,11 +172,16 @@ def count_phrases(span) -> list[tuple[Figure, object]]:
     return out
 
 
+_YEAR = re.compile(r"(1[5-9]|20)\d\d")
+
+
 def _number_end(tokens: list, i: int) -> int:
     """Index of the last token of the number starting at ``i`` ("one hundred and five")."""
     j = i
     while j + 1 < len(tokens):
         nxt = tokens[j + 1]
+        if _YEAR.fullmatch(tokens[j].text) or _YEAR.fullmatch(nxt.text):
+            break  # "in 2007 five people": a year never joins a count
         if _is_number_token(nxt) and nxt.lower_ not in VAGUE:
             j += 1
         elif nxt.lower_ == "and" and j + 2 < len(tokens) and tokens[j].lower_ in _SCALES \

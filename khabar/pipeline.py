@@ -1,33 +1,49 @@
-"""The run loop: sources -> clean -> language analysis -> entity resolution -> store -> stages.
+"""The run loop: sources -> clean -> language analysis -> entity resolution -> stages -> store.
 
-Only this module knows the order of the stages. After the core (cleaning, spaCy, entity
-resolution) each article goes through the *article stages* (relations between articles, events,
-facts ...: see :func:`default_stages`), all inside the same transaction as the article itself:
-an article is committed whole, with everything derived from it, or not at all. A run killed
-half-way keeps everything already committed, and a re-run skips what is stored (article ids are
-content hashes) and finishes the job.
+Only this module knows the order of the stages, and only this module writes what they find. The
+stage contract (docs/architecture.md):
+
+* a **per-article stage** (:class:`ArticleStage`: events, facts, the relations fingerprint) is a pure
+  function ``derive(result, doc) -> result`` of the article, its analysis, its entity resolution and
+  the spaCy Doc; it fills its fields of the frozen :class:`~khabar.models.ArticleResult` and never
+  sees the store. :func:`derive_article` runs them all: a function of plain values returning a
+  picklable value, so it can run in another process or on another machine;
+* a **cross-article stage** (:class:`CrossArticleStage`: relations with stored articles and the
+  source groups they merge) reads the knowledge base through a narrow read-only Protocol
+  (``RelationReader``; entity resolution reads ``EntityIndex``) and returns the result completed;
+* :func:`save_result` writes an ``ArticleResult`` whole; :class:`_RunState` opens one transaction per
+  article around resolution, linking and saving: an article is committed with everything derived
+  from it, or not at all. A run killed half-way keeps everything already committed, and a re-run
+  skips what is stored (article ids are content hashes) and finishes the job.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from . import entities as entity_stage
 from .clean import clean
+from .entities import EntityIndex
 from .events import EventStage
 from .facts import FactStage
-from .models import Analysis, Article, IngestReport, RawDocument, Rejection, Resolution
+from .guard import InputGuard, error_log_for
+from .models import (
+    Analysis, Article, ArticleResult, IngestReport, InputWarning, RawDocument, Rejection, RelationFindings,
+    Resolution,
+)
 from .nlp import analyse, load_pipeline
-from .relations.stage import RelationStage
+from .relations.stage import RelationReader, RelationStage, group_changes, relate_article
+from .relations.views import view_of_stored
 from .settings import Settings, load_settings
 from .sources import list_sources, read_sources
 from .store import Store
 
-__all__ = ["ingest_paths", "IngestProgress", "ArticleStage", "default_stages"]
+__all__ = ["ingest_paths", "ingest_documents", "IngestProgress", "ArticleStage", "CrossArticleStage", "KnowledgeView",
+           "default_stages", "derive_article", "link_article", "save_result", "relate_stored"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,16 +65,30 @@ class IngestProgress:
 
 
 class ArticleStage(Protocol):
-    """A stage that runs on each new article after the core analysis, inside its transaction.
+    """A per-article stage: a pure function of one article's values (no store, no I/O).
 
-    Constructors are cheap; heavy resources load on first use. ``process`` derives the stage's
-    values from the article (pure functions in the stage's module) and saves them via the store.
-    ``doc`` is the spaCy Doc of the article's English view (offsets = clean-text offsets).
+    Constructors are cheap; heavy resources load on first use. ``derive`` returns ``result`` with
+    the stage's fields filled (``dataclasses.replace``). ``doc`` is the spaCy Doc of the article's
+    English view (offsets = clean-text offsets).
     """
 
     name: str
 
-    def process(self, store: Store, article: Article, analysis: Analysis, resolution: Resolution, doc) -> None:
+    def derive(self, result: ArticleResult, doc: Any) -> ArticleResult:
+        ...
+
+
+class KnowledgeView(EntityIndex, RelationReader, Protocol):
+    """Everything cross-article work may read from the knowledge base (``Store`` provides it)."""
+
+
+@runtime_checkable
+class CrossArticleStage(Protocol):
+    """A stage that also relates the article to the knowledge base, reading it only."""
+
+    name: str
+
+    def link(self, result: ArticleResult, kb: Any) -> ArticleResult:
         ...
 
 
@@ -67,6 +97,62 @@ def default_stages(settings: Settings) -> list[ArticleStage]:
     stages: list[ArticleStage] = [RelationStage(settings)]  # copies, rewrites, source groups (issue 3)
     stages += [EventStage(), FactStage()]  # events and facts (issue 5): pure per-article extraction
     return stages
+
+
+def derive_article(article: Article, analysis: Analysis, resolution: Resolution, doc: Any,
+                   stages: Sequence[ArticleStage]) -> ArticleResult:
+    """The per-article part: every stage's ``derive``; pure, and the result pickles."""
+    result = ArticleResult(article, analysis, resolution)
+    for stage in stages:
+        result = stage.derive(result, doc)
+    return result
+
+
+def link_article(result: ArticleResult, kb: KnowledgeView, stages: Sequence[ArticleStage]) -> ArticleResult:
+    """The cross-article part: every cross-article stage's ``link``, reading ``kb`` only."""
+    for stage in stages:
+        if isinstance(stage, CrossArticleStage):
+            result = stage.link(result, kb)
+    return result
+
+
+def save_result(store: Store, result: ArticleResult) -> None:
+    """Write an article with everything derived from it, in one transaction."""
+    article = result.article
+    with store.atomic():
+        store.save_article(article, result.analysis, result.resolution)
+        if result.relations is not None:
+            _save_relations(store, result.relations)
+        if result.events is not None:
+            store.save_event_reports(article.id, result.events)
+        if result.facts is not None:
+            store.save_facts(article.id, result.facts)
+
+
+def _save_relations(store: Store, found: RelationFindings) -> None:
+    store.save_fingerprint(found.fingerprint, model=found.model)
+    for comparison in found.comparisons:
+        store.save_relation(comparison)
+    if found.groups:
+        store.set_source_groups(dict(found.groups))
+
+
+def relate_stored(store: Store, *, settings: Settings | None = None) -> int:
+    """Compute relations for stored articles that have none yet (oldest first); the number related."""
+    settings = settings or load_settings()
+    stage = RelationStage(settings)
+    done = 0
+    for article_id in store.articles_without_fingerprint():
+        with store.atomic():
+            view = view_of_stored(store.stored_text(article_id))
+            fp = stage.comparer.fingerprint(view)
+            found = relate_article(store, view, fp, stage.index(store), stage.comparer,
+                                   limit=settings.relation_candidates)
+            findings = RelationFindings(fp, stage.comparer.embedders.english.name, tuple(found),
+                                        group_changes(store, view, found))
+            _save_relations(store, findings)
+        done += 1
+    return done
 
 
 def ingest_paths(
@@ -83,7 +169,7 @@ def ingest_paths(
     """Read, clean, analyse and store every article under ``paths``; see the module docstring."""
     settings = settings or load_settings()
     started = time.perf_counter()
-    sources, missing = list_sources(paths)
+    sources, missing = list_sources(paths, hidden=settings.hidden_files)
     stages = default_stages(settings) if stages is None else stages
     state = _RunState(store, settings, stages, list(missing))
     done = 0
@@ -91,16 +177,41 @@ def ingest_paths(
         state.on_article = lambda: progress(state.progress(done, len(sources), started))
     for rejection in missing:
         store.record_rejection(rejection)
-    for done, source in enumerate(sources, start=1):
-        items = read_sources([source], max_bytes=settings.max_bytes, encoding=encoding,
-                             outlet=outlet, published=published)
-        for item in items:
-            state.take(item)
-        if progress:
-            progress(state.progress(done, len(sources), started))
-    state.flush()
+    with store.ingest_running():
+        for done, source in enumerate(sources, start=1):
+            if source.kind == "warc":  # a web archive resumes at its last committed record
+                source = replace(source, start=store.archive_resume_offset(str(source.path)))
+            state.read_source(source, encoding=encoding, outlet=outlet, published=published)
+            if progress:
+                progress(state.progress(done, len(sources), started))
+        state.flush()
     if progress:
         progress(state.progress(len(sources), len(sources), started))
+    return IngestReport(
+        read=state.added + state.unchanged, added=state.added, unchanged=state.unchanged,
+        rejected=tuple(state.rejected), seconds=time.perf_counter() - started, words=state.words,
+        warnings=tuple(state.warnings), internal_errors=state.guard.internal,
+        error_log=str(state.guard.log_path) if state.guard.internal else None,
+    )
+
+
+def ingest_documents(
+    store: Store,
+    items: Iterable[RawDocument | Rejection],
+    *,
+    settings: Settings | None = None,
+    stages: Sequence[ArticleStage] | None = None,
+) -> IngestReport:
+    """Clean, analyse and store documents that were read elsewhere (fetched pages, feed entries).
+
+    The same path as :func:`ingest_paths`; every article is committed when this returns.
+    """
+    settings = settings or load_settings()
+    started = time.perf_counter()
+    state = _RunState(store, settings, default_stages(settings) if stages is None else stages, [])
+    for item in items:
+        state.take(item)
+    state.flush()
     return IngestReport(
         read=state.added + state.unchanged, added=state.added, unchanged=state.unchanged,
         rejected=tuple(state.rejected), seconds=time.perf_counter() - started, words=state.words,
@@ -113,16 +224,31 @@ class _RunState:
     def __init__(self, store: Store, settings: Settings, stages: Sequence[ArticleStage], rejected: list[Rejection]):
         self.store, self.settings, self.stages = store, settings, stages
         self.rejected = rejected
+        self.warnings: list[InputWarning] = []
         self.added = self.unchanged = self.words = 0
         self.pending: list[Article] = []
         self.pending_ids: set[str] = set()
+        self.guard = InputGuard(error_log_for(store.path), seconds=settings.input_seconds)
         self.read = 0
         self.on_article: Callable[[], None] | None = None
 
-    def take(self, item: RawDocument | Rejection) -> None:
-        result = item if isinstance(item, Rejection) else clean(
+    def read_source(self, source, **meta) -> None:
+        """Read one source under the guard (issue 16): a failure of one input never ends the run."""
+        def produce():
+            return read_sources([source], max_bytes=self.settings.max_bytes, **meta)
+
+        for item in self.guard.items(str(source.path), produce):
+            self.take(item)
+
+    def take(self, item: RawDocument | Rejection | InputWarning) -> None:
+        if isinstance(item, InputWarning):
+            self.warnings.append(item)
+            return
+        result = item if isinstance(item, Rejection) else self.guard.run(item.source, lambda: clean(
             item, min_words=self.settings.min_words, language_min_score=self.settings.language_min_score
-        )
+        ))
+        if isinstance(item, RawDocument) and item.response is not None:
+            self._keep_response(item, result)
         if not isinstance(result, Rejection):
             self.read += 1
         if isinstance(result, Rejection):
@@ -136,23 +262,52 @@ class _RunState:
             if len(self.pending) >= self.settings.batch_size:
                 self.flush()
 
+    def _keep_response(self, item: RawDocument, result: Article | Rejection) -> None:
+        """The raw response of a fetched or archived page, stored beside the article it gave."""
+        if isinstance(result, Rejection):
+            self.store.save_fetch(item.source, item.response, outcome="rejected", reason=result.reason)
+            return
+        known = result.id in self.pending_ids or self.store.has_article(result.id)
+        self.store.save_fetch(item.source, item.response, outcome="unchanged" if known else "added",
+                              article_id=result.id)
+
     def flush(self) -> None:
         if not self.pending:
             return
         nlp = load_pipeline(self.settings.spacy_model)
         batch = self.pending
         self.pending, self.pending_ids = [], set()
-        analyses = analyse(nlp, batch, batch_size=self.settings.batch_size, n_process=self.settings.n_process)
-        for article, (analysis, doc) in zip(batch, analyses):
-            with self.store.atomic():
-                resolution = entity_stage.resolve(analysis, article.text, index=self.store)
-                self.store.save_article(article, analysis, resolution)
-                for stage in self.stages:
-                    stage.process(self.store, article, analysis, resolution, doc)
-            self.added += 1
-            self.words += len(article.text.split())
+        for article, analysed in zip(batch, self._analysed(nlp, batch)):
+            outcome = analysed if isinstance(analysed, Rejection) else self.guard.run(
+                article.source, lambda: self._store(article, *analysed))
+            if isinstance(outcome, Rejection):
+                self.rejected.append(outcome)
+                self.store.record_rejection(outcome)
+            elif outcome:
+                self.added += 1
+                self.words += len(article.text.split())
+            else:
+                self.unchanged += 1
             if self.on_article:
                 self.on_article()
+
+    def _analysed(self, nlp, batch: list[Article]) -> list:
+        """spaCy over the batch; when the batch fails, each article alone, so only the bad one is lost."""
+        whole = self.guard.run("(batch)", lambda: list(analyse(
+            nlp, batch, batch_size=self.settings.batch_size, n_process=self.settings.n_process)), count=False)
+        if not isinstance(whole, Rejection):
+            return whole
+        return [self.guard.run(a.source, lambda a=a: next(analyse(nlp, [a], batch_size=1))) for a in batch]
+
+    def _store(self, article: Article, analysis: Analysis, doc) -> bool:
+        """Save the article and run the stages in one transaction; False when another run stored it first."""
+        with self.store.atomic():
+            if self.store.has_article(article.id):  # a concurrent ingest got there first (issue 16)
+                return False
+            resolution = entity_stage.resolve(analysis, article.text, index=self.store)
+            result = derive_article(article, analysis, resolution, doc, self.stages)
+            save_result(self.store, link_article(result, self.store, self.stages))
+        return True
 
     def progress(self, done: int, total: int, started: float) -> IngestProgress:
         return IngestProgress(done, total, self.added, self.unchanged, len(self.rejected), self.words,

@@ -73,6 +73,33 @@ SETTINGS: tuple[Setting, ...] = (
             "Name recorded with analyst edits (merge, split, undo); empty: your login name ($USER)."),
     Setting("event_window_days", 14, int,
             "A report that gives no date for an attack may still be about one this many days before it was published."),
+    Setting("min_confidence", 0.5, float,
+            "Facts, links and named perpetrators below this confidence (0-1, from measured rule precision and "
+            "independent sources, docs/events.md) are listed as uncertain with their reason, not shown as facts."),
+    Setting("hidden_files", "skip", str,
+            "Files and folders whose name starts with '.': skip (each listed as skipped, with its reason) or read."),
+    Setting("input_seconds", 300.0, float,
+            "Time budget of one input (reading, cleaning, analysing one article); past it the input is stopped "
+            "and skipped with a reason. 0: no budget."),
+    Setting("fetch_contact", "", str,
+            "How site owners can reach you (an e-mail or URL), sent in the User-Agent of `khabar fetch` and `watch`."),
+    Setting("fetch_timeout", 30.0, float,
+            "Seconds a fetched page (headers and whole body) may take; slower answers are refused with a reason."),
+    Setting("fetch_max_redirects", 5, int,
+            "Redirects followed per fetch; each hop is checked against robots.txt and the network guard."),
+    Setting("fetch_host_delay", 1.0, float,
+            "Seconds between two requests to the same host (a larger robots.txt Crawl-delay wins)."),
+    Setting("fetch_per_host", 2, int,
+            "Requests in flight at once to one host."),
+    Setting("fetch_concurrency", 4, int,
+            "Requests in flight at once in total."),
+    Setting("allow_net", "", str,
+            "Comma-separated networks (CIDR) that fetches may reach although private or loopback, e.g. 10.0.0.0/8; "
+            "empty: public addresses only."),
+    Setting("fetch_ca_file", "", str,
+            "A PEM file of certificate authorities that fetches trust (e.g. your organisation's); empty: the usual ones."),
+    Setting("watch_max_entries", 100, int,
+            "New entries fetched per feed per `khabar watch` pass; the rest wait, remembered, for the next pass."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -104,6 +131,18 @@ class Settings:
     data_dir: str = ""
     analyst: str = ""
     event_window_days: int = 14
+    min_confidence: float = 0.5
+    hidden_files: str = "skip"
+    input_seconds: float = 300.0
+    fetch_contact: str = ""
+    fetch_timeout: float = 30.0
+    fetch_max_redirects: int = 5
+    fetch_host_delay: float = 1.0
+    fetch_per_host: int = 2
+    fetch_concurrency: int = 4
+    allow_net: str = ""
+    fetch_ca_file: str = ""
+    watch_max_entries: int = 100
 
     def with_overrides(self, **values: Any) -> "Settings":
         """Return a copy with the given settings replaced (values are validated)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -22,11 +23,31 @@ def write_article(folder: Path, name: str, body: str, **meta: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _no_internal_errors(request):
+    """Any internal error (a bug met on an input, turned into a rejection by the guard) fails the test."""
+    from khabar.guard import internal_errors_seen
+
+    before = internal_errors_seen()
+    yield
+    if request.node.get_closest_marker("internal_errors_expected") is None:
+        assert internal_errors_seen() == before, "khabar hit internal errors: see the rejections with code 'internal'"
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
-    """The demo corpus ingested once per test session (read-only for tests)."""
+    """The demo corpus ingested once per test session (read-only for tests).
+
+    Ingested as ``examples/corpus`` from the repository root, as the README does, so that source
+    paths such as ``examples/corpus/x.txt`` name stored articles (tests/test_readme.py).
+    """
     db = tmp_path_factory.mktemp("demo") / "demo.db"
-    report = khabar.ingest([EXAMPLES], db=db)
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        report = khabar.ingest([EXAMPLES.relative_to(ROOT)], db=db)
+    finally:
+        os.chdir(here)
     assert report.added > 20, report
     return db
 

@@ -366,7 +366,7 @@ def test_cli_compare_json_follows_the_documented_schema(demo_db):
 
     a, b = str(EXAMPLES / "as-easter-2019-a-toll-359.html"), str(EXAMPLES / "as-easter-2019-b-rewrite.txt")
     data = json.loads(run("compare", a, b, "--db", str(demo_db), "--format", "json").stdout)
-    assert data["schema"] == "khabar.compare/1" and data["relation"] == "rewrite"
+    assert data["schema"] == "khabar.compare/2" and data["relation"] == "rewrite"
     assert {"a", "b", "score", "reason", "origin", "derived", "direction_reason", "coverage_a", "coverage_b",
             "pairs"} <= set(data)
     pair = data["pairs"][0]
@@ -380,7 +380,7 @@ def test_cli_lineage_text_json_and_picture(demo_db, tmp_path):
 
     picture = tmp_path / "lineage.svg"
     data = json.loads(run("lineage", "--db", str(demo_db), "--format", "json", "--picture", str(picture)).stdout)
-    assert data["schema"] == "khabar.lineage/1" and data["independent"] < data["articles"]
+    assert data["schema"] == "khabar.lineage/2" and data["independent"] < data["articles"]
     assert all(g["origin"] == g["members"][0]["id"] and len(g["members"]) >= 2 for g in data["groups"])
     assert picture.read_text("utf-8").lstrip().startswith("<?xml") and "<svg" in picture.read_text("utf-8")
     assert "independent source group" in run("lineage", "--db", str(demo_db)).stdout

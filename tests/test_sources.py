@@ -39,7 +39,9 @@ def test_directory_is_recursive_sorted_and_skips_hidden(tmp_path):
     (tmp_path / ".hidden.txt").write_text("T\nbody")
     sources, missing = list_sources([tmp_path, tmp_path / "nope"])
     assert [s.path.name for s in sources] == ["a.html", "z.txt"]
-    assert missing[0].code == "missing"
+    assert [(m.code, os.path.basename(m.source)) for m in missing] == [("hidden", ".hidden.txt"), ("missing", "nope")]
+    sources, _ = list_sources([tmp_path], hidden="read")
+    assert [s.path.name for s in sources] == [".hidden.txt", "a.html", "z.txt"]
 
 
 def test_jsonl_keeps_good_records_and_rejects_bad_lines(tmp_path):

@@ -5,7 +5,7 @@
 behind it, how firmly, who says so; ``syntax.py``: negation, hypotheticals, group names) and groups
 the sentence clues into the article's events (``article.py``). ``query.py`` reads events back
 from the store, merged across articles by :mod:`khabar.corroborate`. It is a pure function of its inputs;
-:class:`EventStage` is the pipeline stage that stores the result. Event types form a closed schema
+:class:`EventStage` is the per-article pipeline stage (it returns the reports; the pipeline stores them). Event types form a closed schema
 (``EVENT_TYPES``) mapped to GTD attack types and ACLED sub-event types; the word lists live in
 ``khabar/data/events.toml``. Coreference of events across articles is :mod:`khabar.corroborate`.
 """
@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..dates import publication_date
-from ..models import Analysis, Article, EventReport, Resolution
+from ..models import Analysis, ArticleResult, EventReport, Resolution
 from ..names import ENTITY_LABELS, label_class
 from .article import group_clues
 from .lexicon import EventType, lexicon
+from .perpetrators import topic_group
 from .sentences import Clue, Name, is_groupish, read_sentence
 
 __all__ = ["extract_events", "read_clues", "names_from", "EventStage", "Name", "Clue", "EventType", "event_types",
@@ -45,7 +47,7 @@ def read_clues(doc, names: Sequence[Name], *, published: str | None = None) -> l
         if sent.text.strip():
             clues.append(read_sentence(sent, inside, published=pub, last_group=last_group,
                                        context_year=stated or year))
-        last_group = _last_group(inside) or last_group
+        last_group = topic_group(sent, inside, last_group)
         year = stated
     return clues
 
@@ -84,14 +86,15 @@ def names_from(analysis: Analysis, resolution: Resolution) -> list[Name]:
 
 
 class EventStage:
-    """Pipeline stage: extract the article's events and store them with the article."""
+    """Per-article stage "events": the article's event reports (pure; the pipeline stores them)."""
 
     name = "events"
 
-    def process(self, store, article: Article, analysis: Analysis, resolution: Resolution, doc) -> None:
-        reports = extract_events(doc, names_from(analysis, resolution), article_id=article.id,
-                                 published=article.published)
-        store.save_event_reports(article.id, reports)
+    def derive(self, result: ArticleResult, doc) -> ArticleResult:
+        """``result`` with the events the article reports."""
+        reports = extract_events(doc, names_from(result.analysis, result.resolution), article_id=result.article.id,
+                                 published=result.article.published)
+        return replace(result, events=tuple(reports))
 
 
 def _last_group(names: list[Name]) -> Name | None:

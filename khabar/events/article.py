@@ -60,9 +60,13 @@ def group_clues(clues: list[Clue], *, article_id: str, published: str | None,
 def _place_clue(clue: Clue, drafts: list[_Draft], current: _Draft | None) -> _Draft | None:
     if clue.date is not None:
         match = next((d for d in ([current] if current else []) + drafts if d.accepts_date(clue.date)), None)
-        if match is None and not clue.act:
+        if match is None and not clue.act and (drafts or not clue.opens):
             if current is not None and clue.opens:
                 current.clues.append(clue)
+            elif current is not None and clue.perpetrators:
+                # "X said it had attacked the school in revenge for an offensive that began in June":
+                # the claim is about the current event; its date is about something else.
+                current.clues.append(replace(clue, date=None))
             return current
         if match is None or (match.date is None and clue.opens and match.clues and _different_place(match, clue)):
             match = _Draft()
@@ -117,7 +121,7 @@ def _report(draft: _Draft, index: int, article_id: str, published: str | None, d
     return EventReport(
         article_id=article_id, index=index, type=kind, date=draft.date,
         place=place.text if place else None, place_id=place.entity_id if place else None,
-        perpetrators=_perpetrators(clues), killed=_first(clues, "killed"), injured=_first(clues, "injured"),
+        perpetrators=_perpetrators(clues) or first.forces, killed=_first(clues, "killed"), injured=_first(clues, "injured"),
         target=first.target or next((c.target for c in clues if c.target), None), start=first.start, end=first.end,
         evidence=tuple((c.start, c.end) for c in clues), published=published,
         place_start=place.start if place else -1, place_end=place.end if place else -1,

@@ -15,10 +15,26 @@ from ..models import Perpetrator
 from ..names import label_class
 from .lexicon import Lexicon, lexicon
 from .syntax import (
-    GROUP_WORDS, NOT_A_GROUP, PLACE_WORDS, Name, is_generic, is_groupish, is_hypothetical, is_negated, widen,
+    GROUP_WORDS, NOT_A_GROUP, PLACE_WORDS, Name, is_generic, is_groupish, is_hypothetical, is_negated, is_unreal,
+    token_at, widen,
 )
 
-__all__ = ["perpetrators"]
+__all__ = ["perpetrators", "topic_group", "acting_forces"]
+
+# Verbs of an attack whose subject (or passive agent) is the perpetrator: "the rebels set off two
+# bombs", "Turkish forces shelled the village", "the post was attacked by al-Shabaab fighters".
+_ACT_LEMMAS = frozenset({"attack", "bomb", "shell", "shoot", "ambush", "storm", "raid", "assault", "stab",
+                         "assassinate", "kidnap", "abduct", "hijack", "torch", "kill", "wound", "injure", "behead",
+                         "execute", "murder", "massacre", "detonate", "fire", "target", "loot", "seize", "lynch",
+                         "set", "blow", "open", "slay", "overrun", "besiege", "gun", "hack", "burn"})
+# Nouns of armed men that, with a nationality, a state or an organisation in front, name who acted
+# ("Turkish forces", "FARDC soldiers", "Afghan police"). Alone ("gunmen", "militants") they name no one.
+_FORCE_NOUNS = frozenset({"force", "forces", "troop", "troops", "army", "soldier", "soldiers", "police", "policeman",
+                          "policemen", "military", "officer", "officers", "commando", "commandos", "guard", "guards",
+                          "personnel", "militia", "militiaman", "militiamen", "navy", "gendarme", "gendarmes"})
+# What security forces also do to end an attack: a force named with these verbs is not a perpetrator.
+_OPERATION_VERBS = frozenset({"storm", "raid", "seize", "besiege", "overrun", "rescue", "free"})
+_SUSPECTED_MODS = frozenset({"suspected", "alleged", "presumed", "purported", "suspect"})
 
 _BLAME_TO = frozenset({"blame", "attribute", "point", "pin", "link", "tie"})  # "blamed X on Y", "pointed to Y"
 
@@ -52,8 +68,121 @@ def perpetrators(sent, names: list[Name], last_group: Name | None, lex: Lexicon)
                     for o in _prep_objects(tok, ("on", "upon")) for g in _groups_in(o, sent, names, last_group)]
         if lemma in lex.speech and tok.pos_ == "VERB":
             out += _said_it_did(tok, sent, names, last_group, lex)
+        if lemma in lex.deny and lemma != "condemn" and tok.pos_ == "VERB":
+            out += _denied(tok, sent, names, last_group, lex)
+        elif lemma in ("bear", "have", "take", "play", "accept") and tok.pos_ == "VERB" and _no_role(tok):
+            subject = _subject(tok)
+            if subject is not None and not _is_official(subject):
+                out += [_perp(g, "denied", _describe(subject) or "the group itself")
+                        for g in _groups_in(subject, sent, names, last_group)]
+        if lemma in _ACT_LEMMAS and tok.pos_ == "VERB":
+            out += _did_it(tok, sent, names, last_group, lex)
     out += _in_the_name_of(sent, names, last_group)
     return _dedupe(out)
+
+
+def _did_it(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
+    """The actor that is the subject of a real act ("the rebels set off two bombs", "it bombed a
+    funeral") or its passive agent ("was attacked by X"); status suspected when the words hedge it."""
+    if is_unreal(verb, lex) or any(c.dep_ == "neg" for c in verb.children):
+        return []
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    actor = _agent(verb) if passive else _subject(verb)
+    if actor is None or actor.dep_ == "nsubjpass" or actor.lower_ in ("who", "whoever", "those"):
+        return []
+    groups = [g for g in _groups_in(actor, sent, names, last_group) if label_class(g.label) != "PLACE"]
+    if not groups:
+        return []
+    speaker = _speaker_of(verb, lex)
+    if speaker is not None and _same_party(speaker, actor, sent, names, last_group):
+        return []  # "X said it bombed ...": a claim, read by _said_it_did
+    words = {t.lower_ for t in actor.subtree}
+    status = "suspected" if words & _SUSPECTED_MODS or _hedged(verb, lex) else "attributed"
+    return [_perp(g, status, _reporter(verb, lex)) for g in groups]
+
+
+_ROLE_NOUNS = frozenset({"role", "involvement", "responsibility", "part", "hand", "link", "links", "connection",
+                         "claim", "claims", "report", "reports", "allegation", "allegations", "accusation"})
+
+
+def _denied(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
+    """"the group denied any role", "X denied involvement in the bombing", "X denied carrying it out"."""
+    if is_negated(verb, lex):
+        return []
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "ccomp", "xcomp")]
+    if not any(o.lemma_.lower() in _ROLE_NOUNS | _EVENT_OBJECT or o.dep_ in ("ccomp", "xcomp") and (
+            o.lemma_.lower() in lex.carry_out or o.lemma_.lower() in _ACT_LEMMAS or o.lemma_.lower() == "be")
+               for o in objects):
+        return []
+    subject = _subject(verb)
+    if subject is None or _is_official(subject):
+        return []
+    return [_perp(g, "denied", _describe(subject) or "the group itself")
+            for g in _groups_in(subject, sent, names, last_group)]
+
+
+def _no_role(verb) -> bool:
+    """"bore no responsibility", "had no role", "played no part", "did not take responsibility"."""
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in _ROLE_NOUNS]
+    negated = any(c.dep_ == "neg" for c in verb.children)
+    return any(negated or any(g.dep_ == "det" and g.lower_ == "no" for g in o.children) for o in objects)
+
+
+def acting_forces(sent, names: list[Name], lex: Lexicon) -> list[Perpetrator]:
+    """Named forces that are the subject of a real act ("Turkish forces shelled the village",
+    "FARDC soldiers killed a man"). They are the perpetrators of an event only when their sentence
+    opens it and no group is named for it (elsewhere they are usually the response to an attack)."""
+    out = []
+    for verb in sent:
+        lemma = verb.lemma_.lower()
+        if verb.pos_ != "VERB" or lemma not in _ACT_LEMMAS or lemma in _OPERATION_VERBS or is_unreal(verb, lex):
+            continue
+        if any(c.dep_ in ("nsubjpass", "auxpass", "neg") for c in verb.children):
+            continue
+        actor = _subject(verb)
+        force = _force_phrase(actor, names) if actor is not None else None
+        if force is not None:
+            words = {t.lower_ for t in actor.subtree}
+            status = "suspected" if words & _SUSPECTED_MODS or _hedged(verb, lex) else "attributed"
+            out.append(_perp(force, status, _reporter(verb, lex)))
+    return _dedupe(out)
+
+
+def _force_phrase(noun, names: list[Name]) -> Name | None:
+    """"Turkish forces", "FARDC soldiers", "Afghan police": a force noun with a named modifier."""
+    if noun.lower_ not in _FORCE_NOUNS and noun.lemma_.lower() not in _FORCE_NOUNS:
+        return None
+    mods = [c for c in noun.children if c.dep_ in ("amod", "compound", "nmod") and c.i < noun.i and (
+        c.ent_type_ in ("NORP", "GPE", "ORG") or c.pos_ == "PROPN")]
+    if not mods:
+        return None
+    first = min(t.i for m in mods for t in m.subtree)
+    span = noun.doc[first:noun.i + 1]
+    if any(t.lower_ in ("unidentified", "unknown", "armed") for t in span):
+        return None
+    inside = [n for n in names if span.start_char <= n.start < span.end_char and (n.entity_id or "").startswith(
+        "actor:")]
+    entity = inside[0].entity_id if inside else None
+    text = span.text[4:] if span.text.lower().startswith("the ") else span.text
+    return Name(span.start_char, span.end_char, span.text, "ORG", entity, text)
+
+
+def topic_group(sent, names: list[Name], last_group: Name | None) -> Name | None:
+    """The group a following "it" or "the group" refers to: the subject of the sentence's main verb
+    when that is a group (or refers back to one), else the last group the sentence names."""
+    for tok in sent:
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT":
+            if tok.lemma_.lower() in lexicon().group_anaphora or tok.lower_ in ("it", "they"):
+                return last_group if last_group is not None else _last_of([n for n in names if _core(n, sent)])
+            groups = [g for g in _groups_in(tok, sent, names, None) if is_groupish(g)]
+            if groups:
+                return groups[0]
+    return _last_of([n for n in names if _core(n, sent)]) or last_group
+
+
+def _last_of(names: list[Name]) -> Name | None:
+    groups = [n for n in names if is_groupish(n)]
+    return groups[-1] if groups else None
 
 
 def _prep_objects(tok, preps: tuple[str, ...]) -> list:
@@ -100,6 +229,8 @@ def _claimed(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
     objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
     if objects and not any(o.lemma_.lower() in _EVENT_OBJECT or o.lower_ in _EVENT_OBJECT for o in objects):
         return []
+    if not objects and any(c.dep_ in ("xcomp", "ccomp") for c in verb.children):
+        return []  # "a caller claiming to speak for X", "X claims that ...": not a claim of the attack
     if any(is_generic(o) for o in objects) or is_negated(verb, lex) or is_hypothetical(verb, lex):
         return []
     governor = _speaker_verb(verb, lex)
@@ -123,7 +254,9 @@ def _carried_out(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrato
     governor = _speaker_verb(verb, lex)
     if governor is not None and (is_negated(governor, lex) or governor.lemma_.lower() in lex.deny):
         return []
-    subject = _subject(verb)
+    subject = _agent(verb) or _subject(verb)
+    if subject is not None and subject.dep_ == "nsubjpass":
+        return []  # "the attack was carried out on Friday": the attack is not its own perpetrator
     groups = _groups_in(subject, sent, names, last_group) if subject is not None else []
     speaker = _speaker_of(verb, lex)
     if speaker is not None and groups and _same_party(speaker, subject, sent, names, last_group):
@@ -214,10 +347,26 @@ def _groups_in(node, sent, names: list[Name], last_group: Name | None) -> list[N
         return inside[:1]
     if node.lemma_.lower() in lexicon().group_anaphora or node.lower_ in ("it", "they"):
         before = [n for n in names if n.end <= node.idx and is_groupish(n)]
-        found = before[-1] if before else last_group
+        core = [n for n in before if _core(n, sent)]
+        found = (core or before)[-1] if before else last_group
         return [found] if found is not None else []
     unnamed = _proper_noun(node)
     return [unnamed] if unnamed is not None else []
+
+
+def _core(name: Name, sent) -> bool:
+    """False for a name inside an apposition or a prepositional phrase ("X, a rival of the Taliban,
+    said it ...": "it" is X, not the Taliban)."""
+    tok = token_at(sent, name.start, name.end)
+    for _ in range(6):
+        if tok is None or tok.head.i == tok.i or tok.pos_ in ("VERB", "AUX"):
+            return True
+        if tok.dep_ == "pobj" and tok.head.lower_ == "by":
+            return True  # "an attack by the Taliban": the agent
+        if tok.dep_ in ("appos", "pobj", "poss", "relcl", "acl"):
+            return False
+        tok = tok.head
+    return True
 
 
 def _proper_noun(node) -> Name | None:

@@ -21,7 +21,7 @@ from ..models import DateValue, Figure, Perpetrator
 from ..names import label_class
 from ..numbers import count_phrases
 from .lexicon import Lexicon, lexicon
-from .perpetrators import perpetrators
+from .perpetrators import acting_forces, perpetrators
 from .syntax import Name, is_generic, is_groupish, is_unreal, token_at
 
 __all__ = ["Name", "Clue", "read_sentence", "is_unreal", "is_groupish", "casualty_role", "STATE_STRIKE"]
@@ -54,6 +54,7 @@ class Clue:
     injured: tuple[Figure, ...]
     target: str | None
     reference: bool = False  # refers back to an attack ("the attack", "the bombing") without new facts
+    forces: tuple[Perpetrator, ...] = ()  # named forces acting ("Turkish forces shelled ..."): see article.py
 
 
 def read_sentence(sent, names: list[Name], *, published: date | None, last_group: Name | None,
@@ -63,7 +64,8 @@ def read_sentence(sent, names: list[Name], *, published: date | None, last_group
     triggers = _triggers(sent, lex)
     real = [(tok, kind) for tok, kind in triggers if not is_unreal(tok, lex)]
     killed, injured = _casualties(sent, lex)
-    strong = [(tok, kind) for tok, kind in real if tok.lemma_.lower() not in lex.weak_triggers or _acts(tok, lex)]
+    strong = [(tok, kind) for tok, kind in real
+              if tok.lemma_.lower() not in lex.weak_triggers or tok.pos_ == "VERB" or _acts(tok, lex)]
     kind = _strongest([k for _, k in real], lex)
     if kind == STATE_STRIKE:  # strikes by states are outside the schema: no event, no toll
         strong, killed, injured = [], [], []
@@ -73,11 +75,15 @@ def read_sentence(sent, names: list[Name], *, published: date | None, last_group
     anchors = {tok.i for tok, _ in real} | {
         t.i for t in sent
         if t.pos_ == "VERB" and t.lemma_.lower() in lex.killed | lex.injured and not is_unreal(t, lex)}
+    when = _event_date(sent, published, lex, anchors, context_year)
+    if when is None and opens:
+        when = _lead_date(sent, published, context_year)
     return Clue(
         start=sent.start_char, end=sent.end_char, type=kind, opens=opens, act=bool(strong),
-        date=_event_date(sent, published, lex, anchors, context_year), places=places, attached=attached,
+        date=when, places=places, attached=attached,
         perpetrators=tuple(perpetrators(sent, names, last_group, lex)), killed=tuple(killed),
         injured=tuple(injured), target=_target(sent, anchor, lex), reference=bool(triggers) and not opens,
+        forces=tuple(acting_forces(sent, names, lex)) if opens else (),
     )
 
 
@@ -112,11 +118,62 @@ def _strongest(kinds: list[str], lex: Lexicon) -> str | None:
 
 def _casualties(sent, lex: Lexicon) -> tuple[list[Figure], list[Figure]]:
     found: dict[str, list[tuple[Figure, object]]] = {"killed": [], "injured": []}
-    for figure, anchor in count_phrases(sent):
+    for figure, anchor in count_phrases(sent) + _single_victims(sent):
         role = casualty_role(anchor, lex)
-        if role in found:
+        if role in found and not _background(anchor, lex):
             found[role].append((figure, anchor))
     return _join_parts(found["killed"], sent), _join_parts(found["injured"], sent)
+
+
+_WHOLE_CONFLICT = frozenset({"conflict", "war", "violence", "insurgency", "fighting", "unrest", "crisis",
+                             "uprising", "campaign", "rebellion", "civil"})
+_SPAN_WORDS = re.compile(r"(?i)\b(?:this|last|past|so far|since|year|years|decade|decades|months|to date)\b")
+
+
+def _background(anchor, lex: Lexicon) -> bool:
+    """"more than 3,000 people have died in the conflict this year": a running total of a war, not
+    one attack's toll (the kill word is "in the conflict/war/violence" or over a span of time)."""
+    node = anchor
+    for _ in range(6):
+        if node.lemma_.lower() in lex.killed | lex.injured and node is not anchor:
+            break
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    else:
+        return False
+    for child in node.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "during", "since", "over", "throughout"):
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+            if any(o.lemma_.lower() in _WHOLE_CONFLICT for o in objects):
+                return True
+            if child.lower_ in ("since", "over", "throughout") and objects:
+                return True
+        if child.dep_ == "npadvmod" and _SPAN_WORDS.search(" ".join(t.text for t in child.subtree)) and (
+                any(t.lower_ in ("this", "last", "past") for t in child.subtree)):
+            return any(t.lower_ in ("year", "years", "decade", "months") for t in child.subtree)
+    return False
+
+
+_PERSON_NOUNS = frozenset({"man", "woman", "boy", "girl", "child", "person", "civilian", "resident", "villager",
+                           "farmer", "soldier", "policeman", "policewoman", "officer", "trader", "driver", "student",
+                           "teacher", "journalist", "worker", "guard", "militant", "fighter", "commander", "member",
+                           "youth", "teenager", "shopkeeper", "elder", "official", "doctor", "nurse", "leader",
+                           "herder", "passenger", "pilgrim", "priest", "cleric", "imam", "judge", "lawyer", "activist",
+                           "soldier", "security", "constable", "jawan", "bystander", "motorist", "businessman",
+                           "suspect", "gunman", "attacker", "bomber", "tourist", "pastor", "chief", "worshipper"})
+
+
+def _single_victims(sent) -> list[tuple[Figure, object]]:
+    """"a policeman was shot dead", "killed a man": one person, a count of 1 anchored on "a"."""
+    out = []
+    for tok in sent:
+        if tok.dep_ == "det" and tok.lower_ in ("a", "an") and tok.head.tag_ == "NN" and (
+                tok.head.lemma_.lower() in _PERSON_NOUNS):
+            noun = tok.head
+            start, end = tok.idx, noun.idx + len(noun)
+            out.append((Figure(sent.doc.text[start:end], start, end, 1, "exact", 1, 1), tok))
+    return out
 
 
 def _join_parts(items: list[tuple[Figure, object]], sent) -> list[Figure]:
@@ -126,10 +183,10 @@ def _join_parts(items: list[tuple[Figure, object]], sent) -> list[Figure]:
     for i, (figure, anchor) in enumerate(items):
         if i in used:
             continue
-        noun = anchor.head if anchor.dep_ == "nummod" else anchor
+        noun = anchor.head if anchor.dep_ in ("nummod", "det") else anchor
         parts = [(figure, anchor)]
         for j in range(i + 1, len(items)):
-            other = items[j][1].head if items[j][1].dep_ == "nummod" else items[j][1]
+            other = items[j][1].head if items[j][1].dep_ in ("nummod", "det") else items[j][1]
             if other in noun.conjuncts and j not in used:
                 parts.append(items[j])
                 used.add(j)
@@ -139,7 +196,7 @@ def _join_parts(items: list[tuple[Figure, object]], sent) -> list[Figure]:
 
 def _sum(parts: list[tuple[Figure, object]], doc) -> Figure:
     figures = [f for f, _ in parts]
-    last_noun = parts[-1][1].head if parts[-1][1].dep_ == "nummod" else parts[-1][1]
+    last_noun = parts[-1][1].head if parts[-1][1].dep_ in ("nummod", "det") else parts[-1][1]
     start, end = figures[0].start, max(figures[-1].end, last_noun.idx + len(last_noun))
     qualifiers = {f.qualifier for f in figures}
     qualifier = next((q for q in ("vague", "about", "at_least", "more_than", "up_to") if q in qualifiers), "exact")
@@ -152,7 +209,7 @@ def _sum(parts: list[tuple[Figure, object]], doc) -> Figure:
 def casualty_role(anchor, lex: Lexicon | None = None) -> str | None:
     """"killed", "injured" or None: what the count at ``anchor`` counts, from its head path."""
     lex = lex or lexicon()
-    noun = anchor.head if anchor.dep_ in ("nummod", "quantmod") else anchor
+    noun = anchor.head if anchor.dep_ in ("nummod", "quantmod", "det") else anchor
     if noun.lemma_.lower() in lex.units or noun.lower_ in lex.units:
         return None
     if anchor.dep_ == "nummod" and _years_old(noun):
@@ -222,15 +279,41 @@ def _event_date(sent, published: date | None, lex: Lexicon, anchors: set[int],
                 context_year: int | None) -> DateValue | None:
     """The most precise resolved date in the sentence that dates the act (not a statement or a toll)."""
     best: DateValue | None = None
+    best_key = (True, 99)
     for ent in sent.ents:
         if ent.label_ not in ("DATE", "TIME") or not _dates_the_act(ent, anchors, lex):
             continue
         value = resolve_date(ent.text, published, start=ent.start_char, end=ent.end_char, context_year=context_year)
         if value.value is None:
             continue
-        if best is None or _PRECISION_ORDER[value.precision] < _PRECISION_ORDER[best.precision]:
-            best = value
+        direct = _on_anchor(ent, anchors)
+        if best is None or (not direct, _PRECISION_ORDER[value.precision]) < best_key:
+            best, best_key = value, (not direct, _PRECISION_ORDER[value.precision])
     return best
+
+
+def _on_anchor(ent, anchors: set[int]) -> bool:
+    """"last Thursday's train bombings", "the attack on Monday": the date hangs on the act itself."""
+    node = ent.root
+    if node.dep_ == "pobj":
+        node = node.head
+    return node.head.i in anchors and node.dep_ in ("poss", "compound", "npadvmod", "prep", "nmod", "amod")
+
+
+def _lead_date(sent, published: date | None, context_year: int | None) -> DateValue | None:
+    """"On 9 May 2020, in X, a man was found dead": a day-precise date that opens a sentence reporting
+    an act dates that act (the parse hangs it on the main verb, whatever the act's words are)."""
+    ents = [e for e in sent.ents if e.label_ == "DATE" and e.start - sent.start <= 3]
+    for ent in ents:
+        head = ent.root
+        while head.dep_ in ("pobj", "prep", "npadvmod", "nummod", "compound") and head.head.i != head.i:
+            head = head.head
+        if head.dep_ != "ROOT" or head.lemma_.lower() in lexicon().speech or _is_toll_word(head):
+            continue
+        value = resolve_date(ent.text, published, start=ent.start_char, end=ent.end_char, context_year=context_year)
+        if value.value is not None and value.precision == "day":
+            return value
+    return None
 
 
 def _dates_the_act(ent, anchors: set[int], lex: Lexicon) -> bool:
@@ -249,6 +332,9 @@ def _dates_the_act(ent, anchors: set[int], lex: Lexicon) -> bool:
             return False
         if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("acl", "relcl", "xcomp", "amod"):
             return node.i in anchors or any(_reaches(node, a) for a in _direct_args(node, anchors))
+        if node.pos_ == "VERB" and node.dep_ == "relcl" and node.i not in anchors and \
+                _relative_head(node).i not in anchors:
+            return False  # "in revenge for an offensive that began in June": the date of the offensive
     return node.i in anchors
 
 
@@ -261,6 +347,14 @@ def _is_toll_word(node) -> bool:
         return lemma in ("toll", "count", "figure", "number")
     return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in ("toll", "count", "figure", "number", "dead")
                for c in node.children) or lemma in ("revise", "lower")
+
+
+def _relative_head(verb):
+    """The noun a relative clause describes; "the attacks on Mumbai, which began ...": the attacks."""
+    head = verb.head
+    if head.pos_ == "PROPN" and head.dep_ == "pobj" and head.head.head.i != head.head.i:
+        return head.head.head
+    return head
 
 
 def _direct_args(verb, anchors: set[int]):

@@ -27,7 +27,9 @@ GROUP_WORDS = re.compile(
 NOT_A_GROUP = re.compile(
     r"(?i)\b(?:government|ministry|police|armed forces|command|nations|agency|news|press|times|post|herald|"
     r"bank|company|university|college|hospital|council|embassy|department|committee|commission|court|"
-    r"parliament|congress|cabinet|office|club|airport|hotel|school|television|radio|reuters)\b")
+    r"parliament|congress|cabinet|office|club|airport|hotel|school|television|radio|reuters|"
+    r"hall|nightclub|airlines?|airways|airbus|boeing|theatre|theater|arena|stadium|mall|plaza|venue|cinema|"
+    r"restaurant|cafe|café|tower|centre|center|corp|corporation|inc|ltd|limited|plc)\b")
 PLACE_WORDS = re.compile(r"(?i)\b(?:gate|street|road|square|bridge|market|mosque|church|province|district|"
                           r"city|airport|station|camp|base|hall|palace|temple|valley|river|island)\b")
 

@@ -12,6 +12,7 @@ from the earlier-listed article with ``direction`` = "unknown".
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -19,7 +20,7 @@ import networkx as nx
 from ..errors import InputError
 from ..store import Store
 
-__all__ = ["build_graph", "entity_graph", "lineage_graph", "write_graph"]
+__all__ = ["build_graph", "entity_graph", "lineage_graph", "write_graph", "xml_safe"]
 
 
 def build_graph(store: Store, name: str) -> nx.Graph:
@@ -59,9 +60,32 @@ def lineage_graph(store: Store) -> nx.DiGraph:
     return graph
 
 
+# Characters XML 1.0 forbids (C0 controls but tab, LF, CR; U+FFFE/U+FFFF; lone surrogates). A U+0001 in
+# a title made GraphML writing fail half-way and left GEXF files no XML parser accepts.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(graph: nx.Graph) -> nx.Graph:
+    """A copy of ``graph`` whose string attributes hold only characters XML allows."""
+    clean = graph.copy()
+    for _, data in clean.nodes(data=True):
+        _scrub(data)
+    for *_, data in clean.edges(data=True):
+        _scrub(data)
+    _scrub(clean.graph)
+    return clean
+
+
+def _scrub(data: dict) -> None:
+    for key, value in data.items():
+        if isinstance(value, str):
+            data[key] = _NOT_XML.sub("", value)
+
+
 def write_graph(graph: nx.Graph, path: Path, format: str) -> Path:
     """Write ``graph`` as GraphML or GEXF (1.2) to ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    graph = xml_safe(graph)
     if format == "graphml":
         nx.write_graphml(graph, path, encoding="utf-8")
     elif format == "gexf":

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..render.events import EVENT_COLUMNS, event_row
 from ..store import Store
 
 __all__ = ["TABLES", "rows", "write_csv", "write_jsonl"]
@@ -22,9 +23,7 @@ TABLES = {
     "entities": ("id", "name", "type", "class", "registry_id", "articles", "mentions", "source_groups"),
     "aliases": ("entity_id", "entity_name", "alias", "sources", "articles", "outlets"),
     "articles": ("id", "title", "outlet", "published", "url", "language", "words", "source_group"),
-    "events": ("id", "type", "date", "date_precision", "place", "place_id", "latitude", "longitude", "perpetrators",
-               "killed_low", "killed_high", "killed_latest", "injured_low", "injured_high", "injured_latest",
-               "target", "articles", "source_groups", "first_article_id", "first_start", "first_end"),
+    "events": EVENT_COLUMNS,  # the same columns as `khabar events --format csv`
     "facts": ("subject_id", "subject", "attribute", "value", "display", "qualifier", "object_id", "article_id",
               "start", "end", "text", "articles", "source_groups"),
 }
@@ -48,9 +47,26 @@ def write_csv(store: Store, folder: Path) -> list[Path]:
         with path.open("w", encoding="utf-8", newline="") as out:
             writer = csv.DictWriter(out, fieldnames=columns)
             writer.writeheader()
-            writer.writerows(rows(store, table))
+            writer.writerows(map(neutralise_row, rows(store, table)))
         written.append(path)
     return written
+
+
+# Cells a spreadsheet would read as a formula (OWASP "CSV injection"): a title "=HYPERLINK(...)" from an
+# article must stay text. Such a cell gets a leading apostrophe, which spreadsheets show as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """``value`` made safe for spreadsheets: a string starting with = + - @ tab or CR gets a leading '."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise_row(row: dict) -> dict:
+    """Every cell of a CSV row through :func:`neutralise`."""
+    return {k: neutralise(v) for k, v in row.items()}
 
 
 def write_jsonl(store: Store, path: Path) -> Path:
@@ -95,23 +111,7 @@ def _events(store: Store) -> Iterator[dict]:
     events = find_events(store)
     places = event_places(store, events)
     for e in events:
-        place, first = places.get(e.id), e.citations[0] if e.citations else None
-        yield {"id": e.id, "type": e.type, "date": e.date.value if e.date else "",
-               "date_precision": e.date.precision if e.date else "", "place": e.place or "",
-               "place_id": e.place_id or "", "latitude": place.latitude if place else "",
-               "longitude": place.longitude if place else "",
-               "perpetrators": "; ".join(f"{p.name} ({p.status})" for p in e.perpetrators),
-               **_toll("killed", e.killed), **_toll("injured", e.injured), "target": e.target or "",
-               "articles": e.articles, "source_groups": e.source_groups,
-               "first_article_id": first.article_id if first else "", "first_start": first.start if first else "",
-               "first_end": first.end if first else ""}
-
-
-def _toll(name: str, toll) -> dict:
-    if toll is None:
-        return {f"{name}_low": "", f"{name}_high": "", f"{name}_latest": ""}
-    return {f"{name}_low": toll.low, f"{name}_high": "" if toll.high is None else toll.high,
-            f"{name}_latest": toll.latest.figure.text}
+        yield event_row(e, places.get(e.id))
 
 
 def _facts(store: Store) -> Iterator[dict]:

@@ -64,8 +64,61 @@ def english_view(article: Article) -> str:
 def analyse(nlp, articles: Sequence[Article], *, batch_size: int = 32, n_process: int = 1) -> Iterator[tuple[Analysis, object]]:
     """Analyse articles in order; yields (Analysis, spaCy Doc) per article."""
     texts = (english_view(a) for a in articles)
-    for article, doc in zip(articles, nlp.pipe(texts, batch_size=batch_size, n_process=n_process)):
+    for article, doc in zip(articles, _docs(nlp, texts, batch_size=batch_size, n_process=n_process)):
         yield analysis_of(article.id, doc), doc
+
+
+# Texts longer than this go through spaCy in pieces cut at paragraph breaks. spaCy refuses texts over
+# nlp.max_length (1,000,000: error E088) and its parser's working memory grows with the text (+460 MB
+# for one 150,000-character text, measured); 20,000 characters (~3,500 words) is longer than almost
+# every news article, so ordinary articles go through whole, as before.
+CHUNK_CHARS = 20_000
+
+
+def _docs(nlp, texts: Iterable[str], *, batch_size: int, n_process: int) -> Iterator[object]:
+    """nlp.pipe over the texts, in order, with over-long texts analysed in chunks (see :func:`long_doc`)."""
+    limit = min(nlp.max_length, CHUNK_CHARS)
+    short: list[str] = []
+    for text in texts:
+        if len(text) <= limit:
+            short.append(text)
+            continue
+        yield from nlp.pipe(short, batch_size=batch_size, n_process=n_process)
+        short = []
+        yield long_doc(nlp, text, limit=limit)
+    yield from nlp.pipe(short, batch_size=batch_size, n_process=n_process)
+
+
+def long_doc(nlp, text: str, *, limit: int = CHUNK_CHARS):
+    """One Doc for a long text, analysed in chunks; ``doc.text == text``, so every offset holds."""
+    from spacy.tokens import Doc
+
+    pieces = list(nlp.pipe(chunks(text, limit)))
+    return Doc.from_docs(pieces, ensure_whitespace=False)
+
+
+def chunks(text: str, limit: int) -> list[str]:
+    """``text`` cut into pieces of at most ``limit`` characters that join back to it exactly.
+
+    Cuts fall after a paragraph break where one lies in the second half of the window, else after a
+    sentence end, else after a space, else (one 'word' of ``limit`` characters) anywhere.
+    """
+    out, start = [], 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = _cut(window, limit)
+        out.append(window[:cut])
+        start += cut
+    out.append(text[start:])
+    return out
+
+
+def _cut(window: str, limit: int) -> int:
+    for mark in ("\n\n", ". ", " "):
+        at = window.rfind(mark, limit // 2)
+        if at > 0:
+            return at + len(mark)
+    return limit
 
 
 def analysis_of(article_id: str, doc) -> Analysis:
@@ -86,9 +139,10 @@ def analysis_of(article_id: str, doc) -> Analysis:
 def _sentences(doc) -> Iterable[Sentence]:
     """spaCy sentences, cut at paragraph breaks (a sentence never spans two paragraphs)."""
     index = 0
+    text = doc.text  # Doc.text joins every token on each access: once per sentence was quadratic (issue 16)
     for sent in doc.sents:
         for start, end in _pieces(sent.text, sent.start_char):
-            yield Sentence(index, start, end, doc.text[start:end])
+            yield Sentence(index, start, end, text[start:end])
             index += 1
 
 

@@ -15,21 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from ..models import SentencePair
 from .text import content_words, words
 
 __all__ = ["SentencePair", "Alignment", "SentenceSet", "sentence_set", "similarity_matrix", "align"]
 
 WORD_WEIGHT = 0.3  # weight of word overlap in the sentence similarity; the rest is the embedding cosine
-
-
-@dataclass(frozen=True, slots=True)
-class SentencePair:
-    """Sentence ``a`` of the first article aligned with sentence ``b`` of the second."""
-
-    a: int
-    b: int
-    similarity: float  # 0..1 blend of embedding cosine and word overlap
-    verbatim: bool  # nearly the same words (a copied sentence rather than a paraphrase)
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,6 +80,12 @@ class Comparer:
             return self.embedders.multilingual or self.embedders.sentences
         return self.embedders.sentences
 
+    def keep(self, view: ArticleView, prepared: Prepared) -> None:
+        """Cache sentence vectors computed elsewhere (a cluster worker: khabar/cluster.py) for ``view``."""
+        self._cache[(view.id, prepared.model, len(view.text))] = prepared
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
     def prepared(self, view: ArticleView, model: Embedder) -> Prepared:
         """The view with its sentence vectors for ``model`` (cached by id, model and text length)."""
         key = (view.id, model.name, len(view.text))

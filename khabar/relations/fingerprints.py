@@ -44,8 +44,13 @@ def as_minhash(values: np.ndarray) -> LeanMinHash:
 
 def sentence_texts(view: ArticleView) -> list[str]:
     """The sentence texts of an article (the whole text as one sentence when it has none)."""
-    texts = [s.text for s in view.sentences]
-    return texts or ([view.text.strip()] if view.text.strip() else [])
+    # Capped (issue 16): a 500,000-character article with no English sentence was embedded as one
+    # "sentence" and took WordLlama to 3.5 GB; real sentences are far below the cap.
+    texts = [s.text[:_SENTENCE_CAP] for s in view.sentences]
+    return texts or ([view.text.strip()[:_SENTENCE_CAP]] if view.text.strip() else [])
+
+
+_SENTENCE_CAP = 2_000
 
 
 def document_vector(sentence_vectors: np.ndarray, dimensions: int) -> np.ndarray:

@@ -10,14 +10,13 @@ from ..settings import Settings, load_settings
 from .classify import Thresholds
 from .compare import Comparer
 from .embed import Embedders
-from .stage import load_index, relate_article
 from .values import ArticleView, Comparison, Relation
 from .views import view_of_stored
 
 if TYPE_CHECKING:
     from ..store import Store
 
-__all__ = ["comparer_for", "compare_stored", "compare_files", "relate_stored"]
+__all__ = ["comparer_for", "compare_stored", "compare_files"]
 
 
 def comparer_for(settings: Settings | None = None) -> Comparer:
@@ -78,17 +77,3 @@ def _unreadable(paths: list[Path], views: list) -> Comparison:
     reasons = [f"{p.name}: {v}" for p, v in zip(paths, views) if isinstance(v, str)]
     return Comparison(placeholders[0], placeholders[1], Relation.UNDETERMINED, 0.0,
                       "no article to compare: " + "; ".join(reasons))
-
-
-def relate_stored(store: "Store", *, settings: Settings | None = None) -> int:
-    """Compute relations for stored articles that have none yet (oldest first); the number related."""
-    settings = settings or load_settings()
-    comparer = comparer_for(settings)
-    index = load_index(store, settings)
-    done = 0
-    for article_id in store.articles_without_fingerprint():
-        with store.atomic():
-            relate_article(store, view_of_stored(store.stored_text(article_id)), index, comparer,
-                           limit=settings.relation_candidates)
-        done += 1
-    return done

@@ -1,11 +1,11 @@
-"""Analyst edits and alias conflicts as terminal text and JSON (schema khabar.edits/1)."""
+"""Analyst edits and alias conflicts as terminal text and JSON (schema khabar.edits/2)."""
 
 from __future__ import annotations
 
 from ..models import AliasConflict, Edit
 from .jsonout import dumps, to_jsonable
 
-__all__ = ["edit_text", "edits_text", "edits_json", "conflicts_text"]
+__all__ = ["edit_text", "edits_text", "edits_json", "edits_dict", "conflicts_text"]
 
 
 def edit_text(edit: Edit, done: str) -> str:
@@ -30,7 +30,12 @@ def edits_text(edits: list[Edit]) -> str:
 
 def edits_json(edits: list[Edit]) -> str:
     """Edits as JSON."""
-    return dumps({"schema": "khabar.edits/1", "edits": to_jsonable(edits)})
+    return dumps(edits_dict(edits))
+
+
+def edits_dict(edits: list[Edit]) -> dict:
+    """Edits as a dict (schema khabar.edits/2)."""
+    return {"schema": "khabar.edits/2", "edits": to_jsonable(edits)}
 
 
 def conflicts_text(conflicts: list[AliasConflict]) -> str:

@@ -1,6 +1,6 @@
 """Events, facts, disputes and open questions -> terminal text, Markdown, JSON and CSV.
 
-Used by ``khabar events`` (schema ``khabar.events/1``) and by the full dossier (``khabar who``):
+Used by ``khabar events`` (schema ``khabar.events/2``) and by the full dossier (``khabar who``):
 the dossier renderers call :func:`profile_text_lines`, :func:`profile_markdown_lines` and
 :func:`profile_dict` for the parts that come from events and facts. Every line that states
 something carries its citations. Schemas: docs/events.md.
@@ -19,7 +19,8 @@ from .text import cite
 
 __all__ = [
     "events_text", "events_json", "events_csv", "event_dict", "events_dict", "profile_text_lines",
-    "profile_markdown_lines", "profile_dict", "figure_text", "event_title",
+    "profile_markdown_lines", "profile_dict", "figure_text", "event_title", "EVENT_COLUMNS", "event_row",
+    "qualifier_label", "type_codes", "date_dict", "QUALIFIER_LABELS",
 ]
 
 ATTRIBUTE_LABELS = {
@@ -28,6 +29,36 @@ ATTRIBUTE_LABELS = {
     "affiliate_of": "affiliate of", "has_affiliate": "has affiliate", "linked_to": "linked to",
     "rival_of": "rival of", "leads": "leads",
 }
+
+
+# Qualifier codes of figures and facts (models.Figure) -> the words a reader expects.
+QUALIFIER_LABELS = {
+    "exact": "", "at_least": "at least", "more_than": "more than", "about": "about", "up_to": "up to",
+    "fewer_than": "fewer than", "range": "range", "vague": "vague figure",
+}
+
+
+def qualifier_label(code: str | None) -> str:
+    """``up_to`` -> ``up to``; unknown codes (from later extractors) with underscores as spaces."""
+    if not code:
+        return ""
+    return QUALIFIER_LABELS.get(code, code.replace("_", " "))
+
+
+def type_codes(event_type: str) -> dict[str, str | None]:
+    """An event type's label and its GTD attack type and ACLED sub-event type (khabar/data/events.toml)."""
+    from ..events import event_types
+
+    known = event_types().get(event_type)
+    return {"type_label": known.label if known else event_type.replace("_", " "),
+            "gtd_type": known.gtd if known else None, "acled_type": known.acled if known else None}
+
+
+def date_dict(d) -> dict[str, Any] | None:
+    """A DateValue as the documented date object (null when there is no date at all)."""
+    if d is None:
+        return None
+    return {"value": d.value, "precision": d.precision if d.value else "none", "text": d.text, "note": d.note}
 
 
 def figure_text(figure: Figure | None) -> str:
@@ -96,18 +127,18 @@ def _short(text: str, limit: int = 160) -> str:
 
 
 def event_dict(e: Event) -> dict[str, Any]:
-    """One event as a JSON object (schema khabar.events/1, docs/events.md)."""
+    """One event as a JSON object (``common-2.json#/$defs/event``; khabar.events/2, docs/events.md)."""
     return {
-        "id": e.id, "type": e.type, "date": e.date.value if e.date else None,
-        "date_precision": e.date.precision if e.date else "none", "place": e.place, "place_id": e.place_id,
+        "id": e.id, "type": e.type, **type_codes(e.type), "date": date_dict(e.date),
+        "place": e.place, "place_id": e.place_id,
         "target": e.target, "articles": e.articles, "source_groups": e.source_groups,
         "killed": _toll_dict(e.killed), "injured": _toll_dict(e.injured),
         "perpetrators": [{"name": p.name, "entity_id": p.entity_id, "status": p.status, "sources": list(p.sources),
-                          "articles": p.articles, "source_groups": p.source_groups,
+                          "articles": p.articles, "source_groups": p.source_groups, "confidence": p.confidence,
                           "citations": [citation_dict(c) for c in p.citations]} for p in e.perpetrators],
         "conflicts": [_conflict_dict(c) for c in e.conflicts],
         "reports": [{"article_id": r.article_id, "index": r.index, "published": r.published, "type": r.type,
-                     "date": r.date.value if r.date else None, "date_text": r.date.text if r.date else None,
+                     "date": date_dict(r.date),
                      "place": r.place, "killed": _figure_dict(r.killed), "injured": _figure_dict(r.injured),
                      "perpetrators": [{"name": p.name, "status": p.status, "source": p.source}
                                       for p in r.perpetrators],
@@ -117,7 +148,7 @@ def event_dict(e: Event) -> dict[str, Any]:
 
 def events_dict(events: list[Event]) -> dict[str, Any]:
     """The document ``khabar events --format json`` prints."""
-    return {"schema": "khabar.events/1", "events": [event_dict(e) for e in events]}
+    return {"schema": "khabar.events/2", "events": [event_dict(e) for e in events]}
 
 
 def events_json(events: list[Event]) -> str:
@@ -128,7 +159,8 @@ def events_json(events: list[Event]) -> str:
 def _figure_dict(f: Figure | None) -> dict[str, Any] | None:
     if f is None:
         return None
-    return {"value": f.value, "qualifier": f.qualifier, "low": f.low, "high": f.high, "text": f.text}
+    return {"value": f.value, "qualifier": f.qualifier, "qualifier_text": qualifier_label(f.qualifier), "low": f.low,
+            "high": f.high, "text": f.text}
 
 
 def _toll_dict(t: Toll | None) -> dict[str, Any] | None:
@@ -146,25 +178,48 @@ def _conflict_dict(c: Conflict) -> dict[str, Any]:
                        for v in c.values]}
 
 
-def events_csv(events: list[Event]) -> str:
-    """One CSV row per report (event columns repeated), for spreadsheets."""
+# One column set for every events table: `khabar events --format csv`, `khabar export --format csv`
+# (events.csv), the web app's CSV links. One row per event; the first report is cited.
+EVENT_COLUMNS = (
+    "id", "type", "type_label", "gtd_type", "acled_type", "date", "date_precision", "place", "place_id", "latitude",
+    "longitude", "perpetrators", "killed_low", "killed_high", "killed_latest", "injured_low", "injured_high",
+    "injured_latest", "target", "articles", "source_groups", "conflicts", "first_published", "first_outlet",
+    "first_article_id", "first_start", "first_end", "first_text",
+)
+
+
+def event_row(e: Event, place=None) -> dict[str, Any]:
+    """One event as a row of EVENT_COLUMNS (empty strings for missing values); ``place`` adds coordinates."""
+    first = e.citations[0] if e.citations else None
+    return {"id": e.id, "type": e.type, **{k: v or "" for k, v in type_codes(e.type).items()},
+            "date": e.date.value or "" if e.date else "",
+            "date_precision": (e.date.precision if e.date.value else "none") if e.date else "none",
+            "place": e.place or "", "place_id": e.place_id or "",
+            "latitude": "" if place is None or place.latitude is None else place.latitude,
+            "longitude": "" if place is None or place.longitude is None else place.longitude,
+            "perpetrators": "; ".join(f"{p.name} ({p.status})" for p in e.perpetrators),
+            **_toll_cells("killed", e.killed), **_toll_cells("injured", e.injured), "target": e.target or "",
+            "articles": e.articles, "source_groups": e.source_groups,
+            "conflicts": "; ".join(c.note for c in e.conflicts),
+            "first_published": first.published or "" if first else "", "first_outlet": first.outlet or "" if first else "",
+            "first_article_id": first.article_id if first else "", "first_start": first.start if first else "",
+            "first_end": first.end if first else "", "first_text": " ".join(first.text.split()) if first else ""}
+
+
+def _toll_cells(name: str, toll: Toll | None) -> dict[str, Any]:
+    if toll is None:
+        return {f"{name}_low": "", f"{name}_high": "", f"{name}_latest": ""}
+    return {f"{name}_low": toll.low, f"{name}_high": "" if toll.high is None else toll.high,
+            f"{name}_latest": toll.latest.figure.text}
+
+
+def events_csv(events: list[Event], places: dict | None = None) -> str:
+    """Events as CSV (EVENT_COLUMNS, one row per event), for spreadsheets."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["event_id", "type", "date", "date_precision", "place", "target", "articles", "source_groups",
-                     "killed_low", "killed_high", "killed_latest", "perpetrators", "conflicts", "report_published",
-                     "outlet", "article_id", "report_killed", "report_injured", "evidence"])
+    writer = csv.DictWriter(buffer, fieldnames=EVENT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
     for e in events:
-        perps = "; ".join(f"{p.name} ({p.status})" for p in e.perpetrators)
-        conflicts = "; ".join(c.note for c in e.conflicts)
-        for r, c in zip(e.reports, e.citations):
-            writer.writerow([
-                e.id, e.type, e.date.value if e.date else "", e.date.precision if e.date else "none", e.place or "",
-                e.target or "", e.articles, e.source_groups, e.killed.low if e.killed else "",
-                "" if not e.killed or e.killed.high is None else e.killed.high,
-                e.killed.latest.figure.text if e.killed else "", perps, conflicts, r.published or "",
-                c.outlet or "", r.article_id, r.killed.text if r.killed else "", r.injured.text if r.injured else "",
-                " ".join(c.text.split()),
-            ])
+        writer.writerow(event_row(e, (places or {}).get(e.id)))
     return buffer.getvalue()
 
 
@@ -198,6 +253,11 @@ def profile_text_lines(d: Dossier) -> list[str]:
         for q in d.questions:
             lines.append(f"  - {q.text}")
             lines += [f"      -- {cite(c)}" for c in q.citations[:2]]
+    if d.uncertain:  # below min_confidence (issue 10)
+        lines += ["", "Uncertain (not shown as facts)"]
+        for u in d.uncertain:
+            lines.append(f"  - {u.what}: {u.value} -- {u.reason}")
+            lines += [f"      -- {cite(c)}" for c in u.citations[:1]]
     return lines
 
 
@@ -228,6 +288,10 @@ def profile_markdown_lines(d: Dossier) -> list[str]:
             out.append(f"- **{md_escape(event_title(e))}**: killed {md_escape(toll_text(e.killed))}; "
                        f"{e.articles} article(s), {e.source_groups} source group(s) — {md_cite(e.citations[-1])}")
     out += _markdown_disputes(d.disputes) + _markdown_questions(d.questions)
+    if d.uncertain:  # below min_confidence (issue 10)
+        out += ["", "## Uncertain (not shown as facts)", ""]
+        out += [f"- {md_escape(u.what)}: {md_escape(u.value)} — {md_escape(u.reason)}"
+                + (f" — {md_cite(u.citations[0])}" if u.citations else "") for u in d.uncertain]
     return out
 
 
@@ -253,18 +317,20 @@ def _markdown_questions(questions: tuple[Question, ...]) -> list[str]:
 
 
 def profile_dict(d: Dossier) -> dict[str, Any]:
-    """The parts for schema khabar.dossier/1 (keys facts, relations, attacks, disputes, questions)."""
+    """The parts for schema khabar.dossier/2 (keys facts, relations, attacks, disputes, questions)."""
     return {
         "facts": [_profile_fact_dict(f) for f in d.facts],
         "relations": [_profile_fact_dict(f) for f in d.relations],
         "attacks": [event_dict(e) for e in d.attacks],
         "disputes": [_conflict_dict(c) for c in d.disputes],
         "questions": [{"text": q.text, "citations": [citation_dict(c) for c in q.citations]} for q in d.questions],
+        "uncertain": [{"what": u.what, "value": u.value, "confidence": u.confidence, "reason": u.reason,
+                       "citations": [citation_dict(c) for c in u.citations]} for u in d.uncertain],
     }
 
 
 def _profile_fact_dict(f: ProfileFact) -> dict[str, Any]:
-    return {"attribute": f.attribute,
+    return {"attribute": f.attribute, "label": ATTRIBUTE_LABELS.get(f.attribute, f.attribute.replace("_", " ")),
             "values": [{"value": v.value, "display": v.display, "qualifier": v.qualifier, "object_id": v.object_id,
-                        "articles": v.articles, "source_groups": v.source_groups,
+                        "articles": v.articles, "source_groups": v.source_groups, "confidence": v.confidence,
                         "citations": [citation_dict(c) for c in v.citations]} for v in f.values]}

@@ -1,4 +1,4 @@
-"""JSON renderings (schemas documented in docs/schemas.md)."""
+"""JSON renderings: one document per result, following the JSON Schemas in khabar/schemas/."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import json
 from enum import Enum
 from typing import Any
 
-from ..models import Citation, Dossier, Place, SearchHit
+from ..models import Article, ArticleSummary, Citation, Dossier, Edit, EntitySummary, Event, ListPage, Place, SearchHit
 
-__all__ = ["to_jsonable", "dossier_json", "dossier_dict", "place_dict", "search_json", "citation_dict", "dumps"]
+__all__ = ["to_jsonable", "dossier_json", "dossier_dict", "place_dict", "search_json", "search_dict", "citation_dict",
+           "article_dict", "to_json", "dumps"]
 
 
 def to_jsonable(value: Any) -> Any:
@@ -44,9 +45,9 @@ def place_dict(p: Place) -> dict[str, Any]:
 
 
 def dossier_dict(d: Dossier) -> dict[str, Any]:
-    """The dossier as a dict following schema khabar.dossier/1."""
+    """The dossier as a dict following schema khabar.dossier/2."""
     return {
-        "schema": "khabar.dossier/1",
+        "schema": "khabar.dossier/2",
         "query": d.query,
         "id": d.entity.id,
         "name": d.entity.name,
@@ -87,6 +88,80 @@ def dossier_json(d: Dossier) -> str:
 
 
 def search_json(query: str, hits: list[SearchHit]) -> str:
-    """Search results as JSON (schema khabar.search/1)."""
-    return dumps({"schema": "khabar.search/1", "query": query,
-                  "hits": [{**citation_dict(h.citation), "rank": h.rank} for h in hits]})
+    """Search results as JSON (schema khabar.search/2)."""
+    return dumps(search_dict(query, hits))
+
+
+def search_dict(query: str, hits: list[SearchHit]) -> dict[str, Any]:
+    """Search results as a dict (schema khabar.search/2)."""
+    return {"schema": "khabar.search/2", "query": query,
+            "hits": [{**citation_dict(h.citation), "rank": h.rank} for h in hits]}
+
+
+def article_dict(article: Article) -> dict[str, Any]:
+    """A stored article (schema khabar.article/2); the raw input is left out."""
+    data = to_jsonable(article)
+    data.pop("raw", None)
+    return {"schema": "khabar.article/2", **data}
+
+
+def entity_summary_dict(e: EntitySummary) -> dict[str, Any]:
+    """An entity as lists show it (``common-2.json#/$defs/entity_summary``)."""
+    return {"id": e.id, "name": e.name, "type": e.type, "class": e.cls, "registry_id": e.registry_id,
+            "articles": e.articles, "mentions": e.mentions}
+
+
+def article_summary_dict(a: ArticleSummary) -> dict[str, Any]:
+    """An article as lists show it (``common-2.json#/$defs/article_summary``)."""
+    return {"id": a.id, "title": a.title, "outlet": a.outlet, "published": a.published, "url": a.url,
+            "language": a.language, "words": a.words}
+
+
+def page_dict(page: ListPage) -> dict[str, Any]:
+    """A page of a list: khabar.entities/2, khabar.articles/2, or khabar.events/2 with paging and facets."""
+    from .events import event_dict
+
+    head = {"total": page.total, "offset": page.offset, "limit": page.limit, "sort": page.sort,
+            "filters": dict(page.filters),
+            "facets": {k: [{"value": v, "count": n} for v, n in values] for k, values in page.facets}}
+    if page.kind == "events":
+        return {"schema": "khabar.events/2", **head, "events": [event_dict(e) for e in page.items]}
+    item = {"entities": entity_summary_dict, "articles": article_summary_dict}[page.kind]
+    return {"schema": f"khabar.{page.kind}/2", **head, "items": [item(x) for x in page.items]}
+
+
+def to_json(value: Any, *, query: str = "", schema: str | None = None) -> dict[str, Any]:
+    """Any of khabar's results as the JSON document the CLI and /api/ give (its ``schema`` names the file
+    in khabar/schemas). ``query`` names the search for a list of SearchHit; ``schema`` says what an
+    empty list is (``khabar.events/2``, ``khabar.edits/2`` or ``khabar.search/2``)."""
+    from ..relations.values import Comparison, Lineage
+    from .edits import edits_dict
+    from .events import event_dict, events_dict
+    from .relations import comparison_dict, lineage_dict
+
+    if isinstance(value, Dossier):
+        return dossier_dict(value)
+    if isinstance(value, ListPage):
+        return page_dict(value)
+    if isinstance(value, Event):
+        return {"schema": "khabar.event/2", **event_dict(value)}
+    if isinstance(value, Comparison):
+        return comparison_dict(value)
+    if isinstance(value, Lineage):
+        return lineage_dict(value)
+    if isinstance(value, Article):
+        return article_dict(value)
+    if isinstance(value, (list, tuple)):
+        items = list(value)
+        if not items and schema:
+            return {"khabar.events/2": events_dict, "khabar.edits/2": edits_dict,
+                    "khabar.search/2": lambda v: search_dict(query, v)}[schema](items)
+        if not items:
+            raise TypeError("to_json([]) cannot tell what the list holds: give schema='khabar.events/2' (or edits, search)")
+        if all(isinstance(v, Event) for v in items):
+            return events_dict(items)
+        if all(isinstance(v, Edit) for v in items):
+            return edits_dict(items)
+        if all(isinstance(v, SearchHit) for v in items):
+            return search_dict(query, items)
+    raise TypeError(f"no JSON schema for {type(value).__name__}; see khabar/schemas")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..models import Citation, Dossier
 
-__all__ = ["dossier_markdown", "md_cite", "md_escape"]
+__all__ = ["dossier_markdown", "md_cite", "md_escape", "md_url"]
 
 
 def md_escape(text: str) -> str:
@@ -14,11 +14,19 @@ def md_escape(text: str) -> str:
     return text
 
 
+def md_url(url: str | None) -> str | None:
+    """The URL for a Markdown link if it is http(s), else None ("javascript:" and "data:" never become links)."""
+    if not url or not url.strip().lower().startswith(("http://", "https://")):
+        return None
+    return url.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+
+
 def md_cite(c: Citation) -> str:
     """A Markdown citation line."""
     date = (c.published or "undated")[:10]
     title = md_escape(c.title or "untitled")
-    link = f"[{title}]({c.url})" if c.url else f"*{title}*"
+    url = md_url(c.url)
+    link = f"[{title}]({url})" if url else f"*{title}*"
     return f"{md_escape(c.outlet or 'unknown outlet')}, {date}, {link}, `{c.article_id[:10]}` chars {c.start}-{c.end}"
 
 

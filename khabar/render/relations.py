@@ -1,4 +1,4 @@
-"""Comparisons and lineage as terminal text and JSON (schemas khabar.compare/1 and khabar.lineage/1).
+"""Comparisons and lineage as terminal text and JSON (schemas khabar.compare/2 and khabar.lineage/2).
 
 The schemas are documented in docs/relations.md.
 """
@@ -11,7 +11,8 @@ from typing import Any
 from ..relations.values import ArticleRef, ArticleView, Comparison, Lineage, LineageEdge, SourceGroup
 from .jsonout import dumps
 
-__all__ = ["comparison_text", "comparison_dict", "comparison_json", "lineage_text", "lineage_dict", "lineage_json"]
+__all__ = ["comparison_text", "comparison_dict", "comparison_json", "lineage_text", "lineage_dict", "lineage_json",
+           "group_origin"]
 
 _WIDTH = 100
 
@@ -55,9 +56,9 @@ def _view_dict(v: ArticleView) -> dict[str, Any]:
 
 
 def comparison_dict(c: Comparison) -> dict[str, Any]:
-    """A comparison as a dict following schema khabar.compare/1."""
+    """A comparison as a dict following schema khabar.compare/2."""
     return {
-        "schema": "khabar.compare/1",
+        "schema": "khabar.compare/2",
         "a": _view_dict(c.a), "b": _view_dict(c.b),
         "relation": c.relation.value, "score": c.score, "reason": c.reason,
         "origin": c.origin, "derived": c.derived, "direction_reason": c.direction_reason,
@@ -83,7 +84,9 @@ def lineage_text(lineage: Lineage) -> str:
              f"{len(lineage.groups)} group(s) of copies or rewrites; {lineage.same_story} same-story link(s)."]
     lines += [f"Note: {n}" for n in lineage.notes]
     for i, group in enumerate(lineage.groups, start=1):
-        lines += ["", f"Group {i}: {len(group.members)} articles, origin {_label(group.origin)}"]
+        origin, why = group_origin(group)
+        first = f"origin {_label(group.origin)}" if origin else f"origin unknown ({why})"
+        lines += ["", f"Group {i}: {len(group.members)} articles, {first}"]
         refs = {m.id: m for m in group.members}
         for edge in group.edges:
             lines.append("  " + _edge_text(edge, refs))
@@ -105,18 +108,42 @@ def _ref_dict(r: ArticleRef) -> dict[str, Any]:
     return {"id": r.id, "outlet": r.outlet, "title": r.title, "published": r.published, "source": r.source}
 
 
+def group_origin(g: SourceGroup) -> tuple[str | None, str]:
+    """The article a group derives from, when its known directions say so: (id or None, why).
+
+    The group is named after its earliest article, but that is only an origin when every member
+    can be reached from it along edges of known direction; otherwise khabar does not claim one.
+    """
+    directed = [e for e in g.edges if e.origin]
+    if not directed:
+        return None, "no direction known between its articles"
+    children: dict[str, set[str]] = {}
+    for e in directed:
+        children.setdefault(e.origin, set()).add(e.b if e.origin == e.a else e.a)
+    reached, todo = {g.origin.id}, [g.origin.id]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in reached:
+                reached.add(child)
+                todo.append(child)
+    if reached >= {m.id for m in g.members}:
+        return g.origin.id, "every member derives from it along edges of known direction"
+    return None, f"{len(g.members) - len(reached)} of {len(g.members)} articles are not known to derive from it"
+
+
 def _group_dict(g: SourceGroup) -> dict[str, Any]:
+    origin, why = group_origin(g)
     return {
-        "id": g.id, "origin": g.origin.id, "members": [_ref_dict(m) for m in g.members],
+        "id": g.id, "origin": origin, "origin_reason": why, "members": [_ref_dict(m) for m in g.members],
         "edges": [{"a": e.a, "b": e.b, "relation": e.relation.value, "score": e.score, "origin": e.origin,
-                   "derived": (e.b if e.origin == e.a else e.a) if e.origin else None, "reason": e.reason,
-                   "direction_reason": e.direction_reason} for e in g.edges],
+                   "derived": (e.b if e.origin == e.a else e.a) if e.origin else None, "directed": bool(e.origin),
+                   "reason": e.reason, "direction_reason": e.direction_reason} for e in g.edges],
     }
 
 
 def lineage_dict(lineage: Lineage) -> dict[str, Any]:
-    """Lineage as a dict following schema khabar.lineage/1."""
-    return {"schema": "khabar.lineage/1", "articles": lineage.articles, "independent": lineage.independent,
+    """Lineage as a dict following schema khabar.lineage/2."""
+    return {"schema": "khabar.lineage/2", "articles": lineage.articles, "independent": lineage.independent,
             "same_story": lineage.same_story, "notes": list(lineage.notes),
             "groups": [_group_dict(g) for g in lineage.groups]}
 

@@ -90,6 +90,12 @@ def ingest_summary(report: IngestReport) -> str:
     if report.rejected:
         lines.append("Skipped:")
         lines += [f"  - {r.source}: {r.reason} [{r.code}]" for r in report.rejected]
+    if report.warnings:
+        lines.append("Stored with warnings:")
+        lines += [f"  - {w.source}: {w.message} [{w.code}]" for w in report.warnings]
+    if report.internal_errors:
+        lines.append(f"{report.internal_errors} internal error(s): bugs in khabar met on the inputs marked [internal] "
+                     f"above; those inputs were skipped and the run went on. Tracebacks: {report.error_log}")
     return "\n".join(lines)
 
 

@@ -18,16 +18,20 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import StoreError
+from . import pg
 from .articles import ArticleQueries
 from .browse import BrowseQueries
+from .lists import ListQueries
 from .clock import now
 from .edits import EditQueries
 from .entities import EntityQueries
 from .events import EventQueries
+from .fetches import FetchQueries
 from .places import PlaceQueries
 from .relations import RelationQueries
+from .runs import RunningIngest, RunQueries
 
-__all__ = ["Store", "open_store", "MIGRATIONS"]
+__all__ = ["Store", "open_store", "MIGRATIONS", "RunningIngest", "is_database_url", "database_exists"]
 
 
 def _migrations() -> list[tuple[str, str]]:
@@ -39,13 +43,15 @@ def _migrations() -> list[tuple[str, str]]:
 MIGRATIONS = _migrations()
 
 
-class Store(ArticleQueries, EntityQueries, RelationQueries, PlaceQueries, EditQueries, BrowseQueries, EventQueries):
+class Store(ArticleQueries, EntityQueries, RelationQueries, PlaceQueries, EditQueries, BrowseQueries, EventQueries,
+            RunQueries, ListQueries, FetchQueries):
     """A khabar database. Use :func:`open_store` (or ``khabar.open_kb``) to get one."""
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
         self._depth = 0
+        self.dialect: str = getattr(conn, "dialect", "sqlite")  # "sqlite" | "postgresql" (store/pg.py)
 
     @contextmanager
     def atomic(self) -> Iterator[sqlite3.Connection]:
@@ -57,7 +63,7 @@ class Store(ArticleQueries, EntityQueries, RelationQueries, PlaceQueries, EditQu
             finally:
                 self._depth -= 1
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        _begin(self.conn, self.path)
         self._depth = 1
         try:
             yield self.conn
@@ -84,16 +90,35 @@ class Store(ArticleQueries, EntityQueries, RelationQueries, PlaceQueries, EditQu
         self.close()
 
 
+# Writers wait this long for each other (two ingests, an ingest and an analyst edit) before giving up.
+BUSY_SECONDS = 60
+
+
+def _begin(conn: sqlite3.Connection, path: str) -> None:
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        raise StoreError(f"{path} is locked by another writer (another `khabar ingest`?) and stayed locked for "
+                         f"{BUSY_SECONDS} s; wait for it to finish, then run this again") from None
+
+
 def open_store(path: str | Path, *, create: bool = True) -> Store:
-    """Open (and migrate) the database at ``path``; ``create=False`` refuses a missing file."""
+    """Open (and migrate) the database at ``path``; ``create=False`` refuses a missing file.
+
+    ``path`` may be a PostgreSQL URL (``postgresql://user@host/db``, see ``store/pg.py``)."""
+    if pg.is_url(path):
+        return _open_postgresql(str(path), create=create)
     path = str(path)
     if path != ":memory:" and not create and not Path(path).exists():
         raise StoreError(f"no database at {path}; run `khabar ingest ... --db {path}` first")
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     try:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS)
         conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
@@ -102,6 +127,30 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path} is not a usable khabar database ({exc})") from None
     return store
+
+
+def _open_postgresql(url: str, *, create: bool) -> Store:
+    conn = pg.connect(url)
+    store = Store(conn, pg.safe_url(conn.url))
+    try:
+        if not create and "migrations" not in {r[0] for r in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}:
+            raise StoreError(f"no khabar database at {store.path}; run `khabar ingest ... --db {store.path}` first")
+        pg.migrate(store, MIGRATIONS, now())
+    except BaseException:
+        conn.close()
+        raise
+    return store
+
+
+def is_database_url(db: str | Path) -> bool:
+    """True when ``db`` names a server database (PostgreSQL URL) rather than a SQLite file."""
+    return pg.is_url(db)
+
+
+def database_exists(db: str | Path) -> bool:
+    """True when ``db`` is an existing SQLite file or a server URL (checked when opened)."""
+    return pg.is_url(db) or Path(db).exists()
 
 
 def _migrate(store: Store) -> None:

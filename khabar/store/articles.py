@@ -6,6 +6,7 @@ import re
 import sqlite3
 
 from ..errors import Ambiguous, NotFound
+from .fts import fts_query, tsquery_of
 from ..models import (
     Analysis, Article, Citation, DroppedParagraph, Mention, Paragraph, ParagraphKind, Rejection, Resolution,
     SearchHit, Sentence,
@@ -14,7 +15,6 @@ from .clock import now
 
 __all__ = ["ArticleQueries"]
 
-_FTS_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 _ARTICLE_COLUMNS = "id, content_hash, source, kind, url, title, outlet, author, published, language, raw, text"
 
 
@@ -40,9 +40,10 @@ class ArticleQueries:
 
     def _insert_article(self, a: Article) -> None:
         self.conn.execute(
-            f"INSERT INTO articles({_ARTICLE_COLUMNS}, words, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO articles({_ARTICLE_COLUMNS}, words, ingested_at, published_original, published_precision)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (a.id, a.content_hash, a.source, a.kind, a.url, a.title, a.outlet, a.author, a.published, a.language,
-             a.raw, a.text, len(a.text.split()), now()),
+             a.raw, a.text, len(a.text.split()), now(), a.published_original, a.published_precision),
         )
         self.conn.executemany(
             "INSERT INTO paragraphs(article_id, idx, char_start, char_end, language, score) VALUES (?,?,?,?,?,?)",
@@ -106,7 +107,8 @@ class ArticleQueries:
     def get_article(self, ref: str) -> Article:
         """The stored article (paragraphs and dropped text included)."""
         article_id = self.resolve_article_ref(ref)
-        row = self.conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self.conn.execute(f"SELECT {_ARTICLE_COLUMNS}, published_original, published_precision FROM articles "
+                               "WHERE id = ?", (article_id,)).fetchone()
         paragraphs = tuple(
             Paragraph(r["idx"], r["char_start"], r["char_end"], r["language"], r["score"])
             for r in self.conn.execute("SELECT * FROM paragraphs WHERE article_id = ? ORDER BY idx", (article_id,))
@@ -119,6 +121,7 @@ class ArticleQueries:
             id=row["id"], content_hash=row["content_hash"], source=row["source"], kind=row["kind"], raw=row["raw"],
             text=row["text"], title=row["title"], outlet=row["outlet"], url=row["url"], author=row["author"],
             published=row["published"], language=row["language"], paragraphs=paragraphs, dropped=dropped,
+            published_original=row["published_original"], published_precision=row["published_precision"],
         )
 
     def sentences(self, article_id: str) -> list[Sentence]:
@@ -148,17 +151,30 @@ class ArticleQueries:
         ]
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
-        """Sentences containing all words of ``query`` (or words they begin), diacritics-insensitive, best first."""
-        words = _FTS_WORD.findall(query)
-        if not words:
+        """Sentences matching ``query`` (words or their prefixes, "phrases", OR, NOT: see store/fts.py),
+        diacritics-insensitive, best first."""
+        match = fts_query(query)
+        if match is None:
             return []
-        # Every word must occur, as a word or a word prefix ("bomb" finds "bombing").
-        match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+        if getattr(self, "dialect", "sqlite") == "postgresql":
+            return self._search_tsvector(match, limit)
         rows = self.conn.execute(
             "SELECT s.article_id, s.char_start, s.char_end, s.text, a.outlet, a.title, a.published, a.url, "
             "bm25(sentences_fts) AS rank FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid "
             "JOIN articles a ON a.id = s.article_id WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?",
             (match, limit),
+        ).fetchall()
+        return [SearchHit(_citation(r), float(r["rank"])) for r in rows]
+
+    def _search_tsvector(self, match: str, limit: int) -> list[SearchHit]:
+        """PostgreSQL's full-text search (store/migrations/postgresql/0001_core.sql), same rules as FTS5:
+        the FTS5 expression of store/fts.py (phrases, OR, NOT, prefixes) as a tsquery."""
+        query = tsquery_of(match)
+        rows = self.conn.execute(
+            "SELECT s.article_id, s.char_start, s.char_end, s.text, a.outlet, a.title, a.published, a.url, "
+            "-ts_rank(s.search, q) AS rank FROM sentences s JOIN articles a ON a.id = s.article_id, "
+            "to_tsquery('simple', khabar_unaccent(?)) q WHERE s.search @@ q ORDER BY rank, s.id LIMIT ?",
+            (query, limit),
         ).fetchall()
         return [SearchHit(_citation(r), float(r["rank"])) for r in rows]
 

@@ -104,7 +104,8 @@ class BrowseQueries:
             "SELECT x.entity_id AS a, y.entity_id AS b, count(DISTINCT x.article_id) AS n_art, "
             " count(DISTINCT CASE WHEN x.sentence = y.sentence THEN x.article_id || ':' || x.sentence END) AS n_sent "
             "FROM m x JOIN m y ON y.article_id = x.article_id AND x.entity_id < y.entity_id "
-            "GROUP BY x.entity_id, y.entity_id HAVING n_art >= ? AND n_sent >= ? ORDER BY a, b",
+            "GROUP BY x.entity_id, y.entity_id HAVING count(DISTINCT x.article_id) >= ? AND "
+            "count(DISTINCT CASE WHEN x.sentence = y.sentence THEN x.article_id || ':' || x.sentence END) >= ? ORDER BY a, b",
             (min_articles, min_sentences),
         )
         return [CoMention(r["a"], r["b"], r["n_art"], r["n_sent"]) for r in rows]
@@ -142,7 +143,7 @@ class BrowseQueries:
         """Entity id -> ids of the articles mentioning it, for every entity mentioned at all."""
         out: dict[str, list[str]] = {}
         rows = self.conn.execute(
-            "SELECT DISTINCT entity_id, article_id FROM mentions WHERE entity_id IS NOT NULL ORDER BY entity_id"
+            "SELECT DISTINCT entity_id, article_id FROM mentions WHERE entity_id IS NOT NULL ORDER BY entity_id, article_id"
         )
         for r in rows:
             out.setdefault(r[0], []).append(r[1])
@@ -150,7 +151,7 @@ class BrowseQueries:
 
     def _live(self) -> str:
         has_edits = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'edits'").fetchone()
-        return _LIVE if has_edits else "1"
+        return _LIVE if has_edits else "TRUE"
 
 
 def _like(text: str) -> str:

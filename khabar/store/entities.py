@@ -136,10 +136,12 @@ class EntityQueries:
         out = []
         for r in rows:
             examples = self.conn.execute(
-                "SELECT DISTINCT al.article_id, al.char_start, al.char_end, a.outlet, a.title, a.published, a.url, "
+                "SELECT al.article_id, al.char_start, al.char_end, a.outlet, a.title, a.published, a.url, "
                 "substr(a.text, al.char_start + 1, al.char_end - al.char_start) AS text FROM aliases al "
                 "JOIN articles a ON a.id = al.article_id WHERE al.entity_id = ? AND al.norm = ? "
-                "ORDER BY al.source = 'stated' DESC, a.published, al.article_id, al.char_start LIMIT ?",
+                "GROUP BY al.article_id, al.char_start, al.char_end, a.id "
+                "ORDER BY max(CASE WHEN al.source = 'stated' THEN 1 ELSE 0 END) DESC, a.published, al.article_id, "
+                "al.char_start LIMIT ?",
                 (entity_id, r["norm"], citations),
             ).fetchall()
             cites = tuple(
@@ -160,7 +162,7 @@ class EntityQueries:
             "   AND x.sentence = m.sentence) THEN m.article_id || ':' || m.sentence END) AS n_sent "
             "FROM mentions m JOIN entities e ON e.id = m.entity_id "
             "WHERE m.article_id IN (SELECT article_id FROM mine) AND m.entity_id != ? "
-            "GROUP BY e.id ORDER BY n_art DESC, n_sent DESC, e.name LIMIT ?",
+            "GROUP BY e.id ORDER BY n_art DESC, n_sent DESC, e.name, e.id LIMIT ?",
             (entity_id, entity_id, limit),
         ).fetchall()
         return [Neighbour(EntityRef(r["id"], r["name"], r["type"]), r["n_art"], r["n_sent"]) for r in rows]
@@ -174,7 +176,7 @@ class EntityQueries:
             "   AND o.entity_id IS NOT NULL AND o.entity_id != ?) AS others "
             "FROM mentions m JOIN sentences s ON s.article_id = m.article_id AND s.idx = m.sentence "
             "JOIN articles a ON a.id = s.article_id WHERE m.entity_id = ? "
-            "GROUP BY s.article_id, s.idx ORDER BY a.published, s.article_id, s.idx",
+            "GROUP BY s.id, a.id ORDER BY a.published, s.article_id, s.idx",
             (entity_id, entity_id, entity_id),
         ).fetchall()
         return [

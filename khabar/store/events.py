@@ -127,7 +127,7 @@ class EventQueries:
         (or is named by one of ``subject_keys``), or whose value names one (``value_keys``, ``object_ids``)."""
         current = _CURRENT_ID.format(t="f", start="subject_start", end="subject_end", col="subject_id")
         sql = (f"SELECT * FROM (SELECT f.*, {current} AS current, a.published FROM facts f "
-               "JOIN articles a ON a.id = f.article_id)")
+               "JOIN articles a ON a.id = f.article_id) AS facts_now")
         tests, params = [], []
         for column, values in (("current", subject_ids), ("subject_key", subject_keys), ("value", value_keys),
                                ("object_id", object_ids)):
@@ -141,7 +141,7 @@ class EventQueries:
             if not tests:
                 return []
             sql += " WHERE " + " OR ".join(tests)
-        rows = self.conn.execute(sql + " ORDER BY published, article_id, char_start", params).fetchall()
+        rows = self.conn.execute(sql + " ORDER BY published, article_id, char_start, attribute, value", params).fetchall()
         return [Fact(r["article_id"], r["subject"], r["current"], r["attribute"], r["value"], r["display"],
                      r["qualifier"], r["char_start"], r["char_end"], r["object_id"], r["subject_start"],
                      r["subject_end"], r["high"], r["on_person"]) for r in rows]

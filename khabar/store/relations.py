@@ -5,31 +5,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 import numpy as np
 
-from ..models import Sentence
-from ..relations.align import SentencePair
-from ..relations.values import ArticleRef, Comparison, Fingerprint, LineageEdge, Relation
+from ..models import ArticleRef, Comparison, Fingerprint, LineageEdge, Relation, Sentence, SentencePair, StoredText
 from .clock import now
 
 __all__ = ["RelationQueries", "StoredText"]
-
-
-@dataclass(frozen=True, slots=True)
-class StoredText:
-    """What comparing needs of a stored article: text, metadata, paragraph languages, English sentences."""
-
-    id: str
-    text: str
-    language: str
-    published: str | None
-    outlet: str | None
-    title: str | None
-    source: str | None
-    paragraphs: tuple[tuple[int, int, str], ...]  # (start, end, language)
-    sentences: tuple[Sentence, ...]  # spaCy sentences of the English paragraphs
 
 
 class RelationQueries:

@@ -21,8 +21,9 @@ from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..errors import KhabarError, StoreError
+from ..render.events import qualifier_label
 from ..settings import Settings, load_settings
-from ..store import Store, open_store
+from ..store import Store, database_exists, is_database_url, open_store
 from .jobs import JobRunner
 from .security import BodyLimit, HostGuard, OriginGuard, SecurityHeaders, TokenGuard
 
@@ -59,7 +60,9 @@ class Stores:
 
 def data_dir(db: Path, settings: Settings) -> Path:
     """The folder uploads go to: the ``data_dir`` setting, or ``uploads/`` beside the database."""
-    return Path(settings.data_dir).resolve() if settings.data_dir else db.resolve().parent / "uploads"
+    if settings.data_dir or is_database_url(db):  # a server database: uploads/ in the working directory
+        return Path(settings.data_dir or "uploads").resolve()
+    return db.resolve().parent / "uploads"
 
 
 def create_app(db: str | Path, *, token: str | None = None, settings: Settings | None = None,
@@ -70,7 +73,7 @@ def create_app(db: str | Path, *, token: str | None = None, settings: Settings |
     answer only requests addressed to localhost / 127.0.0.1 (default: when there is no token).
     """
     db = Path(db)
-    if not db.exists():
+    if not database_exists(db):
         raise StoreError(f"no database at {db}; run `khabar ingest PATH --db {db}` first")
     settings = settings or load_settings()
     open_store(db, create=False).close()  # migrate now, not on the first page
@@ -83,6 +86,7 @@ def create_app(db: str | Path, *, token: str | None = None, settings: Settings |
     app.state.jobs = JobRunner(db, settings)
     app.state.templates = _templates()
     _routes(app)
+    _openapi_schemas(app)
     _errors(app)
     _guards(app, token=token, limit=settings.upload_max_bytes,
             loopback_only=(token is None) if loopback_only is None else loopback_only)
@@ -102,7 +106,26 @@ def _routes(app: FastAPI) -> None:
     app.include_router(api.router)
     app.include_router(exports.router)
     app.include_router(pages.router)
+    from .routes import sources  # issue 12: feeds and fetches, read-only
+
+    app.include_router(sources.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+
+def _openapi_schemas(app: FastAPI) -> None:
+    """/openapi.json embeds khabar/schemas/*.json as components, which the /api/ routes reference."""
+    from fastapi.openapi.utils import get_openapi
+
+    from ..schemas import openapi_components
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            doc.setdefault("components", {}).setdefault("schemas", {}).update(openapi_components())
+            app.openapi_schema = doc
+        return app.openapi_schema
+
+    app.openapi = openapi
 
 
 def _guards(app: FastAPI, *, token: str | None, limit: int, loopback_only: bool) -> None:
@@ -139,6 +162,7 @@ def _templates() -> Environment:
     env.globals.update(entity_url=entity_url, article_url=article_url, version=__version__)
     env.filters["date"] = lambda value: (value or "undated")[:10]
     env.filters["web_url"] = web_url
+    env.filters["qualifier_label"] = qualifier_label
     return env
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
+import logging
 import re
 import unicodedata
 from http.cookies import SimpleCookie
@@ -33,6 +34,7 @@ __all__ = [
     "inside", "TOKEN_COOKIE", "CSP",
 ]
 
+log = logging.getLogger("khabar.web")
 TOKEN_COOKIE = "khabar_token"
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
@@ -188,7 +190,12 @@ class _TooLarge(Exception):
 
 
 class SecurityHeaders:
-    """Adds the Content-Security-Policy and friends to every response."""
+    """Adds the Content-Security-Policy and friends to every response, errors included.
+
+    It is the outermost of the app's own middleware, so an exception no handler took becomes a 500
+    here, with the headers and with its cause in the log (Starlette's own 500 page, sent further out,
+    carried none of the headers). Every 5xx is logged with the request that got it.
+    """
 
     def __init__(self, app) -> None:
         self.app = app
@@ -196,15 +203,26 @@ class SecurityHeaders:
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        started = False
 
         async def wrapped(message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 names = {k for k, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in _HEADERS if k not in names]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
+                if message["status"] >= 500:
+                    log.error("%s %s answered %s", scope["method"], scope["path"], message["status"])
             await send(message)
 
-        await self.app(scope, receive, wrapped)
+        try:
+            await self.app(scope, receive, wrapped)
+        except Exception:
+            log.exception("%s %s failed (answered 500)", scope["method"], scope["path"])
+            if not started:
+                await _reply(send, 500, "internal", "khabar met an internal error on this request; "
+                             "the server log has its cause")
 
 
 def safe_filename(name: str) -> str:
@@ -214,10 +232,19 @@ def safe_filename(name: str) -> str:
     dots only raise :class:`InputError`.
     """
     base = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    base = _UNSAFE_NAME.sub("_", base).strip("._")[:120]
+    base = _shorten(_UNSAFE_NAME.sub("_", base).strip("._"), 120)
     if not base or set(base) <= {".", "_"}:
         raise InputError(f"unusable file name {name!r}; give the file a plain name such as article.html")
     return base
+
+
+def _shorten(name: str, limit: int) -> str:
+    """``name`` cut to ``limit`` characters, keeping its extension(s) (".html.gz"): cut names stay readable."""
+    if len(name) <= limit:
+        return name
+    stem, dot, rest = name.partition(".")
+    suffix = dot + rest if len(rest) <= 16 else "." + name.rsplit(".", 1)[-1][:15] if "." in name else ""
+    return name[: limit - len(suffix)].rstrip("._") + suffix
 
 
 def inside(folder: Path, name: str) -> Path:

@@ -3,14 +3,18 @@
 Parts are written as they arrive (nothing is spooled to the system's temporary folder), under
 names reduced by :func:`~khabar.web.security.safe_filename` and checked to stay inside the folder.
 The request's total size is capped before this runs (:class:`~khabar.web.security.BodyLimit`).
+A refused upload (too large, too many files, a malformed or cut-off body, a client that went away)
+leaves nothing behind: the files written so far and the job's folder are removed before the refusal.
 """
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from python_multipart.multipart import MultipartParser, parse_options_header
+from python_multipart.multipart import MultipartParseError, MultipartParser, MultipartState, parse_options_header
+from starlette.requests import ClientDisconnect
 
 from ..errors import InputError
 from .security import inside, safe_filename
@@ -34,18 +38,39 @@ async def receive_upload(request, folder: Path, *, max_files: int = 500) -> Uplo
     ctype, params = parse_options_header(request.headers.get("content-type", ""))
     if ctype != b"multipart/form-data" or b"boundary" not in params:
         raise InputError("send the files as multipart/form-data (an HTML form with enctype=multipart/form-data)")
+    created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     sink = _Sink(folder, max_files)
-    parser = MultipartParser(params[b"boundary"], sink.callbacks())
+    try:
+        await _parse(request, params[b"boundary"], sink)
+        if not sink.upload.files:
+            raise InputError("the upload has no files; choose one or more .html, .txt or .jsonl files")
+    except BaseException:
+        sink.close()
+        _remove(sink.upload.files, folder if created else None)
+        raise
+    sink.close()
+    return sink.upload
+
+
+async def _parse(request, boundary: bytes, sink: "_Sink") -> None:
+    parser = MultipartParser(boundary, sink.callbacks())
     try:
         async for chunk in request.stream():
             parser.write(chunk)
-        parser.finalize()
-    finally:
-        sink.close()
-    if not sink.upload.files:
-        raise InputError("the upload has no files; choose one or more .html, .txt or .jsonl files")
-    return sink.upload
+    except MultipartParseError as exc:
+        raise InputError(f"malformed multipart body ({exc}); send the files from the upload form") from None
+    except ClientDisconnect:
+        raise InputError("the upload ended before its body was complete (shorter than its Content-Length?)") from None
+    if parser.state != MultipartState.END:
+        raise InputError("the multipart body ends before its closing boundary (a cut-off upload?); send it again")
+
+
+def _remove(files: list[Path], folder: Path | None) -> None:
+    for path in files:
+        path.unlink(missing_ok=True)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class _Sink:
