@@ -257,9 +257,28 @@ def geocode(text: str, spans: Sequence[PlaceSpan], *, gazetteer: Gazetteer | Non
             # "in Kalay, Helmand province": a village the gazetteer lacks is at least in its province
             out.append(replace(outer, note=f"no gazetteer entry named {q.name!r}; placed at the place named "
                                            f"beside it, {outer.name} ({outer.level})", confidence=chosen[q.container][1]))
+        elif place is not None and _abroad(q, place, [p for j, p in context if p is not place]):
+            home = next(p.country for _, p in context if p.country)
+            out.append(_finish(q, None, None, f"no gazetteer entry named {q.name!r} in {home}, where the article's "
+                                              f"other places are; the entries of that name lie abroad "
+                                              f"({place.name}, {place.country})"))
         else:
             out.append(_finish(q, place, confidence))
     return out
+
+
+_ABROAD_MAX_POPULATION = 1_000_000  # a city this large is news anywhere ("London" in a US story)
+
+
+def _abroad(q: _Query, place: Place, others: list[Place]) -> bool:
+    """A town chosen only for its size, in another country than every other place of a local story
+    (at least two places, one of them a province, all in one country): "Palma" in a Cabo Delgado
+    story is not Mallorca. The mention is left unresolved with that reason."""
+    if place.level != "city" or place.population >= _ABROAD_MAX_POPULATION or q.how not in ("exact", "fuzzy"):
+        return False
+    countries = {p.country for p in others if p.country}
+    return (len(others) >= 2 and len(countries) == 1 and place.country not in countries
+            and any(p.level == "admin1" for p in others))
 
 
 # Features of one candidate for one mention (docs/entities.md explains each).
@@ -491,11 +510,11 @@ def _contains(outer: Place, inner: Place) -> bool:
     return outer.level == "country" or (outer.level == "admin1" and inner.admin1 == outer.name)
 
 
-def _finish(query: _Query, place: Place | None, confidence: float | None = None) -> Place:
+def _finish(query: _Query, place: Place | None, confidence: float | None = None, reason: str = "") -> Place:
     if place is None:
         name = query.name or display_name(query.span.text)
         return Place(unresolved_id(name), name, "unresolved", None, None, None, None,
-                     note=f"no gazetteer entry named {name!r}")
+                     note=reason or f"no gazetteer entry named {name!r}")
     others = len(query.candidates) - 1
     note = f"{query.how} match" + (f"; chosen over {others} other entr{'y' if others == 1 else 'ies'} by context"
                                    if others else "")
