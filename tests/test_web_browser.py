@@ -206,7 +206,8 @@ def test_merge_from_the_page_and_undo_it(browser, tmp_path, demo_db):  # noqa: F
 
 
 def test_pages_fit_a_360_px_screen(browser, live_demo, tmp_path):  # noqa: F811
-    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page = browser.new_page()  # the fixture is a BrowserContext: size this page's viewport
+    page.set_viewport_size({"width": 360, "height": 740})
     for path in ("/", "/entity/actor:iskp", "/events", "/entities"):
         page.goto(f"{live_demo}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")

@@ -103,3 +103,24 @@ def test_the_saved_dossier_needs_nothing_else(client):
 def test_timeline_svg_has_no_inline_css(client):
     svg = client.get("/entity/actor:iskp/timeline.svg").text
     assert "<svg" in svg and "style=" not in svg and "<style" not in svg
+
+
+def test_datasette_metadata_names_real_tables_and_columns(demo_db):
+    import json
+    import sqlite3
+
+    from conftest import ROOT
+
+    meta = json.loads((ROOT / "khabar" / "data" / "datasette-metadata.json").read_text("utf-8"))
+    conn = sqlite3.connect(demo_db)
+    try:
+        for table, spec in meta["databases"]["kb"]["tables"].items():
+            columns = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+            assert columns, f"no table {table}"
+            named = set(spec.get("facets", [])) | set(spec.get("columns", {})) | {spec.get("label_column"),
+                                                                               spec.get("sort_desc")} - {None}
+            assert named <= columns, (table, named - columns)
+            if "fts_table" in spec:
+                conn.execute(f"SELECT rowid FROM {spec['fts_table']} LIMIT 1")
+    finally:
+        conn.close()
