@@ -136,34 +136,40 @@ def ingest_cluster(
     own = client is None
     client = client or open_client(workers=workers, scheduler=scheduler)
     try:
-        relate_stored(store, settings=settings)  # a stored article a killed run never fingerprinted
-        driver = _Driver(store, settings, client, batch=batch)
-        started = time.perf_counter()
-        sources, missing = list_sources(paths)
-        done = 0
-        if progress:
-            driver.on_article = lambda: progress(driver.progress(done, len(sources), started))
-        for rejection in missing:
-            store.record_rejection(rejection)
-        driver.rejected += list(missing)
-        for done, source in enumerate(sources, start=1):
-            for item in read_sources([source], max_bytes=settings.max_bytes, encoding=encoding,
-                                     outlet=outlet, published=published):
-                driver.take(item)
-            if progress:
-                progress(driver.progress(done, len(sources), started))
-        driver.finish()
-        if progress:
-            progress(driver.progress(len(sources), len(sources), started))
-        return IngestReport(read=driver.added + driver.unchanged, added=driver.added, unchanged=driver.unchanged,
-                            rejected=tuple(driver.rejected), seconds=time.perf_counter() - started,
-                            words=driver.words)
+        with store.ingest_running():  # `who` and the web app say an ingest is running, as for a local run
+            return _ingest(store, paths, client, settings, outlet, published, encoding, progress, batch)
     finally:
         if own:
             cluster = getattr(client, "cluster", None)
             client.close()
             if cluster is not None:
                 cluster.close()
+
+
+def _ingest(store: Store, paths, client, settings: Settings, outlet, published, encoding, progress,
+            batch: int) -> IngestReport:
+    relate_stored(store, settings=settings)  # a stored article a killed run never fingerprinted
+    driver = _Driver(store, settings, client, batch=batch)
+    started = time.perf_counter()
+    sources, missing = list_sources(paths)
+    done = 0
+    if progress:
+        driver.on_article = lambda: progress(driver.progress(done, len(sources), started))
+    for rejection in missing:
+        store.record_rejection(rejection)
+    driver.rejected += list(missing)
+    for done, source in enumerate(sources, start=1):
+        for item in read_sources([source], max_bytes=settings.max_bytes, encoding=encoding,
+                                 outlet=outlet, published=published):
+            driver.take(item)
+        if progress:
+            progress(driver.progress(done, len(sources), started))
+    driver.finish()
+    if progress:
+        progress(driver.progress(len(sources), len(sources), started))
+    return IngestReport(read=driver.added + driver.unchanged, added=driver.added, unchanged=driver.unchanged,
+                        rejected=tuple(driver.rejected), seconds=time.perf_counter() - started,
+                        words=driver.words)
 
 
 class _Driver(_RunState):
