@@ -3,8 +3,8 @@
 Reads ``doc.ents``; writes ``doc.ents``:
 
 * a name split after an Arabic article prefix is joined ("al-" + "Shabaab" -> "al-Shabaab");
-* a NORP entity whose whole text is a country or first-level region becomes GPE; a PERSON or ORG
-  entity whose whole text is a country, first-level region or town ("Kunduz" as a person, "Marawi",
+* a NORP or PERSON entity whose whole text is a country or first-level region becomes GPE, and an
+  ORG one after "of"; a PERSON or ORG entity whose whole text is a country, first-level region or town ("Kunduz" as a person, "Marawi",
   "Herat" as an organisation) becomes GPE only after a preposition of place ("in Marawi"), never
   after a title ("Mr Jordan") nor when it is the last name of a person named in full in the text;
 * a one-word "place" that is the last name of a person named in full in the text, and no
@@ -99,7 +99,9 @@ class PlaceFixer:
         before = doc[ent.start - 1].lower_.rstrip(".") if ent.start else ""
         if before in _TITLES or _surname_of_person(doc, ent):
             return ent
-        if ent.label_ == "NORP" and key in self.region_keys:
+        if ent.label_ in ("NORP", "PERSON") and key in self.region_keys:
+            return Span(doc, ent.start, ent.end, label="GPE")  # "Kunduz" or "Mozambique" as a person
+        if key in self.region_keys and before == "of":  # "the president of Mozambique"
             return Span(doc, ent.start, ent.end, label="GPE")
         # A person or organisation named like a place is a place only after a preposition of place
         # ("fighting in Marawi", "from Herat"): "Leicestershire beat Somerset", "Real Madrid",
