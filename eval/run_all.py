@@ -19,6 +19,7 @@ EVALUATIONS: list[tuple[str, str]] = [
     ("eval.geo", "toponym recognition P/R/F1 and geocoding within 161 km (GeoWebNews)"),
     ("eval.aliases", "cross-article alias clustering, pairwise P/R/F1 and traps (eval/gold/aliases)"),
     ("eval.events_gold", "events, tolls, dates, perpetrators, coreference, negatives, facts (eval/gold/events)"),
+    ("eval.acled", "ACLED 2020 checking half: events found, type, date, fatalities, perpetrator, admin1, km, merges"),
     ("eval.muc4", "MUC-4 incident type accuracy and role-filler P/R/F1 (dev; adapter learnt on train)"),
     ("eval.pairs", "copy/rewrite/same-story: SemEval-2022 t8 Pearson, Clough, MRPC, gold pairs with direction"),
 ]

@@ -30,7 +30,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "open_kb", "ingest", "who", "search", "show", "ingest_running", "InputWarning",
-    "merge", "split", "undo", "edits", "alias_conflicts", "place", "Place", "Edit", "AliasConflict",
+    "merge", "split", "undo", "note", "edits", "alias_conflicts", "place", "Place", "Edit", "AliasConflict",
     "find", "article_page", "entities", "articles", "overview", "event", "event_places", "lineage_view",
     "export", "create_app",
     "fetch_urls", "watch_feeds", "live_sources",
@@ -47,9 +47,11 @@ Db = str | Path | Store
 
 
 def to_json(value, *, query: str = "", schema: str | None = None) -> dict:
-    """A result (Dossier, Event or list of them, Comparison, Lineage, Article, edits, search hits) as the
-    JSON document the CLI and /api/ give; its ``schema`` field names its file in khabar/schemas/
-    (``schema=`` says what an empty list is)."""
+    """A result as the JSON document that the CLI and /api/ give for it.
+
+    Results: a Dossier, an Event or a list of them, a Comparison, a Lineage, an Article, edits or
+    search hits. The document's ``schema`` field names its file in khabar/schemas/ (``schema=`` says
+    what an empty list is)."""
     from .render.jsonout import to_json as _to_json
 
     return _to_json(value, query=query, schema=schema)
@@ -147,6 +149,16 @@ def split(entity: str, names: Iterable[str], *, db: Db, reason: str, analyst: st
         return split_entity(store, entity, list(names), reason=reason, analyst=_analyst(analyst))
 
 
+def note(subject: str, text: str, *, db: Db, analyst: str | None = None) -> Edit:
+    """Attach a note to an entity (id or name), an event (``ev:...``) or a fact (``ENTITY#attribute``).
+
+    The note is recorded with who and when like an edit, and undone the same way."""
+    from .edits import note_on
+
+    with _using(db) as store:
+        return note_on(store, subject, text, analyst=_analyst(analyst))
+
+
 def undo(*, db: Db, analyst: str | None = None, edit_id: int | None = None) -> Edit:
     """Undo the latest analyst edit in force (or edit ``edit_id``); returns the edit undone."""
     from .edits import undo_edit
@@ -215,7 +227,7 @@ def articles(*, db: Db, limit: int = 50, offset: int = 0) -> list[ArticleSummary
         return _browse.article_list(store, limit=limit, offset=offset)
 
 
-def list_entities(*, db: Db, filters: dict[str, str] | None = None, q: str = "", sort: str = "articles",
+def list_entities(*, db: Db, filters: dict[str, str] | None = None, q: str = "", sort: str = "-articles",
                   limit: int = 50, offset: int = 0) -> ListPage:
     """A page of entities with the total and facet counts (class, type, country, registry)."""
     with _using(db) as store:

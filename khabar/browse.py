@@ -143,7 +143,7 @@ def _date_key(e: Event) -> str:
     return e.date.value if e.date and e.date.value else ""
 
 
-def entity_page(store: Store, *, filters: dict[str, str], q: str = "", sort: str = "articles", limit: int = 50,
+def entity_page(store: Store, *, filters: dict[str, str], q: str = "", sort: str = "-articles", limit: int = 50,
                 offset: int = 0) -> ListPage:
     """Entities with facets (class, type, country, registry); ``filters`` keys outside those are ignored."""
     return store.entity_page(filters=filters, q=q, sort=sort, limit=limit, offset=offset)

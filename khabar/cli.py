@@ -261,6 +261,19 @@ def split(
 
 
 @app.command()
+def note(
+    ctx: typer.Context,
+    subject: str = typer.Argument(..., help="Entity (id or name), event (ev:...) or fact (ENTITY#attribute)."),
+    text: str = typer.Argument(..., help="The note."),
+    analyst: str = ANALYST_OPTION,
+    db: Path = DB_OPTION,
+) -> None:
+    """Attach a note to an entity, event or fact (kept with who and when; `khabar undo` removes it)."""
+    done = khabar.note(subject, text, db=_existing(db), analyst=analyst or _settings(ctx).analyst)
+    out.print(render.edit_text(done, "Recorded"), markup=False)
+
+
+@app.command()
 def undo(
     ctx: typer.Context,
     edit: int = typer.Option(None, "--edit", help="Edit number to undo (default: the latest in force)."),

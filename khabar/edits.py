@@ -21,7 +21,7 @@ from .models import Edit, EditRules, EntityRecord
 from .names import display_name, name_key
 from .store import Store
 
-__all__ = ["EditRules", "merge_entities", "split_entity", "undo_edit", "find_entity"]
+__all__ = ["EditRules", "merge_entities", "split_entity", "undo_edit", "find_entity", "note_on"]
 
 
 def find_entity(store: Store, ref: str) -> EntityRecord:
@@ -69,6 +69,25 @@ def split_entity(store: Store, entity: str, names: Sequence[str], *, reason: str
         edit = store.record_edit("split", record.id, new.id, aliases=keys, reason=reason, analyst=analyst)
         _reapply(store, {record.id, new.id})
     return edit
+
+
+def note_on(store: Store, subject: str, text: str, *, analyst: str) -> Edit:
+    """Attach an analyst's note to an entity (id or name) or an event (id); kept and undone like an edit.
+
+    A note on a fact names the fact's entity and its attribute: ``ENTITY#attribute``.
+    """
+    if not text or not text.strip():
+        raise InputError("a note needs text")
+    with store.atomic():
+        head, _, attribute = subject.strip().partition("#")
+        if head.startswith("ev:"):
+            from .browse import event_by_id
+
+            target = event_by_id(store, head).id  # NotFound when no such event
+        else:
+            target = find_entity(store, head).id
+        anchor = f"{target}#{attribute.strip()}" if attribute.strip() else target
+        return store.record_edit("note", anchor, "", reason=text.strip()[:4000], analyst=analyst)
 
 
 def undo_edit(store: Store, *, analyst: str, edit_id: int | None = None) -> Edit:

@@ -39,7 +39,7 @@ from .nlp import analyse, load_pipeline
 from .relations.stage import RelationReader, RelationStage, group_changes, relate_article
 from .relations.views import view_of_stored
 from .settings import Settings, load_settings
-from .sources import list_sources, read_sources
+from .sources import dated, list_sources, read_sources
 from .store import Store
 
 __all__ = ["ingest_paths", "ingest_documents", "IngestProgress", "ArticleStage", "CrossArticleStage", "KnowledgeView",
@@ -215,6 +215,8 @@ def ingest_documents(
     return IngestReport(
         read=state.added + state.unchanged, added=state.added, unchanged=state.unchanged,
         rejected=tuple(state.rejected), seconds=time.perf_counter() - started, words=state.words,
+        warnings=tuple(state.warnings), internal_errors=state.guard.internal,
+        error_log=str(state.guard.log_path) if state.guard.internal else None,
     )
 
 
@@ -244,6 +246,8 @@ class _RunState:
         if isinstance(item, InputWarning):
             self.warnings.append(item)
             return
+        if isinstance(item, RawDocument) and item.published and item.published_precision is None:
+            *_, item = self._dated(item)  # documents read elsewhere (fetched pages, feeds): parse once here
         result = item if isinstance(item, Rejection) else self.guard.run(item.source, lambda: clean(
             item, min_words=self.settings.min_words, language_min_score=self.settings.language_min_score
         ))
@@ -261,6 +265,11 @@ class _RunState:
             self.pending_ids.add(result.id)
             if len(self.pending) >= self.settings.batch_size:
                 self.flush()
+
+    def _dated(self, item: RawDocument) -> list:
+        parsed = list(dated(item))
+        self.warnings += [w for w in parsed if isinstance(w, InputWarning)]
+        return [d for d in parsed if isinstance(d, RawDocument)]
 
     def _keep_response(self, item: RawDocument, result: Article | Rejection) -> None:
         """The raw response of a fetched or archived page, stored beside the article it gave."""
@@ -302,7 +311,7 @@ class _RunState:
     def _store(self, article: Article, analysis: Analysis, doc) -> bool:
         """Save the article and run the stages in one transaction; False when another run stored it first."""
         with self.store.atomic():
-            if self.store.has_article(article.id):  # a concurrent ingest got there first (issue 16)
+            if not self.store.claim_article(article.id):  # a concurrent ingest got there first (issue 16)
                 return False
             resolution = entity_stage.resolve(analysis, article.text, index=self.store)
             result = derive_article(article, analysis, resolution, doc, self.stages)

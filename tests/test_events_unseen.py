@@ -176,3 +176,20 @@ def test_a_rival_of_a_branch_is_not_an_affiliate(nlp):
     names = [Name(m.start, m.end, m.text, m.label, None, m.cluster) for m in analysis.mentions]
     facts = extract_facts(doc, names, article_id="test")
     assert not [f for f in facts if f.attribute == "affiliate_of"], facts
+
+
+def test_values_below_min_confidence_are_listed_as_uncertain_with_a_reason():
+    from khabar.confidence import fact_confidence, perpetrator_confidence
+    from khabar.dossier import hold_back
+    from khabar.models import ProfileFact, SupportedValue
+
+    weak, strong = fact_confidence("leader", 1), fact_confidence("founded", 1)
+    assert weak < strong and fact_confidence("leader", 3) > weak  # independent sources raise it
+    facts = (ProfileFact("leader", (SupportedValue("x", "Abu X", 1, 1, (), confidence=weak),)),
+             ProfileFact("founded", (SupportedValue("2015", "2015", 1, 1, (), confidence=strong),)))
+    shown, _, _, uncertain = hold_back(facts, (), (), "actor:x", min_confidence=(weak + strong) / 2)
+    assert [f.attribute for f in shown] == ["founded"]
+    assert [(u.what, u.value) for u in uncertain] == [("fact: leader", "Abu X")]
+    assert "min_confidence" in uncertain[0].reason
+    assert perpetrator_confidence("attributed", "ISKP", "actor:iskp", 1) > \
+        perpetrator_confidence("attributed", "Turkish forces", None, 1)

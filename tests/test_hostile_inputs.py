@@ -86,7 +86,7 @@ def test_hostile_corpus_one_run_nothing_lost_nothing_crashes(hostile_run):
     print(f"inputs tried {len(expect)}, survived {survived}, lost {len(expect) - survived}, peak {peak_mb:.0f} MB")
     # spaCy, the registry rulers and the embeddings take ~600 MB before the first article; a 1 GB gzip
     # bomb and a 1.6 MB attribute bomb must add little to that (before: 6.2 GB for a 3 GB bomb).
-    assert peak_mb < 1500, peak_mb
+    assert peak_mb < 1200, peak_mb  # measured: 802 MB
 
 
 def test_hostile_corpus_text_is_stored_right(hostile_run):
@@ -152,9 +152,10 @@ class _BrokenStage:
 
     name = "broken"
 
-    def process(self, store, article, analysis, resolution, doc) -> None:
-        if "Kelsar" in article.text:
+    def derive(self, result, doc):
+        if "Kelsar" in result.article.text:
             raise ZeroDivisionError("injected fault")
+        return result
 
 
 def _three(folder: Path) -> Path:
@@ -294,11 +295,12 @@ def test_markdown_dossier_links_only_http(odd_kb):
 
 def test_web_pages_render_with_odd_published_values(odd_kb):
     with TestClient(khabar.create_app(odd_kb), base_url="http://127.0.0.1") as client:
-        entity = client.get("/api/who", params={"name": "Taliban"}).json()
-        paths = ["/", "/articles", "/entities", "/events", "/lineage", f"/entity/{entity['entity']['id']}",
+        entity_id = khabar.who("Taliban", db=odd_kb).entity.id
+        paths = ["/", "/articles", "/entities", "/events", "/lineage", f"/entity/{entity_id}",
                  "/search?q=Taliban", "/api/events", "/api/export/csv", "/api/export/graphml"]
-        paths += [f"/article/{a['id']}" for a in client.get("/api/articles").json()]
-        paths += [f"/event/{e['id']}" for e in client.get("/api/events").json()]
+        with sqlite3.connect(odd_kb) as conn:
+            paths += [f"/article/{r[0]}" for r in conn.execute("SELECT id FROM articles")]
+        paths += [f"/event/{e.id}" for e in khabar.events(db=odd_kb)]
         for path in paths:
             r = client.get(path)
             assert r.status_code == 200, (path, r.status_code, r.text[:300])

@@ -60,7 +60,7 @@ def valid(text: str) -> bool:
 EXPECT = [
     (["ingest", "examples/corpus", "--db"], lambda o: "Read 37 article(s)" in o and "already stored" in o),
     (["ingest", "examples/corpus/af-feed.jsonl"], lambda o: "article(s)" in o and "already stored" in o),
-    (["who", "ISKP", "--db", "kb.db"], lambda o: "Islamic State Khorasan Province" in o and "Aliases" in o
+    (["who", "ISKP", "--db"], lambda o: "Islamic State Khorasan Province" in o and "Aliases" in o
      and "Evidence" in o),
     (["who", "is-k", "--format", "md"], lambda o: o.startswith("# Islamic State Khorasan Province")),
     (["who", "ISKP", "--format", "json"], lambda o: valid(o) and first_json(o)["schema"] == "khabar.dossier/2"),
@@ -79,6 +79,7 @@ EXPECT = [
      and o.count("\n") >= 2),
     (["merge", "Ag Ghaly", "Iyad Ag Ghaly"], lambda o: "Recorded edit" in o and "merge" in o),
     (["split", "Islamic State", "al-Qaeda in Iraq"], lambda o: "Recorded edit" in o and "split" in o),
+    (["note", "Iyad Ag Ghaly"], lambda o: "Recorded edit" in o and "note on person:iyad-ag-ghaly" in o),
     (["undo", "--db"], lambda o: o.startswith("Undid edit")),
     (["edits", "--db"], lambda o: "in force" in o and "undone" in o),
     (["conflicts", "--db"], lambda o: bool(o.strip())),
@@ -91,9 +92,10 @@ EXPECT = [
 
 
 def expectation(args: list[str]):
-    for words, check in EXPECT:
-        if all(w in args for w in words) and _in_order(words, args):
-            return words, check
+    """The most specific expectation whose words all occur in the command, in order."""
+    matches = [(words, check) for words, check in EXPECT if all(w in args for w in words) and _in_order(words, args)]
+    if matches:
+        return max(matches, key=lambda m: len(m[0]))
     raise AssertionError(f"README command without an expectation in tests/test_readme.py: khabar {shlex.join(args)}")
 
 

@@ -318,3 +318,26 @@ def test_cli_takes_a_postgresql_url(pg_server, sample_dir, capsys):
     assert stop.value.code in (0, None)
     with open_store(url, create=False) as store:
         assert store.article_count() == 1
+
+
+def test_web_app_on_postgresql_answers_while_an_ingest_writes(pg_server, sample_dir):
+    from fastapi.testclient import TestClient
+
+    url = pg_server.new_database()
+    khabar.ingest([sample_dir / SAMPLE[0]], db=url)
+    statuses: list[int] = []
+    counts: list[int] = []
+    writer = threading.Thread(target=khabar.ingest, args=([sample_dir / SAMPLE[1], sample_dir / SAMPLE[5]],),
+                              kwargs={"db": url})
+    with TestClient(khabar.create_app(url), base_url="http://127.0.0.1") as client:
+        writer.start()
+        while writer.is_alive() or not counts:
+            answer = client.get("/api/overview")
+            statuses.append(answer.status_code)
+            counts.append(answer.json()["articles"])
+            statuses.append(client.get("/api/search", params={"q": "Mogadishu"}).status_code)
+            time.sleep(0.05)
+        writer.join()
+        counts.append(client.get("/api/overview").json()["articles"])
+    assert set(statuses) == {200} and len(statuses) > 2
+    assert counts == sorted(counts) and counts[0] >= 1 and counts[-1] == 3

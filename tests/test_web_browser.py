@@ -161,3 +161,85 @@ def _without_csp(route) -> None:
     response = route.fetch()
     headers = {k: v for k, v in response.headers.items() if k.lower() != "content-security-policy"}
     route.fulfill(response=response, headers=headers)
+
+
+# --- issue 13: lists, edits, small screens, lineage -------------------------------------------
+
+def test_facet_sort_and_next_page_by_clicking(browser, live_demo, demo_db):  # noqa: F811
+    page = browser.new_page()
+    page.goto(f"{live_demo}/entities")
+    total = int(page.locator("#total").inner_text())
+    facet = page.locator('section.facet[data-facet="class"] li').first
+    expected = int(facet.locator(".count").inner_text())
+    facet.locator("a").click()
+    page.wait_for_url("**class=*")
+    assert int(page.locator("#total").inner_text()) == expected < total
+    page.locator('a.sort[data-sort="name"]').click()
+    page.wait_for_url("**sort=*")
+    names = page.locator("table.list tbody td:first-child a.entity").all_inner_texts()
+    assert names == sorted(names, key=lambda n: n.lower()) or names == sorted(names, key=lambda n: n.lower(),
+                                                                               reverse=True)
+    if expected > 50:
+        page.locator('a[rel="next"]').click()
+        page.wait_for_url("**page=2*")
+        assert "51–" in page.locator("#counts").inner_text()
+    page.close()
+
+
+def test_merge_from_the_page_and_undo_it(browser, tmp_path, demo_db):  # noqa: F811
+    import shutil
+
+    db = tmp_path / "kb.db"
+    shutil.copy(demo_db, db)
+    with running(khabar.create_app(db)) as url:
+        page = browser.new_page()
+        page.goto(f"{url}/entity/person:iyad-ag-ghaly")
+        page.fill('#merge-form input[name="source"]', "Ag Ghaly")
+        page.fill('#merge-form input[name="reason"]', "same man, surname only")
+        page.click('#merge-form button[type="submit"]')
+        page.wait_for_selector("#edit-done")
+        assert khabar.edits(db=db)[-1].action == "merge" and not khabar.edits(db=db)[-1].undone_at
+        page.click('#edit-done button[name="undo"]')
+        page.wait_for_selector("text=Undid edit")
+        assert khabar.edits(db=db)[-1].undone_at
+        page.close()
+
+
+def test_pages_fit_a_360_px_screen(browser, live_demo, tmp_path):  # noqa: F811
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    for path in ("/", "/entity/actor:iskp", "/events", "/entities"):
+        page.goto(f"{live_demo}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{path} is {width} px wide on a 360 px screen"
+    page.goto(f"{live_demo}/entity/actor:iskp")
+    page.screenshot(path=tmp_path / "phone.png", full_page=False)
+    assert_not_blank(tmp_path / "phone.png")
+    shutil.copy(tmp_path / "phone.png", Path("/tmp") / "khabar-360.png") if Path("/tmp").is_dir() else None
+    page.close()
+
+
+def test_saved_dossier_opens_from_the_file_alone(browser, live_demo, tmp_path):  # noqa: F811
+    import urllib.request
+
+    with urllib.request.urlopen(f"{live_demo}/entity/actor:iskp/dossier.html") as answer:
+        saved = tmp_path / "dossier.html"
+        saved.write_bytes(answer.read())
+    page = browser.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(saved.as_uri())
+    assert page.locator("h1").inner_text().startswith("Islamic State Khorasan Province")
+    assert page.evaluate("getComputedStyle(document.querySelector('header.top')).backgroundColor") == "rgb(23, 32, 43)"
+    assert page.evaluate("document.querySelector('figure.timeline img').naturalWidth") > 0
+    assert all(u.startswith(("file:", "data:")) for u in requests), requests
+    page.close()
+
+
+def test_lineage_picture_has_no_self_loops(browser, live_demo):  # noqa: F811
+    page = browser.new_page()
+    page.goto(f"{live_demo}/lineage")
+    edges = page.evaluate("""[...document.querySelectorAll('svg.lineage .edge')].map(e =>
+        [e.getAttribute('data-from'), e.getAttribute('data-to')])""")
+    assert edges, "the lineage picture draws no edges"
+    assert all(a and b and a != b for a, b in edges), edges
+    page.close()

@@ -97,11 +97,6 @@ class EventStage:
         return replace(result, events=tuple(reports))
 
 
-def _last_group(names: list[Name]) -> Name | None:
-    groups = [n for n in names if is_groupish(n)]
-    return groups[-1] if groups else None
-
-
 def _dateline(doc, names: Sequence[Name]) -> Name | None:
     """"PESHAWAR — ...": the upper-case place that opens the article."""
     text = doc.text.lstrip()

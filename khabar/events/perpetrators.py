@@ -90,7 +90,10 @@ def _did_it(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
     actor = _agent(verb) if passive else _subject(verb)
     if actor is None or actor.dep_ == "nsubjpass" or actor.lower_ in ("who", "whoever", "those"):
         return []
-    groups = [g for g in _groups_in(actor, sent, names, last_group) if label_class(g.label) != "PLACE"]
+    core, span = _phrase_core(actor), list(actor.subtree)
+    lo, hi = span[0].idx, span[-1].idx + len(span[-1])
+    groups = [g for g in _groups_in(actor, sent, names, last_group) if label_class(g.label) != "PLACE"
+              and (not (lo <= g.start < hi) or any(t.idx < g.end and g.start < t.idx + len(t) for t in core))]
     if not groups:
         return []
     speaker = _speaker_of(verb, lex)
@@ -148,12 +151,36 @@ def acting_forces(sent, names: list[Name], lex: Lexicon) -> list[Perpetrator]:
     return _dedupe(out)
 
 
+_CORE_DEPS = frozenset({"compound", "amod", "nmod", "poss", "det", "flat", "nummod", "punct", "cc", "conj", "case",
+                        "quantmod", "advmod"})
+
+
+def _core_of(tok):
+    return [tok] + [t for c in tok.children if c.dep_ in _CORE_DEPS for t in _core_of(c)]
+
+
+def _phrase_core(node) -> list:
+    """The tokens that name the actor itself, without its prepositional phrases, clauses and
+    appositions ("several armed individuals in Colonia X": not Colonia X; "members of X": X)."""
+    out = _core_of(node)
+    for child in node.children:  # "members of X", "fighters from X", "the armed wing of X"
+        if child.dep_ == "prep" and child.lower_ in ("of", "from") and node.lemma_.lower() in _MEMBER_NOUNS:
+            out += [t for g in child.children if g.dep_ == "pobj" for t in _core_of(g)]
+    return out
+
+
+_MEMBER_NOUNS = frozenset({"member", "fighter", "militant", "rebel", "gunman", "gunmen", "wing", "cell", "unit",
+                           "faction", "insurgent", "jihadist", "supporter", "loyalist", "operative", "commander",
+                           "man", "men", "soldier", "force", "militia", "militiaman", "group", "branch"})
+
+
 def _force_phrase(noun, names: list[Name]) -> Name | None:
     """"Turkish forces", "FARDC soldiers", "Afghan police": a force noun with a named modifier."""
     if noun.lower_ not in _FORCE_NOUNS and noun.lemma_.lower() not in _FORCE_NOUNS:
         return None
     mods = [c for c in noun.children if c.dep_ in ("amod", "compound", "nmod") and c.i < noun.i and (
-        c.ent_type_ in ("NORP", "GPE", "ORG") or c.pos_ == "PROPN")]
+        c.ent_type_ in ("NORP", "GPE", "ORG") or c.pos_ == "PROPN") and c.ent_type_ not in ("DATE", "TIME")
+        and not any(t.ent_type_ in ("DATE", "TIME", "CARDINAL") for t in c.subtree)]
     if not mods:
         return None
     first = min(t.i for m in mods for t in m.subtree)

@@ -93,7 +93,7 @@ def long_doc(nlp, text: str, *, limit: int = CHUNK_CHARS):
     """One Doc for a long text, analysed in chunks; ``doc.text == text``, so every offset holds."""
     from spacy.tokens import Doc
 
-    pieces = list(nlp.pipe(chunks(text, limit)))
+    pieces = list(nlp.pipe(chunks(text, limit), batch_size=1))  # one chunk at a time: memory stays at one chunk
     return Doc.from_docs(pieces, ensure_whitespace=False)
 
 

@@ -62,6 +62,7 @@ class PlaceFixer:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = [self._relabelled(doc, ent) for ent in _joined(doc, list(doc.ents))]
+        ents = self._lists(doc, ents)
         added = filter_spans([Span(doc, s, e, label="GPE") for _, s, e in self.matcher(doc)
                               if _capitalised(doc[s:e])])
         for span in added:
@@ -70,6 +71,23 @@ class PlaceFixer:
                 ents = [e for e in ents if e not in inside] + [span]
         doc.ents = sorted(ents, key=lambda e: e.start)
         return doc
+
+    def _lists(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """A country or region read as PERSON/ORG in a list with places is a place ("attacked
+        Nangarhar, Kunar and Herat"); lists of teams ("Essex, Kent and Surrey") hold no GPE."""
+        changed = True
+        while changed:
+            changed = False
+            for k, ent in enumerate(ents):
+                if ent.label_ not in ("PERSON", "ORG") or ent.ent_id_ or name_key(ent.text) not in self.region_keys:
+                    continue
+                if _surname_of_person(doc, ent) or (ent.start and doc[ent.start - 1].lower_.rstrip(".") in _TITLES):
+                    continue
+                near = [ents[j] for j in (k - 1, k + 1) if 0 <= j < len(ents)]
+                if any(o.label_ == "GPE" and _listed(doc, ent, o) for o in near):
+                    ents[k] = Span(doc, ent.start, ent.end, label="GPE")
+                    changed = True
+        return ents
 
     def _relabelled(self, doc: Doc, ent: Span) -> Span:
         if ent.label_ in ("GPE", "LOC") and len(ent) == 1 and name_key(ent.text) not in self.place_keys \
@@ -89,6 +107,13 @@ class PlaceFixer:
         if before in _PLACE_PREPOSITIONS and (key in self.region_keys or (len(ent) <= 2 and key in self.place_keys)):
             return Span(doc, ent.start, ent.end, label="GPE")
         return ent
+
+
+def _listed(doc: Doc, a: Span, b: Span) -> bool:
+    """Whether two entities are neighbours in a list: only ",", "and" or ", and" between them."""
+    first, second = (a, b) if a.start < b.start else (b, a)
+    between = [t.lower_ for t in doc[first.end:second.start]]
+    return between in ([","], ["and"], [",", "and"], ["or"])
 
 
 def _joined(doc: Doc, ents: list[Span]) -> list[Span]:

@@ -10,6 +10,8 @@ __all__ = ["edit_text", "edits_text", "edits_json", "edits_dict", "conflicts_tex
 
 def edit_text(edit: Edit, done: str) -> str:
     """One line saying what an edit did ("merged", "split", "undid")."""
+    if edit.action == "note":
+        return f"{done} edit #{edit.id} (note on {edit.entity_id}) by {edit.analyst}: {edit.reason}"
     what = (f"{edit.entity_id} into {edit.target_id}" if edit.action == "merge"
             else f"{', '.join(edit.aliases)} from {edit.entity_id} into new entity {edit.target_id}")
     return f"{done} edit #{edit.id} ({edit.action} {what}) by {edit.analyst}: {edit.reason}"
@@ -22,6 +24,9 @@ def edits_text(edits: list[Edit]) -> str:
     lines = []
     for e in edits:
         state = f"undone {e.undone_at}" if e.undone_at else "in force"
+        if e.action == "note":
+            lines += [f"#{e.id} {e.created_at} {e.analyst}: note on {e.entity_id} ({state})", f"    note: {e.reason}"]
+            continue
         lines.append(f"#{e.id} {e.created_at} {e.analyst}: {e.action} {e.entity_id} -> {e.target_id}"
                      f"{' [' + ', '.join(e.aliases) + ']' if e.aliases else ''} ({state})")
         lines.append(f"    why: {e.reason}")

@@ -63,6 +63,8 @@ class EdgeLine:
     kind: str
     label: str
     directed: bool
+    source: str = ""
+    target: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +89,7 @@ def layered_picture(nodes: Sequence[GraphNode], edges: Sequence[GraphEdge]) -> G
         boxes.update(placed)
         top = max(b.y + b.h for b in placed.values()) + _BAND_GAP
     lines = tuple(_line(boxes[e.source], boxes[e.target], e) for e in edges
-                  if e.source in boxes and e.target in boxes)
+                  if e.source in boxes and e.target in boxes and e.source != e.target)  # never a self-loop
     width = max((b.x + b.w for b in boxes.values()), default=0) + 20
     return GraphPicture(width, max(top, 60.0), tuple(boxes.values()), lines)
 
@@ -128,4 +130,4 @@ def _line(a: NodeBox, b: NodeBox, e: GraphEdge) -> EdgeLine:
     else:  # same column: a loop on the right side
         x1, y1, x2, y2 = a.x + a.w, a.y + a.h / 2, b.x + b.w, b.y + b.h / 2
         d = f"M{x1:.0f},{y1:.0f} C{x1 + 40:.0f},{y1:.0f} {x2 + 40:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
-    return EdgeLine(d, e.kind, e.label, e.directed)
+    return EdgeLine(d, e.kind, e.label, e.directed, e.source, e.target)

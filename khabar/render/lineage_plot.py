@@ -44,6 +44,10 @@ def lineage_picture(lineage: Lineage, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, format=path.suffix[1:].lower(), bbox_inches="tight")
     plt.close(figure)
+    if path.suffix.lower() == ".svg":  # opens alone under a CSP that forbids inline styles
+        from .svgstyle import without_css
+
+        path.write_text(without_css(path.read_text("utf-8")), "utf-8")
     return path
 
 

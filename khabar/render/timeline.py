@@ -41,6 +41,10 @@ def timeline_picture(events: tuple[Event, ...] | list[Event], path: Path, *, tit
     fig.tight_layout(rect=(0, 0.04 if undated else 0, 1, 1))
     fig.savefig(path, dpi=150)
     plt.close(fig)
+    if path.suffix.lower() == ".svg":  # renders under the web app's CSP too (no inline styles)
+        from .svgstyle import without_css
+
+        path.write_text(without_css(path.read_text("utf-8")), "utf-8")
     return path
 
 

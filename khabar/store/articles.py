@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 import sqlite3
 
 from ..errors import Ambiguous, NotFound
@@ -28,6 +29,17 @@ class ArticleQueries:
     def has_article(self, article_id: str) -> bool:
         """True when an article with this id is stored (ingest is then a no-op for it)."""
         return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def claim_article(self, article_id: str) -> bool:
+        """Inside a write transaction: True when no other writer has stored this article (then store it).
+
+        SQLite's write transaction (BEGIN IMMEDIATE) already admits one writer at a time; PostgreSQL's
+        do not exclude each other, so there an advisory lock on the id, held to the end of the
+        transaction, makes a second ingest of the same article wait and then see it stored.
+        """
+        if getattr(self, "dialect", "sqlite") == "postgresql":
+            self.conn.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (article_id,))
+        return not self.has_article(article_id)
 
     def save_article(self, article: Article, analysis: Analysis, resolution: Resolution) -> None:
         """Store an article with its analysis and entity resolution in one transaction."""
@@ -93,9 +105,11 @@ class ArticleQueries:
 
     def resolve_article_ref(self, ref: str) -> str:
         """Article id from an id, a unique id prefix (4+ characters) or a source path."""
+        forms = _path_forms(ref)
         rows = self.conn.execute(
-            "SELECT id FROM articles WHERE id = ? OR (length(?) >= 4 AND id LIKE ? || '%') OR source = ?",
-            (ref, ref, ref, ref),
+            "SELECT id FROM articles WHERE id = ? OR (length(?) >= 4 AND id LIKE ? || '%') OR source IN "
+            f"({', '.join('?' * len(forms))})",
+            (ref, ref, ref, *forms),
         ).fetchall()
         ids = sorted({r[0] for r in rows})
         if not ids:
@@ -188,6 +202,21 @@ class ArticleQueries:
         if row is None:
             raise NotFound(f"no article {article_id!r}")
         return _citation(row)
+
+
+def _path_forms(ref: str) -> tuple[str, ...]:
+    """A source path as given, absolute, and relative to the working folder: an article ingested as
+    ``examples/corpus/x.txt`` is found by its absolute path too, and the other way round."""
+    forms = [ref]
+    try:
+        path = Path(ref)
+        absolute = path if path.is_absolute() else Path.cwd() / path
+        forms.append(str(absolute))
+        if absolute.is_relative_to(Path.cwd()):
+            forms.append(str(absolute.relative_to(Path.cwd())))
+    except (OSError, ValueError):
+        pass
+    return tuple(dict.fromkeys(forms))
 
 
 def _citation(row: sqlite3.Row) -> Citation:

@@ -21,9 +21,11 @@ _ENTITY_BASE = (
     " coalesce((SELECT p.country FROM places p WHERE p.entity_id = e.id), '') AS country "
     "FROM entities e WHERE e.id NOT IN (SELECT entity_id FROM edits WHERE action = 'merge' AND undone_at IS NULL)"
 )
-ENTITY_SORTS = {"articles": "n_art DESC, n_men DESC, name", "-articles": "n_art, n_men, name",
-                "mentions": "n_men DESC, name", "-mentions": "n_men, name", "name": "name COLLATE NOCASE, id",
-                "-name": "name COLLATE NOCASE DESC, id", "type": "type, n_art DESC, name"}
+# "-key" sorts descending, "key" ascending; the first entry is the default.
+ENTITY_SORTS = {"-articles": "n_art DESC, n_men DESC, name", "articles": "n_art, n_men, name",
+                "-mentions": "n_men DESC, name", "mentions": "n_men, name", "name": "name COLLATE NOCASE, id",
+                "-name": "name COLLATE NOCASE DESC, id", "type": "type, n_art DESC, name",
+                "-type": "type DESC, n_art DESC, name"}
 ENTITY_FACETS = {"class": "class", "type": "type", "country": "country", "registry": "in_registry"}
 
 _ARTICLE_BASE = (
@@ -43,7 +45,7 @@ class ListQueries:
 
     conn: sqlite3.Connection
 
-    def entity_page(self, *, filters: dict[str, str], q: str = "", sort: str = "articles", limit: int = 50,
+    def entity_page(self, *, filters: dict[str, str], q: str = "", sort: str = "-articles", limit: int = 50,
                     offset: int = 0) -> ListPage:
         """Entities matching ``filters`` (keys of ENTITY_FACETS) and name text ``q``, sorted, with facets."""
         rows, total, facets = self._page(_ENTITY_BASE, ENTITY_FACETS, ENTITY_SORTS, filters, sort, limit, offset,

@@ -273,6 +273,7 @@ def translate(sql: str) -> Plan:
     text = _GROUP_CONCAT.sub(lambda m: f"string_agg({m.group(1) or ''}{m.group(2)}, ',')", text)
     text = re.sub(r"\bNOT\s+LIKE\b", "NOT ILIKE", text)
     text = re.sub(r"(?<!NOT )\bLIKE\b", "ILIKE", text)
+    text = _globs(text)
     text = re.sub(r"FROM\s+sqlite_master\s+WHERE\s+name\s*=",
                   "FROM information_schema.tables WHERE table_schema = current_schema() AND table_name =", text)
     ignore = False
@@ -323,7 +324,28 @@ def translate_migration(name: str, sql: str) -> str:
     body = re.sub(r"\bBLOB\b", "BYTEA", body, flags=re.I)
     body = re.sub(r"\bINSERT\s+OR\s+IGNORE\s+INTO\b([^;]*)", r"INSERT INTO\1 ON CONFLICT DO NOTHING", body,
                   flags=re.I)
-    return body
+    return _globs(body)
+
+
+_GLOB = re.compile(r"\b(NOT\s+)?GLOB\s+'((?:[^']|'')*)'", re.I)
+
+
+def _globs(sql: str) -> str:
+    """``x [NOT] GLOB 'pattern'`` (literal pattern) -> ``x [!]~ '^regex$'``."""
+    def regex(m: re.Match) -> str:
+        out, pattern = [], m.group(2)
+        i = 0
+        while i < len(pattern):
+            c = pattern[i]
+            if c == "[":
+                j = pattern.index("]", i + 1)
+                out.append(pattern[i:j + 1].replace("[^", "[^").replace("[!", "[^"))
+                i = j + 1
+                continue
+            out.append(".*" if c == "*" else "." if c == "?" else re.escape(c))
+            i += 1
+        return ("!~ " if m.group(1) else "~ ") + "'^" + "".join(out).replace("'", "''") + "$'"
+    return _GLOB.sub(regex, sql)
 
 
 def migrate(store, migrations: list[tuple[str, str]], stamp: str) -> None:

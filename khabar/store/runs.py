@@ -34,7 +34,9 @@ class RunQueries:
 
     @contextmanager
     def ingest_running(self) -> Iterator[None]:
-        """Record an ingest run for the duration of the block."""
+        """Record an ingest run for the duration of the block (the row goes when it ends: a finished
+        run leaves the database as it would be without this table; a killed one leaves a row whose
+        process is gone, which :meth:`running_ingest` ignores)."""
         with self.atomic():
             cur = self.conn.execute("INSERT INTO ingest_runs(pid, host, started_at) VALUES (?,?,?)",
                                     (os.getpid(), socket.gethostname(), now()))
@@ -43,7 +45,7 @@ class RunQueries:
             yield
         finally:
             with self.atomic():
-                self.conn.execute("UPDATE ingest_runs SET finished_at = ? WHERE id = ?", (now(), run_id))
+                self.conn.execute("DELETE FROM ingest_runs WHERE id = ?", (run_id,))
 
     def running_ingest(self) -> RunningIngest | None:
         """The oldest unfinished ingest whose process still lives (a killed run does not count)."""

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException
 from .. import __version__
 from ..errors import KhabarError, StoreError
 from ..render.events import qualifier_label
+from ..render.relations import group_origin
 from ..settings import Settings, load_settings
 from ..store import Store, database_exists, is_database_url, open_store
 from .jobs import JobRunner
@@ -101,9 +102,10 @@ async def _lifespan(app: FastAPI):
 
 
 def _routes(app: FastAPI) -> None:
-    from .routes import api, exports, pages
+    from .routes import api, edits, exports, pages
 
     app.include_router(api.router)
+    app.include_router(edits.router)
     app.include_router(exports.router)
     app.include_router(pages.router)
     from .routes import sources  # issue 12: feeds and fetches, read-only
@@ -159,11 +161,33 @@ def _error(request: Request, status: int, code: str, message: str):
 def _templates() -> Environment:
     env = Environment(loader=PackageLoader("khabar.web", "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(entity_url=entity_url, article_url=article_url, version=__version__)
+    env.globals.update(entity_url=entity_url, article_url=article_url, version=__version__, url_with=url_with,
+                       group_origin=group_origin)
     env.filters["date"] = lambda value: (value or "undated")[:10]
     env.filters["web_url"] = web_url
     env.filters["qualifier_label"] = qualifier_label
     return env
+
+
+def url_with(request, path: str | None = None, **changes) -> str:
+    """The current URL's query with ``changes`` applied (None removes a parameter), on ``path`` if given.
+
+    Used by list pages: facet links, sort headers, pages, and the JSON/CSV links of the same view.
+    ``page`` becomes ``offset`` on /api/ paths.
+    """
+    from urllib.parse import urlencode
+
+    params = dict(request.query_params)
+    if "class" in changes or "cls" in params:  # /entities?cls= (version 1 links) is class=
+        params.setdefault("class", params.pop("cls", ""))
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    if path and path.startswith("/api/"):
+        params.pop("page", None)
+    return (path or request.url.path) + ("?" + urlencode(params) if params else "")
 
 
 def web_url(url: str | None) -> str | None:

@@ -60,7 +60,7 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=200), 
 @router.get("/entities", responses=documented("khabar.entities/2"),
             summary="Entities: filters class, type, country, registry (yes/no), q (name); sort; paging; facet counts; "
                     "format=csv")
-def entities(request: Request, q: str = Query("", max_length=200), sort: str = Query("articles", max_length=20),
+def entities(request: Request, q: str = Query("", max_length=200), sort: str = Query("-articles", max_length=20),
              limit: int = Limit, offset: int = Offset, format: str = Format):
     filters = facet_filters(request, ENTITY_FACETS)
     if request.query_params.get("cls"):  # the name of version 1

@@ -14,7 +14,11 @@ from ...render.graphs import GraphEdge, GraphNode, layered_picture
 from ...render.maps import MapPicture, MapPoint, map_picture
 from ..app import article_url
 from ...render.marks import mark_paragraphs
+from ...browse import EVENT_FACETS
+from ...store.lists import ARTICLE_FACETS, ENTITY_FACETS
+from ..csrf import csrf_token, set_csrf_cookie
 from . import start_ingest, store_of
+from .api import facet_filters
 
 __all__ = ["router", "render"]
 
@@ -23,10 +27,12 @@ PAGE = 50
 
 
 def render(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
-    """Render a page template with the request and the app's settings in its context."""
+    """Render a page template with the request, the app's settings and the form token in its context."""
     page = request.app.state.templates.get_template(template)
-    html = page.render(request=request, settings=request.app.state.settings, **context)
-    return HTMLResponse(html, status_code=status)
+    html = page.render(request=request, settings=request.app.state.settings, csrf=csrf_token(request), **context)
+    response = HTMLResponse(html, status_code=status)
+    set_csrf_cookie(request, response)
+    return response
 
 
 @router.get("/")
@@ -50,11 +56,36 @@ def who(request: Request, name: str = Query(..., min_length=1, max_length=200)):
     return RedirectResponse(f"/entity/{dossier.entity.id}", status_code=303)
 
 
+def _offset(page: int) -> int:
+    return (page - 1) * PAGE
+
+
 @router.get("/entities")
 def entities(request: Request, cls: str | None = Query(None, pattern="^(PERSON|GROUP|PLACE)$"),
-             page: int = Query(1, ge=1)):
-    items = khabar.entities(db=store_of(request), cls=cls, limit=PAGE, offset=(page - 1) * PAGE)
-    return render(request, "entities.html", items=items, cls=cls, page=page, more=len(items) == PAGE)
+             q: str = Query("", max_length=200), sort: str = Query("-articles", max_length=20),
+             page: int = Query(1, ge=1, le=100000)):
+    filters = facet_filters(request, ENTITY_FACETS)
+    if cls:
+        filters.setdefault("class", cls)
+    found = khabar.list_entities(db=store_of(request), filters=filters, q=q, sort=sort, limit=PAGE, offset=_offset(page))
+    return render(request, "entities.html", page=found, cls=filters.get("class"), q=q)
+
+
+@router.get("/edits")
+def edits(request: Request):
+    items = list(reversed(khabar.edits(db=store_of(request))))
+    return render(request, "edits.html", edits=items)
+
+
+def _notes(store, subject_ids: set[str]) -> list:
+    """Notes in force on these subjects (an entity, its facts ``ID#attribute``, events), newest first."""
+    return [e for e in reversed(khabar.edits(db=store)) if e.action == "note" and not e.undone_at
+            and e.entity_id.partition("#")[0] in subject_ids]
+
+
+def _edit_done(request: Request, store):
+    wanted = request.query_params.get("edit", "")
+    return next((e for e in khabar.edits(db=store) if str(e.id) == wanted), None) if wanted.isdigit() else None
 
 
 @router.get("/entity/{entity_id}")
@@ -65,7 +96,30 @@ def entity(request: Request, entity_id: str):
     place = dossier.place
     spot = map_picture([MapPoint(place.longitude, place.latitude, place.name, kind="place")]) \
         if place is not None and place.resolved else None
-    return render(request, "entity.html", d=dossier, picture=picture, spot=spot)
+    return render(request, "entity.html", d=dossier, picture=picture, spot=spot,
+                  notes=_notes(store, {dossier.entity.id}), done=_edit_done(request, store))
+
+
+@router.get("/entity/{entity_id}/dossier.html")
+def dossier_file(request: Request, entity_id: str):
+    """The dossier as one self-contained HTML file (styles and pictures inline, links absolute) to save."""
+    import base64
+
+    store = store_of(request)
+    dossier = khabar.who(entity_id, db=store, settings=request.app.state.settings)
+    timeline_uri = None
+    if dossier.attacks:
+        with tempfile.TemporaryDirectory(prefix="khabar-dossier-") as tmp:
+            svg = khabar.timeline(dossier.entity.id, Path(tmp) / "t.svg", db=store).read_bytes()
+        timeline_uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+    picture = event_map(store, list(dossier.attacks)) if dossier.attacks else None
+    css = (Path(__file__).resolve().parent.parent / "static" / "khabar.css").read_text("utf-8")
+    response = render(request, "entity.html", d=dossier, picture=picture, spot=None, notes=[], done=None,
+                      standalone=True, inline_css=css, timeline_uri=timeline_uri,
+                      site=str(request.base_url).rstrip("/"))
+    name = "".join(ch if ch.isalnum() else "-" for ch in dossier.entity.name).strip("-")[:60] or "dossier"
+    response.headers["Content-Disposition"] = f'attachment; filename="khabar-{name}.html"'
+    return response
 
 
 @router.get("/entity/{entity_id}/timeline.svg")
@@ -77,11 +131,17 @@ def timeline(request: Request, entity_id: str):
 
 @router.get("/events")
 def events(request: Request, actor: str | None = Query(None, max_length=200),
-           place: str | None = Query(None, max_length=200), since: str | None = Query(None, max_length=10)):
+           place: str | None = Query(None, max_length=200), since: str | None = Query(None, max_length=10),
+           sort: str = Query("-date", max_length=20), page: int = Query(1, ge=1, le=100000)):
     store = store_of(request)
-    found = khabar.events(db=store, actor=actor or None, place=place or None, since=since or None)
-    picture = event_map(store, found)
-    return render(request, "events.html", events=found, picture=picture, located=len(picture.marks),
+    facets = {k: v for k, v in facet_filters(request, EVENT_FACETS).items() if k != "actor"}
+    if request.query_params.get("perpetrator"):
+        facets["actor"] = request.query_params["perpetrator"][:200]
+    found = khabar.list_events(db=store, actor=actor or None, place=place or None, since=since or None,
+                               filters=facets, sort=sort, limit=PAGE, offset=_offset(page),
+                               settings=request.app.state.settings)
+    picture = event_map(store, list(found.items))
+    return render(request, "events.html", page=found, picture=picture, located=len(picture.marks),
                   actor=actor, place=place, since=since)
 
 
@@ -91,7 +151,8 @@ def event(request: Request, event_id: str):
     found = khabar.event(event_id, db=store)
     places = khabar.event_places([found], db=store)
     picture = event_map(store, [found]) if places else None
-    return render(request, "event.html", e=found, picture=picture, place=places.get(found.id))
+    return render(request, "event.html", e=found, picture=picture, place=places.get(found.id),
+                  notes=_notes(store, {found.id}), done=_edit_done(request, store))
 
 
 def event_map(store, events: list) -> MapPicture:
@@ -108,9 +169,11 @@ def _event_label(e) -> str:
 
 
 @router.get("/articles")
-def articles(request: Request, page: int = Query(1, ge=1)):
-    items = khabar.articles(db=store_of(request), limit=PAGE, offset=(page - 1) * PAGE)
-    return render(request, "articles.html", items=items, page=page, more=len(items) == PAGE)
+def articles(request: Request, q: str = Query("", max_length=200), sort: str = Query("-published", max_length=20),
+             page: int = Query(1, ge=1, le=100000)):
+    found = khabar.list_articles(db=store_of(request), filters=facet_filters(request, ARTICLE_FACETS), q=q,
+                                 sort=sort, limit=PAGE, offset=_offset(page))
+    return render(request, "articles.html", page=found, q=q)
 
 
 @router.get("/article/{article_id}")
@@ -150,8 +213,11 @@ def lineage(request: Request, entity: str | None = Query(None, max_length=200),
                        article_url(m.id), g.id, m.published or "") for g in found.groups for m in g.members]
     edges = [_graph_edge(e) for g in found.groups for e in g.edges]
     titles = {m.id: m.title or m.id for g in found.groups for m in g.members}
+    from ...render.relations import group_origin
+
+    origins = {o for g in found.groups if (o := group_origin(g)[0])}
     return render(request, "lineage.html", groups=found.groups, total=found.total, subject=found.subject,
-                  picture=layered_picture(nodes, edges), titles=titles)
+                  picture=layered_picture(nodes, edges), titles=titles, origins=origins)
 
 
 def _graph_edge(e) -> GraphEdge:
@@ -159,7 +225,7 @@ def _graph_edge(e) -> GraphEdge:
     if e.origin:
         derived = e.b if e.origin == e.a else e.a
         return GraphEdge(e.origin, derived, kind, e.reason, True)
-    return GraphEdge(e.a, e.b, kind, e.reason, False)
+    return GraphEdge(e.a, e.b, kind, f"{e.reason}; direction unknown: {e.direction_reason}", False)
 
 
 @router.get("/ingest")
