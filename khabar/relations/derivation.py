@@ -316,7 +316,7 @@ _REASONS = {
 # The containment asymmetry below which the direction is undetermined. At 0.1 it answered on 27% of
 # the derived COUNTER dev pairs with dates hidden and was right on 47% of them (worse than a coin), so
 # it is set out of reach: at tied or missing dates khabar says "undetermined" until a better rule is
-# measured (issue 15, deliverable 3 is open). Measured by /tmp-free code in eval.pairs.counter.
+# measured (issue 15, deliverable 3 is open); eval.pairs.counter measures it.
 DIRECTION_MARGIN = 1.01
 
 
