@@ -167,6 +167,61 @@ def mrpc(data: Path, comparer: Comparer) -> dict[str, float]:
     return {"mrpc_f1": f}
 
 
+# --- COUNTER (Urdu news text reuse) ----------------------------------------------------------------
+
+def counter_pairs(data: Path) -> list[dict]:
+    """COUNTER dev pairs: agency story (the origin) and newspaper story, derived = WD or PD."""
+    import json
+
+    path = data / "pairs" / "counter-urdu" / "counter_dev.jsonl"
+    return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+
+
+def counter_views(row: dict):
+    """(agency view, newspaper view) of a COUNTER pair, dates hidden (direction must come from the text)."""
+    def text(side: dict) -> str:
+        return f"{side['headline']}\n\n{side['body']}"
+    return (view_of_text("src" + row["id"], text(row["source"]), language="ur"),
+            view_of_text("der" + row["id"], text(row["derived_article"]), language="ur"))
+
+
+def counter(data: Path, comparer: Comparer) -> dict[str, float]:
+    rows = counter_pairs(data)
+    gold_labels = np.array([r["label"] in ("WD", "PD") for r in rows])
+    story, derivation, decided, right, given = [], [], [], [], 0
+    for r in rows:
+        src, der = counter_views(r)
+        c = comparer.compare(der, src)
+        story.append(c.score)
+        derivation.append(getattr(c, "derivation", c.score))
+        decided.append(c.relation.derived)
+        if c.relation.derived and r["label"] in ("WD", "PD"):
+            if c.origin is not None:
+                given += 1
+                right.append(c.origin == src.id)
+    derivation_auc, story_auc = _auc(np.array(derivation), gold_labels), _auc(np.array(story), gold_labels)
+    p, rec, f = _prf(np.array(decided), gold_labels)
+    found = int((np.array(decided) & gold_labels).sum())
+    accuracy = sum(right) / max(len(right), 1)
+    coverage = given / max(found, 1)
+    print(f"\nCOUNTER dev (Urdu, {len(rows)} pairs; derived = WD|PD, {int(gold_labels.sum())}): shipped weights")
+    print(f"  derivation AUC {derivation_auc:.3f}  story score AUC {story_auc:.3f}  "
+          f"derived decision P {p:.3f} R {rec:.3f} F1 {f:.3f}")
+    print(f"  direction (dates hidden): given on {given} of {found} derived pairs found ({coverage:.0%}), "
+          f"right {sum(right)} ({accuracy:.3f})")
+    return {"counter_auc": derivation_auc, "counter_f1": f, "counter_direction": accuracy,
+            "counter_direction_coverage": coverage}
+
+
+def _auc(score: np.ndarray, labels: np.ndarray) -> float:
+    """Area under the ROC curve (ties count half)."""
+    pos, neg = score[labels], score[~labels]
+    if not len(pos) or not len(neg):
+        return float("nan")
+    greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return float(greater / (len(pos) * len(neg)))
+
+
 # --- our gold set ----------------------------------------------------------------------------------
 
 def gold(settings) -> dict[str, float]:

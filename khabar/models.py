@@ -799,6 +799,13 @@ class Comparison:
     origin: str | None = None  # id of the article the other derives from
     direction_reason: str = ""
     model: str = ""  # sentence-embedding model used for the alignment
+    derivation: float = 0.0  # 0..1: probability that one text was written from the other
+    features: tuple[float, ...] = ()  # the derivation evidence (khabar.relations.derivation.FEATURES)
+
+    @property
+    def story_similarity(self) -> float:
+        """0..1: how alike the two stories are (the ``score``; what SemEval ratings measure)."""
+        return self.score
 
     @property
     def derived(self) -> str | None:

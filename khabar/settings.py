@@ -54,6 +54,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Similarity (0-1, embedding cosine blended with shared words) from which two sentences align."),
     Setting("rewrite_evidence", 0.6, float,
             "Paraphrase evidence needed for a rewrite: aligned share of the shorter article + 2 x its kept 3-grams."),
+    Setting("derivation_threshold", 0.5, float,
+            "Probability (0-1) that one text was written from the other from which a pair is a copy or rewrite."),
     Setting("same_story_score", 0.6, float,
             "Story similarity (0-1) from which two independent articles report the same story."),
     Setting("same_story_days", 30.0, float,
@@ -122,6 +124,7 @@ class Settings:
     shared_passages: float = 0.2
     sentence_similarity: float = 0.6
     rewrite_evidence: float = 0.6
+    derivation_threshold: float = 0.5
     same_story_score: float = 0.6
     same_story_days: float = 30.0
     relation_candidates: int = 10

@@ -389,3 +389,39 @@ def test_cli_lineage_text_json_and_picture(demo_db, tmp_path):
     assert "independent source group" in run("lineage", "--db", str(demo_db)).stdout
     bad = run("lineage", "--db", str(demo_db), "--picture", str(tmp_path / "x.gif"), check=False)
     assert bad.returncode == 2 and ".svg or .png" in bad.stderr
+
+
+# --- issue 15: derivation evidence ------------------------------------------------------------------
+
+def test_urdu_full_stop_ends_a_sentence_without_a_following_space():
+    from khabar.relations.text import split_sentences
+
+    text = "شہر میں آج بارش ہوئی۔لوگ گھروں میں رہے۔ بازار بند رہا۔"
+    assert [s.text for s in split_sentences(text)] == ["شہر میں آج بارش ہوئی۔", "لوگ گھروں میں رہے۔", "بازار بند رہا۔"]
+    assert [s.text for s in split_sentences("The toll was 3.5 times higher. Police came.")] == [
+        "The toll was 3.5 times higher.", "Police came."]
+
+
+def test_page_boilerplate_shared_by_unrelated_pages_is_not_content():
+    from khabar.relations.derivation import content_mask
+
+    furniture = "Your browser does not support the audio element."
+    cricket = [furniture, "The home side chased the target with four overs to spare on Sunday."]
+    film = [furniture, "The director's new film opens in cinemas across the country next month."]
+    assert content_mask(cricket, film).tolist() == [False, True]
+    assert content_mask(["Results", "The bowler took five wickets in the final session."]).tolist() == [False, True]
+
+
+def test_derivation_probability_separates_a_reworded_copy_from_an_unrelated_text():
+    from eval.fit_derivation import text_features
+    from khabar.relations.derivation import derivation_probability
+
+    origin = ("Gunmen attacked a checkpoint near the river crossing on Tuesday night, killing 14 soldiers. "
+              "The provincial governor said 9 attackers were also killed in the fighting. "
+              "No group has claimed the attack so far.")
+    copy = ("Gunmen attacked a checkpoint near the river crossing on Tuesday night and killed 14 soldiers. "
+            "The provincial governor said 9 attackers were also killed in the fighting.")
+    other = ("The city council approved a new budget for parks and libraries on Monday. "
+             "Its members will meet again next spring to review the spending.")
+    assert derivation_probability(text_features(origin, copy)) >= 0.5
+    assert derivation_probability(text_features(origin, other)) < 0.5

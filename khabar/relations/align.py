@@ -19,7 +19,7 @@ import numpy as np
 from ..models import SentencePair
 from .text import content_words, words
 
-__all__ = ["SentencePair", "Alignment", "SentenceSet", "sentence_set", "similarity_matrix", "align"]
+__all__ = ["SentencePair", "Alignment", "SentenceSet", "sentence_set", "similarity_matrix", "align", "align_matrix"]
 
 WORD_WEIGHT = 0.3  # weight of word overlap in the sentence similarity; the rest is the embedding cosine
 
@@ -88,15 +88,23 @@ def similarity_matrix(a: SentenceSet, b: SentenceSet, *, word_weight: float = WO
 def align(a: SentenceSet, b: SentenceSet, *, threshold: float, verbatim: float = 0.8, word_weight: float = WORD_WEIGHT,
           cosine_range: tuple[float, float] = (0.0, 1.0)) -> Alignment:
     """Match sentences one to one, best pairs first, keeping pairs with similarity >= ``threshold``."""
+    return align_matrix(a, b, threshold=threshold, verbatim=verbatim, word_weight=word_weight,
+                        cosine_range=cosine_range)[0]
+
+
+def align_matrix(a: SentenceSet, b: SentenceSet, *, threshold: float, verbatim: float = 0.8,
+                 word_weight: float = WORD_WEIGHT,
+                 cosine_range: tuple[float, float] = (0.0, 1.0)) -> tuple[Alignment, np.ndarray]:
+    """:func:`align`, also returning the similarity matrix it matched on."""
     if not len(a) or not len(b):
-        return Alignment((), 0.0, 0.0, 0.0, 0.0)
+        return Alignment((), 0.0, 0.0, 0.0, 0.0), np.zeros((len(a), len(b)), dtype=np.float32)
     sim, overlap = similarity_matrix(a, b, word_weight=word_weight, cosine_range=cosine_range)
     pairs = _greedy_matching(sim, overlap, threshold, verbatim)
     covered_a = sum(a.lengths[p.a] for p in pairs) / max(a.lengths.sum(), 1.0)
     covered_b = sum(b.lengths[p.b] for p in pairs) / max(b.lengths.sum(), 1.0)
     ordered = _longest_chain([p.b for p in pairs]) / len(pairs) if pairs else 0.0
     verbatim_share = sum(p.verbatim for p in pairs) / len(pairs) if pairs else 0.0
-    return Alignment(tuple(pairs), float(covered_a), float(covered_b), float(ordered), float(verbatim_share))
+    return Alignment(tuple(pairs), float(covered_a), float(covered_b), float(ordered), float(verbatim_share)), sim
 
 
 def _greedy_matching(sim: np.ndarray, overlap: np.ndarray, threshold: float, verbatim: float) -> list[SentencePair]:

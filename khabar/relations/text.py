@@ -17,9 +17,10 @@ __all__ = ["words", "shingles", "content_words", "split_sentences", "key_terms",
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*", re.UNICODE)
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
-# A sentence ends at . ! ? (or their CJK/Arabic/Devanagari forms) followed by space or the end of a
-# line; a line break between paragraphs always ends one.
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？؟।۔])[\"'”’)\]]*\s+|\n\s*\n|\n(?=\S)")
+# A sentence ends at . ! ? followed by space or the end of a line; a line break between paragraphs
+# always ends one. The Urdu/Arabic/Devanagari/CJK stops end a sentence even without a following space (Urdu papers
+# often write "...کیا۔انہوں"): they are never decimal points or abbreviations.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|(?<=[。！？؟।۔])[\"'”’)\]]*\s*(?=\S|$)|\n\s*\n|\n(?=\S)")
 _ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Sgt|St|Sen|Rep|Gov|Prof|No|vs|Jan|Feb|Mar|Apr|"
                            r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|a\.m|p\.m|e\.g|i\.e)|\b[A-Z])\.$")
 
