@@ -36,7 +36,7 @@ from .models import (
 from .nlp import analyse, load_pipeline
 from .relations.stage import RelationReader, RelationStage, group_changes, relate_article
 from .relations.views import view_of_stored
-from .settings import Settings, load_settings
+from .settings import Settings
 from .sources import list_sources, read_sources
 from .store import Store
 
@@ -130,9 +130,8 @@ def _save_relations(store: Store, found: RelationFindings) -> None:
         store.set_source_groups(dict(found.groups))
 
 
-def relate_stored(store: Store, *, settings: Settings | None = None) -> int:
+def relate_stored(store: Store, *, settings: Settings) -> int:
     """Compute relations for stored articles that have none yet (oldest first); the number related."""
-    settings = settings or load_settings()
     stage = RelationStage(settings)
     done = 0
     for article_id in store.articles_without_fingerprint():
@@ -152,7 +151,7 @@ def ingest_paths(
     store: Store,
     paths: Iterable[str | Path],
     *,
-    settings: Settings | None = None,
+    settings: Settings,
     outlet: str | None = None,
     published: str | None = None,
     encoding: str | None = None,
@@ -160,7 +159,6 @@ def ingest_paths(
     stages: Sequence[ArticleStage] | None = None,
 ) -> IngestReport:
     """Read, clean, analyse and store every article under ``paths``; see the module docstring."""
-    settings = settings or load_settings()
     started = time.perf_counter()
     sources, missing = list_sources(paths)
     stages = default_stages(settings) if stages is None else stages

@@ -2,38 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
-from enum import Enum
 from typing import Any
 
-from ..models import Citation, Dossier, Place, SearchHit
+from ..models import Dossier, Place, SearchHit
+from .basics import citation_dict, dumps, to_jsonable
+from .events import profile_dict
 
 __all__ = ["to_jsonable", "dossier_json", "dossier_dict", "place_dict", "search_json", "citation_dict", "dumps"]
-
-
-def to_jsonable(value: Any) -> Any:
-    """Dataclasses, enums, tuples -> plain JSON-able values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    return value
-
-
-def dumps(data: Any) -> str:
-    """Pretty, stable JSON text."""
-    return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-def citation_dict(c: Citation) -> dict[str, Any]:
-    """A citation as the documented evidence object."""
-    return {"article_id": c.article_id, "outlet": c.outlet, "title": c.title, "published": c.published,
-            "url": c.url, "start": c.start, "end": c.end, "text": c.text}
 
 
 def place_dict(p: Place) -> dict[str, Any]:
@@ -76,7 +51,6 @@ def dossier_dict(d: Dossier) -> dict[str, Any]:
 
 
 def _profile(d: Dossier) -> dict[str, Any]:
-    from .events import profile_dict  # facts, relations, attacks, disputes, questions (issue 5)
 
     return profile_dict(d)
 

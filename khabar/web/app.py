@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -24,9 +23,11 @@ from ..errors import KhabarError, StoreError
 from ..settings import Settings, load_settings
 from ..store import Store, open_store
 from .jobs import JobRunner
+from .routes import api, exports, pages
 from .security import BodyLimit, HostGuard, OriginGuard, SecurityHeaders, TokenGuard
+from .urls import article_url, entity_url, web_url
 
-__all__ = ["create_app", "Stores", "data_dir"]
+__all__ = ["create_app", "Stores", "data_dir", "article_url", "entity_url", "web_url"]
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -97,8 +98,6 @@ async def _lifespan(app: FastAPI):
 
 
 def _routes(app: FastAPI) -> None:
-    from .routes import api, exports, pages
-
     app.include_router(api.router)
     app.include_router(exports.router)
     app.include_router(pages.router)
@@ -140,19 +139,3 @@ def _templates() -> Environment:
     env.filters["date"] = lambda value: (value or "undated")[:10]
     env.filters["web_url"] = web_url
     return env
-
-
-def web_url(url: str | None) -> str | None:
-    """The URL if it is http(s); None otherwise (a "javascript:" URL from an article never becomes a link)."""
-    return url if url and url.lower().startswith(("http://", "https://")) else None
-
-
-def entity_url(entity_id: str) -> str:
-    """The entity's page."""
-    return "/entity/" + quote(entity_id, safe=":")
-
-
-def article_url(article_id: str, start: int | None = None, end: int | None = None) -> str:
-    """The article's page, with the span start..end highlighted when given."""
-    url = "/article/" + quote(article_id, safe="")
-    return url + (f"?start={start}&end={end}#cited" if start is not None and end is not None else "")

@@ -48,12 +48,12 @@ def who(request: Request, name: str = Query(..., min_length=1, max_length=200)):
 def events(request: Request, actor: str | None = Query(None, description="perpetrator name or alias"),
            place: str | None = Query(None, description="place, or a region or country containing it"),
            since: str | None = Query(None, description="ISO date or year")):
-    return khabar.events(db=store_of(request), actor=actor, place=place, since=since)
+    return khabar.events(db=store_of(request), actor=actor, place=place, since=since, settings=request.app.state.settings)
 
 
 @router.get("/events/{event_id}", response_model=Event, summary="One event: reports, tolls over time, support")
 def event(request: Request, event_id: str):
-    return khabar.event(event_id, db=store_of(request))
+    return khabar.event(event_id, db=store_of(request), settings=request.app.state.settings)
 
 
 @router.get("/articles", response_model=list[ArticleSummary], summary="Articles, newest first")

@@ -12,8 +12,8 @@ import khabar
 
 from ...render.graphs import GraphEdge, GraphNode, layered_picture
 from ...render.maps import MapPicture, MapPoint, map_picture
-from ..app import article_url
 from ...render.marks import mark_paragraphs
+from ..urls import article_url
 from . import start_ingest, store_of
 
 __all__ = ["router", "render"]
@@ -71,7 +71,8 @@ def entity(request: Request, entity_id: str):
 @router.get("/entity/{entity_id}/timeline.svg")
 def timeline(request: Request, entity_id: str):
     with tempfile.TemporaryDirectory(prefix="khabar-timeline-") as tmp:
-        path = khabar.timeline(entity_id, Path(tmp) / "timeline.svg", db=store_of(request))
+        path = khabar.timeline(entity_id, Path(tmp) / "timeline.svg", db=store_of(request),
+                               settings=request.app.state.settings)
         return Response(path.read_bytes(), media_type="image/svg+xml")
 
 
@@ -79,7 +80,8 @@ def timeline(request: Request, entity_id: str):
 def events(request: Request, actor: str | None = Query(None, max_length=200),
            place: str | None = Query(None, max_length=200), since: str | None = Query(None, max_length=10)):
     store = store_of(request)
-    found = khabar.events(db=store, actor=actor or None, place=place or None, since=since or None)
+    found = khabar.events(db=store, actor=actor or None, place=place or None, since=since or None,
+                          settings=request.app.state.settings)
     picture = event_map(store, found)
     return render(request, "events.html", events=found, picture=picture, located=len(picture.marks),
                   actor=actor, place=place, since=since)
@@ -88,7 +90,7 @@ def events(request: Request, actor: str | None = Query(None, max_length=200),
 @router.get("/event/{event_id}")
 def event(request: Request, event_id: str):
     store = store_of(request)
-    found = khabar.event(event_id, db=store)
+    found = khabar.event(event_id, db=store, settings=request.app.state.settings)
     places = khabar.event_places([found], db=store)
     picture = event_map(store, [found]) if places else None
     return render(request, "event.html", e=found, picture=picture, place=places.get(found.id))
