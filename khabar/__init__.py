@@ -15,15 +15,36 @@ from pathlib import Path as _Path
 
 from . import browse as _browse
 from . import edits as _edits  # submodules named like functions below (edits, events, facts, export) load
-from . import events as _events  # first, so that a later import of them cannot replace the function
+from . import events as _events  # noqa: F401  (loaded first, so that a later import cannot replace the function)
 from . import export as _export
-from . import facts as _facts
+from . import facts as _facts  # noqa: F401
 from .dossier import build_dossier as _build_dossier
 from .errors import Ambiguous, InputError, KhabarError, ModelNotFound, NotFound, SettingError, StoreError
 from .models import (
-    AliasConflict, Article, ArticlePage, ArticleSummary, Comparison, Conflict, Dossier, Edit, EntitySummary, Event,
-    EventReport, Fact, Figure, Findings, IngestReport, Lineage, Overview, Place, ProfileFact, Rejection, Relation,
-    SearchHit, SourceGroup, Toll,
+    AliasConflict,
+    Article,
+    ArticlePage,
+    ArticleSummary,
+    Comparison,
+    Conflict,
+    Dossier,
+    Edit,
+    EntitySummary,
+    Event,
+    EventReport,
+    Fact,
+    Figure,
+    Findings,
+    IngestReport,
+    Lineage,
+    Overview,
+    Place,
+    ProfileFact,
+    Rejection,
+    Relation,
+    SearchHit,
+    SourceGroup,
+    Toll,
 )
 from .pipeline import IngestProgress
 from .pipeline import ingest_paths as _ingest_paths

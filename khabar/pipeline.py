@@ -31,7 +31,14 @@ from .entities import EntityIndex
 from .events import EventStage
 from .facts import FactStage
 from .models import (
-    Analysis, Article, ArticleResult, IngestReport, RawDocument, Rejection, RelationFindings, Resolution,
+    Analysis,
+    Article,
+    ArticleResult,
+    IngestReport,
+    RawDocument,
+    Rejection,
+    RelationFindings,
+    Resolution,
 )
 from .nlp import analyse, load_pipeline
 from .relations.stage import RelationReader, RelationStage, group_changes, relate_article
@@ -213,7 +220,7 @@ class _RunState:
         batch = self.pending
         self.pending, self.pending_ids = [], set()
         analyses = analyse(nlp, batch, batch_size=self.settings.batch_size, n_process=self.settings.n_process)
-        for article, (analysis, doc) in zip(batch, analyses):
+        for article, (analysis, doc) in zip(batch, analyses, strict=True):
             with self.store.atomic():
                 resolution = entity_stage.resolve(analysis, article.text, index=self.store)
                 result = derive_article(article, analysis, resolution, doc, self.stages)

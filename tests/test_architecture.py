@@ -125,8 +125,8 @@ def test_no_setting_default_is_copied_into_the_library():
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 args = node.args
                 positional = args.posonlyargs + args.args
-                pairs += zip(positional[len(positional) - len(args.defaults):], args.defaults)
-                pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+                pairs += zip(positional[len(positional) - len(args.defaults):], args.defaults, strict=True)
+                pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None]
                 pairs = [(a.arg, d) for a, d in pairs]
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
                 pairs = [(node.target.id, node.value)]
