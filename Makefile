@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 DEMO_DB ?= out/demo.db
 EVAL_DATA ?= ../shared/eval-data
 
-.PHONY: setup demo test eval bench clean browser outlines postgres
+.PHONY: setup demo test eval bench clean browser outlines postgres lint
 
 setup: $(STAMP)
 
@@ -68,6 +68,12 @@ eval: $(STAMP)
 	else \
 	  echo "NOTE: $(EVAL_DATA) not found: evaluation gates SKIPPED (CI has it; quality floors are not checked here)."; \
 	fi
+
+# Lint, format check and types (docs/architecture.md); the lead wires it into `make test`.
+lint: $(STAMP)
+	$(BIN)/ruff check khabar tests scripts
+	$(BIN)/ruff format --check khabar tests scripts
+	$(BIN)/mypy khabar
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.ingest_throughput

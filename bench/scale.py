@@ -241,7 +241,7 @@ def run_cluster(corpus: Path, db: Path, workers: int) -> dict:
         client.run(lambda: __import__("khabar.nlp").nlp.load_pipeline(khabar.load_settings().spacy_model))
         started = time.perf_counter()
         with open_store(db) as store:
-            report = ingest_cluster(store, [corpus], client=client)
+            report = ingest_cluster(store, [corpus], client=client, settings=khabar.load_settings())
         seconds = time.perf_counter() - started
         memory = client.run(lambda: __import__("resource").getrusage(__import__("resource").RUSAGE_SELF).ru_maxrss)
     finally:

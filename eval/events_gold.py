@@ -24,10 +24,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tempfile
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -112,7 +111,7 @@ def run(db: Path) -> Results:
             _score_facts(results, gold["facts"], store.facts(), article_id, store)
             matched.update({(reports[article_id][p].article_id, reports[article_id][p].index): gold["events"][g]["key"]
                             for g, p in pairs})
-        _score_coreference(results, find_events(store), matched)
+        _score_coreference(results, find_events(store, window_days=khabar.load_settings().event_window_days), matched)
     return results
 
 

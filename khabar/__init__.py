@@ -1,49 +1,74 @@
 """khabar: an evidence-linked knowledge base from news about armed groups and attacks.
 
-The library is the product; the CLI (``khabar.cli``) and the web app are thin skins over these
-functions. Every function taking ``db`` accepts a path to a SQLite file or an open :class:`Store`.
+The library is the product; the CLI (``khabar.cli``) and the web app (``khabar.web``) are thin skins
+over these functions, and the library imports neither. Every function taking ``db`` accepts a path
+to a SQLite file or an open :class:`Store`. Every function taking ``settings`` uses the ones given,
+or else reads them once (:func:`load_settings`: defaults, then ``KHABAR_*`` environment variables)
+and passes them down: nothing deeper in the library reads settings on its own.
 """
 
-from __future__ import annotations
-
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable as _Callable
+from collections.abc import Iterable as _Iterable
+from collections.abc import Iterator as _Iterator
+from contextlib import contextmanager as _contextmanager
+from pathlib import Path as _Path
 
 from . import browse as _browse
 from . import edits as _edits  # submodules named like functions below (edits, events, facts, export) load
-from . import events as _events  # first, so that a later import of them cannot replace the function
-from . import facts as _facts
-from . import export as _export_pkg  # loaded first, so that the function export() below is what khabar.export names
-from .dossier import build_dossier
+from . import events as _events  # noqa: F401  (loaded first, so that a later import cannot replace the function)
+from . import export as _export
+from . import facts as _facts  # noqa: F401
+from .dossier import build_dossier as _build_dossier
 from .errors import Ambiguous, InputError, KhabarError, ModelNotFound, NotFound, SettingError, StoreError
-from .models import Article, Dossier, IngestReport, InputWarning, Rejection, SearchHit
-from .models import AliasConflict, Edit, Place
-from .models import ArticlePage, ArticleSummary, EntitySummary, Findings, ListPage, Overview
-from .models import Conflict, Event, EventReport, Fact, Figure, ProfileFact, Toll
-from .pipeline import IngestProgress, ingest_paths
-from .relations.values import Comparison, Lineage, Relation, SourceGroup
+from .models import (
+    AliasConflict,
+    Article,
+    ArticlePage,
+    ArticleSummary,
+    Comparison,
+    Conflict,
+    Dossier,
+    Edit,
+    EntitySummary,
+    Event,
+    EventReport,
+    Fact,
+    Figure,
+    Findings,
+    IngestReport,
+    InputWarning,
+    Lineage,
+    ListPage,
+    Overview,
+    Place,
+    ProfileFact,
+    Rejection,
+    Relation,
+    SearchHit,
+    SourceGroup,
+    Toll,
+)
+from .pipeline import IngestProgress
+from .pipeline import ingest_paths as _ingest_paths
 from .settings import SETTINGS, Settings, load_settings
-from .store import Store, open_store
+from .store import Store
+from .store import open_store as _open_store
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "open_kb", "ingest", "who", "search", "show", "ingest_running", "InputWarning",
-    "merge", "split", "undo", "note", "edits", "alias_conflicts", "place", "Place", "Edit", "AliasConflict",
-    "find", "article_page", "entities", "articles", "overview", "event", "event_places", "lineage_view",
-    "export", "create_app",
-    "fetch_urls", "watch_feeds", "live_sources",
-    "compare", "lineage", "relate", "Comparison", "Lineage", "SourceGroup", "Relation",
-    "ArticlePage", "ArticleSummary", "EntitySummary", "Findings", "Overview",
-    "events", "facts", "timeline", "Event", "EventReport", "Fact", "Figure", "Toll", "Conflict", "ProfileFact",
-    "Store", "Settings", "SETTINGS", "load_settings",
-    "Article", "Dossier", "IngestReport", "IngestProgress", "Rejection", "SearchHit",
-    "KhabarError", "NotFound", "Ambiguous", "InputError", "ModelNotFound", "SettingError", "StoreError",
-    "list_entities", "list_articles", "list_events", "ListPage", "to_json", "__version__",
+__all__ = [  # sorted by (casefold, name); tests/test_architecture.py checks it names every public value
+    "__version__", "alias_conflicts", "AliasConflict", "Ambiguous", "Article", "article_page", "ArticlePage",
+    "articles", "ArticleSummary", "compare", "Comparison", "Conflict", "Db", "Dossier", "Edit", "edits", "entities",
+    "EntitySummary", "Event", "event", "event_places", "EventReport", "events", "export", "Fact", "facts",
+    "fetch_urls", "Figure", "find", "Findings", "ingest", "ingest_running", "IngestProgress", "IngestReport",
+    "InputError", "InputWarning", "KhabarError", "Lineage", "lineage", "lineage_view", "list_articles",
+    "list_entities", "list_events", "ListPage", "live_sources", "load_settings", "merge", "ModelNotFound", "note",
+    "NotFound", "open_kb", "Overview", "overview", "Place", "place", "ProfileFact", "Rejection", "relate",
+    "Relation", "search", "SearchHit", "SettingError", "SETTINGS", "Settings", "show", "SourceGroup", "split",
+    "Store", "StoreError", "timeline", "to_json", "Toll", "undo", "watch_feeds", "who",
 ]
 
-Db = str | Path | Store
+Db = str | _Path | Store
 
 
 def to_json(value, *, query: str = "", schema: str | None = None) -> dict:
@@ -57,39 +82,44 @@ def to_json(value, *, query: str = "", schema: str | None = None) -> dict:
     return _to_json(value, query=query, schema=schema)
 
 
-def open_kb(path: str | Path, *, create: bool = True) -> Store:
+def open_kb(path: str | _Path, *, create: bool = True) -> Store:
     """Open (creating and migrating if needed) the knowledge base at ``path``."""
-    return open_store(path, create=create)
+    return _open_store(path, create=create)
 
 
-@contextmanager
-def _using(db: Db, *, create: bool = False) -> Iterator[Store]:
+@_contextmanager
+def _using(db: Db, *, create: bool = False) -> _Iterator[Store]:
     if isinstance(db, Store):
         yield db
         return
-    store = open_store(db, create=create)
+    store = _open_store(db, create=create)
     try:
         yield store
     finally:
         store.close()
 
 
+def _settings(settings: Settings | None) -> Settings:
+    """The settings given, or the defaults and environment, read here once for the call."""
+    return settings if settings is not None else load_settings()
+
+
 def ingest(
-    paths: Iterable[str | Path], *, db: Db, settings: Settings | None = None, outlet: str | None = None,
+    paths: _Iterable[str | _Path], *, db: Db, settings: Settings | None = None, outlet: str | None = None,
     published: str | None = None, encoding: str | None = None,
-    progress: Callable[[IngestProgress], None] | None = None,
+    progress: _Callable[[IngestProgress], None] | None = None,
 ) -> IngestReport:
     """Ingest files and directories into the knowledge base; safe to re-run."""
     with _using(db, create=True) as store:
-        return ingest_paths(store, paths, settings=settings, outlet=outlet, published=published,
-                            encoding=encoding, progress=progress)
+        return _ingest_paths(store, paths, settings=_settings(settings), outlet=outlet, published=published,
+                             encoding=encoding, progress=progress)
 
 
 def who(name: str, *, db: Db, settings: Settings | None = None) -> Dossier:
     """Answer "Who is NAME?" with a cited dossier."""
     with _using(db) as store:
         try:
-            return build_dossier(store, name, settings=settings)
+            return _build_dossier(store, name, settings=_settings(settings))
         except NotFound as exc:
             running = store.running_ingest()
             if running is None:
@@ -114,39 +144,34 @@ def events(*, db: Db, actor: str | None = None, place: str | None = None, since:
     """
     from .events.query import find_events
 
-    window = (settings or load_settings()).event_window_days
+    window = _settings(settings).event_window_days
     with _using(db) as store:
         return find_events(store, actor=actor, place=place, since=since, window_days=window)
 
 
-def facts(name: str, *, db: Db) -> list[ProfileFact]:
+def facts(name: str, *, db: Db, settings: Settings | None = None) -> list[ProfileFact]:
     """What the articles state about an actor (founded, leader, strength ...), each value with support."""
-    with _using(db) as store:
-        return list(build_dossier(store, name).facts)
+    return list(who(name, db=db, settings=settings).facts)
 
 
-def timeline(name: str, output: str | Path, *, db: Db) -> Path:
+def timeline(name: str, output: str | _Path, *, db: Db, settings: Settings | None = None) -> _Path:
     """Draw the attacks of an actor on a timeline (PNG or SVG, by the file's extension)."""
     from .render.timeline import timeline_picture
 
-    dossier = who(name, db=db)
-    return timeline_picture(dossier.attacks, Path(output), title=f"Attacks attributed to {dossier.entity.name}")
+    dossier = who(name, db=db, settings=settings)
+    return timeline_picture(dossier.attacks, _Path(output), title=f"Attacks attributed to {dossier.entity.name}")
 
 
 def merge(source: str, target: str, *, db: Db, reason: str, analyst: str | None = None) -> Edit:
     """Merge entity ``source`` into ``target`` (ids or unique names); recorded and reversible."""
-    from .edits import merge_entities
-
     with _using(db) as store:
-        return merge_entities(store, source, target, reason=reason, analyst=_analyst(analyst))
+        return _edits.merge_entities(store, source, target, reason=reason, analyst=_analyst(analyst))
 
 
-def split(entity: str, names: Iterable[str], *, db: Db, reason: str, analyst: str | None = None) -> Edit:
+def split(entity: str, names: _Iterable[str], *, db: Db, reason: str, analyst: str | None = None) -> Edit:
     """Move the mentions and aliases of ``entity`` named by ``names`` to a new entity; reversible."""
-    from .edits import split_entity
-
     with _using(db) as store:
-        return split_entity(store, entity, list(names), reason=reason, analyst=_analyst(analyst))
+        return _edits.split_entity(store, entity, list(names), reason=reason, analyst=_analyst(analyst))
 
 
 def note(subject: str, text: str, *, db: Db, analyst: str | None = None) -> Edit:
@@ -161,10 +186,8 @@ def note(subject: str, text: str, *, db: Db, analyst: str | None = None) -> Edit
 
 def undo(*, db: Db, analyst: str | None = None, edit_id: int | None = None) -> Edit:
     """Undo the latest analyst edit in force (or edit ``edit_id``); returns the edit undone."""
-    from .edits import undo_edit
-
     with _using(db) as store:
-        return undo_edit(store, analyst=_analyst(analyst), edit_id=edit_id)
+        return _edits.undo_edit(store, analyst=_analyst(analyst), edit_id=edit_id)
 
 
 def edits(*, db: Db) -> list[Edit]:
@@ -181,10 +204,8 @@ def alias_conflicts(*, db: Db) -> list[AliasConflict]:
 
 def place(name_or_id: str, *, db: Db) -> Place | None:
     """The gazetteer entry (coordinates, level, country) of a place entity, by id or name."""
-    from .edits import find_entity
-
     with _using(db) as store:
-        return store.place(find_entity(store, name_or_id).id)
+        return store.place(_edits.find_entity(store, name_or_id).id)
 
 
 def _analyst(name: str | None) -> str:
@@ -247,7 +268,7 @@ def list_events(*, db: Db, filters: dict[str, str] | None = None, actor: str | N
     """A page of events with the total and facet counts (type, year, country, status, actor)."""
     from .events.query import find_events
 
-    window = (settings or load_settings()).event_window_days
+    window = _settings(settings).event_window_days
     with _using(db) as store:
         found = find_events(store, actor=actor, place=place, since=since, window_days=window)
         return _browse.event_page(store, found, filters=filters or {}, sort=sort, limit=limit, offset=offset)
@@ -259,10 +280,11 @@ def overview(*, db: Db) -> Overview:
         return _browse.overview(store)
 
 
-def event(event_id: str, *, db: Db) -> Event:
-    """One event across articles, by id (as ``events`` lists them)."""
+def event(event_id: str, *, db: Db, settings: Settings | None = None) -> Event:
+    """One event across articles, by id (as ``events`` lists them with the same settings)."""
+    window = _settings(settings).event_window_days
     with _using(db) as store:
-        return _browse.event_by_id(store, event_id)
+        return _browse.event_by_id(store, event_id, window_days=window)
 
 
 def event_places(events: list[Event], *, db: Db) -> dict[str, Place]:
@@ -277,20 +299,14 @@ def lineage_view(*, db: Db, entity: str | None = None, article: str | None = Non
         return _browse.lineage_view(store, entity=entity, article=article)
 
 
-def export(format: str, output: str | Path, *, db: Db, graph: str = "entities") -> list[Path]:
+def export(format: str, output: str | _Path, *, db: Db, graph: str = "entities",
+           settings: Settings | None = None) -> list[_Path]:
     """Write the knowledge base as STIX 2.1, GraphML, GEXF, CSV or JSON Lines; returns the files written."""
     with _using(db) as store:
-        return _export_pkg.export(store, format, output, graph=graph)
+        return _export.export(store, format, output, graph=graph, settings=_settings(settings))
 
 
-def create_app(db: str | Path, *, token: str | None = None, settings: Settings | None = None):
-    """The web app (a FastAPI application) over the knowledge base at ``db``; see docs/web.md."""
-    from .web import create_app as _create_app
-
-    return _create_app(db, token=token, settings=settings)
-
-
-def compare(a: str | Path, b: str | Path, *, db: Db | None = None, settings: Settings | None = None) -> Comparison:
+def compare(a: str | _Path, b: str | _Path, *, db: Db | None = None, settings: Settings | None = None) -> Comparison:
     """How two articles relate: copy, rewrite, same story or unrelated, with evidence and direction.
 
     Without ``db``, ``a`` and ``b`` are article files (cleaned and analysed as ingest would); with
@@ -299,9 +315,9 @@ def compare(a: str | Path, b: str | Path, *, db: Db | None = None, settings: Set
     from .relations.service import compare_files, compare_stored
 
     if db is None:
-        return compare_files(a, b, settings=settings)
+        return compare_files(a, b, settings=_settings(settings))
     with _using(db) as store:
-        return compare_stored(store, str(a), str(b), settings=settings)
+        return compare_stored(store, str(a), str(b), settings=_settings(settings))
 
 
 def lineage(*, db: Db) -> Lineage:
@@ -317,11 +333,11 @@ def relate(*, db: Db, settings: Settings | None = None) -> int:
     from .pipeline import relate_stored
 
     with _using(db) as store:
-        return relate_stored(store, settings=settings)
+        return relate_stored(store, settings=_settings(settings))
 
 
-def fetch_urls(urls: Iterable[str], *, db: Db, settings: Settings | None = None, allow_net: Iterable[str] = (),
-          again: bool = False):
+def fetch_urls(urls: _Iterable[str], *, db: Db, settings: Settings | None = None, allow_net: _Iterable[str] = (),
+               again: bool = False):
     """Fetch web pages (politely, behind the network guard) and ingest them; see docs/sources.md.
 
     A URL fetched before (by canonical form) is skipped unless ``again``. Returns a
@@ -330,11 +346,11 @@ def fetch_urls(urls: Iterable[str], *, db: Db, settings: Settings | None = None,
     from .fetch import fetch_pages
 
     with _using(db, create=True) as store:
-        return fetch_pages(store, urls, settings=settings or load_settings(), allow_net=tuple(allow_net),
-                           again=again)
+        return fetch_pages(store, urls, settings=_settings(settings), allow_net=tuple(allow_net), again=again)
 
 
-def watch_feeds(feeds: Iterable[str] = (), *, db: Db, settings: Settings | None = None, allow_net: Iterable[str] = ()):
+def watch_feeds(feeds: _Iterable[str] = (), *, db: Db, settings: Settings | None = None,
+                allow_net: _Iterable[str] = ()):
     """One pass over feeds, OPML lists and sitemaps (all watched ones when none given).
 
     New entries are fetched and ingested, and state is kept for the next pass; returns one
@@ -343,7 +359,7 @@ def watch_feeds(feeds: Iterable[str] = (), *, db: Db, settings: Settings | None 
     from .fetch import watch_feeds as _watch
 
     with _using(db, create=True) as store:
-        return _watch(store, feeds, settings=settings or load_settings(), allow_net=tuple(allow_net))
+        return _watch(store, feeds, settings=_settings(settings), allow_net=tuple(allow_net))
 
 
 def live_sources(*, db: Db, limit: int = 50):

@@ -11,6 +11,7 @@ from .errors import NotFound
 from .models import (
     ArticlePage, ArticleSummary, EntitySummary, Event, EventReport, Findings, ListPage, Mark, Overview, Place,
 )
+from .lookup import best_entity
 from .store import Store
 
 __all__ = [
@@ -71,11 +72,11 @@ def article_list(store: Store, *, limit: int = 50, offset: int = 0) -> list[Arti
     return store.article_summaries(limit=limit, offset=offset)
 
 
-def event_by_id(store: Store, event_id: str) -> Event:
+def event_by_id(store: Store, event_id: str, *, window_days: int) -> Event:
     """One event across articles, by its id."""
     from .events.query import find_events
 
-    for event in find_events(store):
+    for event in find_events(store, window_days=window_days):
         if event.id == event_id:
             return event
     raise NotFound(f"no event {event_id!r}; `khabar events` lists them")
@@ -109,24 +110,12 @@ def lineage_view(store: Store, *, entity: str | None = None, article: str | None
         found = store.get_article(article)
         keep, subject = {found.id}, found.title or found.id
     elif entity:
-        ref = _entity_ref(store, entity)
+        ref, _ = best_entity(store, entity)
         keep, subject = set(store.entity_article_ids(ref.id)), ref.name
     else:
         return LineageView(None, total.groups, total)
     groups = tuple(g for g in total.groups if keep & {m.id for m in g.members})
     return LineageView(subject, groups, total)
-
-
-def _entity_ref(store: Store, ref: str):
-    """The entity with id ``ref``, or the best match for the name ``ref``."""
-    known = store.entity(ref)
-    if known is not None:
-        return known
-    hits = store.find_entities(ref)
-    if not hits:
-        raise NotFound(f"no entity named {ref!r}; `khabar search` finds names")
-    return hits[0].entity
-
 
 
 # --- faceted lists (the web app's lists, /api/entities, /api/articles, /api/events) -------------

@@ -19,6 +19,7 @@ from importlib import resources
 
 from .language import identify, main_script
 from .models import Article, DroppedParagraph, Paragraph, ParagraphKind, RawDocument, Rejection
+from .settings import default_of
 
 __all__ = ["clean", "classify_paragraph", "normalise_text", "content_hash", "article_id", "extract_html"]
 
@@ -139,7 +140,8 @@ def _words(text: str) -> int:
 _VISIBLE = re.compile(r"[^\W_]")
 
 
-def clean(raw: RawDocument, *, min_words: int = 8, language_min_score: float = 0.5) -> Article | Rejection:
+def clean(raw: RawDocument, *, min_words: int = default_of("min_words"),
+          language_min_score: float = default_of("language_min_score")) -> Article | Rejection:
     """Clean one raw document into an Article, or reject it with a reason."""
     if raw.kind == "html":
         try:

@@ -311,6 +311,7 @@ class ExportFormat(str, Enum):
 
 @app.command()
 def export(
+    ctx: typer.Context,
     db: Path = DB_OPTION,
     format: ExportFormat = typer.Option(..., "--format", "-f", help="stix (STIX 2.1 bundle), graphml or gexf "
                                         "(graph), csv (a folder of tables), jsonl (one record per line)."),
@@ -319,7 +320,7 @@ def export(
                               "(copies and rewrites)."),
 ) -> None:
     """Export the knowledge base for OpenCTI/MISP (STIX), Gephi (GraphML, GEXF) or spreadsheets (CSV)."""
-    written = khabar.export(format.value, output, db=_existing(db), graph=graph)
+    written = khabar.export(format.value, output, db=_existing(db), graph=graph, settings=_settings(ctx))
     out.print("\n".join(f"wrote {path}" for path in written), markup=False)
 
 

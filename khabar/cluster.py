@@ -36,7 +36,7 @@ from .entities import resolve
 from .errors import KhabarError
 from .models import Article, ArticleResult, IngestReport, Resolution
 from .pipeline import IngestProgress, _RunState, default_stages, link_article, relate_stored, save_result
-from .settings import Settings, load_settings
+from .settings import Settings
 from .sources import list_sources, read_sources
 from .store import Store
 
@@ -120,7 +120,7 @@ def ingest_cluster(
     client=None,
     workers: int | None = None,
     scheduler: str | None = None,
-    settings: Settings | None = None,
+    settings: Settings,
     outlet: str | None = None,
     published: str | None = None,
     encoding: str | None = None,
@@ -132,7 +132,6 @@ def ingest_cluster(
     ``client``: a ``distributed.Client`` to use (else one is opened from ``workers``/``scheduler``
     and closed at the end). ``batch``: articles per task.
     """
-    settings = settings or load_settings()
     own = client is None
     client = client or open_client(workers=workers, scheduler=scheduler)
     try:

@@ -93,7 +93,7 @@ class _Cluster:
 
 
 def merge_reports(reports: Sequence[EventReport], *, place_info: PlaceInfo | None = None, groups: Groups,
-                  cite: Cite, window_days: int = 14, related: Related | None = None) -> list[Event]:
+                  cite: Cite, window_days: int, related: Related | None = None) -> list[Event]:
     """Cluster reports into events (see the module docstring); newest event first."""
     clusters: list[_Cluster] = []
     for report in sorted(reports, key=_report_order):

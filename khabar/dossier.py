@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import process
-
 from .clean import normalise_text
-from .errors import NotFound
 from .entities import registry_links, registry_name
+from .lookup import best_entity
 from .models import Citation, Dossier, EntityLink, EntityRef, Event, ProfileFact, Uncertain
-from .settings import Settings, load_settings
+from .settings import Settings
 from .store import Store
-from .store.entities import EntityHit, MentionSentence
+from .store.entities import MentionSentence
 
 __all__ = ["build_dossier", "rank_evidence", "hold_back"]
 
@@ -25,20 +23,16 @@ _INFORMATIVE = re.compile(
 )
 
 
-def build_dossier(store: Store, name: str, *, settings: Settings | None = None) -> Dossier:
-    """Resolve ``name`` (case- and punctuation-insensitive) and gather its dossier."""
-    settings = settings or load_settings()
-    hits = _by_id(store, name) or store.find_entities(name)
-    if not hits:
-        raise NotFound(_not_found_message(store, name))
-    entity = hits[0].entity
+def build_dossier(store: Store, name: str, *, settings: Settings) -> Dossier:
+    """Find the entity ``name`` names (id or name: :mod:`khabar.lookup`) and gather its dossier."""
+    entity, candidates = best_entity(store, name)
     articles, outlets = store.entity_reach(entity.id)
     evidence = rank_evidence(store.mention_sentences(entity.id), limit=settings.evidence_limit)
     return Dossier(
         query=name, entity=entity, aliases=tuple(store.alias_support(entity.id)), articles=articles,
         outlets=outlets, source_groups=store.source_group_count(store.entity_article_ids(entity.id)),
         neighbours=tuple(store.neighbours(entity.id, limit=settings.neighbour_limit)), evidence=tuple(evidence),
-        candidates=tuple(h.entity for h in hits[1:]),
+        candidates=candidates,
         links=tuple(entity_links(store, entity.id)), place=store.place(entity.id),
         conflicts=tuple(store.alias_conflicts(entity.id)),
         **_profile_fields(store, entity.id, settings),
@@ -137,16 +131,3 @@ def _score(item: MentionSentence) -> tuple[float, str]:
     if words < 6 or words > 60:
         score -= 2.0
     return score, item.citation.article_id
-
-
-def _by_id(store: Store, ref: str) -> list[EntityHit]:
-    """An entity id ("e:3f2a...") names exactly that entity (the web app links to entities by id)."""
-    entity = store.entity(ref) if ref.startswith(("e:", "place:", "actor:", "person:")) else None
-    return [EntityHit(entity, 0, 0)] if entity else []
-
-
-def _not_found_message(store: Store, name: str) -> str:
-    names = store.alias_names()
-    close = [m[0] for m in process.extract(name, names, limit=5, score_cutoff=70)] if names else []
-    hint = f"; close names: {', '.join(close)}" if close else ""
-    return f"no entity named {name!r} in {store.path}{hint}"

@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from .errors import Ambiguous, InputError, NotFound
+from .errors import InputError, NotFound
+from .lookup import unique_entity
 from .models import Edit, EditRules, EntityRecord
 from .names import display_name, name_key
 from .store import Store
@@ -25,17 +26,10 @@ __all__ = ["EditRules", "merge_entities", "split_entity", "undo_edit", "find_ent
 
 
 def find_entity(store: Store, ref: str) -> EntityRecord:
-    """An entity by id or by a name that matches exactly one entity."""
-    record = store.entity_record(ref)
-    if record is not None:
-        return record
-    hits = store.find_entities(ref)
-    if not hits:
-        raise NotFound(f"no entity with id or name {ref!r}; `khabar who NAME` shows entity ids")
-    if len(hits) > 1:
-        listed = "; ".join(f"{h.entity.id} ({h.entity.name})" for h in hits[:5])
-        raise Ambiguous(f"{ref!r} names {len(hits)} entities ({listed}); give the entity id")
-    return store.entity_record(hits[0].entity.id)  # type: ignore[return-value]
+    """The one entity ``ref`` (an id, or a name that fits one entity) names: :func:`khabar.lookup.unique_entity`."""
+    record = store.entity_record(unique_entity(store, ref).id)
+    assert record is not None  # the entity was just found in the same store
+    return record
 
 
 def merge_entities(store: Store, source: str, target: str, *, reason: str, analyst: str) -> Edit:

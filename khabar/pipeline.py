@@ -32,13 +32,20 @@ from .events import EventStage
 from .facts import FactStage
 from .guard import InputGuard, error_log_for
 from .models import (
-    Analysis, Article, ArticleResult, IngestReport, InputWarning, RawDocument, Rejection, RelationFindings,
+    Analysis,
+    Article,
+    ArticleResult,
+    IngestReport,
+    InputWarning,
+    RawDocument,
+    Rejection,
+    RelationFindings,
     Resolution,
 )
 from .nlp import analyse, load_pipeline
 from .relations.stage import RelationReader, RelationStage, group_changes, relate_article
 from .relations.views import view_of_stored
-from .settings import Settings, load_settings
+from .settings import Settings
 from .sources import dated, list_sources, read_sources
 from .store import Store
 
@@ -137,9 +144,8 @@ def _save_relations(store: Store, found: RelationFindings) -> None:
         store.set_source_groups(dict(found.groups))
 
 
-def relate_stored(store: Store, *, settings: Settings | None = None) -> int:
+def relate_stored(store: Store, *, settings: Settings) -> int:
     """Compute relations for stored articles that have none yet (oldest first); the number related."""
-    settings = settings or load_settings()
     stage = RelationStage(settings)
     done = 0
     for article_id in store.articles_without_fingerprint():
@@ -159,7 +165,7 @@ def ingest_paths(
     store: Store,
     paths: Iterable[str | Path],
     *,
-    settings: Settings | None = None,
+    settings: Settings,
     outlet: str | None = None,
     published: str | None = None,
     encoding: str | None = None,
@@ -167,7 +173,6 @@ def ingest_paths(
     stages: Sequence[ArticleStage] | None = None,
 ) -> IngestReport:
     """Read, clean, analyse and store every article under ``paths``; see the module docstring."""
-    settings = settings or load_settings()
     started = time.perf_counter()
     sources, missing = list_sources(paths, hidden=settings.hidden_files)
     stages = default_stages(settings) if stages is None else stages
@@ -199,14 +204,13 @@ def ingest_documents(
     store: Store,
     items: Iterable[RawDocument | Rejection],
     *,
-    settings: Settings | None = None,
+    settings: Settings,
     stages: Sequence[ArticleStage] | None = None,
 ) -> IngestReport:
     """Clean, analyse and store documents that were read elsewhere (fetched pages, feed entries).
 
     The same path as :func:`ingest_paths`; every article is committed when this returns.
     """
-    settings = settings or load_settings()
     started = time.perf_counter()
     state = _RunState(store, settings, default_stages(settings) if stages is None else stages, [])
     for item in items:

@@ -43,7 +43,7 @@ class ActorProfile:
     questions: tuple[Question, ...]
 
 
-def build_profile(store, entity_id: str, *, events: list[Event] | None = None, window_days: int = 14) -> ActorProfile:
+def build_profile(store, entity_id: str, *, window_days: int, events: list[Event] | None = None) -> ActorProfile:
     """The profile of one entity (see the module docstring); ``events`` avoids re-merging all reports."""
     entity = store.entity(entity_id)
     name = entity.name if entity is not None else entity_id

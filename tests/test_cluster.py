@@ -97,7 +97,8 @@ def test_local_cluster_of_two_workers_survives_a_killed_worker(sample_dir, singl
         def run() -> None:
             try:
                 with open_store(db) as store:
-                    outcome["report"] = ingest_cluster(store, [sample_dir], client=client, batch=1)
+                    outcome["report"] = ingest_cluster(store, [sample_dir], client=client, batch=1,
+                                                       settings=khabar.load_settings())
             except BaseException as exc:  # noqa: BLE001 (re-raised below)
                 outcome["error"] = exc
 

@@ -288,7 +288,7 @@ def test_relate_backfills_a_store_ingested_without_the_stage(tmp_path):
     write_article(folder, "2.txt", REWRITE, outlet="Daily", published="2023-05-09T16:00")
     db = tmp_path / "old.db"
     with khabar.open_kb(db) as store:
-        ingest_paths(store, [folder], stages=[])
+        ingest_paths(store, [folder], settings=khabar.load_settings(), stages=[])
     before = khabar.lineage(db=db)
     assert not before.groups and before.notes
     assert khabar.relate(db=db) == 2

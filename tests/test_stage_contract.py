@@ -16,17 +16,21 @@ from pathlib import Path
 import pytest
 
 import khabar
-from khabar.entities import resolve
 from khabar.clean import clean
+from khabar.entities import resolve
 from khabar.models import ArticleResult
 from khabar.nlp import analyse, load_pipeline
 from khabar.pipeline import (
-    CrossArticleStage, KnowledgeView, default_stages, derive_article, link_article, save_result,
+    CrossArticleStage,
+    KnowledgeView,
+    default_stages,
+    derive_article,
+    link_article,
+    save_result,
 )
 from khabar.settings import load_settings
 from khabar.sources import list_sources, read_sources
 from khabar.store import open_store
-
 from tests.conftest import write_article
 
 _BODY = """

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from webfixtures import running
 
 import khabar
-from khabar.web import check_bind
+from khabar.web import check_bind, create_app
 from khabar.web.security import safe_filename
 
 LOCAL = "http://127.0.0.1"
@@ -33,7 +33,7 @@ def db(demo_db, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(db):
-    with TestClient(khabar.create_app(db), base_url=LOCAL) as c:
+    with TestClient(create_app(db), base_url=LOCAL) as c:
         yield c
 
 
@@ -151,7 +151,7 @@ def test_non_loopback_bind_needs_a_token():
 
 
 def test_token_is_required_on_every_request(db):
-    app = khabar.create_app(db, token="s3cret-token")
+    app = create_app(db, token="s3cret-token")
     with running(app, host="0.0.0.0") as url:  # what `khabar serve --host 0.0.0.0 --token ...` runs
         for path in ["/", "/api/overview", "/openapi.json", "/static/khabar.css", "/api/export/jsonl"]:
             assert httpx.get(url + path).status_code == 401, path
@@ -166,7 +166,7 @@ def test_token_is_required_on_every_request(db):
 
 def test_upload_over_the_size_limit_gets_413(db, tmp_path):
     settings = khabar.load_settings({"upload_max_bytes": 10_000, "data_dir": str(tmp_path / "data")})
-    with running(khabar.create_app(db, settings=settings)) as url:
+    with running(create_app(db, settings=settings)) as url:
         big = b"x" * 50_000
         r = httpx.post(url + "/api/ingest", files={"files": ("big.txt", big)})
         assert r.status_code == 413
@@ -190,7 +190,7 @@ def test_upload_over_the_size_limit_gets_413(db, tmp_path):
 def test_upload_names_cannot_leave_the_data_directory(db, tmp_path, name, stored):
     data = tmp_path / "sandbox" / "data"
     settings = khabar.load_settings({"data_dir": str(data)})
-    with TestClient(khabar.create_app(db, settings=settings), base_url=LOCAL) as c:
+    with TestClient(create_app(db, settings=settings), base_url=LOCAL) as c:
         r = c.post("/api/ingest", files={"files": (name, b"---\ntitle: t\n---\nshort text\n")})
         assert r.status_code == 202, r.text
         job = r.json()

@@ -14,6 +14,7 @@ from matplotlib import image
 from webfixtures import browser, live_demo, running  # noqa: F401  (fixtures)
 
 import khabar
+from khabar.web import create_app
 
 pytestmark = pytest.mark.browser
 
@@ -119,7 +120,7 @@ def test_hostile_article_runs_nothing_in_the_browser(browser, demo_db, tmp_path)
     (files / "raid.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
     (files / "kano.html").write_text(HOSTILE_HTML, encoding="utf-8")
     settings = khabar.load_settings({"data_dir": str(tmp_path / "data")})
-    with running(khabar.create_app(db, settings=settings)) as url:
+    with running(create_app(db, settings=settings)) as url:
         page = browser.new_page()
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-import khabar
+from khabar.web import create_app
 
 CHROMIUM = Path(os.environ.get("KHABAR_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -85,7 +85,7 @@ def browser_context() -> Iterator:
 @pytest.fixture(scope="session")
 def live_demo(demo_db) -> Iterator[str]:
     """The app over the demo database, on a real local port."""
-    with running(khabar.create_app(demo_db)) as url:
+    with running(create_app(demo_db)) as url:
         yield url
 
 

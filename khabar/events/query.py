@@ -20,7 +20,7 @@ __all__ = ["find_events", "related_actors"]
 
 
 def find_events(store, *, actor: str | None = None, place: str | None = None, since: str | None = None,
-                window_days: int = 14) -> list[Event]:
+                window_days: int) -> list[Event]:
     """Events across articles, newest first, optionally filtered by actor, place and start date."""
     start = _since(since)
     events = merge_reports(store.event_reports(), place_info=getattr(store, "place", None),

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from ..errors import InputError
+from ..settings import Settings
 from ..store import Store
 
 __all__ = ["export", "FORMATS", "GRAPHS"]
@@ -20,8 +21,9 @@ FORMATS = ("stix", "graphml", "gexf", "csv", "jsonl")
 GRAPHS = ("entities", "lineage")
 
 
-def export(store: Store, format: str, output: str | Path, *, graph: str = "entities") -> list[Path]:
+def export(store: Store, format: str, output: str | Path, *, settings: Settings, graph: str = "entities") -> list[Path]:
     """Write the knowledge base to ``output`` in ``format``; returns the files written."""
+    window = settings.event_window_days
     output = Path(output)
     if format not in FORMATS:
         raise InputError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
@@ -29,14 +31,16 @@ def export(store: Store, format: str, output: str | Path, *, graph: str = "entit
         from .stix import stix_bundle
 
         # stix2's own pretty-printer sorts properties in quadratic time (18 s for 4,000 objects).
-        return [_write(output, json.dumps(json.loads(stix_bundle(store).serialize()), indent=1, ensure_ascii=False))]
+        return [_write(output, json.dumps(json.loads(stix_bundle(store, window_days=window).serialize()), indent=1, ensure_ascii=False))]
     if format in ("graphml", "gexf"):
         from .graph import build_graph, write_graph
 
         return [write_graph(build_graph(store, graph), output, format)]
     from .tables import write_csv, write_jsonl
 
-    return write_csv(store, output) if format == "csv" else [write_jsonl(store, output)]
+    if format == "csv":
+        return write_csv(store, output, window_days=window)
+    return [write_jsonl(store, output, window_days=window)]
 
 
 def _write(path: Path, text: str) -> Path:

@@ -65,8 +65,8 @@ class _Support:
         return sorted(d for d in (_timestamp(a.published) for a in self.articles) if d)
 
 
-def stix_bundle(store: Store, *, now: datetime | None = None) -> stix2.Bundle:
-    """The whole knowledge base as one STIX 2.1 bundle."""
+def stix_bundle(store: Store, *, window_days: int, now: datetime | None = None) -> stix2.Bundle:
+    """The whole knowledge base as one STIX 2.1 bundle (events merged with ``window_days``)."""
     now = now or datetime.now(UTC).replace(microsecond=0)
     articles = {a.id: a for a in store.article_summaries(limit=10**9)}
     by_entity = store.entity_articles()
@@ -91,7 +91,7 @@ def stix_bundle(store: Store, *, now: datetime | None = None) -> stix2.Bundle:
     relationships = _relationships(store, entities, groups, producer, now)
     sightings = [_sighting(entities[e], support[e], outlets, producer, now) for e in entities
                  if entities[e].type in ("intrusion-set", "threat-actor")]
-    incidents = _events(store, entities, producer, now)
+    incidents = _events(store, entities, producer, now, window_days)
     derivations = _derivations(store, {r.external_references[0].external_id: r for r in reports}, producer, now)
     objects = [producer, *outlets.values(), *entities.values(), *reports, *relationships, *sightings, *incidents,
                *derivations]
@@ -192,12 +192,12 @@ def _sighting(actor, support: _Support, outlets: dict, producer, now) -> stix2.S
     )
 
 
-def _events(store: Store, entities: dict, producer, now) -> list:
+def _events(store: Store, entities: dict, producer, now, window_days: int) -> list:
     """Each event -> an incident (related to its place), and a sighting of each actor said to be behind it."""
     from ..events.query import find_events
 
     out = []
-    for e in find_events(store):
+    for e in find_events(store, window_days=window_days):
         incident = _incident(e, producer, now)
         out.append(incident)
         place = entities.get(e.place_id or "")

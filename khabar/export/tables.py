@@ -32,13 +32,14 @@ TABLES = {
 _RECORD = {"entities": "entity", "aliases": "alias", "articles": "article", "events": "event", "facts": "fact"}
 
 
-def rows(store: Store, table: str) -> Iterator[dict]:
-    """The rows of one table as dicts keyed by the table's columns."""
-    return {"entities": _entities, "aliases": _aliases, "articles": _articles, "events": _events,
-            "facts": _facts}[table](store)
+def rows(store: Store, table: str, *, window_days: int) -> Iterator[dict]:
+    """The rows of one table as dicts keyed by the table's columns (events merged with ``window_days``)."""
+    if table == "events":
+        return _events(store, window_days)
+    return {"entities": _entities, "aliases": _aliases, "articles": _articles, "facts": _facts}[table](store)
 
 
-def write_csv(store: Store, folder: Path) -> list[Path]:
+def write_csv(store: Store, folder: Path, *, window_days: int) -> list[Path]:
     """One CSV file per table in ``folder`` (UTF-8, header row); returns the files."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -47,7 +48,7 @@ def write_csv(store: Store, folder: Path) -> list[Path]:
         with path.open("w", encoding="utf-8", newline="") as out:
             writer = csv.DictWriter(out, fieldnames=columns)
             writer.writeheader()
-            writer.writerows(map(neutralise_row, rows(store, table)))
+            writer.writerows(map(neutralise_row, rows(store, table, window_days=window_days)))
         written.append(path)
     return written
 
@@ -69,12 +70,12 @@ def neutralise_row(row: dict) -> dict:
     return {k: neutralise(v) for k, v in row.items()}
 
 
-def write_jsonl(store: Store, path: Path) -> Path:
+def write_jsonl(store: Store, path: Path, *, window_days: int) -> Path:
     """Every table's rows in one JSON Lines file, each with ``"record": TABLE``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as out:
         for table in TABLES:
-            for row in rows(store, table):
+            for row in rows(store, table, window_days=window_days):
                 out.write(json.dumps({"record": _RECORD[table], **row}, ensure_ascii=False) + "\n")
     return path
 
@@ -104,11 +105,11 @@ def _articles(store: Store) -> Iterator[dict]:
                "url": a.url or "", "language": a.language, "words": a.words, "source_group": groups[a.id]}
 
 
-def _events(store: Store) -> Iterator[dict]:
+def _events(store: Store, window_days: int) -> Iterator[dict]:
     from ..browse import event_places
     from ..events.query import find_events
 
-    events = find_events(store)
+    events = find_events(store, window_days=window_days)
     places = event_places(store, events)
     for e in events:
         yield event_row(e, places.get(e.id))

@@ -26,7 +26,7 @@ import httpcore
 import httpx
 
 from ..models import FetchRecord, Rejection
-from ..settings import Settings
+from ..settings import Settings, default_of
 from .guard import BlockedAddress, GuardedBackend, Network, NetworkPolicy, parse_networks, redact
 from .pages import content_type_of
 from .polite import ROBOTS_MAX_BYTES, HostGate, Robots
@@ -46,7 +46,7 @@ class FetchOptions:
 
     user_agent: str
     timeout: float = 30.0  # seconds for a whole response, headers and body
-    max_bytes: int = 5_000_000  # body bytes after decompression
+    max_bytes: int = default_of("max_bytes")  # body bytes after decompression
     max_redirects: int = 5
     host_delay: float = 1.0
     per_host: int = 2

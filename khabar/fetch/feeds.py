@@ -24,6 +24,7 @@ import feedparser
 from lxml import etree
 
 from ..models import FeedEntry, Rejection
+from ..settings import default_of
 
 __all__ = ["Parsed", "parse_feed", "FEED_ACCEPT", "MAX_ITEMS"]
 
@@ -43,7 +44,7 @@ class Parsed:
     children: tuple[str, ...] = ()  # further feeds or sitemaps to watch
 
 
-def parse_feed(body: bytes, *, url: str, max_bytes: int = 50_000_000) -> Parsed | Rejection:
+def parse_feed(body: bytes, *, url: str, max_bytes: int = 10 * default_of("max_bytes")) -> Parsed | Rejection:
     """Parse a fetched feed, sitemap or OPML list; a Rejection says why it is none of them."""
     if body[:2] == b"\x1f\x8b":  # sitemap.xml.gz served as a file
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from email.message import Message
 
 from ..models import FetchRecord, RawDocument, Rejection
-from ..sources import decode_bytes
+from ..decoding import decode_bytes
 
 __all__ = ["to_document", "decode_body", "content_type_of", "PAGE_ACCEPT", "PAGE_TYPES"]
 

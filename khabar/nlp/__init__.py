@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from ..errors import ModelNotFound
 from ..models import Analysis, Article, Mention, Sentence
+from ..settings import default_of
 from .grouping import group_mentions
 
 __all__ = ["load_pipeline", "analyse", "analysis_of", "english_view", "KEPT_LABELS"]
@@ -61,7 +62,8 @@ def english_view(article: Article) -> str:
     return "".join(chars)
 
 
-def analyse(nlp, articles: Sequence[Article], *, batch_size: int = 32, n_process: int = 1) -> Iterator[tuple[Analysis, object]]:
+def analyse(nlp, articles: Sequence[Article], *, batch_size: int = default_of("batch_size"),
+            n_process: int = default_of("n_process")) -> Iterator[tuple[Analysis, object]]:
     """Analyse articles in order; yields (Analysis, spaCy Doc) per article."""
     texts = (english_view(a) for a in articles)
     for article, doc in zip(articles, _docs(nlp, texts, batch_size=batch_size, n_process=n_process)):

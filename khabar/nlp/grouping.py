@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
 
 from ..models import Mention
 from ..names import ENTITY_LABELS, display_name, initials, is_acronym, label_class, name_key

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..settings import default_of
 from .align import WORD_WEIGHT, Alignment, SentencePair, SentenceSet, align, align_matrix, sentence_set
 from .derivation import FEATURES, derivation_probability, pair_features, text_direction
 from .embed import Embedder
@@ -53,12 +54,12 @@ _CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday 
 class Thresholds:
     """Decision thresholds, with the meaning given in the module docstring."""
 
-    copy: float = 0.8
-    passages: float = 0.2
-    sentence: float = 0.6
-    derived: float = 0.6
-    same_story: float = 0.6
-    same_story_days: float = 30.0
+    copy: float = default_of("copy_containment")  # defaults: the settings table (khabar/settings.py)
+    passages: float = default_of("shared_passages")
+    sentence: float = default_of("sentence_similarity")
+    derived: float = default_of("rewrite_evidence")
+    same_story: float = default_of("same_story_score")
+    same_story_days: float = default_of("same_story_days")
     min_pairs: int = 3
     derivation: float = 0.5
 

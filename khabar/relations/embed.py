@@ -19,6 +19,7 @@ from typing import Protocol
 import numpy as np
 
 from ..errors import ModelNotFound
+from ..settings import default_of
 
 __all__ = ["Embedder", "load_embedder", "multilingual_available", "EMBEDDERS"]
 
@@ -130,7 +131,8 @@ class Embedders:
     aligns articles in different languages, or is None when off or not installed.
     """
 
-    def __init__(self, *, sentence_model: str = "auto", multilingual: str = "auto") -> None:
+    def __init__(self, *, sentence_model: str = default_of("sentence_model"),
+                 multilingual: str = default_of("multilingual")) -> None:
         if sentence_model not in ("auto", "minilm", "wordllama"):
             raise ModelNotFound(f"sentence_model must be auto, minilm or wordllama, not {sentence_model!r}")
         if multilingual not in ("auto", "on", "off"):

@@ -23,6 +23,7 @@ from datetime import datetime
 import numpy as np
 from datasketch import MinHashLSH
 
+from ..settings import default_of
 from .classify import parse_time
 from .fingerprints import NUM_PERM, as_minhash
 from .values import Fingerprint
@@ -46,8 +47,9 @@ class Candidate:
 class CandidateIndex:
     """In-memory index of fingerprints; cheap to build, grows as articles arrive."""
 
-    def __init__(self, *, copy_threshold: float = 0.5, max_keys: int = 12, posting_cap: int = 200,
-                 min_cosine: float = 0.6, window_days: float = 30.0) -> None:
+    def __init__(self, *, copy_threshold: float = default_of("copy_threshold"), max_keys: int = 12,
+                 posting_cap: int = 200, min_cosine: float = 0.6,
+                 window_days: float = default_of("same_story_days")) -> None:
         self._lsh = MinHashLSH(threshold=copy_threshold, num_perm=NUM_PERM)
         self._max_keys, self._posting_cap = max_keys, posting_cap
         self._min_cosine, self._window = min_cosine, window_days

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ..settings import Settings, load_settings
+from ..settings import Settings
 from .classify import Thresholds
 from .compare import Comparer
 from .embed import Embedders
@@ -19,13 +19,12 @@ if TYPE_CHECKING:
 __all__ = ["comparer_for", "compare_stored", "compare_files"]
 
 
-def comparer_for(settings: Settings | None = None) -> Comparer:
+def comparer_for(settings: Settings) -> Comparer:
     """A comparer configured from settings."""
-    settings = settings or load_settings()
     return Comparer(Embedders.from_settings(settings), Thresholds.from_settings(settings))
 
 
-def compare_stored(store: "Store", ref_a: str, ref_b: str, *, settings: Settings | None = None) -> Comparison:
+def compare_stored(store: "Store", ref_a: str, ref_b: str, *, settings: Settings) -> Comparison:
     """Compare two stored articles given by id, id prefix or source path."""
     views = []
     for ref in (ref_a, ref_b):
@@ -34,12 +33,11 @@ def compare_stored(store: "Store", ref_a: str, ref_b: str, *, settings: Settings
     return comparer_for(settings).compare(*views)
 
 
-def compare_files(path_a: str | Path, path_b: str | Path, *, settings: Settings | None = None) -> Comparison:
+def compare_files(path_a: str | Path, path_b: str | Path, *, settings: Settings) -> Comparison:
     """Compare two article files: each is cleaned and analysed as ingest would, in a throw-away store."""
     from ..pipeline import ingest_paths
     from ..store import open_store
 
-    settings = settings or load_settings()
     paths = [Path(path_a), Path(path_b)]
     for path in paths:
         if not path.is_file():

@@ -20,7 +20,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from ..models import (
-    ArticleRef, ArticleResult, ArticleView, Comparison, Fingerprint, LineageEdge, RelationFindings, StoredText,
+    ArticleRef,
+    ArticleResult,
+    ArticleView,
+    Comparison,
+    Fingerprint,
+    LineageEdge,
+    RelationFindings,
+    StoredText,
 )
 from .classify import Thresholds
 from .compare import Comparer
@@ -56,7 +63,7 @@ class RelationStage:
 
     name = "relations"
 
-    def __init__(self, settings: "Settings") -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.comparer = Comparer(Embedders.from_settings(settings), Thresholds.from_settings(settings))
         self._index: CandidateIndex | None = None
@@ -85,7 +92,7 @@ class RelationStage:
         return self._index
 
 
-def load_index(kb: RelationReader, settings: "Settings") -> CandidateIndex:
+def load_index(kb: RelationReader, settings: Settings) -> CandidateIndex:
     """A candidate index holding every fingerprint stored in ``kb``."""
     index = CandidateIndex(copy_threshold=settings.copy_threshold, window_days=settings.same_story_days)
     for fp in kb.fingerprints():

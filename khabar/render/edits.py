@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..models import AliasConflict, Edit
-from .jsonout import dumps, to_jsonable
+from .basics import dumps, to_jsonable
 
 __all__ = ["edit_text", "edits_text", "edits_json", "edits_dict", "conflicts_text"]
 

@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
-from enum import Enum
 from typing import Any
 
-from ..models import Article, ArticleSummary, Citation, Dossier, Edit, EntitySummary, Event, ListPage, Place, SearchHit
+from ..models import Article, ArticleSummary, Dossier, Edit, EntitySummary, Event, ListPage, Place, SearchHit
+from .basics import citation_dict, dumps, to_jsonable
+from .events import profile_dict
 
 __all__ = ["to_jsonable", "dossier_json", "dossier_dict", "place_dict", "search_json", "search_dict", "citation_dict",
            "article_dict", "to_json", "dumps"]
-
-
-def to_jsonable(value: Any) -> Any:
-    """Dataclasses, enums, tuples -> plain JSON-able values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    return value
-
-
-def dumps(data: Any) -> str:
-    """Pretty, stable JSON text."""
-    return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-def citation_dict(c: Citation) -> dict[str, Any]:
-    """A citation as the documented evidence object."""
-    return {"article_id": c.article_id, "outlet": c.outlet, "title": c.title, "published": c.published,
-            "url": c.url, "start": c.start, "end": c.end, "text": c.text}
 
 
 def place_dict(p: Place) -> dict[str, Any]:
@@ -77,7 +52,6 @@ def dossier_dict(d: Dossier) -> dict[str, Any]:
 
 
 def _profile(d: Dossier) -> dict[str, Any]:
-    from .events import profile_dict  # facts, relations, attacks, disputes, questions (issue 5)
 
     return profile_dict(d)
 
@@ -134,7 +108,7 @@ def to_json(value: Any, *, query: str = "", schema: str | None = None) -> dict[s
     """Any of khabar's results as the JSON document the CLI and /api/ give (its ``schema`` names the file
     in khabar/schemas). ``query`` names the search for a list of SearchHit; ``schema`` says what an
     empty list is (``khabar.events/2``, ``khabar.edits/2`` or ``khabar.search/2``)."""
-    from ..relations.values import Comparison, Lineage
+    from ..models import Comparison, Lineage
     from .edits import edits_dict
     from .events import event_dict, events_dict
     from .relations import comparison_dict, lineage_dict

@@ -2,32 +2,11 @@
 
 from __future__ import annotations
 
-from ..models import Citation, Dossier
+from ..models import Dossier
+from .basics import md_cite, md_escape, md_url
+from .events import profile_markdown_lines
 
 __all__ = ["dossier_markdown", "md_cite", "md_escape", "md_url"]
-
-
-def md_escape(text: str) -> str:
-    """Escape characters that Markdown would interpret."""
-    for ch in "\\`*_[]<>|":
-        text = text.replace(ch, "\\" + ch)
-    return text
-
-
-def md_url(url: str | None) -> str | None:
-    """The URL for a Markdown link if it is http(s), else None ("javascript:" and "data:" never become links)."""
-    if not url or not url.strip().lower().startswith(("http://", "https://")):
-        return None
-    return url.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
-
-
-def md_cite(c: Citation) -> str:
-    """A Markdown citation line."""
-    date = (c.published or "undated")[:10]
-    title = md_escape(c.title or "untitled")
-    url = md_url(c.url)
-    link = f"[{title}]({url})" if url else f"*{title}*"
-    return f"{md_escape(c.outlet or 'unknown outlet')}, {date}, {link}, `{c.article_id[:10]}` chars {c.start}-{c.end}"
 
 
 def dossier_markdown(d: Dossier) -> str:
@@ -54,7 +33,6 @@ def dossier_markdown(d: Dossier) -> str:
         out += ["", "## Mentioned with", ""]
         out += [f"- {md_escape(n.entity.name)} ({n.entity.type}): {n.articles} article(s), {n.sentences} sentence(s)"
                 for n in d.neighbours]
-    from .events import profile_markdown_lines  # facts, attacks, disputes, questions (issue 5)
 
     out += profile_markdown_lines(d)
     out += ["", "## Evidence", ""]

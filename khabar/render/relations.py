@@ -8,8 +8,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from ..relations.values import ArticleRef, ArticleView, Comparison, Lineage, LineageEdge, SourceGroup
-from .jsonout import dumps
+from ..models import ArticleRef, ArticleView, Comparison, Lineage, LineageEdge, SourceGroup
+from .basics import dumps
 
 __all__ = ["comparison_text", "comparison_dict", "comparison_json", "lineage_text", "lineage_dict", "lineage_json",
            "group_origin"]

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import textwrap
 
-from ..models import Article, Citation, Dossier, IngestReport, SearchHit
+from ..models import Article, Dossier, IngestReport, SearchHit
+from .basics import cite
+from .events import profile_text_lines
 
 __all__ = ["cite", "dossier_text", "search_text", "article_text", "ingest_summary"]
 
 _WIDTH = 100
-
-
-def cite(c: Citation) -> str:
-    """Short citation: outlet, date, title, article id and span."""
-    date = (c.published or "undated")[:10]
-    title = f'"{c.title}"' if c.title else "untitled"
-    return f"{c.outlet or 'unknown outlet'}, {date}, {title} [{c.article_id[:10]} {c.start}-{c.end}]"
 
 
 def _wrap(text: str, indent: str = "    ") -> str:
@@ -40,7 +35,6 @@ def dossier_text(d: Dossier) -> str:
         lines += ["", "Mentioned with"]
         for n in d.neighbours:
             lines.append(f"  - {n.entity.name} ({n.entity.type}): {n.articles} article(s), {n.sentences} sentence(s)")
-    from .events import profile_text_lines  # facts, attacks, disputes, questions (issue 5)
 
     lines += profile_text_lines(d)
     lines += ["", "Evidence"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -26,9 +25,11 @@ from ..render.relations import group_origin
 from ..settings import Settings, load_settings
 from ..store import Store, database_exists, is_database_url, open_store
 from .jobs import JobRunner
+from .routes import api, edits, exports, pages, sources
 from .security import BodyLimit, HostGuard, OriginGuard, SecurityHeaders, TokenGuard
+from .urls import article_url, entity_url, url_with, web_url
 
-__all__ = ["create_app", "Stores", "data_dir"]
+__all__ = ["create_app", "Stores", "data_dir", "article_url", "entity_url", "web_url"]
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -102,15 +103,11 @@ async def _lifespan(app: FastAPI):
 
 
 def _routes(app: FastAPI) -> None:
-    from .routes import api, edits, exports, pages
-
     app.include_router(api.router)
     app.include_router(edits.router)
     app.include_router(exports.router)
     app.include_router(pages.router)
-    from .routes import sources  # issue 12: feeds and fetches, read-only
-
-    app.include_router(sources.router)
+    app.include_router(sources.router)  # feeds and fetches, read-only
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
 
@@ -167,40 +164,3 @@ def _templates() -> Environment:
     env.filters["web_url"] = web_url
     env.filters["qualifier_label"] = qualifier_label
     return env
-
-
-def url_with(request, path: str | None = None, **changes) -> str:
-    """The current URL's query with ``changes`` applied (None removes a parameter), on ``path`` if given.
-
-    Used by list pages: facet links, sort headers, pages, and the JSON/CSV links of the same view.
-    ``page`` becomes ``offset`` on /api/ paths.
-    """
-    from urllib.parse import urlencode
-
-    params = dict(request.query_params)
-    if "class" in changes or "cls" in params:  # /entities?cls= (version 1 links) is class=
-        params.setdefault("class", params.pop("cls", ""))
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = str(value)
-    if path and path.startswith("/api/"):
-        params.pop("page", None)
-    return (path or request.url.path) + ("?" + urlencode(params) if params else "")
-
-
-def web_url(url: str | None) -> str | None:
-    """The URL if it is http(s); None otherwise (a "javascript:" URL from an article never becomes a link)."""
-    return url if url and url.lower().startswith(("http://", "https://")) else None
-
-
-def entity_url(entity_id: str) -> str:
-    """The entity's page."""
-    return "/entity/" + quote(entity_id, safe=":")
-
-
-def article_url(article_id: str, start: int | None = None, end: int | None = None) -> str:
-    """The article's page, with the span start..end highlighted when given."""
-    url = "/article/" + quote(article_id, safe="")
-    return url + (f"?start={start}&end={end}#cited" if start is not None and end is not None else "")

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse, Response
 
 import khabar
 
-from ...models import ArticlePage, ArticleSummary, EntitySummary, Findings, Overview
+from ...models import ArticlePage, Findings, Overview
 from ...browse import EVENT_FACETS
 from ...schemas import component_ref
 from ...store.lists import ARTICLE_FACETS, ENTITY_FACETS
@@ -100,7 +100,7 @@ def events(request: Request, actor: str | None = Query(None, description="perpet
 @router.get("/events/{event_id}", responses=documented("khabar.event/2"),
             summary="One event: reports, tolls over time, support (khabar.event/2)")
 def event(request: Request, event_id: str):
-    return as_document(khabar.event(event_id, db=store_of(request)))
+    return as_document(khabar.event(event_id, db=store_of(request), settings=request.app.state.settings))
 
 
 @router.get("/sentences", responses=documented("khabar.search/2"),

@@ -38,7 +38,8 @@ def export_page(request: Request):
 def export(request: Request, format: str, graph: str = Query("entities", description="graphml/gexf: which graph")):
     folder = Path(tempfile.mkdtemp(prefix="khabar-export-"))
     try:
-        written = khabar.export(format, folder / "out", db=store_of(request), graph=graph)
+        written = khabar.export(format, folder / "out", db=store_of(request), graph=graph,
+                                settings=request.app.state.settings)
         body = _zip(written) if format == "csv" else written[0].read_bytes()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -12,11 +12,11 @@ import khabar
 
 from ...render.graphs import GraphEdge, GraphNode, layered_picture
 from ...render.maps import MapPicture, MapPoint, map_picture
-from ..app import article_url
 from ...render.marks import mark_paragraphs
 from ...browse import EVENT_FACETS
 from ...store.lists import ARTICLE_FACETS, ENTITY_FACETS
 from ..csrf import csrf_token, set_csrf_cookie
+from ..urls import article_url
 from . import start_ingest, store_of
 from .api import facet_filters
 
@@ -125,7 +125,8 @@ def dossier_file(request: Request, entity_id: str):
 @router.get("/entity/{entity_id}/timeline.svg")
 def timeline(request: Request, entity_id: str):
     with tempfile.TemporaryDirectory(prefix="khabar-timeline-") as tmp:
-        path = khabar.timeline(entity_id, Path(tmp) / "timeline.svg", db=store_of(request))
+        path = khabar.timeline(entity_id, Path(tmp) / "timeline.svg", db=store_of(request),
+                               settings=request.app.state.settings)
         return Response(path.read_bytes(), media_type="image/svg+xml")
 
 
@@ -148,7 +149,7 @@ def events(request: Request, actor: str | None = Query(None, max_length=200),
 @router.get("/event/{event_id}")
 def event(request: Request, event_id: str):
     store = store_of(request)
-    found = khabar.event(event_id, db=store)
+    found = khabar.event(event_id, db=store, settings=request.app.state.settings)
     places = khabar.event_places([found], db=store)
     picture = event_map(store, [found]) if places else None
     return render(request, "event.html", e=found, picture=picture, place=places.get(found.id),
