@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from fetchsite import Site, html, page, text
+from test_warc import write_warc
 
 import khabar
 from khabar import schemas
@@ -56,6 +58,11 @@ def valid(text: str) -> bool:
     return True
 
 
+# The tour's fetch and watch commands name this site; here they reach a local one written for the test
+# (a story and a feed of two more), through --allow-net, since nothing here may reach the internet.
+NEWS = "https://news.example.org"
+
+
 # What each command's output must show: (a key word sequence of the command, check of stdout+stderr).
 EXPECT = [
     (["ingest", "examples/corpus", "--db"], lambda o: "Read 37 article(s)" in o and "already stored" in o),
@@ -86,6 +93,11 @@ EXPECT = [
     (["serve", "--db"], None),  # run in a process of its own below
     (["export", "--format", "stix"], lambda o: "wrote" in o and json.loads(Path("kb.stix.json").read_text())["type"]
      == "bundle"),
+    (["fetch", NEWS + "/story"], lambda o: "added" in o),
+    (["watch", NEWS + "/rss.xml", "--once"], lambda o: "added" in o),
+    (["watch", "--every", "15m"], None),  # runs until stopped: in a process of its own below
+    (["sources", "--db"], lambda o: "/rss.xml" in o),
+    (["ingest", "crawl.warc.gz"], lambda o: "Read 3 article(s)" in o),
     (["settings"], lambda o: "min_words = " in o),
     (["--set", "min_words=20", "ingest"], lambda o: "Read " in o and "article(s)" in o),
 ]
@@ -105,9 +117,34 @@ def _in_order(words: list[str], args: list[str]) -> bool:
 
 
 @pytest.fixture()
+def news_site():
+    site = Site().start()
+    site.routes["/robots.txt"] = text("User-agent: *\nAllow: /\n")
+    for n in range(3):
+        site.routes[f"/story{n or ''}"] = html(page(
+            f"Harbour crane story {n}", f"Story {n}: the harbour authority said on Friday that {n + 3} cranes had "
+            "stopped working after a power cut in the port district of the city.",
+            "Dock workers waited for the engineers, who said the repairs would take until the next week."))
+    items = "".join(f"<item><title>Story {n}</title><link>{site.url(f'/story{n}')}</link><guid>s{n}</guid></item>"
+                    for n in (1, 2))
+    site.routes["/rss.xml"] = text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour</title>'
+                                   f"{items}</channel></rss>", "application/rss+xml")
+    yield site
+    site.stop()
+
+
+def local(args: list[str], site: Site) -> list[str]:
+    """The command with the README's news site replaced by the local one (reachable with --allow-net)."""
+    if not any(a.startswith(NEWS) for a in args) and args[0] != "watch":
+        return args
+    return [site.url(a[len(NEWS):]) if a.startswith(NEWS) else a for a in args] + ["--allow-net", "127.0.0.1/32"]
+
+
+@pytest.fixture()
 def tour_dir(demo_db, tmp_path, monkeypatch):
     shutil.copy(demo_db, tmp_path / "kb.db")
     (tmp_path / "examples").symlink_to(ROOT / "examples")
+    write_warc(tmp_path / "crawl.warc.gz")  # the web archive the tour ingests: three pages and other records
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -154,13 +191,34 @@ def serve_answers(args: list[str]) -> None:
         proc.wait(timeout=30)
 
 
-def test_every_tour_command_runs_and_shows_what_the_readme_says(tour_dir, capsys):
+def watch_keeps_watching(args: list[str]) -> None:
+    """`khabar watch --every` as the README writes it: it makes a pass, says it goes on, and stops on a signal."""
+    proc = subprocess.Popen([sys.executable, "-m", "khabar", *args], cwd=Path.cwd(), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True,
+                            env={**__import__("os").environ, "PYTHONPATH": str(ROOT), "KHABAR_FETCH_HOST_DELAY": "0"})
+    try:
+        seen = ""
+        deadline = time.monotonic() + 120
+        while "watching every 15m" not in seen:
+            line = proc.stdout.readline()
+            assert line or proc.poll() is None, f"khabar watch --every stopped by itself:\n{seen}"
+            assert time.monotonic() < deadline, f"khabar watch --every said nothing within 120 s:\n{seen}"
+            seen += line
+        assert proc.poll() is None, "khabar watch --every stopped after one pass"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_every_tour_command_runs_and_shows_what_the_readme_says(tour_dir, news_site, capsys, monkeypatch):
+    monkeypatch.setenv("KHABAR_FETCH_HOST_DELAY", "0")
     commands = tour_commands()
     assert len(commands) >= 20, "the CLI tour lost its commands"
-    for args in commands:
-        words, check = expectation(args)
+    for written in commands:
+        words, check = expectation(written)
+        args = local(written, news_site)
         if check is None:
-            serve_answers(args)
+            (watch_keeps_watching if args[0] == "watch" else serve_answers)(args)
             continue
         code, output = run_cli(args, capsys)
         assert code == 0, f"khabar {shlex.join(args)} exited {code}:\n{output[-2000:]}"

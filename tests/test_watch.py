@@ -222,10 +222,11 @@ class _Kill:
     def __init__(self, after: int) -> None:
         self.after, self.seen = after, 0
 
-    def process(self, store, article, analysis, resolution, doc) -> None:
+    def derive(self, result, doc):
         self.seen += 1
         if self.seen > self.after:
             raise KeyboardInterrupt
+        return result
 
 
 def test_a_kill_mid_watch_loses_nothing(site, fetcher, tmp_path):
