@@ -170,7 +170,8 @@ def _three(folder: Path) -> Path:
 def test_guard_turns_a_bug_into_an_internal_rejection_and_goes_on(tmp_path):
     db = tmp_path / "kb.db"
     with open_store(db) as store:
-        report = pipeline.ingest_paths(store, [_three(tmp_path / "in")], stages=[_BrokenStage()])
+        report = pipeline.ingest_paths(store, [_three(tmp_path / "in")], stages=[_BrokenStage()],
+                                       settings=khabar.load_settings())
     assert (report.added, report.internal_errors) == (2, 1)
     (bad,) = [r for r in report.rejected if r.code == "internal"]
     assert bad.source.endswith("a1.txt") and "ZeroDivisionError: injected fault" in bad.reason
