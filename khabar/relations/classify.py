@@ -271,7 +271,11 @@ def _derived(a: Prepared, b: Prepared, relation: Relation, score: float, passage
 def _not_derived(a: Prepared, b: Prepared, score: float, passages: float, alignment: Alignment,
                  t: Thresholds, probability: float, features) -> Comparison:
     gap = _days_apart(a.view.published, b.view.published)
-    derivation = f"derivation probability {probability:.2f} < {t.derivation:.2f}"
+    if probability < t.derivation:
+        derivation = f"derivation probability {probability:.2f} < {t.derivation:.2f}"
+    else:  # the model said derived, the alignment rule did not hold (precision first: both must)
+        derivation = (f"derivation probability {probability:.2f}, but too few sentences re-expressed in order "
+                      f"(aligned {max(alignment.coverage_a, alignment.coverage_b):.0%})")
     if score >= t.same_story and (gap is None or gap <= t.same_story_days):
         relation = Relation.SAME_STORY
         reason = f"alike stories (story similarity {score:.2f}) written independently ({derivation})"

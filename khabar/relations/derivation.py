@@ -85,6 +85,9 @@ _BOILERPLATE = re.compile(
     r"copyright)\b", re.I)
 
 
+_FURNITURE_WORDS = 12
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """The shared specifics of an aligned sentence pair, for display."""
@@ -98,8 +101,10 @@ def content_mask(sentences: Sequence[str], other: Sequence[str] = ()) -> np.ndar
 
     A heading or box line has fewer than four words; a boilerplate line matches the prompts above
     (comment calls, share bars, "featured" boxes); a sentence found word for word in ``other`` that
-    names nothing and has no number ("Your browser does not support the audio element.") is page
-    furniture, not reused reporting.
+    names nothing, has no number and is short (at most ``_FURNITURE_WORDS`` words: "Your browser does
+    not support the audio element.") is page furniture, not reused reporting. Longer verbatim sentences
+    are kept: a text cut and pasted from another shares exactly those (Clough "cut" answers lost half
+    their sentences to this rule when it had no length limit).
     """
     others = {_norm(s) for s in other}
     mask = []
@@ -107,7 +112,7 @@ def content_mask(sentences: Sequence[str], other: Sequence[str] = ()) -> np.ndar
         tokens = words(s)
         if len(tokens) < 4 or (len(s) <= 160 and _BOILERPLATE.search(s) and not _NUMBER.search(s)):
             mask.append(False)
-        elif _norm(s) in others and not _NUMBER.search(s) and not _names_of(s):
+        elif len(tokens) <= _FURNITURE_WORDS and _norm(s) in others and not _NUMBER.search(s) and not _names_of(s):
             mask.append(False)
         else:
             mask.append(True)
