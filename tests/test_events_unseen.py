@@ -136,7 +136,7 @@ def _report(article: str, place_id: str, day: str | None, published: str, kind: 
 
 def _merge(reports):
     return merge_reports(reports, place_info=_PLACES.get, groups=lambda ids: {i: i for i in ids},
-                         cite=lambda spans: {s: None for s in spans})
+                         cite=lambda spans: {s: None for s in spans}, window_days=14)
 
 
 def test_two_towns_of_one_province_on_one_day_are_two_incidents():
@@ -162,6 +162,24 @@ def test_undated_reports_do_not_chain_through_the_window():
     events = _merge(reports)
     assert max(len(e.reports) for e in events) <= 3
     assert len(events) >= 2
+
+
+def test_undated_reports_of_one_town_a_week_apart_are_two_incidents():
+    events = _merge([_report("a", "place:1", None, "2020-05-02"), _report("b", "place:1", None, "2020-05-09")])
+    assert len(events) == 2
+    events = _merge([_report("a", "place:1", None, "2020-05-02"), _report("b", "place:1", None, "2020-05-03")])
+    assert len(events) == 1  # a rewrite published next day is still the same incident
+
+
+def test_an_undated_report_of_the_province_does_not_join_a_dated_town_incident():
+    events = _merge([_report("a", "place:1", "2020-05-02", "2020-05-02"), _report("b", "place:3", None, "2020-05-05")])
+    assert len(events) == 2
+
+
+def test_reports_a_day_apart_at_one_town_need_the_same_group():
+    events = _merge([_report("a", "place:1", "2020-05-02", "2020-05-02"),
+                     _report("b", "place:1", "2020-05-03", "2020-05-03")])
+    assert len(events) == 2
 
 
 def test_a_rival_of_a_branch_is_not_an_affiliate(nlp):
