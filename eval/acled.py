@@ -181,8 +181,8 @@ def iso_day(acled_date: str) -> str:
 # and the number of denials reported as claims.
 _SHOW_ERRORS = False  # --errors: print wrong perpetrators (error analysis on the tuning half only)
 FLOORS: dict[str, float] = {
-    "event": 0.75, "type": 0.47, "date": 0.57, "fatalities": 0.57, "perpetrator": 0.21, "perpetrator P": 0.62,
-    "admin1": 0.32, "25km": 0.17, "merged": 0.30, "denied": 0,
+    "event": 0.75, "type": 0.47, "date": 0.61, "fatalities": 0.60, "perpetrator": 0.21, "perpetrator P": 0.65,
+    "admin1": 0.36, "25km": 0.19, "merged": 0.24, "denied": 0,
 }
 
 

@@ -164,6 +164,24 @@ def test_undated_reports_do_not_chain_through_the_window():
     assert len(events) >= 2
 
 
+def test_undated_reports_of_one_town_a_week_apart_are_two_incidents():
+    events = _merge([_report("a", "place:1", None, "2020-05-02"), _report("b", "place:1", None, "2020-05-09")])
+    assert len(events) == 2
+    events = _merge([_report("a", "place:1", None, "2020-05-02"), _report("b", "place:1", None, "2020-05-03")])
+    assert len(events) == 1  # a rewrite published next day is still the same incident
+
+
+def test_an_undated_report_of_the_province_does_not_join_a_dated_town_incident():
+    events = _merge([_report("a", "place:1", "2020-05-02", "2020-05-02"), _report("b", "place:3", None, "2020-05-05")])
+    assert len(events) == 2
+
+
+def test_reports_a_day_apart_at_one_town_need_the_same_group():
+    events = _merge([_report("a", "place:1", "2020-05-02", "2020-05-02"),
+                     _report("b", "place:1", "2020-05-03", "2020-05-03")])
+    assert len(events) == 2
+
+
 def test_a_rival_of_a_branch_is_not_an_affiliate(nlp):
     from khabar.facts import extract_facts
 
