@@ -13,6 +13,7 @@ from the store, merged across articles by :mod:`khabar.corroborate`. It is a pur
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -40,9 +41,10 @@ def read_clues(doc, names: Sequence[Name], *, published: str | None = None) -> l
     """One clue per sentence of the Doc, in order (empty clues included)."""
     pub = publication_date(published)
     ordered = sorted(names, key=lambda n: n.start)
+    starts = [n.start for n in ordered]
     clues, last_group, year = [], None, None
-    for sent in doc.sents:
-        inside = [n for n in ordered if sent.start_char <= n.start < sent.end_char]
+    for sent in doc.sents:  # the names of each sentence by bisection: linear in the document, not quadratic
+        inside = ordered[bisect_left(starts, sent.start_char):bisect_left(starts, sent.end_char)]
         stated = _stated_year(sent)
         if sent.text.strip():
             clues.append(read_sentence(sent, inside, published=pub, last_group=last_group,

@@ -172,7 +172,7 @@ def _single_victims(sent) -> list[tuple[Figure, object]]:
                 tok.head.lemma_.lower() in _PERSON_NOUNS):
             noun = tok.head
             start, end = tok.idx, noun.idx + len(noun)
-            out.append((Figure(sent.doc.text[start:end], start, end, 1, "exact", 1, 1), tok))
+            out.append((Figure(_text(sent, start, end), start, end, 1, "exact", 1, 1), tok))
     return out
 
 
@@ -190,11 +190,16 @@ def _join_parts(items: list[tuple[Figure, object]], sent) -> list[Figure]:
             if other in noun.conjuncts and j not in used:
                 parts.append(items[j])
                 used.add(j)
-        out.append(figure if len(parts) == 1 else _sum(parts, sent.doc))
+        out.append(figure if len(parts) == 1 else _sum(parts, sent))
     return out
 
 
-def _sum(parts: list[tuple[Figure, object]], doc) -> Figure:
+def _text(sent, start: int, end: int) -> str:
+    """The text at document offsets ``start:end`` inside ``sent`` (Doc.text would join every token of the document)."""
+    return sent.text[start - sent.start_char:end - sent.start_char]
+
+
+def _sum(parts: list[tuple[Figure, object]], sent) -> Figure:
     figures = [f for f, _ in parts]
     last_noun = parts[-1][1].head if parts[-1][1].dep_ in ("nummod", "det") else parts[-1][1]
     start, end = figures[0].start, max(figures[-1].end, last_noun.idx + len(last_noun))
@@ -202,7 +207,7 @@ def _sum(parts: list[tuple[Figure, object]], doc) -> Figure:
     qualifier = next((q for q in ("vague", "about", "at_least", "more_than", "up_to") if q in qualifiers), "exact")
     qualifier = "at_least" if qualifier == "more_than" and len(qualifiers) > 1 else qualifier
     highs = [f.high for f in figures]
-    return Figure(doc.text[start:end], start, end, sum(f.value for f in figures), qualifier,
+    return Figure(_text(sent, start, end), start, end, sum(f.value for f in figures), qualifier,
                   sum(f.low for f in figures), None if None in highs else sum(h for h in highs if h is not None))
 
 
