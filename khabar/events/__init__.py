@@ -42,13 +42,17 @@ def read_clues(doc, names: Sequence[Name], *, published: str | None = None) -> l
     pub = publication_date(published)
     ordered = sorted(names, key=lambda n: n.start)
     starts = [n.start for n in ordered]
+    ents = list(doc.ents)  # Span.ents walks every entity of the Doc: read once, sliced per sentence
+    ent_starts = [e.start for e in ents]
     clues, last_group, year = [], None, None
-    for sent in doc.sents:  # the names of each sentence by bisection: linear in the document, not quadratic
+    for sent in doc.sents:  # names and entities of each sentence by bisection: linear in the document
         inside = ordered[bisect_left(starts, sent.start_char):bisect_left(starts, sent.end_char)]
-        stated = _stated_year(sent)
+        own = [e for e in ents[bisect_left(ent_starts, sent.start):bisect_left(ent_starts, sent.end)]
+               if e.end <= sent.end]
+        stated = _stated_year(own)
         if sent.text.strip():
             clues.append(read_sentence(sent, inside, published=pub, last_group=last_group,
-                                       context_year=stated or year))
+                                       context_year=stated or year, ents=own))
         last_group = topic_group(sent, inside, last_group)
         year = stated
     return clues
@@ -57,9 +61,9 @@ def read_clues(doc, names: Sequence[Name], *, published: str | None = None) -> l
 _MONTH = re.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b")
 
 
-def _stated_year(sent) -> int | None:
-    """The last year the sentence names in a date ("on August 26, 2021" -> 2021)."""
-    years = [int(m[0]) for ent in sent.ents if ent.label_ == "DATE" and _MONTH.search(ent.text)
+def _stated_year(ents: list) -> int | None:
+    """The last year a sentence's entities name in a date ("on August 26, 2021" -> 2021)."""
+    years = [int(m[0]) for ent in ents if ent.label_ == "DATE" and _MONTH.search(ent.text)
              for m in re.finditer(r"\b(19[5-9]\d|20\d\d)\b", ent.text)]
     return years[-1] if years else None
 
