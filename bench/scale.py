@@ -294,6 +294,9 @@ def _print_size(n: int, report, seconds: float, timers: Timers, planted) -> None
           f"= {report.added / seconds:.2f} articles/s, {report.words / seconds:.0f} words/s")
     rows = timers.per_article
     half = len(rows) // 2
+    spacy_s = timers.total.get("spacy", 0.0)
+    if spacy_s:  # spaCy's own share of this very run: the baseline the issue's ratio target is against
+        print(f"ratio to spaCy alone in the same run: {spacy_s / seconds:.2f} (spaCy {n / spacy_s:.1f} articles/s)")
     labels = ["spacy", "resolve", "per-article stages", "cross-article (relations)", "MinHash-LSH lookup", "write"]
     print(f"{'stage':28} {'ms/article':>11} {'first half':>11} {'second half':>12}")
     for label in labels:

@@ -71,17 +71,54 @@ def _unrelated(a: str, b: str) -> bool:
     return False
 
 
-@dataclass
+@dataclass(eq=False)
 class _Cluster:
-    """Reports judged to be one event (mutable while clustering; private)."""
+    """Reports judged to be one event (mutable while clustering; private).
+
+    Reports are only ever added, so what is derived from them (articles, types, best date) is kept
+    until the number of reports changes: a query merges every stored report, and recomputing these
+    for each cluster on each report tried made ``who`` quadratic in the reports (issue 11).
+    """
 
     reports: list[EventReport] = field(default_factory=list)
+    _seen: int = field(default=-1, repr=False)
+    _articles: set[str] = field(default_factory=set, repr=False)
+    _types: set[str] = field(default_factory=set, repr=False)
+    _best: DateValue | None = field(default=None, repr=False)
+    _range: tuple[int, int] | None = field(default=None, repr=False)
+
+    def _refresh(self) -> None:
+        if self._seen != len(self.reports):
+            self._articles = {r.article_id for r in self.reports}
+            self._types = {r.type for r in self.reports}
+            self._best = self._best_date()
+            self._range = _day_range(self._best)
+            self._seen = len(self.reports)
+
+    def may_take(self, report: EventReport, days: tuple[int, int] | None) -> bool:
+        """False when ``report`` surely does not join: its article is in already, or both dates are
+        known and more than a day apart (the first tests of :func:`_joins`, on cached values)."""
+        self._refresh()
+        if report.article_id in self._articles:
+            return False
+        own = self._range
+        return own is None or days is None or (own[0] - 1 <= days[1] and days[0] - 1 <= own[1])
 
     @property
     def articles(self) -> set[str]:
-        return {r.article_id for r in self.reports}
+        self._refresh()
+        return self._articles
+
+    @property
+    def types(self) -> set[str]:
+        self._refresh()
+        return self._types
 
     def best_date(self) -> DateValue | None:
+        self._refresh()
+        return self._best
+
+    def _best_date(self) -> DateValue | None:
         dated = [r.date for r in self.reports if r.date is not None and r.date.value]
         if not dated:
             return None
@@ -96,8 +133,12 @@ def merge_reports(reports: Sequence[EventReport], *, place_info: PlaceInfo | Non
                   cite: Cite, window_days: int, related: Related | None = None) -> list[Event]:
     """Cluster reports into events (see the module docstring); newest event first."""
     clusters: list[_Cluster] = []
+    if place_info is not None:
+        place_info = _remembered(place_info)
     for report in sorted(reports, key=_report_order):
-        target = next((c for c in clusters if _joins(c, report, place_info, window_days)), None)
+        days = _day_range(report.date)
+        target = next((c for c in clusters if c.may_take(report, days) and _joins(c, report, place_info, window_days)),
+                      None)
         if target is None:
             target = _Cluster()
             clusters.append(target)
@@ -110,6 +151,26 @@ def merge_reports(reports: Sequence[EventReport], *, place_info: PlaceInfo | Non
     group_of = groups({r.article_id for c in clusters for r in c.reports})
     events = [_event(c, citations, group_of, related or _unrelated) for c in clusters]
     return sorted(events, key=lambda e: (e.date.value if e.date and e.date.value else "", e.id), reverse=True)
+
+
+def _day_range(value: DateValue | None) -> tuple[int, int] | None:
+    """The first and last day a date may mean, as day numbers (None when undated)."""
+    if value is None or not value.value:
+        return None
+    first, last = date_range(value)  # type: ignore[misc]
+    return first.toordinal(), last.toordinal()
+
+
+def _remembered(place_info: PlaceInfo) -> PlaceInfo:
+    """``place_info`` looked up once per place id during one merge (the store does not change meanwhile)."""
+    seen: dict[str, object | None] = {}
+
+    def lookup(place_id: str) -> object | None:
+        if place_id not in seen:
+            seen[place_id] = place_info(place_id)
+        return seen[place_id]
+
+    return lookup
 
 
 def _adopt_unplaced(clusters: list[_Cluster], place_info: PlaceInfo | None, window_days: int) -> list[_Cluster]:
@@ -132,7 +193,7 @@ def _adopt_unplaced(clusters: list[_Cluster], place_info: PlaceInfo | None, wind
 def _fits_unplaced(cluster: _Cluster, report: EventReport, window_days: int) -> bool:
     if report.article_id in cluster.articles or report.date is None or not report.date.value:
         return False
-    if not any(_compatible_type(r.type, report.type) for r in cluster.reports):
+    if not any(_compatible_type(t, report.type) for t in cluster.types):
         return False
     return _dates_agree(cluster, report, window_days) is not False and cluster.best_date() is not None
 
@@ -145,7 +206,7 @@ def _report_order(r: EventReport) -> tuple:
 def _joins(cluster: _Cluster, report: EventReport, place_info: PlaceInfo | None, window_days: int) -> bool:
     if report.article_id in cluster.articles:
         return False
-    if not any(_compatible_type(r.type, report.type) for r in cluster.reports):
+    if not any(_compatible_type(t, report.type) for t in cluster.types):
         return False
     when = _dates_agree(cluster, report, window_days)
     if when is False:

@@ -13,6 +13,7 @@ from the store, merged across articles by :mod:`khabar.corroborate`. It is a pur
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -40,13 +41,18 @@ def read_clues(doc, names: Sequence[Name], *, published: str | None = None) -> l
     """One clue per sentence of the Doc, in order (empty clues included)."""
     pub = publication_date(published)
     ordered = sorted(names, key=lambda n: n.start)
+    starts = [n.start for n in ordered]
+    ents = list(doc.ents)  # Span.ents walks every entity of the Doc: read once, sliced per sentence
+    ent_starts = [e.start for e in ents]
     clues, last_group, year = [], None, None
-    for sent in doc.sents:
-        inside = [n for n in ordered if sent.start_char <= n.start < sent.end_char]
-        stated = _stated_year(sent)
+    for sent in doc.sents:  # names and entities of each sentence by bisection: linear in the document
+        inside = ordered[bisect_left(starts, sent.start_char):bisect_left(starts, sent.end_char)]
+        own = [e for e in ents[bisect_left(ent_starts, sent.start):bisect_left(ent_starts, sent.end)]
+               if e.end <= sent.end]
+        stated = _stated_year(own)
         if sent.text.strip():
             clues.append(read_sentence(sent, inside, published=pub, last_group=last_group,
-                                       context_year=stated or year))
+                                       context_year=stated or year, ents=own))
         last_group = topic_group(sent, inside, last_group)
         year = stated
     return clues
@@ -55,9 +61,9 @@ def read_clues(doc, names: Sequence[Name], *, published: str | None = None) -> l
 _MONTH = re.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b")
 
 
-def _stated_year(sent) -> int | None:
-    """The last year the sentence names in a date ("on August 26, 2021" -> 2021)."""
-    years = [int(m[0]) for ent in sent.ents if ent.label_ == "DATE" and _MONTH.search(ent.text)
+def _stated_year(ents: list) -> int | None:
+    """The last year a sentence's entities name in a date ("on August 26, 2021" -> 2021)."""
+    years = [int(m[0]) for ent in ents if ent.label_ == "DATE" and _MONTH.search(ent.text)
              for m in re.finditer(r"\b(19[5-9]\d|20\d\d)\b", ent.text)]
     return years[-1] if years else None
 

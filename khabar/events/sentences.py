@@ -58,9 +58,13 @@ class Clue:
 
 
 def read_sentence(sent, names: list[Name], *, published: date | None, last_group: Name | None,
-                  context_year: int | None = None) -> Clue:
-    """The clue of one spaCy sentence; ``names`` are the article's mentions inside it."""
+                  context_year: int | None = None, ents: list | None = None) -> Clue:
+    """The clue of one spaCy sentence; ``names`` are the article's mentions inside it.
+
+    ``ents`` are the sentence's entities when the caller has them (``Span.ents`` walks the whole
+    document's entities: once per sentence made long documents quadratic)."""
     lex = lexicon()
+    ents = list(sent.ents) if ents is None else ents
     triggers = _triggers(sent, lex)
     real = [(tok, kind) for tok, kind in triggers if not is_unreal(tok, lex)]
     killed, injured = _casualties(sent, lex)
@@ -75,9 +79,9 @@ def read_sentence(sent, names: list[Name], *, published: date | None, last_group
     anchors = {tok.i for tok, _ in real} | {
         t.i for t in sent
         if t.pos_ == "VERB" and t.lemma_.lower() in lex.killed | lex.injured and not is_unreal(t, lex)}
-    when = _event_date(sent, published, lex, anchors, context_year)
+    when = _event_date(ents, published, lex, anchors, context_year)
     if when is None and opens:
-        when = _lead_date(sent, published, context_year)
+        when = _lead_date(sent, ents, published, context_year)
     return Clue(
         start=sent.start_char, end=sent.end_char, type=kind, opens=opens, act=bool(strong),
         date=when, places=places, attached=attached,
@@ -172,7 +176,7 @@ def _single_victims(sent) -> list[tuple[Figure, object]]:
                 tok.head.lemma_.lower() in _PERSON_NOUNS):
             noun = tok.head
             start, end = tok.idx, noun.idx + len(noun)
-            out.append((Figure(sent.doc.text[start:end], start, end, 1, "exact", 1, 1), tok))
+            out.append((Figure(_text(sent, start, end), start, end, 1, "exact", 1, 1), tok))
     return out
 
 
@@ -190,11 +194,16 @@ def _join_parts(items: list[tuple[Figure, object]], sent) -> list[Figure]:
             if other in noun.conjuncts and j not in used:
                 parts.append(items[j])
                 used.add(j)
-        out.append(figure if len(parts) == 1 else _sum(parts, sent.doc))
+        out.append(figure if len(parts) == 1 else _sum(parts, sent))
     return out
 
 
-def _sum(parts: list[tuple[Figure, object]], doc) -> Figure:
+def _text(sent, start: int, end: int) -> str:
+    """The text at document offsets ``start:end`` inside ``sent`` (Doc.text would join every token of the document)."""
+    return sent.text[start - sent.start_char:end - sent.start_char]
+
+
+def _sum(parts: list[tuple[Figure, object]], sent) -> Figure:
     figures = [f for f, _ in parts]
     last_noun = parts[-1][1].head if parts[-1][1].dep_ in ("nummod", "det") else parts[-1][1]
     start, end = figures[0].start, max(figures[-1].end, last_noun.idx + len(last_noun))
@@ -202,7 +211,7 @@ def _sum(parts: list[tuple[Figure, object]], doc) -> Figure:
     qualifier = next((q for q in ("vague", "about", "at_least", "more_than", "up_to") if q in qualifiers), "exact")
     qualifier = "at_least" if qualifier == "more_than" and len(qualifiers) > 1 else qualifier
     highs = [f.high for f in figures]
-    return Figure(doc.text[start:end], start, end, sum(f.value for f in figures), qualifier,
+    return Figure(_text(sent, start, end), start, end, sum(f.value for f in figures), qualifier,
                   sum(f.low for f in figures), None if None in highs else sum(h for h in highs if h is not None))
 
 
@@ -275,12 +284,12 @@ def _toll_kind(noun, lex: Lexicon) -> str | None:
     return None
 
 
-def _event_date(sent, published: date | None, lex: Lexicon, anchors: set[int],
+def _event_date(ents: list, published: date | None, lex: Lexicon, anchors: set[int],
                 context_year: int | None) -> DateValue | None:
     """The most precise resolved date in the sentence that dates the act (not a statement or a toll)."""
     best: DateValue | None = None
     best_key = (True, 99)
-    for ent in sent.ents:
+    for ent in ents:
         if ent.label_ not in ("DATE", "TIME") or not _dates_the_act(ent, anchors, lex):
             continue
         value = resolve_date(ent.text, published, start=ent.start_char, end=ent.end_char, context_year=context_year)
@@ -300,10 +309,10 @@ def _on_anchor(ent, anchors: set[int]) -> bool:
     return node.head.i in anchors and node.dep_ in ("poss", "compound", "npadvmod", "prep", "nmod", "amod")
 
 
-def _lead_date(sent, published: date | None, context_year: int | None) -> DateValue | None:
+def _lead_date(sent, sent_ents: list, published: date | None, context_year: int | None) -> DateValue | None:
     """"On 9 May 2020, in X, a man was found dead": a day-precise date that opens a sentence reporting
     an act dates that act (the parse hangs it on the main verb, whatever the act's words are)."""
-    ents = [e for e in sent.ents if e.label_ == "DATE" and e.start - sent.start <= 3]
+    ents = [e for e in sent_ents if e.label_ == "DATE" and e.start - sent.start <= 3]
     for ent in ents:
         head = ent.root
         while head.dep_ in ("pobj", "prep", "npadvmod", "nummod", "compound") and head.head.i != head.i:
