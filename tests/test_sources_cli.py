@@ -8,6 +8,7 @@ import json
 from fastapi.testclient import TestClient
 
 import khabar
+from khabar.web import create_app
 
 from fetchsite import Site, html, page, text
 from test_cli import run
@@ -45,7 +46,7 @@ def test_fetch_watch_and_sources_end_to_end(tmp_path):
         assert listing["fetches"][0]["status"] == 200 and listing["fetches"][0]["article_id"]
         shown = khabar.show(site.url("/story"), db=db)
         assert shown.title == "Bridge closed for repairs"
-        with TestClient(khabar.create_app(db), base_url="http://127.0.0.1") as client:
+        with TestClient(create_app(db), base_url="http://127.0.0.1") as client:
             body = client.get("/sources").text
         assert "Council &lt;b&gt;news&lt;/b&gt;" in body and "<b>news</b>" not in body
         assert site.url("/story") in body and "/article/" in body

@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 import khabar
+from khabar.web import create_app
 from khabar.errors import StoreError
 from khabar.models import Rejection
 from khabar.store import open_store
@@ -332,7 +333,7 @@ def test_web_app_on_postgresql_answers_while_an_ingest_writes(pg_server, sample_
     counts: list[int] = []
     writer = threading.Thread(target=khabar.ingest, args=([sample_dir / SAMPLE[1], sample_dir / SAMPLE[5]],),
                               kwargs={"db": url})
-    with TestClient(khabar.create_app(url), base_url="http://127.0.0.1") as client:
+    with TestClient(create_app(url), base_url="http://127.0.0.1") as client:
         writer.start()
         while writer.is_alive() or not counts:
             answer = client.get("/api/overview")

@@ -268,12 +268,12 @@ def _unescape(text: str) -> str:
     return html.unescape(text)
 
 
-def test_events_page_maps_located_events(client, db):
+def test_events_page_maps_located_events(client, db, outlines):
     events = khabar.events(db=db)
     located = khabar.event_places(events, db=db)
     html = client.get("/events").text
     assert html.count('<circle class="dot') == len(located) > 0
-    assert html.count('<path class="country"') > 20  # outlines are built by `make outlines`
+    assert html.count('<path class="country"') > 20
     for event_id in list(located)[:3]:
         assert f'href="/event/{event_id}"' in html
     actor = client.get("/events", params={"actor": "ISKP"}).text

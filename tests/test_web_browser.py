@@ -65,7 +65,7 @@ def test_lineage_graph_opens_from_the_dossier(browser, live_demo, demo_db, tmp_p
     page.close()
 
 
-def test_events_map_in_the_browser(browser, live_demo, tmp_path):  # noqa: F811
+def test_events_map_in_the_browser(browser, live_demo, tmp_path, outlines):  # noqa: F811
     page = browser.new_page()
     page.goto(live_demo + "/events")
     dots = page.locator("svg circle.dot")
@@ -192,7 +192,7 @@ def test_merge_from_the_page_and_undo_it(browser, tmp_path, demo_db):  # noqa: F
 
     db = tmp_path / "kb.db"
     shutil.copy(demo_db, db)
-    with running(khabar.create_app(db)) as url:
+    with running(create_app(db)) as url:
         page = browser.new_page()
         page.goto(f"{url}/entity/person:iyad-ag-ghaly")
         page.fill('#merge-form input[name="source"]', "Ag Ghaly")

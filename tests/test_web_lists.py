@@ -11,12 +11,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 import khabar
+from khabar.web import create_app
 from khabar import schemas
 
 
 @pytest.fixture()
 def client(demo_copy):
-    with TestClient(khabar.create_app(demo_copy), base_url="http://127.0.0.1") as c:
+    with TestClient(create_app(demo_copy), base_url="http://127.0.0.1") as c:
         yield c
 
 

@@ -93,6 +93,8 @@ def live_demo(demo_db) -> Iterator[str]:
 def browser(tmp_path_factory):
     """A headless Chromium context for the session; skips (loudly) when Chromium cannot run here."""
     reason = chromium_missing_reason()
+    if reason and os.environ.get("CI") == "true":
+        pytest.fail("CI=true and the browser tests cannot run: " + reason + " (make browser installs Chromium)")
     if reason:
         pytest.skip("BROWSER TESTS SKIPPED: " + reason)
     with browser_context() as context:

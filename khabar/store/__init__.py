@@ -12,6 +12,7 @@ values from ``khabar.models`` or small row dataclasses, never raw cursors.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -104,6 +105,20 @@ def _begin(conn: sqlite3.Connection, path: str) -> None:
                          f"{BUSY_SECONDS} s; wait for it to finish, then run this again") from None
 
 
+def _wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL journaling. The switch does not wait on the busy timeout: when another process is
+    creating the same new database at that moment it answers 'locked', so it is retried for a while."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def open_store(path: str | Path, *, create: bool = True) -> Store:
     """Open (and migrate) the database at ``path``; ``create=False`` refuses a missing file.
 
@@ -119,7 +134,7 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
-        conn.execute("PRAGMA journal_mode=WAL")
+        _wal(conn)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         store = Store(conn, path)
@@ -160,7 +175,9 @@ def _migrate(store: Store) -> None:
     for name, sql in MIGRATIONS:
         if name in done:
             continue
-        with store.atomic():
+        with store.atomic():  # BEGIN IMMEDIATE: one process migrates; another waits, then finds it done
+            if name in store.applied_migrations():
+                continue
             for statement in _statements(sql):
                 conn.execute(statement)
             conn.execute("INSERT INTO migrations(name, applied_at) VALUES (?, ?)", (name, now()))
