@@ -128,6 +128,12 @@ class Gazetteer:
         for place_id, place in self._by_id.items():
             if place_id.startswith("place:m49-"):
                 self._areas.setdefault(place_id.removeprefix("place:m49-"), place)
+        # A level word alone ("Region": an alternate name of two Philippine regions) names no place:
+        # "the Iraqi Kurdistan Region" must not become Mimaropa (issue 14).
+        bare = {name_key(w) for w in rules.level_words}
+        for key in bare:
+            self._by_key.pop(key, None)
+        self._surfaces = [(n, p) for n, p in self._surfaces if name_key(n) not in bare]
 
     def area(self, code: str) -> Place | None:
         """The country (ISO 3166-1 alpha-2) or world region (UN M49 code) with this code."""

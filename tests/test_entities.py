@@ -111,11 +111,11 @@ def test_merge_split_undo_are_recorded_reversible_and_survive_reingest(demo_copy
         assert entity_of(store, "khalil.txt", "Khalil Haqqani") == {"person:khalil-haqqani"}
         assert entity_of(store, "sa-khalil-haqqani", "Khalil Haqqani") == {"person:khalil-haqqani"}
         assert store.edits()[0].undone_at
-    split = khabar.split("Islamic State", ["al-Qaeda in Iraq"], db=demo_copy, reason="predecessor", analyst="ana")
-    moved = khabar.who("al-Qaeda in Iraq", db=demo_copy)
+    split = khabar.split("Islamic State", ["Daesh"], db=demo_copy, reason="analyst's reading", analyst="ana")
+    moved = khabar.who("Daesh", db=demo_copy)
     assert moved.entity.id == split.target_id != "actor:islamic-state"
     khabar.undo(db=demo_copy)
-    assert khabar.who("al-Qaeda in Iraq", db=demo_copy).entity.id == "actor:islamic-state"
+    assert khabar.who("Daesh", db=demo_copy).entity.id == "actor:islamic-state"
 
 
 def test_cli_merge_needs_a_reason_and_lists_edits(demo_copy):

@@ -73,3 +73,34 @@ def test_english_view_blanks_other_languages_keeping_offsets():
     )
     view = english_view(article)
     assert len(view) == len(text) and view[:23] == text[:23] and not view[25:].strip()
+
+
+@pytest.mark.parametrize("text", [
+    "ISKP (Islamic State affiliate) claimed the attack.", "Boko Haram (ISWAP rival) denied it.",
+    "The group (AQI successor) said so.", "ISKP (the Islamic State's Afghan branch) said so.",
+])
+def test_a_stated_relation_is_never_an_alias(text):
+    from khabar.nlp.grouping import stated_aliases
+
+    assert stated_aliases(text, 0, text.index(" (")) == []
+
+
+def test_a_stated_alias_without_relation_words_still_counts():
+    from khabar.nlp.grouping import stated_aliases
+
+    text = "ISWAP (Islamic State West Africa Province) said so."
+    assert [a for _, _, a in stated_aliases(text, 0, 5)] == ["Islamic State West Africa Province"]
+
+
+def test_bare_nisba_joins_the_person_named_in_full(nlp):
+    text = ("US troops killed Abu Omar al-Baghdadi in a raid near Tikrit on Sunday. "
+            "Officials in Baghdad said Baghdadi had led the group since 2006.")
+    analysis = _analyse(nlp, text)
+    bare = [m for m in analysis.mentions if m.text == "Baghdadi"]
+    assert bare and all(m.label == "PERSON" and m.cluster == "Abu Omar al-Baghdadi" for m in bare)
+
+
+def test_a_longer_name_ending_in_a_registry_name_keeps_no_registry_id(nlp):
+    doc = nlp("Fighters of the Syrian Arab Coalition crossed the river on Monday.")
+    ents = [(e.text, e.ent_id_) for e in doc.ents if "Coalition" in e.text]
+    assert ents == [("the Syrian Arab Coalition", "")]

@@ -222,3 +222,11 @@ def test_nationality_and_sect_words_never_become_actor_entities(tmp_path):
     with khabar.open_kb(db) as store:
         hits = [h for word in ("Afghan", "Shia", "Pashtun") for h in store.find_entities(word)]
     assert not [h for h in hits if h.type in ("ORG", "NORP", "PERSON")], hits
+
+
+def test_a_level_word_alone_names_no_place(gazetteer):
+    for word in ("Region", "Province", "District", "region"):
+        assert gazetteer.lookup(word) == []
+    [place] = geocode("Officials of the Iraqi Kurdistan Region said so.",
+                      [PlaceSpan(39, 45, "Region", "GPE")], gazetteer=gazetteer)
+    assert not place.resolved and place.latitude is None

@@ -35,3 +35,16 @@ def test_people_sharing_a_surname_are_separate():
     registry = load_registry()
     ids = {registry.lookup(n)[0] for n in ("Sirajuddin Haqqani", "Khalil Haqqani", "Jalaluddin Haqqani")}
     assert len(ids) == 3
+
+
+def test_predecessors_are_linked_entries_not_aliases():
+    from khabar.entities import registry_links
+
+    registry = load_registry()
+    assert registry.lookup("AQI") == ["actor:al-qaeda-in-iraq"]
+    assert registry.lookup("al-Qaeda in Iraq") == ["actor:al-qaeda-in-iraq"]
+    assert registry.lookup("Islamic State of Iraq") == ["actor:islamic-state-of-iraq"]
+    assert "Islamic State of Iraq" not in registry.actor("islamic-state").names
+    links = set(registry_links("actor:islamic-state", registry))
+    assert ("successor_of", "actor:islamic-state-of-iraq", "") in links
+    assert ("predecessor_of", "actor:islamic-state", "") in set(registry_links("actor:islamic-state-of-iraq", registry))

@@ -7,8 +7,9 @@ Reads ``doc.ents``; writes ``doc.ents``:
   ORG one after "of"; a PERSON or ORG entity whose whole text is a country, first-level region or town ("Kunduz" as a person, "Marawi",
   "Herat" as an organisation) becomes GPE only after a preposition of place ("in Marawi"), never
   after a title ("Mr Jordan") nor when it is the last name of a person named in full in the text;
-* a one-word "place" that is the last name of a person named in full in the text, and no
-  gazetteer name, becomes PERSON ("Haqqani" read as a place);
+* a one-word "place", organisation or NORP that is the last name of a person named in full in the
+  text, and no gazetteer name, becomes PERSON ("Haqqani" read as a place, "Baghdadi" after "Abu
+  Omar al-Baghdadi" read as an organisation);
 * a capitalised country, region or town (100,000+ people by default) name the NER missed becomes
   GPE, when it overlaps no other entity and is not a common word or given name
   (``not_places`` in ``data/places.toml``).
@@ -70,6 +71,10 @@ class PlaceFixer:
             if all(_replaceable(e, span) for e in inside):
                 ents = [e for e in ents if e not in inside] + [span]
         doc.ents = sorted(ents, key=lambda e: e.start)
+        for ent in doc.ents:
+            if ent.label_ == "ORG" and not ent.id_ and ent.ent_id_ and not ent[0].ent_id_:
+                for token in ent:  # a joined longer name ("the Syrian Arab Coalition") keeps no registry id
+                    token.ent_id_ = ""
         return doc
 
     def _lists(self, doc: Doc, ents: list[Span]) -> list[Span]:
@@ -95,6 +100,9 @@ class PlaceFixer:
             return Span(doc, ent.start, ent.end, label="PERSON")  # "Haqqani" after "Khalil Haqqani"
         if ent.label_ not in _RELABEL or ent.ent_id_:
             return ent
+        if ent.label_ in ("ORG", "NORP") and len(ent) == 1 and name_key(ent.text) not in self.place_keys \
+                and _surname_of_person(doc, ent):
+            return Span(doc, ent.start, ent.end, label="PERSON")  # "Baghdadi" after "Abu Omar al-Baghdadi"
         key = name_key(ent.text)
         before = doc[ent.start - 1].lower_.rstrip(".") if ent.start else ""
         if before in _TITLES or _surname_of_person(doc, ent):
@@ -119,15 +127,26 @@ def _listed(doc: Doc, a: Span, b: Span) -> bool:
 
 
 def _joined(doc: Doc, ents: list[Span]) -> list[Span]:
-    """Join a name the NER split after an article prefix: "al-" + "Shabaab" -> "al-Shabaab"."""
+    """Join a name the NER split after an article prefix: "al-" + "Shabaab" -> "al-Shabaab"; and a
+    registry name that is only the end of a longer organisation name ("the Syrian" + "Arab
+    Coalition"): the longer name is another organisation, so it keeps no registry id (issue 14)."""
     out: list[Span] = []
     for ent in ents:
         prev = out[-1] if out else None
         if prev is not None and prev.end == ent.start and prev.text.endswith("-") and len(prev.text) <= 4:
             out[-1] = Span(doc, prev.start, ent.end, label=ent.label, kb_id=ent.kb_id, span_id=ent.id)
+        elif prev is not None and _name_continues(prev, ent):
+            out[-1] = Span(doc, prev.start, ent.end, label="ORG")
         else:
             out.append(ent)
     return out
+
+
+def _name_continues(prev: Span, ent: Span) -> bool:
+    """The NER's organisation runs straight into a registry organisation name: one longer name."""
+    return (prev.end == ent.start and prev.label_ == "ORG" and ent.label_ == "ORG" and not prev.ent_id_
+            and bool(ent.ent_id_) and len(ent) >= 2 and prev[-1].is_alpha and prev[-1].text[:1].isupper()
+            and ent[0].text[:1].isupper() and not ent[0].is_upper)
 
 
 def _replaceable(ent: Span, place: Span) -> bool:

@@ -64,12 +64,26 @@ def _alias_pieces(chunk: str, base: int) -> list[tuple[int, int, str]]:
         alias = piece.strip()
         if alias.lower().startswith("the "):
             alias = alias[4:]
-        if not alias or not _NAME_LIKE.match(alias) or len(alias.split()) > 6:
+        if not alias or not _NAME_LIKE.match(alias) or len(alias.split()) > 6 or _relation_words(alias):
             continue
         lead = piece.find(alias)
         s = base + idx + lead
         spans.append((s, s + len(alias), alias))
     return spans
+
+
+# A relation is a link, never an alias: "ISKP (Islamic State affiliate)", "(IS splinter)",
+# "(AQI successor)" name another group and how this one relates to it (issue 14).
+_RELATION_WORDS = frozenset({
+    "affiliate", "affiliated", "affiliates", "branch", "offshoot", "splinter", "faction", "wing", "successor",
+    "predecessor", "rival", "rivals", "ally", "allies", "allied", "linked", "franchise", "cell", "arm", "loyal",
+    "loyalist", "loyalists", "aligned", "breakaway",
+})
+
+
+def _relation_words(alias: str) -> bool:
+    words = re.split(r"[\s\-]+", alias.lower().replace("’", "'"))
+    return any(w.removesuffix("'s") in _RELATION_WORDS for w in words) or "'s " in alias.lower()
 
 
 _PAREN_ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*)\s*(?:\bor\b|,|\))")
@@ -207,8 +221,8 @@ def _overlapping(mentions: list[RawMention], start: int, end: int) -> int | None
 
 def _link_same_key(names: list[RawMention], union) -> None:
     # Bare surnames are left to _link_surnames: "Haqqani" may be two different Haqqanis.
-    surnames = {name_key(display_name(m[2]).split()[-1]) for m in names
-                if m[3] == "PERSON" and len(display_name(m[2]).split()) >= 2}
+    surnames = {key for m in names if m[3] == "PERSON" and len(display_name(m[2]).split()) >= 2
+                for key in _surname_keys(display_name(m[2]).split()[-1])}
     first: dict[tuple[str, str], int] = {}
     for i, (_, _, text, label, _, _) in enumerate(names):
         key = (label_class(label), name_key(text))
@@ -230,12 +244,20 @@ def _link_acronyms(names: list[RawMention], union) -> None:
                 union(j, i)
 
 
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ul|ad|ar|as|ash|at|az|an)[-‐]", re.I)
+
+
+def _surname_keys(word: str) -> set[str]:
+    """Keys a bare surname may take: "al-Baghdadi" is also "Baghdadi"."""
+    return {name_key(word), name_key(_ARTICLE_PREFIX.sub("", word))} - {""}
+
+
 def _link_surnames(names: list[RawMention], union) -> None:
     full: list[tuple[int, str, int]] = []  # (position, last word key, index)
     for i, (s, _, text, label, _, _) in enumerate(names):
         words = display_name(text).split()
         if label == "PERSON" and len(words) >= 2:
-            full.append((s, name_key(words[-1]), i))
+            full.extend((s, key, i) for key in _surname_keys(words[-1]))
     for i, (s, _, text, label, _, _) in enumerate(names):
         words = display_name(text).split()
         if label != "PERSON" or len(words) != 1:
