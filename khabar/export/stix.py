@@ -12,8 +12,9 @@ What becomes what:
 * every actor -> one ``sighting`` per actor: reported by these outlets (where_sighted_refs), count =
   articles, first/last seen = first/last report date;
 * each attack event -> an ``incident`` (name, support, toll; external references to its reports),
-  ``related-to`` its place and to each actor said to be behind it (claimed, attributed, suspected),
-  and a ``sighting`` of that actor at the event's location on the event's date.
+  ``located-at`` its place, ``attributed-to`` each actor that claimed it or that it is attributed to
+  (``related-to`` a suspect), and a ``sighting`` of that actor at the event's location on its date;
+* registry links and links stated in the news (affiliate, ally, rival, leader) -> ``related-to``.
 
 Confidence comes from the number of *independent source groups* behind an object (copies and
 rewrites of one report count once), on the Admiralty credibility scale that STIX 2.1 maps to
@@ -31,13 +32,15 @@ from datetime import UTC, datetime
 import stix2
 
 from ..models import AliasSupport, ArticleSummary, EntitySummary, Place
+from ..settings import default_of
 from ..store import Store
 
-__all__ = ["stix_bundle", "confidence", "stix_id"]
+__all__ = ["stix_bundle", "confidence", "stix_confidence", "stix_id"]
 
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "stix.khabar")  # fixed: ids must not change between exports
 _ORIGIN = "khabar"
 _MIN_SHARED_SENTENCES = 2  # co-mention in one sentence is often a list of names; two is a pattern
+_ATTRIBUTED = ("claimed", "attributed")  # statuses exported as attributed-to (suspected: related-to)
 _ROLES = {"ORG": "organization", "NORP": "group", "PERSON": "individual"}
 
 
@@ -46,6 +49,11 @@ def confidence(source_groups: int) -> int | None:
     if source_groups <= 0:
         return None
     return 50 if source_groups == 1 else 70 if source_groups == 2 else 90
+
+
+def stix_confidence(value: float) -> int:
+    """khabar's measured confidence (0-1: rule precision and independent sources) on STIX's 0-100 scale."""
+    return max(0, min(100, round(100 * value)))
 
 
 def stix_id(kind: str, key: str) -> str:
@@ -65,8 +73,10 @@ class _Support:
         return sorted(d for d in (_timestamp(a.published) for a in self.articles) if d)
 
 
-def stix_bundle(store: Store, *, window_days: int, now: datetime | None = None) -> stix2.Bundle:
-    """The whole knowledge base as one STIX 2.1 bundle (events merged with ``window_days``)."""
+def stix_bundle(store: Store, *, window_days: int, now: datetime | None = None,
+                min_confidence: float = default_of("min_confidence")) -> stix2.Bundle:
+    """The whole knowledge base as one STIX 2.1 bundle (events merged with ``window_days``; who is
+    behind an event is exported only at or above ``min_confidence``)."""
     now = now or datetime.now(UTC).replace(microsecond=0)
     articles = {a.id: a for a in store.article_summaries(limit=10**9)}
     by_entity = store.entity_articles()
@@ -80,8 +90,10 @@ def stix_bundle(store: Store, *, window_days: int, now: datetime | None = None) 
                               created=now, modified=now,
                               description="Knowledge base built by khabar from news articles.")
     outlets = _outlets(articles.values(), producer, now)
-    entities = {}
+    entities, registry_of = {}, {}
     for e in store.entity_summaries(limit=10**9):
+        if e.registry_id:
+            registry_of[e.id] = e.registry_id
         if e.id in support:
             obj = _entity_object(e, aliases.get(e.id, []), support[e.id], store.place(e.id), producer, now)
             if obj is not None:
@@ -91,10 +103,11 @@ def stix_bundle(store: Store, *, window_days: int, now: datetime | None = None) 
     relationships = _relationships(store, entities, groups, producer, now)
     sightings = [_sighting(entities[e], support[e], outlets, producer, now) for e in entities
                  if entities[e].type in ("intrusion-set", "threat-actor")]
-    incidents = _events(store, entities, producer, now, window_days)
+    incidents = _events(store, entities, producer, now, window_days, min_confidence)
+    links = _links(store, entities, registry_of, producer, now, min_confidence)
     derivations = _derivations(store, {r.external_references[0].external_id: r for r in reports}, producer, now)
     objects = [producer, *outlets.values(), *entities.values(), *reports, *relationships, *sightings, *incidents,
-               *derivations]
+               *derivations, *links]
     return stix2.Bundle(objects=objects)
 
 
@@ -192,8 +205,9 @@ def _sighting(actor, support: _Support, outlets: dict, producer, now) -> stix2.S
     )
 
 
-def _events(store: Store, entities: dict, producer, now, window_days: int) -> list:
-    """Each event -> an incident (related to its place), and a sighting of each actor said to be behind it."""
+def _events(store: Store, entities: dict, producer, now, window_days: int, min_confidence: float) -> list:
+    """Each event -> an incident ``located-at`` its place, ``attributed-to`` each actor that claimed it or
+    that it is attributed to (``related-to`` a suspect), and a sighting of that actor at the place."""
     from ..events.query import find_events
 
     out = []
@@ -203,12 +217,14 @@ def _events(store: Store, entities: dict, producer, now, window_days: int) -> li
         place = entities.get(e.place_id or "")
         if place is not None and place.type == "location":
             out.append(stix2.Relationship(id=stix_id("relationship", f"{e.id}|{e.place_id}"),
-                                          relationship_type="related-to", source_ref=incident.id,
+                                          relationship_type="located-at", source_ref=incident.id,
                                           target_ref=place.id, description="where it happened",
+                                          confidence=confidence(e.source_groups),
                                           **_common(producer, now)))
         for p in e.perpetrators:
             actor = entities.get(p.entity_id or "")
-            if actor is not None and actor.type in ("intrusion-set", "threat-actor") and p.status != "denied":
+            if (actor is not None and actor.type in ("intrusion-set", "threat-actor") and p.status != "denied"
+                    and p.confidence >= min_confidence):
                 out += _perpetrator(e, p, actor, incident, place, producer, now)
     return out
 
@@ -230,10 +246,13 @@ def _incident(e, producer, now):
 
 def _perpetrator(e, p, actor, incident, place, producer, now) -> list:
     said = f"{p.status} ({', '.join(p.sources)})" if p.sources else p.status
+    kind = "attributed-to" if p.status in _ATTRIBUTED else "related-to"  # a suspect is not an attribution
     link = stix2.Relationship(
-        id=stix_id("relationship", f"{e.id}|{p.entity_id}|{p.status}"), relationship_type="related-to",
-        source_ref=incident.id, target_ref=actor.id, description=f"said to be behind it: {said}",
-        confidence=confidence(p.source_groups), **_common(producer, now))
+        id=stix_id("relationship", f"{e.id}|{p.entity_id}|{p.status}"), relationship_type=kind,
+        source_ref=incident.id, target_ref=actor.id,
+        description=f"said to be behind it: {said}; {p.articles} article(s), {p.source_groups} independent "
+                    f"source group(s); confidence {p.confidence:.2f}",
+        confidence=stix_confidence(p.confidence), **_common(producer, now))
     seen = _timestamp(e.date.value) if e.date and e.date.value else None
     sighting = stix2.Sighting(
         id=stix_id("sighting", f"{e.id}|{p.entity_id}|{p.status}"), sighting_of_ref=actor.id,
@@ -242,6 +261,54 @@ def _perpetrator(e, p, actor, incident, place, producer, now) -> list:
         confidence=confidence(p.source_groups), summary=False, description=f"{incident.name}: {said}",
         **({"first_seen": seen, "last_seen": seen} if seen else {}), **_common(producer, now))
     return [link, sighting]
+
+
+_LINK_FACTS = {"affiliate_of": "affiliate of", "linked_to": "linked to", "rival_of": "rival of", "leader": "led by"}
+
+
+def _links(store: Store, entities: dict, registry_of: dict[str, str], producer, now,
+           min_confidence: float) -> list[stix2.Relationship]:
+    """Links between exported actors: the registry's (parent, affiliates, allies, rivals, leaders) and the
+    news' (a sentence says X is an affiliate, ally or rival of Y, or is led by Y), as ``related-to``
+    with the link in ``description`` (STIX 2.1 suggests no other type between these objects)."""
+    from ..confidence import fact_confidence
+    from ..entities import registry_links
+
+    by_registry = {registry_of[key]: key for key in entities if key in registry_of}
+    out: dict[str, stix2.Relationship] = {}
+    for registry_id, key in sorted(by_registry.items()):
+        for relation, other, note in registry_links(registry_id):
+            target = by_registry.get(other)
+            if target is None or target == key:
+                continue
+            pair = "|".join(sorted((key, target)))
+            rid = stix_id("relationship", f"registry:{pair}:{relation.removeprefix('has_').removesuffix('_of')}")
+            if rid in out:  # "affiliate_of" one way is "has_affiliate" the other way: one link
+                continue
+            out[rid] = stix2.Relationship(
+                id=rid, relationship_type="related-to", source_ref=entities[key].id,
+                target_ref=entities[target].id, description=f"{relation.replace('_', ' ')} (khabar registry"
+                f"{', ' + note if note else ''})", **_common(producer, now))
+    facts = [f for f in store.facts() if f.attribute in _LINK_FACTS and f.subject_id in entities
+             and f.object_id in entities and f.subject_id != f.object_id]
+    groups = store.source_group_map(f.article_id for f in facts)
+    stated: dict[tuple[str, str, str], list] = {}
+    for f in facts:
+        stated.setdefault((f.subject_id, f.attribute, f.object_id), []).append(f)
+    for (subject, attribute, obj), said in sorted(stated.items()):
+        independent = len({groups[f.article_id] for f in said})
+        sure = fact_confidence(attribute, independent)
+        if sure < min_confidence:
+            continue
+        refs = [{"source_name": "khabar-article", "external_id": f.article_id,
+                 "description": f"sentence at {f.start}-{f.end}"} for f in said[:10]]
+        out[stix_id("relationship", f"fact:{subject}|{attribute}|{obj}")] = stix2.Relationship(
+            id=stix_id("relationship", f"fact:{subject}|{attribute}|{obj}"), relationship_type="related-to",
+            source_ref=entities[subject].id, target_ref=entities[obj].id,
+            description=f"{_LINK_FACTS[attribute]} (stated in {len(said)} article(s), {independent} independent "
+                        f"source group(s))", confidence=stix_confidence(sure), external_references=refs,
+            **_common(producer, now))
+    return list(out.values())
 
 
 def _derivations(store: Store, reports: dict, producer, now) -> list[stix2.Relationship]:

@@ -1,4 +1,4 @@
-"""File downloads: the knowledge base as STIX 2.1, GraphML, GEXF, CSV (zipped folder) or JSON Lines."""
+"""File downloads: the knowledge base as STIX 2.1, GraphML, GEXF, CSV (zipped folder), JSON Lines, MISP or GeoJSON."""
 
 from __future__ import annotations
 
@@ -25,7 +25,9 @@ _TYPES = {"stix": ("application/stix+json;version=2.1", "khabar.stix.json"),
           "graphml": ("application/graphml+xml", "khabar-{graph}.graphml"),
           "gexf": ("application/gexf+xml", "khabar-{graph}.gexf"),
           "csv": ("application/zip", "khabar-tables.zip"),
-          "jsonl": ("application/x-ndjson", "khabar.jsonl")}
+          "jsonl": ("application/x-ndjson", "khabar.jsonl"),
+          "misp": ("application/json", "khabar.misp.json"),
+          "geojson": ("application/geo+json", "khabar.geojson")}
 
 
 @router.get("/export", include_in_schema=False)
@@ -33,7 +35,7 @@ def export_page(request: Request):
     return render(request, "export.html", formats=FORMATS, graphs=GRAPHS)
 
 
-@router.get("/api/export/{format}", summary="Download the knowledge base: stix, graphml, gexf, csv (zip), jsonl",
+@router.get("/api/export/{format}", summary="Download the knowledge base: stix, graphml, gexf, csv (zip), jsonl, misp, geojson",
             response_class=Response, responses={200: {"content": {t: {} for t, _ in _TYPES.values()}}})
 def export(request: Request, format: str, graph: str = Query("entities", description="graphml/gexf: which graph")):
     folder = Path(tempfile.mkdtemp(prefix="khabar-export-"))
