@@ -187,6 +187,19 @@ def test_rewrite_is_found_with_its_direction_and_aligned_sentences(comparer):
     assert all(isinstance(p, SentencePair) and 0 < p.similarity <= 1 for p in c.pairs)
 
 
+def test_comparison_shows_story_similarity_and_derivation_apart(comparer):
+    from khabar.render.relations import comparison_dict, comparison_text
+
+    rewrite = comparer.compare(view("rw", REWRITE), view("src", SOURCE))
+    independent = comparer.compare(view("fun", INDEPENDENT), view("src", SOURCE))
+    d, i = comparison_dict(rewrite), comparison_dict(independent)
+    assert d["derivation"] >= 0.5 > i["derivation"] and i["story_similarity"] >= 0.6
+    assert set(d["derivation_evidence"]) >= {"ngram3", "numbers", "names"}
+    assert any(p["shared_specifics"] for p in d["pairs"])
+    text = comparison_text(rewrite)
+    assert "Story similarity:" in text and "Derivation:" in text and "shared specifics:" in text
+
+
 def test_independent_report_of_the_same_event_is_not_a_rewrite(comparer):
     c = comparer.compare(view("src", SOURCE, published="2023-05-09"), view("fun", INDEPENDENT, published="2023-05-10"))
     assert c.relation is Relation.SAME_STORY, c.reason

@@ -9,6 +9,7 @@ import textwrap
 from typing import Any
 
 from ..models import ArticleRef, ArticleView, Comparison, Lineage, LineageEdge, SourceGroup
+from ..relations.derivation import FEATURES, specifics
 from .basics import dumps
 
 __all__ = ["comparison_text", "comparison_dict", "comparison_json", "lineage_text", "lineage_dict", "lineage_json",
@@ -26,7 +27,12 @@ def _label(view: ArticleView | ArticleRef) -> str:
 def comparison_text(c: Comparison, *, pairs: int = 12) -> str:
     """A comparison as terminal text: verdict, reason, direction, coverage and the aligned sentences."""
     lines = [f"A: {_label(c.a)}", f"B: {_label(c.b)}", "",
-             f"Relation: {c.relation.value}   score {c.score:.2f}", f"Why: {c.reason}"]
+             f"Relation: {c.relation.value}   score {c.score:.2f}", f"Why: {c.reason}",
+             f"Story similarity: {c.story_similarity:.2f}  (how alike the two stories are, 0..1: same event, same "
+             "story; independent reports of one event score high too)"]
+    if c.features:
+        lines.append(f"Derivation: {c.derivation:.2f}  (probability that one text was written from the other; "
+                     "copy or rewrite needs it at the derivation_threshold setting, 0.5 by default)")
     if c.relation.derived:
         if c.origin:
             first, second = ("A", "B") if c.origin == c.a.id else ("B", "A")
@@ -41,9 +47,19 @@ def comparison_text(c: Comparison, *, pairs: int = 12) -> str:
         kind = "verbatim" if p.verbatim else "similar"
         lines.append(f"  [{p.similarity:.2f} {kind}] A{p.a + 1}: " + _clip(c.a.sentences[p.a].text))
         lines.append(f"  {' ' * (len(kind) + 8)}B{p.b + 1}: " + _clip(c.b.sentences[p.b].text))
+        shared = _shared_specifics(c.a.sentences[p.a].text, c.b.sentences[p.b].text)
+        if shared:
+            lines.append(f"  {' ' * (len(kind) + 8)}shared specifics: {', '.join(shared)}")
     if len(c.pairs) > pairs:
         lines.append(f"  ... {len(c.pairs) - pairs} more pair(s) (--format json lists all)")
     return "\n".join(lines)
+
+
+def _shared_specifics(a: str, b: str) -> list[str]:
+    """Numbers and names found in both sentences of an aligned pair (what independent reporters choose
+    differently), in a's order."""
+    (na, ma), (nb, mb) = specifics(a), specifics(b)
+    return list(dict.fromkeys([n for n in na if n in nb] + [m for m in ma if m in mb]))
 
 
 def _clip(text: str, width: int = 80) -> str:
@@ -64,8 +80,11 @@ def comparison_dict(c: Comparison) -> dict[str, Any]:
         "origin": c.origin, "derived": c.derived, "direction_reason": c.direction_reason,
         "coverage_a": c.coverage_a, "coverage_b": c.coverage_b, "shared_passages": c.shared_passages,
         "in_order": c.in_order, "model": c.model,
+        "story_similarity": c.story_similarity, "derivation": c.derivation,
+        "derivation_evidence": dict(zip(FEATURES, c.features, strict=False)) if c.features else {},
         "pairs": [
             {"a": p.a, "b": p.b, "similarity": p.similarity, "verbatim": p.verbatim,
+             "shared_specifics": _shared_specifics(c.a.sentences[p.a].text, c.b.sentences[p.b].text),
              "a_start": c.a.sentences[p.a].start, "a_end": c.a.sentences[p.a].end, "a_text": c.a.sentences[p.a].text,
              "b_start": c.b.sentences[p.b].start, "b_end": c.b.sentences[p.b].end, "b_text": c.b.sentences[p.b].text}
             for p in c.pairs
