@@ -33,8 +33,8 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
-from khabar.nlp import load_pipeline
 from khabar.models import Place
+from khabar.nlp import load_pipeline
 from khabar.places import PlaceSpan, geocode
 from khabar.settings import load_settings
 

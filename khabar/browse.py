@@ -8,10 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .errors import NotFound
-from .models import (
-    ArticlePage, ArticleSummary, EntitySummary, Event, EventReport, Findings, ListPage, Mark, Overview, Place,
-)
 from .lookup import best_entity
+from .models import (
+    ArticlePage,
+    ArticleSummary,
+    EntitySummary,
+    Event,
+    EventReport,
+    Findings,
+    ListPage,
+    Mark,
+    Overview,
+    Place,
+)
 from .store import Store
 
 __all__ = [

@@ -336,7 +336,8 @@ def serve(
     token: str = typer.Option(None, help="Secret that every request must carry (Authorization: Bearer TOKEN)."),
 ) -> None:
     """Run the web app: search, dossiers, articles, ingest form and the JSON API (docs/web.md)."""
-    from .web import check_bind, serve as run
+    from .web import check_bind
+    from .web import serve as run
 
     check_bind(host, token)
     _check_port_free(host, port)

@@ -32,8 +32,18 @@ from datetime import date, timedelta
 from .confidence import fact_confidence, perpetrator_confidence
 from .dates import date_range, dates_overlap
 from .models import (
-    Citation, Conflict, DateValue, Event, EventReport, Fact, Figure, ProfileFact, Responsibility, SupportedValue,
-    Toll, TollPoint,
+    Citation,
+    Conflict,
+    DateValue,
+    Event,
+    EventReport,
+    Fact,
+    Figure,
+    ProfileFact,
+    Responsibility,
+    SupportedValue,
+    Toll,
+    TollPoint,
 )
 from .names import name_key
 from .numbers import figures_compatible

@@ -37,7 +37,7 @@ from typing import Protocol
 
 from .models import AliasConflict, AliasRecord, Analysis, Edit, EditRules, EntityRecord, Mention, Place, Resolution
 from .names import ENTITY_LABELS, display_name, is_acronym, label_class, name_key, variant_key
-from .places import Gazetteer, PlaceSpan, geocode, load_gazetteer
+from .places import Gazetteer, PlaceSpan, geocode
 from .registry import Registry, load_registry
 
 __all__ = ["resolve", "entity_id_for", "AliasLookup", "EntityIndex", "registry_candidates", "registry_links",

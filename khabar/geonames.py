@@ -75,7 +75,7 @@ def km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def audited_point(listed: tuple[float, float] | None, towns: "_Towns") -> tuple[tuple[float, float] | None, str]:
+def audited_point(listed: tuple[float, float] | None, towns: _Towns) -> tuple[tuple[float, float] | None, str]:
     """The point to use for a region or country, and where it came from ("centroid", "towns", "none")."""
     if listed is not None and towns.near(listed):
         return listed, "centroid"

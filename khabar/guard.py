@@ -21,7 +21,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -94,7 +94,7 @@ class InputGuard:
                          f"(a bug in khabar; traceback in {self.log_path})")
 
     def _log(self, source: str, exc: Exception) -> None:
-        stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
         text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=30))
         try:
             with self.log_path.open("a", encoding="utf-8") as out:

@@ -63,7 +63,7 @@ class RawDocument:
     language: str | None = None
     published_original: str | None = None  # the value as the source gave it, when it was not plain ISO
     published_precision: str | None = None  # day | time (published set); month | year | unknown (published None)
-    response: "FetchRecord | None" = None  # set for pages fetched over HTTP or read from a web archive
+    response: FetchRecord | None = None  # set for pages fetched over HTTP or read from a web archive
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +319,7 @@ class IngestReport:
     rejected: tuple[Rejection, ...]
     seconds: float
     words: int
-    warnings: tuple["InputWarning", ...] = ()  # inputs stored, but with something to know (a date not understood)
+    warnings: tuple[InputWarning, ...] = ()  # inputs stored, but with something to know (a date not understood)
     internal_errors: int = 0  # rejections with code "internal": a bug in khabar met on that input
     error_log: str | None = None  # file with the tracebacks of the internal errors
 
@@ -689,7 +689,7 @@ class EditRules:
     retired: tuple[tuple[str, str], ...] = ()  # (entity made by an undone split, entity it came from)
 
     @classmethod
-    def of(cls, edits: Sequence[Edit]) -> "EditRules":
+    def of(cls, edits: Sequence[Edit]) -> EditRules:
         """Rules from every edit made (undone ones included: their new entities are retired)."""
         retired = tuple((e.target_id, e.entity_id) for e in edits if e.undone_at and e.action == "split")
         return cls(tuple(e for e in edits if not e.undone_at), retired)

@@ -323,7 +323,7 @@ def ranking_features(text: str, spans: Sequence[PlaceSpan], *, gazetteer: Gazett
     return out
 
 
-def _first_pass(queries: list["_Query"], w: tuple[float, ...]) -> list[tuple[int, Place]]:
+def _first_pass(queries: list[_Query], w: tuple[float, ...]) -> list[tuple[int, Place]]:
     """Context for the second pass: places of unambiguous mentions, else every first choice."""
     first = [(i, _choose(i, queries, [], w)[0]) for i in range(len(queries))]
     confident = [(i, p) for i, p in first if p is not None and len(queries[i].candidates) == 1]

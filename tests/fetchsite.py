@@ -36,7 +36,7 @@ class Site:
     _server: ThreadingHTTPServer | None = None
     _active: int = 0
 
-    def start(self) -> "Site":
+    def start(self) -> Site:
         site = self
 
         class Handler(BaseHTTPRequestHandler):

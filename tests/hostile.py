@@ -77,7 +77,7 @@ def build_corpus(folder: Path, *, max_bytes: int, bomb_bytes: int = 3 * 10**9, j
     put("good-page.html", "stored").write_text(_html("Minibus bomb at Kelsar", article(1)), encoding="utf-8")
     put("good-page.html.gz", "stored").write_bytes(gzip.compress(_html("Hideout cleared", article(2)).encode()))
     put("good-utf16-nobom.txt", "stored").write_bytes(f"Market shooting\n\n{article(3)}".encode("utf-16-le"))
-    mixed = (f"Shelling near Pelmar\n\nLe préfet a parlé: {article(4)}\n".encode("utf-8")
+    mixed = (f"Shelling near Pelmar\n\nLe préfet a parlé: {article(4)}\n".encode()
              + "Selon le préfet, la région reste très tendue après la nuit.\n".encode("latin-1"))
     put("good-mixed-encodings.txt", "stored").write_bytes(mixed)
     put("good-cp1252.txt", "stored").write_bytes(f"Charges in Varnesse\n\n{article(5)} Le procès débutera en été."

@@ -19,11 +19,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES, ROOT
 
 import khabar
 from khabar.store import open_store
-
-from conftest import EXAMPLES, ROOT
 
 if os.environ.get("CI") == "true":
     import distributed  # noqa: F401 (CI=true: a missing Dask fails loudly)

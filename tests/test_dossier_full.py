@@ -92,9 +92,9 @@ def test_cli_events_by_actor(demo_db):
 
 
 def test_cli_events_bad_since_is_an_input_error(demo_db):
-    from khabar.cli import main
-
     import sys
+
+    from khabar.cli import main
 
     argv = sys.argv
     sys.argv = ["khabar", "events", "--db", str(demo_db), "--since", "soon"]

@@ -12,7 +12,6 @@ from unidecode import unidecode
 import khabar
 from khabar.names import name_key
 
-
 _SCALE = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 
 

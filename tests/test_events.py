@@ -12,7 +12,6 @@ from khabar.events import extract_events, read_clues
 from khabar.events.sentences import Name
 from khabar.nlp import analysis_of, load_pipeline
 from khabar.settings import load_settings
-
 from tests.conftest import write_article
 
 NAMED = ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC")

@@ -7,14 +7,13 @@ import time
 import zlib
 
 import pytest
+from fetchsite import Site, html, page, redirect, text
 
+from khabar.errors import InputError
 from khabar.fetch import Fetcher, FetchOptions, NetworkPolicy, Response, canonical_url, redact, user_agent
 from khabar.fetch.guard import BlockedAddress, parse_networks
 from khabar.fetch.pages import decode_body, to_document
-from khabar.errors import InputError
 from khabar.models import Rejection
-
-from fetchsite import Site, html, page, redirect, text
 
 LOOPBACK = parse_networks(["127.0.0.1/32"])
 STORY = ("The ferry service between the two islands stopped on Monday after a storm damaged the pier.",
@@ -293,14 +292,12 @@ def test_canonical_url_drops_tracking_and_fragments():
 def test_http2_over_tls_with_certificates_checked(tmp_path):
     """A real HTTP/2 server (hypercorn, TLS with a test CA from trustme) on loopback."""
     import asyncio
-    import threading
-
     import socket
+    import threading
 
     import trustme  # test dependencies (pyproject [test]): a missing one fails loudly
     from hypercorn.asyncio import serve
     from hypercorn.config import Config
-
     from webfixtures import free_port
 
     ca = trustme.CA()

@@ -25,12 +25,12 @@ from hostile import article, build_corpus
 from webfixtures import running
 
 import khabar
-from khabar.web import create_app
 from khabar import pipeline
 from khabar.errors import NotFound
 from khabar.nlp import analyse, chunks, english_view
 from khabar.sources import list_sources, parse_published, read_file
 from khabar.store import open_store
+from khabar.web import create_app
 
 CLI = [sys.executable, "-m", "khabar"]
 ROOT = Path(__file__).resolve().parent.parent

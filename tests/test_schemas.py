@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 import khabar
-from khabar.web import create_app
 from khabar import schemas
 from khabar.cli import main
+from khabar.web import create_app
 
 
 def cli_json(args: list[str], capsys) -> dict:

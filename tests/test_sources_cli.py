@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 
 from fastapi.testclient import TestClient
+from fetchsite import Site, html, page, text
+from test_cli import run
 
 import khabar
 from khabar.web import create_app
-
-from fetchsite import Site, html, page, text
-from test_cli import run
 
 STORY = page("Bridge closed for repairs",
              "The council closed the old stone bridge on Wednesday after engineers found cracks in two of "

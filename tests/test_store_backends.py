@@ -20,15 +20,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import EXAMPLES, write_article
+from pgserver import PgServer, find_bindir
 
 import khabar
-from khabar.web import create_app
 from khabar.errors import StoreError
 from khabar.models import Rejection
 from khabar.store import open_store
-
-from conftest import EXAMPLES, write_article
-from pgserver import PgServer, find_bindir
+from khabar.web import create_app
 
 # A copy, a rewrite and independent reports of the same story, plus other stories and a JSONL feed.
 SAMPLE = [

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
+from fetchsite import page
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -15,8 +16,6 @@ from khabar.fetch import read_archive
 from khabar.models import RawDocument, Rejection
 from khabar.pipeline import ingest_paths
 from khabar.settings import load_settings
-
-from fetchsite import page
 
 CAPTURED = "2023-05-06T07:08:09Z"
 

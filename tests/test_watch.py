@@ -6,15 +6,14 @@ import gzip
 import json
 
 import pytest
+from fetchsite import Site, html, page, text
 
 import khabar
+from khabar.errors import InputError
 from khabar.fetch import Fetcher, FetchOptions, fetch_pages, parse_every, parse_feed, user_agent, watch_feeds
 from khabar.fetch.guard import parse_networks
-from khabar.errors import InputError
 from khabar.models import Rejection
 from khabar.settings import load_settings
-
-from fetchsite import Site, html, page, text
 
 SETTINGS = load_settings({"fetch_host_delay": 0, "fetch_timeout": 5})
 STORIES = {

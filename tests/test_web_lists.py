@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 import khabar
-from khabar.web import create_app
 from khabar import schemas
+from khabar.web import create_app
 
 
 @pytest.fixture()

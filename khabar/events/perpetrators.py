@@ -10,13 +10,21 @@ just named; a capitalised proper noun the NER missed ("Deccan Mujahideen") is ta
 
 from __future__ import annotations
 
-
 from ..models import Perpetrator
 from ..names import label_class
 from .lexicon import Lexicon, lexicon
 from .syntax import (
-    GROUP_WORDS, NOT_A_GROUP, PLACE_WORDS, Name, is_generic, is_groupish, is_hypothetical, is_negated, is_unreal,
-    token_at, widen,
+    GROUP_WORDS,
+    NOT_A_GROUP,
+    PLACE_WORDS,
+    Name,
+    is_generic,
+    is_groupish,
+    is_hypothetical,
+    is_negated,
+    is_unreal,
+    token_at,
+    widen,
 )
 
 __all__ = ["perpetrators", "topic_group", "acting_forces"]

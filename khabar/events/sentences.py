@@ -164,7 +164,7 @@ _PERSON_NOUNS = frozenset({"man", "woman", "boy", "girl", "child", "person", "ci
                            "teacher", "journalist", "worker", "guard", "militant", "fighter", "commander", "member",
                            "youth", "teenager", "shopkeeper", "elder", "official", "doctor", "nurse", "leader",
                            "herder", "passenger", "pilgrim", "priest", "cleric", "imam", "judge", "lawyer", "activist",
-                           "soldier", "security", "constable", "jawan", "bystander", "motorist", "businessman",
+                           "security", "constable", "jawan", "bystander", "motorist", "businessman",
                            "suspect", "gunman", "attacker", "bomber", "tourist", "pastor", "chief", "worshipper"})
 
 

@@ -12,7 +12,17 @@ from __future__ import annotations
 from .client import TRANSIENT, Fetcher, FetchOptions, Response, canonical_url, user_agent
 from .feeds import Parsed, parse_feed
 from .guard import BlockedAddress, NetworkPolicy, redact
-from .run import Sources, list_sources, FeedReport, FetchReport, PageOutcome, fetch_pages, parse_every, watch_every, watch_feeds
+from .run import (
+    FeedReport,
+    FetchReport,
+    PageOutcome,
+    Sources,
+    fetch_pages,
+    list_sources,
+    parse_every,
+    watch_every,
+    watch_feeds,
+)
 from .warc import read_archive
 
 __all__ = [

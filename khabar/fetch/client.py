@@ -57,7 +57,7 @@ class FetchOptions:
     ca_file: str = ""  # extra certificate authorities (PEM), e.g. a company's; '' trusts certifi's
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, allow_net: Sequence[str] = ()) -> "FetchOptions":
+    def from_settings(cls, settings: Settings, *, allow_net: Sequence[str] = ()) -> FetchOptions:
         """Options from the settings table; ``allow_net`` adds to the ``allow_net`` setting."""
         return cls(user_agent=user_agent(settings.fetch_contact), timeout=settings.fetch_timeout,
                    max_bytes=settings.max_bytes, max_redirects=settings.fetch_max_redirects,
@@ -136,7 +136,7 @@ class Fetcher:
             network_backend=GuardedBackend(self.policy))
         return transport
 
-    def __enter__(self) -> "Fetcher":
+    def __enter__(self) -> Fetcher:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from email.message import Message
 
-from ..models import FetchRecord, RawDocument, Rejection
 from ..decoding import decode_bytes
+from ..models import FetchRecord, RawDocument, Rejection
 
 __all__ = ["to_document", "decode_body", "content_type_of", "PAGE_ACCEPT", "PAGE_TYPES"]
 

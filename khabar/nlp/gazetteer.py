@@ -41,7 +41,7 @@ _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "pr
 
 
 @Language.factory(COMPONENT, default_config={"min_population": 100_000})
-def make_place_fixer(nlp: Language, name: str, min_population: int) -> "PlaceFixer":
+def make_place_fixer(nlp: Language, name: str, min_population: int) -> PlaceFixer:
     return PlaceFixer(nlp, min_population=min_population)
 
 

@@ -16,7 +16,15 @@ Modules, in the order data flows through them:
 from __future__ import annotations
 
 from .values import (
-    ArticleRef, ArticleView, Comparison, Fingerprint, Lineage, LineageEdge, Relation, SentencePair, SourceGroup,
+    ArticleRef,
+    ArticleView,
+    Comparison,
+    Fingerprint,
+    Lineage,
+    LineageEdge,
+    Relation,
+    SentencePair,
+    SourceGroup,
 )
 
 __all__ = [

@@ -64,7 +64,7 @@ class Thresholds:
     derivation: float = 0.5
 
     @classmethod
-    def from_settings(cls, settings) -> "Thresholds":
+    def from_settings(cls, settings) -> Thresholds:
         return cls(copy=settings.copy_containment, passages=settings.shared_passages,
                    sentence=settings.sentence_similarity, derived=settings.rewrite_evidence,
                    same_story=settings.same_story_score, same_story_days=settings.same_story_days,

@@ -11,7 +11,6 @@ Every embedder returns L2-normalised float32 rows, so a dot product is a cosine.
 from __future__ import annotations
 
 import logging
-
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -141,7 +140,7 @@ class Embedders:
         self._multilingual = multilingual
 
     @classmethod
-    def from_settings(cls, settings) -> "Embedders":
+    def from_settings(cls, settings) -> Embedders:
         return cls(sentence_model=settings.sentence_model, multilingual=settings.multilingual)
 
     @property

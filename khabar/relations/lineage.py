@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 __all__ = ["build_lineage"]
 
 
-def build_lineage(store: "Store") -> Lineage:
+def build_lineage(store: Store) -> Lineage:
     """Every group of two or more articles linked by copy or rewrite, largest first, and the totals."""
     groups = store.source_groups()
     edges = store.relation_edges(derived_only=True)

@@ -24,7 +24,7 @@ def comparer_for(settings: Settings) -> Comparer:
     return Comparer(Embedders.from_settings(settings), Thresholds.from_settings(settings))
 
 
-def compare_stored(store: "Store", ref_a: str, ref_b: str, *, settings: Settings) -> Comparison:
+def compare_stored(store: Store, ref_a: str, ref_b: str, *, settings: Settings) -> Comparison:
     """Compare two stored articles given by id, id prefix or source path."""
     views = []
     for ref in (ref_a, ref_b):
@@ -53,7 +53,7 @@ def compare_files(path_a: str | Path, path_b: str | Path, *, settings: Settings)
     return comparer_for(settings).compare(views[0], views[1])
 
 
-def _file_view(store: "Store", path: Path) -> ArticleView | str:
+def _file_view(store: Store, path: Path) -> ArticleView | str:
     """The view of the one article read from ``path``, or the reason there is none."""
     rows = [r for r in store.rejections() if r.source.startswith(str(path))]
     ids = [i for i in store.article_ids() if store.stored_text(i).source.startswith(str(path))]

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from ..models import (
-    ArticleRef, ArticleView, Comparison, Fingerprint, Lineage, LineageEdge, Relation, RelationFindings, SentencePair,
+    ArticleRef,
+    ArticleView,
+    Comparison,
+    Fingerprint,
+    Lineage,
+    LineageEdge,
+    Relation,
+    RelationFindings,
+    SentencePair,
     SourceGroup,
 )
 

@@ -7,8 +7,8 @@ field naming their documented schema (docs/schemas.md).
 from __future__ import annotations
 
 from .edits import conflicts_text, edit_text, edits_json, edits_text
-from .jsonout import dossier_json, search_json, to_jsonable
 from .events import events_csv, events_json, events_text
+from .jsonout import dossier_json, search_json, to_jsonable
 from .markdown import dossier_markdown
 from .text import article_text, dossier_text, ingest_summary, search_text
 

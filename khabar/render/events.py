@@ -13,7 +13,7 @@ import io
 from typing import Any
 
 from ..models import Conflict, Dossier, Event, Figure, ProfileFact, Question, Toll
-from .basics import cite, citation_dict, dumps, md_cite, md_escape
+from .basics import citation_dict, cite, dumps, md_cite, md_escape
 
 __all__ = [
     "events_text", "events_json", "events_csv", "event_dict", "events_dict", "profile_text_lines",

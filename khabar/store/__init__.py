@@ -22,12 +22,12 @@ from ..errors import StoreError
 from . import pg
 from .articles import ArticleQueries
 from .browse import BrowseQueries
-from .lists import ListQueries
 from .clock import now
 from .edits import EditQueries
 from .entities import EntityQueries
 from .events import EventQueries
 from .fetches import FetchQueries
+from .lists import ListQueries
 from .places import PlaceQueries
 from .relations import RelationQueries
 from .runs import RunningIngest, RunQueries
@@ -84,7 +84,7 @@ class Store(ArticleQueries, EntityQueries, RelationQueries, PlaceQueries, EditQu
         """Close the connection (checkpointing the WAL)."""
         self.conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:

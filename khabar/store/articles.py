@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 import sqlite3
+from pathlib import Path
 
 from ..errors import Ambiguous, NotFound
-from .fts import fts_query, tsquery_of
 from ..models import (
-    Analysis, Article, Citation, DroppedParagraph, Mention, Paragraph, ParagraphKind, Rejection, Resolution,
-    SearchHit, Sentence,
+    Analysis,
+    Article,
+    Citation,
+    DroppedParagraph,
+    Mention,
+    Paragraph,
+    ParagraphKind,
+    Rejection,
+    Resolution,
+    SearchHit,
+    Sentence,
 )
 from .clock import now
+from .fts import fts_query, tsquery_of
 
 __all__ = ["ArticleQueries"]
 

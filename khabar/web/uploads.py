@@ -53,7 +53,7 @@ async def receive_upload(request, folder: Path, *, max_files: int = 500) -> Uplo
     return sink.upload
 
 
-async def _parse(request, boundary: bytes, sink: "_Sink") -> None:
+async def _parse(request, boundary: bytes, sink: _Sink) -> None:
     parser = MultipartParser(boundary, sink.callbacks())
     try:
         async for chunk in request.stream():

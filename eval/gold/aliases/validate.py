@@ -10,7 +10,9 @@ to the longer mention). Checks:
   * (report only, --coverage) capitalised word sequences not covered by any mention.
 Exit status 1 on any error.
 """
-import json, re, sys
+import json
+import re
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent

@@ -8,7 +8,9 @@ Also prints, per pair, the share of the derived text's word 6-grams found in the
 (copy ~1.0; rewrite and same-story should be low) as a sanity report.
 Exit status 1 on any error.
 """
-import csv, re, sys
+import csv
+import re
+import sys
 from collections import Counter
 from datetime import datetime
 from pathlib import Path

@@ -7,8 +7,8 @@ from fastapi.responses import JSONResponse, Response
 
 import khabar
 
-from ...models import ArticlePage, Findings, Overview
 from ...browse import EVENT_FACETS
+from ...models import ArticlePage, Findings, Overview
 from ...schemas import component_ref
 from ...store.lists import ARTICLE_FACETS, ENTITY_FACETS
 from ..jobs import Job

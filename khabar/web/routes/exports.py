@@ -14,8 +14,8 @@ from fastapi.responses import Response
 import khabar
 
 from ...export import FORMATS, GRAPHS
-from .pages import render
 from . import store_of
+from .pages import render
 
 __all__ = ["router"]
 

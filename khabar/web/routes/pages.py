@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import khabar
 
+from ...browse import EVENT_FACETS
 from ...render.graphs import GraphEdge, GraphNode, layered_picture
 from ...render.maps import MapPicture, MapPoint, map_picture
 from ...render.marks import mark_paragraphs
-from ...browse import EVENT_FACETS
 from ...store.lists import ARTICLE_FACETS, ENTITY_FACETS
 from ..csrf import csrf_token, set_csrf_cookie
 from ..urls import article_url
