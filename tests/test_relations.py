@@ -193,7 +193,10 @@ def test_comparison_shows_story_similarity_and_derivation_apart(comparer):
     rewrite = comparer.compare(view("rw", REWRITE), view("src", SOURCE))
     independent = comparer.compare(view("fun", INDEPENDENT), view("src", SOURCE))
     d, i = comparison_dict(rewrite), comparison_dict(independent)
-    assert d["derivation"] >= 0.5 > i["derivation"] and i["story_similarity"] >= 0.6
+    # The model alone rates an independent report of one event fairly high (same names, numbers and
+    # words); the relation also needs the sentence alignment, and the rewrite must still rank above it.
+    assert d["derivation"] >= 0.5 and d["derivation"] > i["derivation"] + 0.2, (d["derivation"], i["derivation"])
+    assert d["relation"] == "rewrite" and i["relation"] == "same-story" and i["story_similarity"] >= 0.6
     assert set(d["derivation_evidence"]) >= {"ngram3", "numbers", "names"}
     assert any(p["shared_specifics"] for p in d["pairs"])
     text = comparison_text(rewrite)

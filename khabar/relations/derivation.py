@@ -56,6 +56,12 @@ FEATURES = (
     "names",  # share of the shorter text's names found in the other
     "quotes",  # share of the shorter text's quoted words (4-grams inside quotes) found in the other
     "length_ratio",  # shorter / longer, in words
+    # Wording alignment without embeddings (cheap, language-blind):
+    "sentence_overlap",  # mean over the shorter text's sentences of its best word-2-gram containment in one other
+    "sentences_kept",  # share of the shorter text's sentences with half their word 2-grams in one sentence of the other
+    "sentence_order",  # share of those wording-matched sentences on the longest order-keeping chain
+    "ngram_order",  # share of the shared word 3-grams on the longest order-keeping chain
+    "char5",  # share of the shorter text's character 5-grams (spaces dropped) found in the other
 )
 
 DIRECTION_FEATURES = (
@@ -222,8 +228,52 @@ def pair_features(texts_a: Sequence[str], texts_b: Sequence[str], alignment: Ali
     name_share = _containment(set(ms), set(ml))
     quotes = _containment(_quote_grams(bs), _quote_grams(bl))
     length_ratio = len(ws) / max(len(wl), 1)
+    kept_a = [t for t, m in zip(texts_a, mask_a) if m]
+    kept_b = [t for t, m in zip(texts_b, mask_b) if m]
+    wording = _wording_alignment(kept_a, kept_b) if a_short else _wording_alignment(kept_b, kept_a)
     return np.array([ngram3, ngram5, rare2, word_share, short_cov, long_cov, aligned_share, order, mean_sim, best,
-                     numbers, number_order, name_share, quotes, length_ratio], dtype=float)
+                     numbers, number_order, name_share, quotes, length_ratio, *wording, _ngram_order(ws, wl),
+                     _char_containment(ws, wl)], dtype=float)
+
+
+_MATCHED = 0.3  # best word-2-gram containment from which a sentence counts as matched for the order
+
+
+def _wording_alignment(short: Sequence[str], long: Sequence[str]) -> tuple[float, float, float]:
+    """(sentence_overlap, sentences_kept, sentence_order) of two lists of content sentences."""
+    grams_long = [set(zip(w, w[1:])) for w in (words(t) for t in long)]
+    best, where = [], []
+    for text in short:
+        w = words(text)
+        grams = set(zip(w, w[1:]))
+        if not grams or not grams_long:
+            best.append(0.0)
+            continue
+        shares = [len(grams & g) / len(grams) for g in grams_long]
+        j = int(np.argmax(shares))
+        best.append(shares[j])
+        if shares[j] >= _MATCHED:
+            where.append(j)
+    if not best:
+        return 0.0, 0.0, 0.0
+    order = _in_order(where) if len(where) >= 2 else 0.0
+    return float(np.mean(best)), float(np.mean([b >= 0.5 for b in best])), order
+
+
+def _ngram_order(short: list[str], long: list[str]) -> float:
+    first: dict[tuple[str, ...], int] = {}
+    for i, gram in enumerate(zip(long, long[1:], long[2:])):
+        first.setdefault(gram, i)
+    seq = [first[g] for g in zip(short, short[1:], short[2:]) if g in first]
+    return _in_order(seq) if len(seq) >= 3 else 0.0
+
+
+def _char_containment(short: list[str], long: list[str], size: int = 5) -> float:
+    # Spaces dropped: catches inflected and joined spellings (Urdu postpositions written on or off).
+    a, b = "".join(short), "".join(long)
+    grams_a = {a[i:i + size] for i in range(len(a) - size + 1)}
+    grams_b = {b[i:i + size] for i in range(len(b) - size + 1)}
+    return len(grams_a & grams_b) / len(grams_a) if grams_a else 0.0
 
 
 # --- the learned combination ------------------------------------------------------------------------
