@@ -189,7 +189,6 @@ def recall(db: Path, corpus: Path, planted: list[tuple[int, int, str]]) -> tuple
     """(recall of planted pairs, share found with the planted kind, unplanted derived pairs, planted)."""
     from khabar.store import open_store
 
-    lines = [json.loads(x) for x in (corpus / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
     with open_store(db) as store:
         by_line = {}
         for article_id in store.article_ids():

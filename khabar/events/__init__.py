@@ -23,7 +23,7 @@ from ..names import ENTITY_LABELS, label_class
 from .article import group_clues
 from .lexicon import EventType, lexicon
 from .perpetrators import topic_group
-from .sentences import Clue, Name, is_groupish, read_sentence
+from .sentences import Clue, Name, read_sentence
 
 __all__ = ["extract_events", "read_clues", "names_from", "EventStage", "Name", "Clue", "EventType", "event_types",
            "TARGET_TYPES"]

@@ -111,7 +111,6 @@ def _same(a: Name, b: Name | None) -> bool:
 
 def _report(draft: _Draft, index: int, article_id: str, published: str | None, dateline: Name | None) -> EventReport:
     clues = draft.clues
-    lex = lexicon()
     first = next((c for c in clues if c.opens), clues[0])
     kind = _event_type(first, clues)
     own_dateline = dateline if index == 0 else None
