@@ -5,9 +5,10 @@
 behind it, how firmly, who says so; ``syntax.py``: negation, hypotheticals, group names) and groups
 the sentence clues into the article's events (``article.py``). ``query.py`` reads events back
 from the store, merged across articles by :mod:`khabar.corroborate`. It is a pure function of its inputs;
-:class:`EventStage` is the per-article pipeline stage (it returns the reports; the pipeline stores them). Event types form a closed schema
-(``EVENT_TYPES``) mapped to GTD attack types and ACLED sub-event types; the word lists live in
-``khabar/data/events.toml``. Coreference of events across articles is :mod:`khabar.corroborate`.
+:class:`EventStage` is the per-article pipeline stage (it returns the reports; the pipeline stores them).
+Event types form a closed schema (``EVENT_TYPES``) mapped to GTD attack types and ACLED sub-event types;
+the word lists live in ``khabar/data/events.toml``. Coreference of events across articles is
+:mod:`khabar.corroborate`.
 """
 
 from __future__ import annotations
