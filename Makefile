@@ -61,6 +61,7 @@ postgres:
 	fi
 
 test: $(STAMP) outlines browser postgres
+	$(BIN)/ruff check khabar tests scripts eval bench
 	$(BIN)/python -m pytest -q
 	$(MAKE) --no-print-directory eval
 
@@ -70,7 +71,7 @@ eval: $(STAMP)
 
 # Lint, format check and types (docs/architecture.md); the lead wires it into `make test`.
 lint: $(STAMP)
-	$(BIN)/ruff check khabar tests scripts
+	$(BIN)/ruff check khabar tests scripts eval bench
 	$(BIN)/ruff format --check khabar tests scripts
 	$(BIN)/mypy khabar
 

@@ -3,9 +3,10 @@
 A synthetic corpus is generated from the demo corpus (``examples/corpus``): *originals* are built
 from sentences of 2 to 4 demo articles with their names and numbers replaced (each original gets
 its own names from a pool of invented ones, so stories differ but read alike, as news on one
-conflict does) and a third of their other words swapped for demo words, and a quarter of the articles are planted *derivations* of a recent article:
-verbatim copies with a credit line, trimmed copies, and light rewrites (word substitutions, two
-sentences swapped, one dropped, a framing sentence added), published within hours of their source.
+conflict does) and a third of their other words swapped for demo words, and a quarter of the articles
+are planted *derivations* of a recent article: verbatim copies with a credit line, trimmed copies, and
+light rewrites (word substitutions, two sentences swapped, one dropped, a framing sentence added),
+published within hours of their source.
 
 Each article is processed in publication order, as ingest does: fingerprint, ask the candidate
 index, compare with the candidates, add to the index (no SQLite and no spaCy: sentences come from

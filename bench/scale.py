@@ -189,7 +189,6 @@ def recall(db: Path, corpus: Path, planted: list[tuple[int, int, str]]) -> tuple
     """(recall of planted pairs, share found with the planted kind, unplanted derived pairs, planted)."""
     from khabar.store import open_store
 
-    lines = [json.loads(x) for x in (corpus / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
     with open_store(db) as store:
         by_line = {}
         for article_id in store.article_ids():
@@ -283,7 +282,8 @@ def main() -> None:
                 out = run_cluster(corpus, work / f"kb-{n}-w{w}.db", w)
                 rate = out["added"] / out["seconds"]
                 print(f"dask LocalCluster, {w} worker(s): {out['seconds']:.1f} s  {rate:.2f} articles/s  "
-                      f"efficiency vs single process {rate / (w * single):.2f}  driver {out['driver_s'] / n:.3f} s/article"
+                      f"efficiency vs single process {rate / (w * single):.2f}  "
+                      f"driver {out['driver_s'] / n:.3f} s/article"
                       f"  peak worker memory {out['peak_mib']:.0f} MiB")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -104,7 +104,8 @@ def main(data: Path) -> dict:
         m = np.ones(len(y), bool) if s == "all" else source == s
         base = auc(x[m][:, FEATURES.index("ngram3")], y[m])
         report[s] = {"auc": auc(p[m], y[m]), "f1": f1(p[m] >= 0.5, y[m]), "n": int(m.sum())}
-        print(f"  {s:<10} {m.sum():>4} {int(y[m].sum()):>8} {report[s]['auc']:>7.3f} {report[s]['f1']:>6.3f}  {base:.3f}")
+        print(f"  {s:<10} {m.sum():>4} {int(y[m].sum()):>8} "
+              f"{report[s]['auc']:>7.3f} {report[s]['f1']:>6.3f}  {base:.3f}")
     clough = source == "clough"
     cp = p[clough] >= 0.5
     print(f"  clough recall {(cp & y[clough]).sum() / y[clough].sum():.3f}, "

@@ -301,7 +301,9 @@ def lineage_view(*, db: Db, entity: str | None = None, article: str | None = Non
 
 def export(format: str, output: str | _Path, *, db: Db, graph: str = "entities",
            settings: Settings | None = None) -> list[_Path]:
-    """Write the knowledge base as STIX 2.1, GraphML, GEXF, CSV, JSON Lines, MISP or GeoJSON; returns the files written."""
+    """Write the knowledge base as STIX 2.1, GraphML, GEXF, CSV, JSON Lines, MISP or GeoJSON.
+
+    Returns the files written."""
     with _using(db) as store:
         return _export.export(store, format, output, graph=graph, settings=_settings(settings))
 

@@ -207,7 +207,8 @@ def _sort_paragraphs(paragraphs: list[str], comments: list[str]) -> tuple[list[s
             dropped.append(DroppedParagraph(index, text, kind, reason))
     offset = len(paragraphs)
     dropped.extend(
-        DroppedParagraph(offset + i, _WS.sub(" ", c).strip(), ParagraphKind.COMMENT, "reader comment (page comment area)")
+        DroppedParagraph(offset + i, _WS.sub(" ", c).strip(), ParagraphKind.COMMENT,
+                         "reader comment (page comment area)")
         for i, c in enumerate(comments)
     )
     return kept, dropped

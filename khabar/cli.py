@@ -316,13 +316,13 @@ def export(
     ctx: typer.Context,
     db: Path = DB_OPTION,
     format: ExportFormat = typer.Option(..., "--format", "-f", help="stix (STIX 2.1 bundle), graphml or gexf "
-                                        "(graph), csv (a folder of tables), jsonl (one record per line), misp (MISP event JSON), "
-                                        "geojson (places and events)."),
+                                        "(graph), csv (a folder of tables), jsonl (one record per line), "
+                                        "misp (MISP event JSON), geojson (places and events)."),
     output: Path = typer.Option(..., "--output", "-o", help="File to write (a folder for csv)."),
     graph: str = typer.Option("entities", help="Graph for graphml/gexf: entities (co-mentions) or lineage "
                               "(copies and rewrites)."),
 ) -> None:
-    """Export the knowledge base for OpenCTI (STIX), MISP, Gephi (GraphML, GEXF), GIS (GeoJSON) or spreadsheets (CSV)."""
+    """Export the knowledge base for OpenCTI (STIX), MISP, Gephi (GraphML, GEXF), GIS (GeoJSON) or spreadsheets (CSV)."""  # noqa: E501 - one line: typer's rich command list in `khabar --help` keeps a docstring's line breaks
     written = khabar.export(format.value, output, db=_existing(db), graph=graph, settings=_settings(ctx))
     out.print("\n".join(f"wrote {path}" for path in written), markup=False)
 

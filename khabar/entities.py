@@ -410,7 +410,8 @@ def registry_links(registry_id: str | None, registry: Registry | None = None) ->
     kind, _, key = (registry_id or "").partition(":")
     if kind == "person":
         person = registry.person(key)
-        return [(f"{role}_of", f"actor:{actor}", since or "") for actor, role, since in (person.roles if person else ())]
+        return [(f"{role}_of", f"actor:{actor}", since or "")
+                for actor, role, since in (person.roles if person else ())]
     actor = registry.actor(key) if kind == "actor" else None
     if actor is None:
         return []

@@ -53,7 +53,8 @@ def is_acronym(text: str) -> bool:
 
 # Spelling variants of transliterated names (issue 4): the same name written by different outlets.
 _APOSTROPHES = re.compile(r"['’‘ʿʾ`]")
-_CONNECTIVES = frozenset({"the", "al", "el", "ul", "ud", "ad", "as", "ash", "at", "ar", "az", "an", "e", "i", "a", "wa"})
+_CONNECTIVES = frozenset({"the", "al", "el", "ul", "ud", "ad", "as", "ash", "at", "ar", "az", "an",
+                          "e", "i", "a", "wa"})
 _VARIANT_RULES = tuple((re.compile(p), r) for p, r in (
     (r"^m[ou]h[ae]mm?[ae]d$", "muhammad"),  # Mohammed, Muhammad, Mohamad
     (r"ph", "f"),

@@ -216,7 +216,7 @@ def _qualifier_start(tokens: list, i: int) -> int:
 
 
 def _span_figure(tokens: list, first: int, last: int) -> Figure | None:
-    start, end = tokens[first].idx, tokens[last].idx + len(tokens[last])
+    start = tokens[first].idx
     # the span's text from its tokens (Doc.text would rebuild the whole document's text)
     text = "".join(t.text_with_ws for t in tokens[first:last]) + tokens[last].text
     return parse_count(text, start=start)

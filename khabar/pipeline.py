@@ -292,7 +292,7 @@ class _RunState:
         self.pending, self.pending_ids = [], set()
         for article, analysed in zip(batch, self._analysed(nlp, batch)):
             outcome = analysed if isinstance(analysed, Rejection) else self.guard.run(
-                article.source, lambda: self._store(article, *analysed))
+                article.source, lambda article=article, analysed=analysed: self._store(article, *analysed))
             if isinstance(outcome, Rejection):
                 self.rejected.append(outcome)
                 self.store.record_rejection(outcome)

@@ -262,7 +262,8 @@ def geocode(text: str, spans: Sequence[PlaceSpan], *, gazetteer: Gazetteer | Non
         if place is None and outer is not None:
             # "in Kalay, Helmand province": a village the gazetteer lacks is at least in its province
             out.append(replace(outer, note=f"no gazetteer entry named {q.name!r}; placed at the place named "
-                                           f"beside it, {outer.name} ({outer.level})", confidence=chosen[q.container][1]))
+                                           f"beside it, {outer.name} ({outer.level})",
+                               confidence=chosen[q.container][1]))
         elif place is not None and _abroad(q, place, [p for j, p in context if p is not place]):
             home = next(p.country for _, p in context if p.country)
             out.append(_finish(q, None, None, f"no gazetteer entry named {q.name!r} in {home}, where the article's "
@@ -350,7 +351,8 @@ def _queries(text: str, spans: Sequence[PlaceSpan], gazetteer: Gazetteer) -> lis
             candidates, how = gazetteer.fuzzy(name), "fuzzy"
         if not candidates and (span.label == "FAC" or _facility(name, rules)):
             candidates, how = _facility_place(name, gazetteer, rules), "facility"
-        out.append(_Query(span, name, cue, _container(text, spans, i), tuple(candidates), how if candidates else "none"))
+        out.append(_Query(span, name, cue, _container(text, spans, i), tuple(candidates),
+                          how if candidates else "none"))
     return out
 
 

@@ -100,7 +100,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Comma-separated networks (CIDR) that fetches may reach although private or loopback, e.g. 10.0.0.0/8; "
             "empty: public addresses only."),
     Setting("fetch_ca_file", "", str,
-            "A PEM file of certificate authorities that fetches trust (e.g. your organisation's); empty: the usual ones."),
+            "A PEM file of certificate authorities that fetches trust (e.g. your organisation's); "
+            "empty: the usual ones."),
     Setting("watch_max_entries", 100, int,
             "New entries fetched per feed per `khabar watch` pass; the rest wait, remembered, for the next pass."),
 )

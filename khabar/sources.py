@@ -254,7 +254,8 @@ def _read_capped(name: str, stream: BinaryIO, max_bytes: int, *, compressed: boo
     return b"".join(parts)
 
 
-def _read_jsonl(name: str, stream: BinaryIO, *, max_bytes: int, encoding: str | None) -> Iterator[RawDocument | Rejection]:
+def _read_jsonl(name: str, stream: BinaryIO, *, max_bytes: int,
+                encoding: str | None) -> Iterator[RawDocument | Rejection]:
     """One record per line, each capped at ``max_bytes``; memory stays at one record."""
     number = 0
     try:
@@ -469,7 +470,8 @@ def dated(doc: RawDocument) -> Iterator[RawDocument | InputWarning]:
     original = None if parsed.iso == parsed.original else parsed.original
     yield replace(doc, published=parsed.iso, published_original=original, published_precision=parsed.precision)
     if parsed.iso is None:
-        what = f"only a {parsed.precision}" if parsed.precision in ("month", "year") else "not a date khabar understands"
+        what = (f"only a {parsed.precision}" if parsed.precision in ("month", "year")
+                else "not a date khabar understands")
         yield InputWarning(doc.source, "published", f"published {parsed.original!r} is {what}; stored as unknown "
                            "(the original is kept) and not used to date events")
 

@@ -48,7 +48,8 @@ def _txt(path: Path, title: str, body: str, **meta: str) -> None:
 
 
 def _html(title: str, body: str) -> str:
-    return f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1><p>{body}</p></article></body></html>"
+    return (f"<html><head><title>{title}</title></head>"
+            f"<body><article><h1>{title}</h1><p>{body}</p></article></body></html>")
 
 
 def _gzip_bomb(path: Path, expanded: int) -> None:

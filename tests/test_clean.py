@@ -71,12 +71,14 @@ def test_same_text_same_outlet_same_id_other_outlet_other_id():
 
 
 def test_page_with_no_article_text_is_rejected_with_reason():
-    result = clean(RawDocument(source="x.html", kind="html", content="<html><body><nav>Home | World</nav></body></html>"))
+    result = clean(RawDocument(source="x.html", kind="html",
+                               content="<html><body><nav>Home | World</nav></body></html>"))
     assert isinstance(result, Rejection) and result.code in {"no-text", "too-short"}
 
 
 def test_broken_html_still_yields_text_or_a_reason():
-    html = "<html><body><div><p>" + "The bombing killed at least 12 people in the market, police said. " * 6 + "<b>unclosed"
+    html = ("<html><body><div><p>" + "The bombing killed at least 12 people in the market, police said. " * 6
+            + "<b>unclosed")
     result = clean(RawDocument(source="x.html", kind="html", content=html))
     assert not isinstance(result, Rejection)
     assert "killed at least 12" in result.text

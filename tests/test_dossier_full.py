@@ -44,7 +44,8 @@ def test_text_markdown_and_json_carry_the_new_sections(demo_db):
     for key in ("facts", "relations", "attacks", "disputes", "questions"):
         assert key in data
     attack = data["attacks"][0]
-    assert {"id", "type", "gtd_type", "acled_type", "date", "place", "killed", "perpetrators", "reports"} <= attack.keys()
+    assert {"id", "type", "gtd_type", "acled_type", "date", "place", "killed", "perpetrators",
+            "reports"} <= attack.keys()
     assert attack["date"] is None or {"value", "precision", "text"} <= attack["date"].keys()
     assert all(r["citation"]["article_id"] for r in attack["reports"])
     fact = data["facts"][0]

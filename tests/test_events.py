@@ -44,7 +44,8 @@ def test_a_bombing_with_figures_date_place_and_claim(nlp):
 
 
 def test_suicide_bombing_is_the_more_specific_type(nlp):
-    [event] = events_of(nlp, "A suicide bomber blew himself up at a police checkpoint on Monday, killing four officers.")
+    [event] = events_of(nlp, "A suicide bomber blew himself up at a police checkpoint on Monday, "
+                             "killing four officers.")
     assert event.type == "suicide_bombing"
     assert event.killed.value == 4
     assert event.target == "police"

@@ -348,7 +348,8 @@ def test_refused_uploads_leave_nothing_behind(odd_kb, tmp_path):
 
 @pytest.mark.parametrize("body, ctype", [
     (b"garbage that is not multipart at all", "multipart/form-data; boundary=zz"),
-    (b"--zz\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n\r\nhello", "multipart/form-data; boundary=zz"),
+    (b"--zz\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n\r\nhello",
+     "multipart/form-data; boundary=zz"),
     (b"--zz\r\nno headers end", "multipart/form-data; boundary=zz"),
     (b"\x00\xff" * 100, "multipart/form-data; boundary=zz"),
 ])

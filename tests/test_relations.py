@@ -216,7 +216,8 @@ def test_unrelated_story_is_unrelated(comparer):
 
 def test_copy_with_credit_line_and_trimmed_paragraph(comparer):
     trimmed = SOURCE.strip().rsplit("\n\n", 1)[0] + "\n\n(Reporting by the Meridian Wire desk.)"
-    c = comparer.compare(view("a", SOURCE, published="2023-05-09T10:00"), view("b", trimmed, published="2023-05-09T11:00"))
+    c = comparer.compare(view("a", SOURCE, published="2023-05-09T10:00"),
+                         view("b", trimmed, published="2023-05-09T11:00"))
     assert c.relation is Relation.COPY and c.origin == "a"
 
 
@@ -239,7 +240,8 @@ def test_one_sentence_article_is_never_a_rewrite(comparer):
 
 def test_different_languages_without_the_multilingual_model_are_undetermined():
     off = Comparer(Embedders(sentence_model="wordllama", multilingual="off"))
-    urdu = view("ur", "گردیز میں پولیس ہیڈکوارٹر کے باہر کار بم دھماکہ ہوا۔ کم از کم 14 افراد ہلاک ہوئے۔", language="ur")
+    urdu = view("ur", "گردیز میں پولیس ہیڈکوارٹر کے باہر کار بم دھماکہ ہوا۔ کم از کم 14 افراد ہلاک ہوئے۔",
+                language="ur")
     c = off.compare(view("src", SOURCE), urdu)
     assert c.relation is Relation.UNDETERMINED and "khabar[multilingual]" in c.reason
 
@@ -255,7 +257,8 @@ def test_different_languages_with_the_multilingual_model_never_crash(comparer):
 # --- files, store, stage ---------------------------------------------------------------------------
 
 def test_compare_two_files_through_the_real_pipeline(tmp_path):
-    a = write_article(tmp_path, "a.txt", SOURCE, title="Car bomb in Gardez", outlet="Wire", published="2023-05-09T10:00")
+    a = write_article(tmp_path, "a.txt", SOURCE, title="Car bomb in Gardez", outlet="Wire",
+                      published="2023-05-09T10:00")
     b = write_article(tmp_path, "b.txt", REWRITE, title="Gardez bombing", outlet="Daily", published="2023-05-09T15:00")
     c = khabar.compare(a, b)
     assert c.relation is Relation.REWRITE and c.origin == c.a.id
@@ -341,7 +344,8 @@ def test_demo_rewrites_are_stored_and_grouped(demo_db, original, rewrite):
         ids = _by_source(store)
         edges = store.relation_edges(article_id=ids[rewrite], derived_only=True)
         assert [e.relation for e in edges if ids[original] in (e.a, e.b)] == [Relation.REWRITE]
-        assert store.source_group_map([ids[original]])[ids[original]] == store.source_group_map([ids[rewrite]])[ids[rewrite]]
+        assert (store.source_group_map([ids[original]])[ids[original]]
+                == store.source_group_map([ids[rewrite]])[ids[rewrite]])
 
 
 def test_demo_independent_reports_stay_independent(demo_db):
@@ -349,8 +353,8 @@ def test_demo_independent_reports_stay_independent(demo_db):
         ids = _by_source(store)
         independent = ["sa-kabul-airport-wire.txt", "sa-kabul-airport-fuller-hindukush.html",
                        "sa-kabul-airport-hospitals-margalla.html", "as-easter-2019-c-revised-253.html",
-                       "sa-peshawar-mosque-khyber.txt", "sa-peshawar-mosque-ravi.html", "sa-peshawar-mosque-northline.txt",
-                       "sa-haqqani-network-ravi.html", "sa-feed.jsonl:1"]
+                       "sa-peshawar-mosque-khyber.txt", "sa-peshawar-mosque-ravi.html",
+                       "sa-peshawar-mosque-northline.txt", "sa-haqqani-network-ravi.html", "sa-feed.jsonl:1"]
         groups = store.source_group_map([ids[n] for n in independent])
         assert len(set(groups.values())) == len(independent)
 
@@ -361,8 +365,8 @@ def test_demo_who_counts_source_groups_below_articles(demo_db):
 
 
 def test_demo_compare_by_stored_source_path(demo_db):
-    c = khabar.compare(str(EXAMPLES / "sa-kabul-airport-wire.txt"), str(EXAMPLES / "sa-kabul-airport-wire-northline.txt"),
-                       db=demo_db)
+    c = khabar.compare(str(EXAMPLES / "sa-kabul-airport-wire.txt"),
+                       str(EXAMPLES / "sa-kabul-airport-wire-northline.txt"), db=demo_db)
     assert c.relation is Relation.COPY and c.origin == c.a.id
 
 

@@ -16,7 +16,8 @@ def _read(path, max_bytes=1_000_000):
 
 
 def test_front_matter_sets_metadata_and_body(tmp_path):
-    doc = parse_text("x.txt", "---\ntitle: A title\noutlet: The Ledger\npublished: 2021-08-27\n---\nBody one.\n\nBody two.")
+    doc = parse_text("x.txt", "---\ntitle: A title\noutlet: The Ledger\npublished: 2021-08-27\n---\n"
+                              "Body one.\n\nBody two.")
     assert (doc.title, doc.outlet, doc.published) == ("A title", "The Ledger", "2021-08-27")
     assert doc.content == "Body one.\n\nBody two."
 

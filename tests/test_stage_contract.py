@@ -94,7 +94,8 @@ def _rows(db: Path) -> dict[str, list]:
     conn = sqlite3.connect(db)
     out = {}
     for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%' "
-                                 "AND name NOT LIKE 'sqlite_%' AND name NOT IN ('migrations', 'rejections', 'ingest_runs')"):  # run bookkeeping
+                                 "AND name NOT LIKE 'sqlite_%' "
+                                 "AND name NOT IN ('migrations', 'rejections', 'ingest_runs')"):  # run bookkeeping
         columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if not r[1].endswith("_at")]
         out[table] = sorted(map(repr, conn.execute(f"SELECT {', '.join(columns)} FROM {table}")))
     conn.close()

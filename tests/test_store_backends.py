@@ -297,7 +297,8 @@ def test_both_backends_hold_the_same_knowledge_base(both_kbs):
     different = [k for k in left if left[k] != right[k]]
     assert not different, {k: _first_difference(left[k], right[k]) for k in different[:4]}
     # the comparison compared something: a real KB with relations, events, entities
-    assert left["overview"].articles == len(SAMPLE) and left["lineage"] and left["events"] and len(left["entities"]) > 20
+    assert (left["overview"].articles == len(SAMPLE) and left["lineage"] and left["events"]
+            and len(left["entities"]) > 20)
 
 
 def test_both_backends_give_the_same_dossier(both_kbs):

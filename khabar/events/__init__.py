@@ -5,9 +5,10 @@
 behind it, how firmly, who says so; ``syntax.py``: negation, hypotheticals, group names) and groups
 the sentence clues into the article's events (``article.py``). ``query.py`` reads events back
 from the store, merged across articles by :mod:`khabar.corroborate`. It is a pure function of its inputs;
-:class:`EventStage` is the per-article pipeline stage (it returns the reports; the pipeline stores them). Event types form a closed schema
-(``EVENT_TYPES``) mapped to GTD attack types and ACLED sub-event types; the word lists live in
-``khabar/data/events.toml``. Coreference of events across articles is :mod:`khabar.corroborate`.
+:class:`EventStage` is the per-article pipeline stage (it returns the reports; the pipeline stores them).
+Event types form a closed schema (``EVENT_TYPES``) mapped to GTD attack types and ACLED sub-event types;
+the word lists live in ``khabar/data/events.toml``. Coreference of events across articles is
+:mod:`khabar.corroborate`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ..names import ENTITY_LABELS, label_class
 from .article import group_clues
 from .lexicon import EventType, lexicon
 from .perpetrators import topic_group
-from .sentences import Clue, Name, is_groupish, read_sentence
+from .sentences import Clue, Name, read_sentence
 
 __all__ = ["extract_events", "read_clues", "names_from", "EventStage", "Name", "Clue", "EventType", "event_types",
            "TARGET_TYPES"]

@@ -111,7 +111,6 @@ def _same(a: Name, b: Name | None) -> bool:
 
 def _report(draft: _Draft, index: int, article_id: str, published: str | None, dateline: Name | None) -> EventReport:
     clues = draft.clues
-    lex = lexicon()
     first = next((c for c in clues if c.opens), clues[0])
     kind = _event_type(first, clues)
     own_dateline = dateline if index == 0 else None
@@ -121,7 +120,8 @@ def _report(draft: _Draft, index: int, article_id: str, published: str | None, d
     return EventReport(
         article_id=article_id, index=index, type=kind, date=draft.date,
         place=place.text if place else None, place_id=place.entity_id if place else None,
-        perpetrators=_perpetrators(clues) or first.forces, killed=_first(clues, "killed"), injured=_first(clues, "injured"),
+        perpetrators=_perpetrators(clues) or first.forces,
+        killed=_first(clues, "killed"), injured=_first(clues, "injured"),
         target=first.target or next((c.target for c in clues if c.target), None), start=first.start, end=first.end,
         evidence=tuple((c.start, c.end) for c in clues), published=published,
         place_start=place.start if place else -1, place_end=place.end if place else -1,

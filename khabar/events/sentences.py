@@ -251,7 +251,7 @@ def _role_at(node, anchor, lex: Lexicon) -> str | None:
         tolls = [t for t in node.sent if t.i < node.i and t.lemma_.lower() == "toll"]
         if tolls:
             return _toll_kind(tolls[-1], lex)
-    for word, role in ((lemma, None), (node.lower_, None)):
+    for word in (lemma, node.lower_):
         if word in lex.killed and (node is not anchor):
             return "unreal" if is_unreal(node, lex) else "killed"
         if word in lex.injured and node is not anchor:

@@ -34,7 +34,8 @@ def export(store: Store, format: str, output: str | Path, *, settings: Settings,
 
         # stix2's own pretty-printer sorts properties in quadratic time (18 s for 4,000 objects).
         return [_write(output, json.dumps(json.loads(stix_bundle(store, window_days=window,
-                                          min_confidence=settings.min_confidence).serialize()), indent=1, ensure_ascii=False))]
+                                          min_confidence=settings.min_confidence).serialize()),
+                                          indent=1, ensure_ascii=False))]
     if format in ("graphml", "gexf"):
         from .graph import build_graph, write_graph
 

@@ -29,7 +29,8 @@ from .feeds import FEED_ACCEPT, parse_feed
 from .guard import redact
 from .pages import PAGE_ACCEPT, to_document
 
-__all__ = ["Sources", "list_sources", "PageOutcome", "FetchReport", "FeedReport", "fetch_pages", "watch_feeds", "watch_every", "parse_every"]
+__all__ = ["Sources", "list_sources", "PageOutcome", "FetchReport", "FeedReport", "fetch_pages", "watch_feeds",
+           "watch_every", "parse_every"]
 
 CHUNK = 20  # entries fetched and committed together: a kill repeats at most this many fetches
 MAX_TRIES = 3  # a page failing for a transient reason (timeout, 5xx) is tried on this many passes

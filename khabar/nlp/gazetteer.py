@@ -4,9 +4,10 @@ Reads ``doc.ents``; writes ``doc.ents``:
 
 * a name split after an Arabic article prefix is joined ("al-" + "Shabaab" -> "al-Shabaab");
 * a NORP or PERSON entity whose whole text is a country or first-level region becomes GPE, and an
-  ORG one after "of"; a PERSON or ORG entity whose whole text is a country, first-level region or town ("Kunduz" as a person, "Marawi",
-  "Herat" as an organisation) becomes GPE only after a preposition of place ("in Marawi"), never
-  after a title ("Mr Jordan") nor when it is the last name of a person named in full in the text;
+  ORG one after "of"; a PERSON or ORG entity whose whole text is a country, first-level region or
+  town ("Kunduz" as a person, "Marawi", "Herat" as an organisation) becomes GPE only after a
+  preposition of place ("in Marawi"), never after a title ("Mr Jordan") nor when it is the last name
+  of a person named in full in the text;
 * a one-word "place", organisation or NORP that is the last name of a person named in full in the
   text, and no gazetteer name, becomes PERSON ("Haqqani" read as a place, "Baghdadi" after "Abu
   Omar al-Baghdadi" read as an organisation);

@@ -133,8 +133,8 @@ def _fix_dateline(text: str, raw: list[RawMention]) -> list[RawMention]:
     match = _DATELINE.match(text)
     if not match:
         return raw
-    return [(s, e, t, "GPE" if s < match.end(1) and t.isupper() and l in ("ORG", "PERSON", "NORP") else l, n, i)
-            for s, e, t, l, n, i in raw]
+    return [(s, e, t, "GPE" if s < match.end(1) and t.isupper() and label in ("ORG", "PERSON", "NORP") else label, n, i)
+            for s, e, t, label, n, i in raw]
 
 
 def _expand_before_acronyms(text: str, names: list[RawMention]) -> list[RawMention]:
@@ -197,7 +197,7 @@ def _add_stated(text: str, names: list[RawMention]) -> tuple[list[RawMention], l
     by_span = {(m[0], m[1]): i for i, m in enumerate(names)}
     out = list(names)
     links: list[tuple[int, int]] = []
-    for i, (s, e, _, label, sent, ent_id) in enumerate(names):
+    for i, (s, e, _, label, sent, _ent_id) in enumerate(names):
         if label_class(label) not in ("GROUP", "PERSON"):
             continue
         for a_start, a_end, alias in stated_aliases(text, s, e):

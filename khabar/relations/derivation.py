@@ -352,7 +352,8 @@ def direction_features(texts_a: Sequence[str], texts_b: Sequence[str], alignment
     aligned_a = sum(len_a[p.a] for p in pairs) / max(len_a.sum(), 1.0)
     aligned_b = sum(len_b[p.b] for p in pairs) / max(len_b.sum(), 1.0)
     unaligned = (1 - aligned_b) - (1 - aligned_a)
-    credit = float(bool(texts_a) and bool(_CREDIT.match(texts_a[0]))) - float(bool(texts_b) and bool(_CREDIT.match(texts_b[0])))
+    credit = (float(bool(texts_a) and bool(_CREDIT.match(texts_a[0])))
+              - float(bool(texts_b) and bool(_CREDIT.match(texts_b[0]))))
     return np.array([contains, spec / n, attrib / n, comp / n, boiler, unaligned, credit, exact / n], dtype=float)
 
 

@@ -51,7 +51,8 @@ def md_url(url: str | None) -> str | None:
     """The URL for a Markdown link if it is http(s), else None ("javascript:" and "data:" never become links)."""
     if not url or not url.strip().lower().startswith(("http://", "https://")):
         return None
-    return url.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    return (url.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+            .replace("<", "%3C").replace(">", "%3E"))
 
 
 def md_cite(c: Citation) -> str:

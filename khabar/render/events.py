@@ -199,7 +199,8 @@ def event_row(e: Event, place=None) -> dict[str, Any]:
             **_toll_cells("killed", e.killed), **_toll_cells("injured", e.injured), "target": e.target or "",
             "articles": e.articles, "source_groups": e.source_groups,
             "conflicts": "; ".join(c.note for c in e.conflicts),
-            "first_published": first.published or "" if first else "", "first_outlet": first.outlet or "" if first else "",
+            "first_published": first.published or "" if first else "",
+            "first_outlet": first.outlet or "" if first else "",
             "first_article_id": first.article_id if first else "", "first_start": first.start if first else "",
             "first_end": first.end if first else "", "first_text": " ".join(first.text.split()) if first else ""}
 

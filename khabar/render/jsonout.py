@@ -131,7 +131,8 @@ def to_json(value: Any, *, query: str = "", schema: str | None = None) -> dict[s
             return {"khabar.events/2": events_dict, "khabar.edits/2": edits_dict,
                     "khabar.search/2": lambda v: search_dict(query, v)}[schema](items)
         if not items:
-            raise TypeError("to_json([]) cannot tell what the list holds: give schema='khabar.events/2' (or edits, search)")
+            raise TypeError("to_json([]) cannot tell what the list holds: "
+                            "give schema='khabar.events/2' (or edits, search)")
         if all(isinstance(v, Event) for v in items):
             return events_dict(items)
         if all(isinstance(v, Edit) for v in items):

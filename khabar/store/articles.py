@@ -85,8 +85,8 @@ class ArticleQueries:
         # resolved: the resolver's choice before analyst edits (store/edits.py); ids: after them.
         resolved = resolved or ids
         self.conn.executemany(
-            "INSERT OR IGNORE INTO mentions(article_id, sentence, char_start, char_end, text, label, cluster, entity_id,"
-            " resolved_id) VALUES (?,?,?,?,?,?,?,?,?)",
+            "INSERT OR IGNORE INTO mentions(article_id, sentence, char_start, char_end, text, label, cluster,"
+            " entity_id, resolved_id) VALUES (?,?,?,?,?,?,?,?,?)",
             [(article_id, m.sentence, m.start, m.end, m.text, m.label, m.cluster, eid, rid)
              for m, eid, rid in zip(mentions, ids, resolved)],
         )
@@ -161,7 +161,8 @@ class ArticleQueries:
             "SELECT * FROM mentions WHERE article_id = ? ORDER BY char_start", (article_id,)
         ).fetchall()
         return [
-            (Mention(r["char_start"], r["char_end"], r["text"], r["label"], r["sentence"], r["cluster"]), r["entity_id"])
+            (Mention(r["char_start"], r["char_end"], r["text"], r["label"], r["sentence"], r["cluster"]),
+             r["entity_id"])
             for r in rows
         ]
 
@@ -203,8 +204,8 @@ class ArticleQueries:
     def citation(self, article_id: str, start: int, end: int) -> Citation:
         """A citation of text[start:end] of a stored article."""
         row = self.conn.execute(
-            "SELECT id AS article_id, ? AS char_start, ? AS char_end, substr(text, ? + 1, ? - ?) AS text, outlet, title,"
-            " published, url FROM articles WHERE id = ?",
+            "SELECT id AS article_id, ? AS char_start, ? AS char_end, substr(text, ? + 1, ? - ?) AS text,"
+            " outlet, title, published, url FROM articles WHERE id = ?",
             (start, end, start, end, start, article_id),
         ).fetchone()
         if row is None:

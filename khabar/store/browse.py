@@ -105,7 +105,8 @@ class BrowseQueries:
             " count(DISTINCT CASE WHEN x.sentence = y.sentence THEN x.article_id || ':' || x.sentence END) AS n_sent "
             "FROM m x JOIN m y ON y.article_id = x.article_id AND x.entity_id < y.entity_id "
             "GROUP BY x.entity_id, y.entity_id HAVING count(DISTINCT x.article_id) >= ? AND "
-            "count(DISTINCT CASE WHEN x.sentence = y.sentence THEN x.article_id || ':' || x.sentence END) >= ? ORDER BY a, b",
+            "count(DISTINCT CASE WHEN x.sentence = y.sentence THEN x.article_id || ':' || x.sentence END) >= ? "
+            "ORDER BY a, b",
             (min_articles, min_sentences),
         )
         return [CoMention(r["a"], r["b"], r["n_art"], r["n_sent"]) for r in rows]
@@ -143,7 +144,8 @@ class BrowseQueries:
         """Entity id -> ids of the articles mentioning it, for every entity mentioned at all."""
         out: dict[str, list[str]] = {}
         rows = self.conn.execute(
-            "SELECT DISTINCT entity_id, article_id FROM mentions WHERE entity_id IS NOT NULL ORDER BY entity_id, article_id"
+            "SELECT DISTINCT entity_id, article_id FROM mentions WHERE entity_id IS NOT NULL "
+            "ORDER BY entity_id, article_id"
         )
         for r in rows:
             out.setdefault(r[0], []).append(r[1])

@@ -35,7 +35,8 @@ class EditQueries:
         """Append an edit; returns it with its id."""
         stamp = now()
         cursor = self.conn.execute(
-            "INSERT INTO edits(action, entity_id, target_id, aliases, reason, analyst, created_at) VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO edits(action, entity_id, target_id, aliases, reason, analyst, created_at) "
+            "VALUES (?,?,?,?,?,?,?)",
             (action, entity_id, target_id, json.dumps(list(aliases)), reason, analyst, stamp),
         )
         return Edit(cursor.lastrowid, action, entity_id, target_id, tuple(aliases), reason, analyst, stamp)

@@ -141,7 +141,8 @@ class EventQueries:
             if not tests:
                 return []
             sql += " WHERE " + " OR ".join(tests)
-        rows = self.conn.execute(sql + " ORDER BY published, article_id, char_start, attribute, value", params).fetchall()
+        rows = self.conn.execute(sql + " ORDER BY published, article_id, char_start, attribute, value",
+                                 params).fetchall()
         return [Fact(r["article_id"], r["subject"], r["current"], r["attribute"], r["value"], r["display"],
                      r["qualifier"], r["char_start"], r["char_end"], r["object_id"], r["subject_start"],
                      r["subject_end"], r["high"], r["on_person"]) for r in rows]

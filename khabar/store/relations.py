@@ -118,11 +118,13 @@ class RelationQueries:
             return None
         paragraphs = tuple(
             (r[0], r[1], r[2]) for r in self.conn.execute(
-                "SELECT char_start, char_end, language FROM paragraphs WHERE article_id = ? ORDER BY idx", (article_id,))
+                "SELECT char_start, char_end, language FROM paragraphs WHERE article_id = ? ORDER BY idx",
+                (article_id,))
         )
         sentences = tuple(
             Sentence(r[0], r[1], r[2], r[3]) for r in self.conn.execute(
-                "SELECT idx, char_start, char_end, text FROM sentences WHERE article_id = ? ORDER BY idx", (article_id,))
+                "SELECT idx, char_start, char_end, text FROM sentences WHERE article_id = ? ORDER BY idx",
+                (article_id,))
         )
         return StoredText(row[0], row[1], row[2], row[3], row[4], row[5], row[6], paragraphs, sentences)
 

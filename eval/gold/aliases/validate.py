@@ -22,7 +22,7 @@ TYPES = {"ORG", "PERSON", "GPE", "LOC", "FAC"}
 def article_text(path: Path) -> str:
     raw = path.read_text(encoding="utf-8")
     _, fm, body = raw.split("---\n", 2)
-    title = next(l.partition(":")[2].strip() for l in fm.splitlines() if l.startswith("title:"))
+    title = next(line.partition(":")[2].strip() for line in fm.splitlines() if line.startswith("title:"))
     return title + "\n\n" + body
 
 
@@ -39,7 +39,8 @@ def resolve(text: str, mentions):
     for s, e, surf, cid in cands:
         if any(s < te and ts < e for ts, te in taken):
             continue
-        taken.append((s, e)); kept.append((s, e, surf, cid))
+        taken.append((s, e))
+        kept.append((s, e, surf, cid))
     return sorted(kept)
 
 

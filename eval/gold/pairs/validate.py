@@ -52,7 +52,7 @@ def main() -> int:
             arts[p.stem] = load(p)
         except Exception as exc:  # noqa: BLE001
             errors.append(f"{p.name}: {exc}")
-    for name, (meta, body) in arts.items():
+    for name, (_meta, body) in arts.items():
         n = len(body.split())
         if not 150 <= n <= 400:
             notes.append(f"{name}: body has {n} words (outside 150-400)")

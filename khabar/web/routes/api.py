@@ -17,7 +17,8 @@ from . import start_ingest, store_of
 
 def documented(name: str) -> dict:
     """OpenAPI ``responses`` naming the JSON Schema (khabar/schemas) of a route's answer."""
-    return {200: {"description": f"a {name} document", "content": {"application/json": {"schema": component_ref(name)}}}}
+    return {200: {"description": f"a {name} document",
+                  "content": {"application/json": {"schema": component_ref(name)}}}}
 
 
 def as_document(value, **kw) -> JSONResponse:
@@ -105,7 +106,8 @@ def event(request: Request, event_id: str):
 
 @router.get("/sentences", responses=documented("khabar.search/2"),
             summary="Full-text search over sentences: phrases, OR, NOT, prefix* (khabar.search/2)")
-def sentences(request: Request, q: str = Query(..., min_length=1, max_length=200), limit: int = Query(20, ge=1, le=500)):
+def sentences(request: Request, q: str = Query(..., min_length=1, max_length=200),
+              limit: int = Query(20, ge=1, le=500)):
     return as_document(khabar.search(q, db=store_of(request), limit=limit), query=q, schema="khabar.search/2")
 
 

@@ -35,7 +35,8 @@ def export_page(request: Request):
     return render(request, "export.html", formats=FORMATS, graphs=GRAPHS)
 
 
-@router.get("/api/export/{format}", summary="Download the knowledge base: stix, graphml, gexf, csv (zip), jsonl, misp, geojson",
+@router.get("/api/export/{format}",
+            summary="Download the knowledge base: stix, graphml, gexf, csv (zip), jsonl, misp, geojson",
             response_class=Response, responses={200: {"content": {t: {} for t, _ in _TYPES.values()}}})
 def export(request: Request, format: str, graph: str = Query("entities", description="graphml/gexf: which graph")):
     folder = Path(tempfile.mkdtemp(prefix="khabar-export-"))

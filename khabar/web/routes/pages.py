@@ -67,7 +67,8 @@ def entities(request: Request, cls: str | None = Query(None, pattern="^(PERSON|G
     filters = facet_filters(request, ENTITY_FACETS)
     if cls:
         filters.setdefault("class", cls)
-    found = khabar.list_entities(db=store_of(request), filters=filters, q=q, sort=sort, limit=PAGE, offset=_offset(page))
+    found = khabar.list_entities(db=store_of(request), filters=filters, q=q, sort=sort, limit=PAGE,
+                                 offset=_offset(page))
     return render(request, "entities.html", page=found, cls=filters.get("class"), q=q)
 
 
