@@ -104,3 +104,27 @@ def test_a_longer_name_ending_in_a_registry_name_keeps_no_registry_id(nlp):
     doc = nlp("Fighters of the Syrian Arab Coalition crossed the river on Monday.")
     ents = [(e.text, e.ent_id_) for e in doc.ents if "Coalition" in e.text]
     assert ents == [("the Syrian Arab Coalition", "")]
+
+
+def _registry_mentions(nlp, text):
+    return {(e.text, e.ent_id_) for e in nlp(text).ents if e.label_ in ("ORG", "NORP", "PERSON")}
+
+
+def test_a_common_phrase_in_lower_case_is_not_a_registry_name(nlp):
+    # "an Islamic state" is a state under Islamic law; "the resistance front" is no group's name.
+    concept = _registry_mentions(nlp, "The preacher said his movement wants an Islamic state in the whole region.")
+    assert not any(i == "actor:islamic-state" for _, i in concept), concept
+    phrase = _registry_mentions(nlp, "Fighters of the resistance front held the valley road on Monday.")
+    assert not any(i == "actor:trf" for _, i in phrase), phrase
+    named = _registry_mentions(nlp, "Officials blamed the Haqqani network and the Islamic State for the attacks.")
+    assert {i for _, i in named} >= {"actor:haqqani-network", "actor:islamic-state"}, named
+
+
+def test_pro_and_anti_compounds_do_not_name_the_group(nlp):
+    text = ("An anti-Taliban militia said it had pushed back pro-Islamic State fighters near the border. "
+            "Later the Taliban said they had retaken the post.")
+    mentions = _registry_mentions(nlp, text)
+    assert all(not t.lower().startswith(("pro-", "anti-")) for t, _ in mentions), mentions
+    taliban = [t for t, _ in mentions if t == "Taliban"]
+    islamic_state = [t for t, i in mentions if i == "actor:islamic-state"]
+    assert len(taliban) == 1 and not islamic_state, mentions  # only the Taliban of the second sentence

@@ -131,10 +131,16 @@ def _joined(doc: Doc, ents: list[Span]) -> list[Span]:
     """Join a name the NER split after an article prefix: "al-" + "Shabaab" -> "al-Shabaab"; and a
     registry name that is only the end of a longer organisation name ("the Syrian" + "Arab
     Coalition"): the longer name is another organisation, so it keeps no registry id (issue 14)."""
+    from .ruler import in_compound
+
     out: list[Span] = []
     for ent in ents:
         prev = out[-1] if out else None
-        if prev is not None and prev.end == ent.start and prev.text.endswith("-") and len(prev.text) <= 4:
+        if ent.label_ in ("ORG", "NORP", "PERSON") and (in_compound(doc, ent.start)
+                                                        or ent.text.lower().startswith(("pro-", "anti-"))):
+            continue  # "anti-Taliban militia": the Taliban's enemies, not the Taliban (nor a group called so)
+        if prev is not None and prev.end == ent.start and prev.text.endswith("-") and len(prev.text) <= 4 \
+                and prev.text[:-1].lower() not in ("pro", "anti"):
             out[-1] = Span(doc, prev.start, ent.end, label=ent.label, kb_id=ent.kb_id, span_id=ent.id)
         elif prev is not None and _name_continues(prev, ent):
             out[-1] = Span(doc, prev.start, ent.end, label="ORG")

@@ -4,14 +4,36 @@ The small English model misreads rare names ("Islamic State-Khorasan Province" s
 parentheses missed, provinces read as people). Rules from the registry fix those: long names match
 case-insensitively (``LOWER``), acronyms and short names match exactly (``ORTH``) so that the alias
 "IS" never matches the verb "is". Each match carries ``ent_id`` = the registry id.
+
+A case-insensitive match must still be written as a name: every word of it that is not a particle
+("al", "of", "the", "e" in "Lashkar-e-Taiba"...) starts with a capital (or the text is in capitals, as
+in a headline). "An Islamic state" (a state under Islamic law) and "the resistance front" (a common
+phrase) are not the Islamic State or The Resistance Front. And a name inside a "pro-" or "anti-"
+compound ("pro-Islamic State fighters", "anti-Taliban militia") names the group's supporters or
+enemies, not the group: no mention of it.
 """
 
 from __future__ import annotations
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from ..names import is_acronym
 from ..registry import load_registry
 
-__all__ = ["add_ruler", "registry_patterns"]
+__all__ = ["add_ruler", "registry_patterns", "written_as_name", "CASE_CHECK"]
+
+CASE_CHECK = "khabar_name_case"
+_PARTICLES = frozenset({"al", "el", "ad", "ash", "as", "at", "an", "ar", "az", "ud", "ul", "ur", "wal", "wa", "i", "e",
+                        "of", "the", "and", "in", "for", "de", "du", "la", "le", "des", "del", "bin", "ibn", "bint",
+                        "y", "da", "do", "ag", "ould", "mohammed", "a"})
+_COMPOUND = frozenset({"pro", "anti"})
+# Designators news write in lower case after a capitalised name ("the Haqqani network", "Kurdish
+# peshmerga"); accepted only when another word of the match is capitalised.
+_DESIGNATORS = frozenset({"network", "group", "movement", "front", "army", "militia", "militias", "forces", "force",
+                          "brigade", "brigades", "battalion", "party", "organisation", "organization", "faction",
+                          "council", "coalition", "alliance", "peshmerga", "police", "military", "guard", "guards",
+                          "corps", "regiment", "unit", "units", "mujahideen", "jihad", "insurgency"})
 
 
 def registry_patterns() -> tuple[list[dict], list[dict]]:
@@ -43,6 +65,7 @@ def add_ruler(nlp) -> None:
     ruler = nlp.add_pipe("entity_ruler", name="khabar_names", before=before,
                          config={"phrase_matcher_attr": "LOWER", "overwrite_ents": False})
     ruler.add_patterns(loose)
+    nlp.add_pipe(CASE_CHECK, after="khabar_names", config={"lowercase": sorted(_lowercase_words(loose))})
     exact_ruler = nlp.add_pipe("entity_ruler", name="khabar_acronyms", before=before,
                                config={"overwrite_ents": False})
     exact_ruler.add_patterns(exact)
@@ -54,3 +77,48 @@ def _add_place_fixer(nlp) -> None:
 
     if COMPONENT not in nlp.pipe_names and "ner" in nlp.pipe_names:
         nlp.add_pipe(COMPONENT, after="ner")
+
+
+def _lowercase_words(patterns: list[dict]) -> set[str]:
+    # Words the registry itself writes in lower case ("Philippine military", "Afghan army").
+    return {w for p in patterns for w in p["pattern"].replace("-", " ").split() if w.isalpha() and w.islower()}
+
+
+def written_as_name(tokens, lowercase: frozenset[str] | set[str] = frozenset()) -> bool:
+    """True when the words of a case-insensitive match are capitalised like a name (see the module)."""
+    words = [t for t in tokens if t.is_alpha]
+    if not words or all(t.is_upper for t in words):
+        return bool(words)
+    named = [t for t in words if t.text[:1].isupper() and t.lower_ not in _PARTICLES]
+    return all(t.text[:1].isupper() or t.lower_ in _PARTICLES or t.lower_ in lowercase
+               or (named and t.lower_ in _DESIGNATORS) for t in words)
+
+
+def in_compound(doc: Doc, start: int) -> bool:
+    """The name starting at token ``start`` is the second half of "pro-X" / "anti-X"."""
+    if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in _COMPOUND:
+        return True
+    return start >= 1 and doc[start - 1].lower_.rstrip("-") in _COMPOUND and doc[start - 1].text.endswith("-")
+
+
+class _NameCase:
+    """Drop the loose ruler's matches not written as names, or inside pro-/anti- compounds (before NER)."""
+
+    def __init__(self, lowercase: list[str]):
+        self.lowercase = frozenset(lowercase)
+
+    def __call__(self, doc: Doc) -> Doc:
+        kept, dropped = [], []
+        for e in doc.ents:
+            (kept if written_as_name(e, self.lowercase) and not in_compound(doc, e.start) else dropped).append(e)
+        if dropped:
+            doc.ents = kept
+            for e in dropped:
+                for token in e:
+                    token.ent_id_ = ""
+        return doc
+
+
+@Language.factory(CASE_CHECK, default_config={"lowercase": []})
+def _name_case(nlp, name: str, lowercase: list[str]) -> _NameCase:
+    return _NameCase(lowercase)
