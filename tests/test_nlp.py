@@ -128,3 +128,9 @@ def test_pro_and_anti_compounds_do_not_name_the_group(nlp):
     taliban = [t for t, _ in mentions if t == "Taliban"]
     islamic_state = [t for t, i in mentions if i == "actor:islamic-state"]
     assert len(taliban) == 1 and not islamic_state, mentions  # only the Taliban of the second sentence
+
+
+def test_an_islamic_state_province_named_short_is_the_branch_not_a_region(nlp):
+    doc = nlp("The Islamic State, which counts the militants as part of its Central Africa Province, claimed the raid.")
+    assert ("Central Africa Province", "actor:iscap") in {(e.text, e.ent_id_) for e in doc.ents}
+    assert not [e for e in doc.ents if e.label_ in ("LOC", "GPE") and "Africa" in e.text]
