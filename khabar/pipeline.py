@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from . import entities as entity_stage
 from .clean import clean
@@ -50,6 +50,9 @@ from .relations.views import view_of_stored
 from .settings import Settings
 from .sources import dated, list_sources, read_sources
 from .store import Store
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 __all__ = ["ingest_paths", "ingest_documents", "IngestProgress", "ArticleStage", "CrossArticleStage", "KnowledgeView",
            "default_stages", "derive_article", "link_article", "save_result", "relate_stored"]
@@ -226,7 +229,7 @@ def ingest_documents(
     )
 
 
-def _analyse_one(nlp, article: Article) -> tuple[Analysis, object]:
+def _analyse_one(nlp, article: Article) -> tuple[Analysis, Doc]:
     """spaCy over one article (a batch that failed is retried one article at a time)."""
     return next(analyse(nlp, [article], batch_size=1))
 
