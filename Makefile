@@ -62,6 +62,7 @@ postgres:
 
 test: $(STAMP) outlines browser postgres
 	$(BIN)/ruff check khabar tests scripts eval bench
+	$(BIN)/mypy khabar
 	$(BIN)/python -m pytest -q
 	$(MAKE) --no-print-directory eval
 

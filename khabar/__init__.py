@@ -174,14 +174,15 @@ def split(entity: str, names: _Iterable[str], *, db: Db, reason: str, analyst: s
         return _edits.split_entity(store, entity, list(names), reason=reason, analyst=_analyst(analyst))
 
 
-def note(subject: str, text: str, *, db: Db, analyst: str | None = None) -> Edit:
+def note(subject: str, text: str, *, db: Db, analyst: str | None = None, settings: Settings | None = None) -> Edit:
     """Attach a note to an entity (id or name), an event (``ev:...``) or a fact (``ENTITY#attribute``).
 
     The note is recorded with who and when like an edit, and undone the same way."""
     from .edits import note_on
 
+    window = _settings(settings).event_window_days
     with _using(db) as store:
-        return note_on(store, subject, text, analyst=_analyst(analyst))
+        return note_on(store, subject, text, analyst=_analyst(analyst), window_days=window)
 
 
 def undo(*, db: Db, analyst: str | None = None, edit_id: int | None = None) -> Edit:

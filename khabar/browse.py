@@ -56,7 +56,7 @@ def article_page(store: Store, ref: str) -> ArticlePage:
         article=replace(article, raw=""),  # the raw page can be megabytes; `khabar show` has it
         sentences=tuple(store.sentences(article.id)),
         marks=tuple(sorted(marks, key=lambda k: (k.start, -k.end))),
-        group=tuple(store.article_summaries(ids=store.group_members(article.id))),
+        group=tuple(store.article_summaries(ids=store.group_peers(article.id))),
     )
 
 

@@ -16,10 +16,14 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING, cast
 
 from .language import identify, main_script
 from .models import Article, DroppedParagraph, Paragraph, ParagraphKind, RawDocument, Rejection
 from .settings import default_of
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 __all__ = ["clean", "classify_paragraph", "normalise_text", "content_hash", "article_id", "extract_html"]
 
@@ -107,10 +111,10 @@ def extract_html(html: str, url: str | None = None) -> _Page | None:
     """Main text, comments and metadata of a page via trafilatura; None when no main text is found."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(
+    doc = cast("Document | None", trafilatura.bare_extraction(  # a Document: as_dict is left off
         _tame(html), url=url, favor_precision=True, include_comments=True, include_tables=False,
         with_metadata=True, prune_xpath=_PRUNE_XPATH,
-    )
+    ))
     if doc is None or not (doc.text or "").strip():
         return None
     return _Page(

@@ -269,7 +269,8 @@ def note(
     db: Path = DB_OPTION,
 ) -> None:
     """Attach a note to an entity, event or fact (kept with who and when; `khabar undo` removes it)."""
-    done = khabar.note(subject, text, db=_existing(db), analyst=analyst or _settings(ctx).analyst)
+    settings = _settings(ctx)
+    done = khabar.note(subject, text, db=_existing(db), analyst=analyst or settings.analyst, settings=settings)
     out.print(render.edit_text(done, "Recorded"), markup=False)
 
 

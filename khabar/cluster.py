@@ -30,7 +30,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .entities import resolve
 from .errors import KhabarError
@@ -39,6 +39,9 @@ from .pipeline import IngestProgress, _RunState, default_stages, link_article, r
 from .settings import Settings
 from .sources import list_sources, read_sources
 from .store import Store
+
+if TYPE_CHECKING:
+    from spacy.vocab import Vocab
 
 __all__ = ["Worked", "ClusterError", "ingest_cluster", "work_batch", "open_client"]
 
@@ -180,7 +183,7 @@ class _Driver(_RunState):
         self.inflight: deque = deque()
         self.window = 2 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
         self.worker_seconds = 0.0
-        self._vocab = None
+        self._vocab: Vocab | None = None
 
     def flush(self) -> None:
         """Send the pending articles out in batches; save results while the window is full.

@@ -39,6 +39,7 @@ from .models import (
     EventReport,
     Fact,
     Figure,
+    Perpetrator,
     ProfileFact,
     Responsibility,
     SupportedValue,
@@ -258,12 +259,14 @@ def _dates_agree(cluster: _Cluster, report: EventReport, window_days: int) -> bo
         return bool(report.published and _near(report.published[:10], set(published), min(window_days, _UNDATED_DAYS))
                     ) and "coarse"
     undated = [report] if theirs is None else [r for r in cluster.reports if r.date is None]
-    first = date_range(anchor)[0]
+    span = date_range(anchor)
+    assert span is not None  # own and theirs are only kept with a resolved value
+    first, last = span
     for r in undated:
         if not r.published:
             continue
         seen = date.fromisoformat(r.published[:10])
-        if not first - timedelta(days=1) <= seen <= date_range(anchor)[1] + timedelta(days=window_days):
+        if not first - timedelta(days=1) <= seen <= last + timedelta(days=window_days):
             return False
     return "coarse"
 
@@ -368,7 +371,7 @@ def _toll(reports: list[EventReport], role: str, citations: dict) -> Toll | None
 
 def _responsibility(reports: list[EventReport], citations: dict,
                     group_of: dict[str, str]) -> tuple[Responsibility, ...]:
-    by_key: dict[tuple[str, str], list[tuple[EventReport, object]]] = {}
+    by_key: dict[tuple[str, str], list[tuple[EventReport, Perpetrator]]] = {}
     for r in reports:
         for p in r.perpetrators:
             by_key.setdefault((p.entity_id or name_key(p.name), p.status), []).append((r, p))

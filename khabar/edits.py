@@ -20,6 +20,7 @@ from .errors import InputError, NotFound
 from .lookup import unique_entity
 from .models import Edit, EditRules, EntityRecord
 from .names import display_name, name_key
+from .settings import default_of
 from .store import Store
 
 __all__ = ["EditRules", "merge_entities", "split_entity", "undo_edit", "find_entity", "note_on"]
@@ -65,10 +66,12 @@ def split_entity(store: Store, entity: str, names: Sequence[str], *, reason: str
     return edit
 
 
-def note_on(store: Store, subject: str, text: str, *, analyst: str) -> Edit:
+def note_on(store: Store, subject: str, text: str, *, analyst: str,
+            window_days: int = default_of("event_window_days")) -> Edit:
     """Attach an analyst's note to an entity (id or name) or an event (id); kept and undone like an edit.
 
-    A note on a fact names the fact's entity and its attribute: ``ENTITY#attribute``.
+    A note on a fact names the fact's entity and its attribute: ``ENTITY#attribute``. Event ids are
+    those of events merged with ``window_days`` (the ``event_window_days`` setting).
     """
     if not text or not text.strip():
         raise InputError("a note needs text")
@@ -77,7 +80,7 @@ def note_on(store: Store, subject: str, text: str, *, analyst: str) -> Edit:
         if head.startswith("ev:"):
             from .browse import event_by_id
 
-            target = event_by_id(store, head).id  # NotFound when no such event
+            target = event_by_id(store, head, window_days=window_days).id  # NotFound when no such event
         else:
             target = find_entity(store, head).id
         anchor = f"{target}#{attribute.strip()}" if attribute.strip() else target

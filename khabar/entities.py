@@ -193,9 +193,10 @@ def _registry_parts(group: _Group, state: _State, registry: Registry, countries:
     main = own.get(_canonical_member(group, mentions)) or _most_common(own.values())
     parts: dict[str, list[int]] = {}
     for i in group.members:
-        parts.setdefault(own[i] or main, []).append(i)
-        if own[i] and own[i] != main:
-            state.conflicts.append(_conflict(mentions[i], main, own[i], registry, state.analysis.article_id))
+        other = own[i]
+        parts.setdefault(other or main, []).append(i)
+        if other and other != main:
+            state.conflicts.append(_conflict(mentions[i], main, other, registry, state.analysis.article_id))
     return [(_Group(group.canonical, group.label, group.cls, tuple(members)), _registry_record(rid, group, registry))
             for rid, members in parts.items()]
 
@@ -388,12 +389,13 @@ def _stated(analysis: Analysis, text: str, ids: list[str | None]) -> list[AliasR
     by_span = {(m.start, m.end): i for i, m in enumerate(analysis.mentions)}
     out = []
     for i, m in enumerate(analysis.mentions):
-        if ids[i] is None:
+        entity_id = ids[i]
+        if entity_id is None:
             continue
         for start, end, alias in stated_aliases(text, m.start, m.end):
             j = by_span.get((start, end))
-            if j is not None and ids[j] == ids[i]:
-                out.append(AliasRecord(ids[i], alias, "stated", analysis.article_id, start, end))
+            if j is not None and ids[j] == entity_id:
+                out.append(AliasRecord(entity_id, alias, "stated", analysis.article_id, start, end))
     return out
 
 

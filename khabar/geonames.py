@@ -125,8 +125,9 @@ def _world_regions(countries, nations: list[Entry], aliases: Mapping[str, Sequen
             if country.alpha2 in points and (region.type != "grouping" or region.code.isdigit()):
                 members.setdefault((region.code, region.name), []).append(points[country.alpha2])
     for (code, name), places in members.items():
-        lat = round(sum(p.latitude for p in places) / len(places), 5)
-        lng = round(sum(p.longitude for p in places) / len(places), 5)
+        located = [_coordinates(p) for p in places]
+        lat = round(sum(la for la, _ in located) / len(places), 5)
+        lng = round(sum(lo for _, lo in located) / len(places), 5)
         population = sum(p.population for p in places)
         names = tuple(aliases.get(code, ()))
         if code in continents:
@@ -179,6 +180,12 @@ def _countries(countries, points: dict[str, tuple[float, float]], totals: dict[s
         place = Place(f"place:{country.geonames_id}", _short_name(country), "country", country.alpha2, None,
                       point[0], point[1], towns.population, country.geonames_id)
         yield place, tuple(n for n in names if n)
+
+
+def _coordinates(place: Place) -> tuple[float, float]:
+    """Latitude and longitude of an entry built with a point (every country is: see _countries)."""
+    assert place.latitude is not None and place.longitude is not None
+    return place.latitude, place.longitude
 
 
 def _short_name(country) -> str:

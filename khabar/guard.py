@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from .models import Rejection
 
@@ -77,7 +77,7 @@ class InputGuard:
             item = self.run(source, lambda: next(iterator, _END))
             if item is _END:
                 return
-            yield item
+            yield cast("T | Rejection", item)  # anything but the _END sentinel is produce()'s or a rejection
             if isinstance(item, Rejection) and item.code in ("internal", "timeout") and item.source == source:
                 return
 

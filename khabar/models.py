@@ -749,7 +749,7 @@ class StoredText:
     published: str | None
     outlet: str | None
     title: str | None
-    source: str | None
+    source: str  # articles.source is NOT NULL
     paragraphs: tuple[tuple[int, int, str], ...]  # (start, end, language)
     sentences: tuple[Sentence, ...]  # spaCy sentences of the English paragraphs
 

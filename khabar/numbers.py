@@ -14,8 +14,12 @@ open-ended, with qualifier ``vague``; the words themselves stay in ``Figure.text
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from .models import Figure
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 __all__ = ["parse_count", "count_phrases", "QUALIFIERS", "figures_compatible"]
 
@@ -120,7 +124,7 @@ def _split_range(words: list[str], *, between: bool) -> tuple[list[str], list[st
 def _words_value(words: list[str]) -> int | None:
     """Value of "1,500", "1.2 million", "two dozen", "one hundred and five", "a dozen"; None otherwise."""
     words = [w for w in words if w not in ("and", "a", "an")] or (["1"] if words else [])
-    total, current, seen = 0, 0.0, False
+    total, current, seen = 0.0, 0.0, False
     for w in words:
         if _NUMERIC.match(w):
             current += float(w.replace(",", ""))
@@ -133,7 +137,7 @@ def _words_value(words: list[str]) -> int | None:
         elif w in _SCALES:
             current = (current or 1) * _SCALES[w]
             if _SCALES[w] >= 1000:
-                total, current = total + current, 0
+                total, current = total + current, 0.0
         else:
             return None
         seen = True
@@ -153,7 +157,7 @@ def _is_number_token(tok) -> bool:
     return "-" in low and all(p in _TENS or p in _UNITS for p in low.split("-"))
 
 
-def count_phrases(span) -> list[tuple[Figure, object]]:
+def count_phrases(span) -> list[tuple[Figure, Token]]:
     """Every count in a spaCy span, with its anchor token (the number's last word)."""
     tokens = list(span)
     out = []
@@ -248,11 +252,9 @@ def _anchor(tokens: list, i: int, j: int):
 
 def figures_compatible(earlier: Figure, later: Figure, *, tolerance: float = 0.25) -> bool:
     """True when two figures can describe the same count (allowing ``tolerance`` for "about")."""
-    lo1, hi1 = earlier.low, earlier.high
-    lo2, hi2 = later.low, later.high
     slack1 = tolerance if earlier.qualifier in ("about", "vague") else 0.0
     slack2 = tolerance if later.qualifier in ("about", "vague") else 0.0
-    lo1, lo2 = lo1 * (1 - slack1), lo2 * (1 - slack2)
-    hi1 = None if hi1 is None else hi1 * (1 + slack1)
-    hi2 = None if hi2 is None else hi2 * (1 + slack2)
+    lo1, lo2 = earlier.low * (1 - slack1), later.low * (1 - slack2)
+    hi1 = None if earlier.high is None else earlier.high * (1 + slack1)
+    hi2 = None if later.high is None else later.high * (1 + slack2)
     return (hi1 is None or lo2 <= hi1) and (hi2 is None or lo1 <= hi2)

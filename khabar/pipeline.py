@@ -22,8 +22,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from . import entities as entity_stage
 from .clean import clean
@@ -35,6 +36,7 @@ from .models import (
     Analysis,
     Article,
     ArticleResult,
+    FetchRecord,
     IngestReport,
     InputWarning,
     RawDocument,
@@ -48,6 +50,9 @@ from .relations.views import view_of_stored
 from .settings import Settings
 from .sources import dated, list_sources, read_sources
 from .store import Store
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 __all__ = ["ingest_paths", "ingest_documents", "IngestProgress", "ArticleStage", "CrossArticleStage", "KnowledgeView",
            "default_stages", "derive_article", "link_article", "save_result", "relate_stored"]
@@ -224,6 +229,11 @@ def ingest_documents(
     )
 
 
+def _analyse_one(nlp, article: Article) -> tuple[Analysis, Doc]:
+    """spaCy over one article (a batch that failed is retried one article at a time)."""
+    return next(analyse(nlp, [article], batch_size=1))
+
+
 class _RunState:
     """Counters and the pending batch of one ingest run."""
 
@@ -252,11 +262,16 @@ class _RunState:
             return
         if isinstance(item, RawDocument) and item.published and item.published_precision is None:
             *_, item = self._dated(item)  # documents read elsewhere (fetched pages, feeds): parse once here
-        result = item if isinstance(item, Rejection) else self.guard.run(item.source, lambda: clean(
-            item, min_words=self.settings.min_words, language_min_score=self.settings.language_min_score
-        ))
+        result: Article | Rejection
+        if isinstance(item, Rejection):
+            result = item
+        else:
+            raw = item
+            result = self.guard.run(raw.source, lambda: clean(
+                raw, min_words=self.settings.min_words, language_min_score=self.settings.language_min_score
+            ))
         if isinstance(item, RawDocument) and item.response is not None:
-            self._keep_response(item, result)
+            self._keep_response(item, item.response, result)
         if not isinstance(result, Rejection):
             self.read += 1
         if isinstance(result, Rejection):
@@ -270,18 +285,18 @@ class _RunState:
             if len(self.pending) >= self.settings.batch_size:
                 self.flush()
 
-    def _dated(self, item: RawDocument) -> list:
+    def _dated(self, item: RawDocument) -> list[RawDocument]:
         parsed = list(dated(item))
         self.warnings += [w for w in parsed if isinstance(w, InputWarning)]
         return [d for d in parsed if isinstance(d, RawDocument)]
 
-    def _keep_response(self, item: RawDocument, result: Article | Rejection) -> None:
+    def _keep_response(self, item: RawDocument, response: FetchRecord, result: Article | Rejection) -> None:
         """The raw response of a fetched or archived page, stored beside the article it gave."""
         if isinstance(result, Rejection):
-            self.store.save_fetch(item.source, item.response, outcome="rejected", reason=result.reason)
+            self.store.save_fetch(item.source, response, outcome="rejected", reason=result.reason)
             return
         known = result.id in self.pending_ids or self.store.has_article(result.id)
-        self.store.save_fetch(item.source, item.response, outcome="unchanged" if known else "added",
+        self.store.save_fetch(item.source, response, outcome="unchanged" if known else "added",
                               article_id=result.id)
 
     def flush(self) -> None:
@@ -292,7 +307,7 @@ class _RunState:
         self.pending, self.pending_ids = [], set()
         for article, analysed in zip(batch, self._analysed(nlp, batch)):
             outcome = analysed if isinstance(analysed, Rejection) else self.guard.run(
-                article.source, lambda article=article, analysed=analysed: self._store(article, *analysed))
+                article.source, partial(self._store, article, *analysed))
             if isinstance(outcome, Rejection):
                 self.rejected.append(outcome)
                 self.store.record_rejection(outcome)
@@ -310,7 +325,7 @@ class _RunState:
             nlp, batch, batch_size=self.settings.batch_size, n_process=self.settings.n_process)), count=False)
         if not isinstance(whole, Rejection):
             return whole
-        return [self.guard.run(a.source, lambda a=a: next(analyse(nlp, [a], batch_size=1))) for a in batch]
+        return [self.guard.run(a.source, partial(_analyse_one, nlp, a)) for a in batch]
 
     def _store(self, article: Article, analysis: Analysis, doc) -> bool:
         """Save the article and run the stages in one transaction; False when another run stored it first."""

@@ -258,12 +258,12 @@ def geocode(text: str, spans: Sequence[PlaceSpan], *, gazetteer: Gazetteer | Non
     chosen = [_choose(i, queries, context, w) for i in range(len(queries))]
     out = []
     for q, (place, confidence) in zip(queries, chosen):
-        outer = chosen[q.container][0] if q.container is not None else None
+        outer, outer_confidence = chosen[q.container] if q.container is not None else (None, None)
         if place is None and outer is not None:
             # "in Kalay, Helmand province": a village the gazetteer lacks is at least in its province
             out.append(replace(outer, note=f"no gazetteer entry named {q.name!r}; placed at the place named "
                                            f"beside it, {outer.name} ({outer.level})",
-                               confidence=chosen[q.container][1]))
+                               confidence=outer_confidence))
         elif place is not None and _abroad(q, place, [p for j, p in context if p is not place]):
             home = next(p.country for _, p in context if p.country)
             out.append(_finish(q, None, None, f"no gazetteer entry named {q.name!r} in {home}, where the article's "
@@ -343,8 +343,8 @@ def _queries(text: str, spans: Sequence[PlaceSpan], gazetteer: Gazetteer) -> lis
         how = "none"
         candidates: list[Place] = []
         country = rules.demonyms.get(name_key(name)) if name[:1].isupper() else None
-        if country and gazetteer.area(country) is not None:
-            candidates, how = [gazetteer.area(country)], "demonym"
+        if country and (area := gazetteer.area(country)) is not None:
+            candidates, how = [area], "demonym"
         if not candidates and name[:1].isupper():
             candidates, how = gazetteer.lookup(name), "exact"
         if not candidates and name[:1].isupper():  # "bush", "mosques": not names
@@ -507,6 +507,9 @@ def _country_population(code: str) -> int:
 
 
 def _km(a: Place, b: Place) -> float:
+    # The caller checks latitude; a Place has both coordinates or neither (models.Place).
+    assert a.latitude is not None and a.longitude is not None
+    assert b.latitude is not None and b.longitude is not None
     lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, cast
 
 import numpy as np
 
@@ -178,7 +178,7 @@ def read_sources(
 
 
 def _with_defaults(doc: RawDocument, meta: dict[str, str | None]) -> RawDocument:
-    missing = {k: v for k, v in meta.items() if v and getattr(doc, k) is None}
+    missing: dict[str, Any] = {k: v for k, v in meta.items() if v and getattr(doc, k) is None}
     return replace(doc, **missing) if missing else doc
 
 
@@ -230,7 +230,8 @@ def read_file(source: Source, *, max_bytes: int, encoding: str | None = None) ->
 
 def _open(source: Source) -> BinaryIO:
     handle = source.path.open("rb")
-    return gzip.GzipFile(fileobj=handle, mode="rb") if source.compressed else handle
+    # GzipFile reads like a BinaryIO but typeshed does not declare it one
+    return cast(BinaryIO, gzip.GzipFile(fileobj=handle, mode="rb")) if source.compressed else handle
 
 
 _GZIP_ERRORS = (OSError, EOFError, zlib.error)
@@ -389,7 +390,11 @@ def _from_record(source: str, record: object) -> RawDocument | Rejection:
             return None
         return str(value).replace("\x00", "")
 
-    kind, content = ("html", html) if isinstance(html, str) and html.strip() else ("text", text)
+    if isinstance(html, str) and html.strip():
+        kind, content = "html", html
+    else:
+        assert isinstance(text, str)  # checked above: a record without html has a non-empty text
+        kind, content = "text", text
     usable = _usable(content)
     if isinstance(usable, Rejection):
         return replace(usable, source=source)

@@ -173,6 +173,16 @@ def test_event_filters(tmp_path):
         khabar.events(db=db, since="last spring")
 
 
+def test_a_note_on_an_event_is_recorded_against_its_id(tmp_path):
+    db = tmp_path / "kb.db"
+    _ingest_story(tmp_path / "in", db)
+    event = khabar.events(db=db)[0]
+    edit = khabar.note(event.id, "check the toll", db=db, analyst="tester")
+    assert (edit.action, edit.entity_id, edit.reason) == ("note", event.id, "check the toll")
+    with pytest.raises(khabar.NotFound):
+        khabar.note("ev:no-such-event", "x", db=db, analyst="tester")
+
+
 def test_reingesting_changes_nothing(tmp_path):
     db = tmp_path / "kb.db"
     _ingest_story(tmp_path / "in", db)

@@ -329,6 +329,20 @@ def test_article_page_names_its_copies_rewrites_and_originals(client, db):
     assert f"{edge.relation.value} of this article" in html and f'href="/article/{derived}"' in html
 
 
+def test_article_page_lists_the_other_articles_of_its_source_group(db):
+    from khabar.store import open_store
+
+    with open_store(db, create=False) as store:
+        groups = store.source_group_map(a.id for a in store.article_summaries(limit=10_000))
+    members: dict[str, set[str]] = {}
+    for article_id, group in groups.items():
+        members.setdefault(group, set()).add(article_id)
+    shared = next(m for m in members.values() if len(m) > 1)
+    article_id = min(shared)
+    page = khabar.article_page(article_id, db=db)
+    assert sorted(a.id for a in page.group) == sorted(shared - {article_id})
+
+
 def test_cli_serve_binds_loopback_and_refuses_public_bind_without_token(db):
     import subprocess
     import sys

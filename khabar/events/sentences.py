@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..dates import resolve_date
 from ..models import DateValue, Figure, Perpetrator
@@ -23,6 +24,9 @@ from ..numbers import count_phrases
 from .lexicon import Lexicon, lexicon
 from .perpetrators import acting_forces, perpetrators
 from .syntax import Name, is_generic, is_groupish, is_unreal, token_at
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 __all__ = ["Name", "Clue", "read_sentence", "is_unreal", "is_groupish", "casualty_role", "STATE_STRIKE"]
 
@@ -91,8 +95,8 @@ def read_sentence(sent, names: list[Name], *, published: date | None, last_group
     )
 
 
-def _triggers(sent, lex: Lexicon) -> list[tuple[object, str]]:
-    found: dict[int, tuple[object, str]] = {}
+def _triggers(sent, lex: Lexicon) -> list[tuple[Token, str]]:
+    found: dict[int, tuple[Token, str]] = {}
     text = sent.text.lower()
     for phrase, kind in lex.trigger_phrases.items():
         for m in re.finditer(r"\b" + re.escape(phrase) + r"s?\b", text):
@@ -100,9 +104,9 @@ def _triggers(sent, lex: Lexicon) -> list[tuple[object, str]]:
             if tok is not None:
                 found[tok.i] = (tok, kind)
     for tok in sent:
-        kind = lex.trigger_lemmas.get(tok.lemma_.lower()) or lex.trigger_lemmas.get(tok.lower_)
-        if kind and tok.i not in found and tok.pos_ in ("NOUN", "VERB", "PROPN") and not is_generic(tok):
-            found[tok.i] = (tok, kind)
+        lemma_kind = lex.trigger_lemmas.get(tok.lemma_.lower()) or lex.trigger_lemmas.get(tok.lower_)
+        if lemma_kind and tok.i not in found and tok.pos_ in ("NOUN", "VERB", "PROPN") and not is_generic(tok):
+            found[tok.i] = (tok, lemma_kind)
     return sorted(found.values(), key=lambda item: item[0].i)
 
 
@@ -121,7 +125,7 @@ def _strongest(kinds: list[str], lex: Lexicon) -> str | None:
 
 
 def _casualties(sent, lex: Lexicon) -> tuple[list[Figure], list[Figure]]:
-    found: dict[str, list[tuple[Figure, object]]] = {"killed": [], "injured": []}
+    found: dict[str, list[tuple[Figure, Token]]] = {"killed": [], "injured": []}
     for figure, anchor in count_phrases(sent) + _single_victims(sent):
         role = casualty_role(anchor, lex)
         if role in found and not _background(anchor, lex):
@@ -168,7 +172,7 @@ _PERSON_NOUNS = frozenset({"man", "woman", "boy", "girl", "child", "person", "ci
                            "suspect", "gunman", "attacker", "bomber", "tourist", "pastor", "chief", "worshipper"})
 
 
-def _single_victims(sent) -> list[tuple[Figure, object]]:
+def _single_victims(sent) -> list[tuple[Figure, Token]]:
     """"a policeman was shot dead", "killed a man": one person, a count of 1 anchored on "a"."""
     out = []
     for tok in sent:
@@ -180,7 +184,7 @@ def _single_victims(sent) -> list[tuple[Figure, object]]:
     return out
 
 
-def _join_parts(items: list[tuple[Figure, object]], sent) -> list[Figure]:
+def _join_parts(items: list[tuple[Figure, Token]], sent) -> list[Figure]:
     """"killed 13 US service members and about 170 Afghans": counts of conjoined victim groups add up."""
     out: list[Figure] = []
     used: set[int] = set()
@@ -203,7 +207,7 @@ def _text(sent, start: int, end: int) -> str:
     return sent.text[start - sent.start_char:end - sent.start_char]
 
 
-def _sum(parts: list[tuple[Figure, object]], sent) -> Figure:
+def _sum(parts: list[tuple[Figure, Token]], sent) -> Figure:
     figures = [f for f, _ in parts]
     last_noun = parts[-1][1].head if parts[-1][1].dep_ in ("nummod", "det") else parts[-1][1]
     start, end = figures[0].start, max(figures[-1].end, last_noun.idx + len(last_noun))

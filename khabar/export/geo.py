@@ -33,7 +33,7 @@ def feature_collection(store: Store, *, window_days: int) -> dict:
         if entity.cls != "PLACE":
             continue
         place = store.place(entity.id)
-        if place is None or not place.resolved:
+        if place is None or place.latitude is None or place.longitude is None:  # not resolved
             unlocated_places += 1
             continue
         features.append(_point(place.longitude, place.latitude, {
@@ -42,8 +42,8 @@ def feature_collection(store: Store, *, window_days: int) -> dict:
             "events": per_place.get(entity.id, 0), "articles": entity.articles,
             "confidence": place.confidence}))
     for e in events:
-        place = located.get(e.id)
-        if place is not None:
+        place = located.get(e.id)  # resolved places only
+        if place is not None and place.latitude is not None and place.longitude is not None:
             features.append(_point(place.longitude, place.latitude, {"kind": "event", **event_row(e, place)}))
     return {"type": "FeatureCollection", "features": features,
             "khabar": {"schema": GEOJSON_SCHEMA, "unlocated_places": unlocated_places,

@@ -23,6 +23,7 @@ Distribution is 0 ("your organisation only"): sharing further is the analyst's d
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from ..models import Citation, Event
@@ -79,7 +80,7 @@ def misp_event(store: Store, *, window_days: int, now: datetime | None = None,
     geos: dict[str, dict] = {}
     for ev in events:
         place = places.get(ev.id)
-        if place is not None and ev.place_id not in geos:
+        if place is not None and ev.place_id and ev.place_id not in geos:  # located events have a place id
             geos[ev.place_id] = _geolocation(ev.place_id, place, stamp)
     objects += geos.values()
     objects += [_incident(ev, geos.get(ev.place_id or ""), actor_uuid, reports, stamp, min_confidence)
@@ -111,7 +112,7 @@ def _attribute(type_: str, category: str, value, stamp: str, *, key: str, commen
 
 
 def _object(name: str, key: str, stamp: str, attributes: list[dict], comment: str = "",
-            references: list[dict] = ()) -> dict:
+            references: Sequence[dict] = ()) -> dict:
     template, version = TEMPLATES[name]
     return {"uuid": _uuid("object", key), "name": name, "meta-category": "misc", "template_uuid": template,
             "template_version": version, "description": "", "distribution": "5", "timestamp": stamp,

@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import stix2
 
@@ -146,7 +147,7 @@ def _entity_object(e: EntitySummary, aliases: list[AliasSupport], support: _Supp
 def _location(e: EntitySummary, place: Place | None, described: dict):
     if place is None or not (place.country or place.resolved):
         return None
-    where = {"country": place.country} if place.country else {}
+    where: dict[str, Any] = {"country": place.country} if place.country else {}
     if place.resolved:
         where |= {"latitude": place.latitude, "longitude": place.longitude}
     if place.level == "admin1" or (place.admin1 and place.level in ("admin2", "city")):
@@ -294,6 +295,7 @@ def _links(store: Store, entities: dict, registry_of: dict[str, str], producer, 
     groups = store.source_group_map(f.article_id for f in facts)
     stated: dict[tuple[str, str, str], list] = {}
     for f in facts:
+        assert f.subject_id is not None and f.object_id is not None  # both are in entities (above)
         stated.setdefault((f.subject_id, f.attribute, f.object_id), []).append(f)
     for (subject, attribute, obj), said in sorted(stated.items()):
         independent = len({groups[f.article_id] for f in said})

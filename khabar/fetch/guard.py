@@ -88,7 +88,9 @@ class NetworkPolicy:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
             raise httpcore.ConnectError(f"cannot resolve {host}: {exc.strerror}") from None
-        addresses = list(dict.fromkeys(info[4][0] for info in infos))
+        # IPv4 and IPv6 socket addresses start with the address text (only a Python built without IPv6
+        # gives an IPv6 one as (int, bytes): never connected to, so "no address" rather than a crash)
+        addresses = list(dict.fromkeys(a for *_, sockaddr in infos if isinstance(a := sockaddr[0], str)))
         for address in addresses:
             self.check(host, address)
         return addresses

@@ -16,11 +16,15 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ..errors import ModelNotFound
 from ..models import Analysis, Article, Mention, Sentence
 from ..settings import default_of
 from .grouping import group_mentions
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 __all__ = ["load_pipeline", "analyse", "analysis_of", "english_view", "KEPT_LABELS"]
 
@@ -63,7 +67,7 @@ def english_view(article: Article) -> str:
 
 
 def analyse(nlp, articles: Sequence[Article], *, batch_size: int = default_of("batch_size"),
-            n_process: int = default_of("n_process")) -> Iterator[tuple[Analysis, object]]:
+            n_process: int = default_of("n_process")) -> Iterator[tuple[Analysis, Doc]]:
     """Analyse articles in order; yields (Analysis, spaCy Doc) per article."""
     texts = (english_view(a) for a in articles)
     for article, doc in zip(articles, _docs(nlp, texts, batch_size=batch_size, n_process=n_process)):
@@ -77,7 +81,7 @@ def analyse(nlp, articles: Sequence[Article], *, batch_size: int = default_of("b
 CHUNK_CHARS = 20_000
 
 
-def _docs(nlp, texts: Iterable[str], *, batch_size: int, n_process: int) -> Iterator[object]:
+def _docs(nlp, texts: Iterable[str], *, batch_size: int, n_process: int) -> Iterator[Doc]:
     """nlp.pipe over the texts, in order, with over-long texts analysed in chunks (see :func:`long_doc`)."""
     limit = min(nlp.max_length, CHUNK_CHARS)
     short: list[str] = []

@@ -60,7 +60,7 @@ class PlaceFixer:
         # errors on CoNLL-2003 for +0.01 LOC F1 (docs/entities.md).
         self.region_keys = {name_key(n) for n, p in gazetteer.names(min_population=10**12)} - rules.not_places
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.matcher.add("GPE", list(nlp.tokenizer.pipe(sorted(n.lower() for n in names))))
+        self.matcher.add("GPE", [nlp.tokenizer(n) for n in sorted(n.lower() for n in names)])  # = tokenizer.pipe
 
     def __call__(self, doc: Doc) -> Doc:
         ents = [self._relabelled(doc, ent) for ent in _joined(doc, list(doc.ents))]

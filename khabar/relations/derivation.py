@@ -220,7 +220,7 @@ def pair_features(texts_a: Sequence[str], texts_b: Sequence[str], alignment: Ali
     (ns, nl), (ms, ml) = ((na, nb), (names_a, names_b)) if a_short else ((nb, na), (names_b, names_a))
     numbers = _containment(set(ns), set(nl))
     shared = set(ns) & set(nl)
-    first_l = {}
+    first_l: dict[str, int] = {}
     for i, n in enumerate(nl):
         first_l.setdefault(n, i)
     seq = [first_l[n] for n in dict.fromkeys(n for n in ns if n in shared)]

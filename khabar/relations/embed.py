@@ -11,6 +11,7 @@ Every embedder returns L2-normalised float32 rows, so a dot product is a cosine.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -90,7 +91,7 @@ def _minilm() -> Embedder:
     return MiniLMEmbedder()
 
 
-EMBEDDERS = {"wordllama": WordLlamaEmbedder, "e5": E5Embedder, "minilm": _minilm}
+EMBEDDERS: dict[str, Callable[[], Embedder]] = {"wordllama": WordLlamaEmbedder, "e5": E5Embedder, "minilm": _minilm}
 
 
 @lru_cache(maxsize=4)

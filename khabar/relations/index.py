@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -142,7 +142,7 @@ class CandidateIndex:
         total = max(len(self._ids), 1)
         known = [k for k in fp.keys if k in self._postings]
         rarest = sorted(known, key=lambda k: (len(self._postings[k]), k))[:self._max_keys]
-        weight: Counter[int] = Counter()
+        weight: defaultdict[int, float] = defaultdict(float)  # summed idf (a Counter holds ints)
         shared: Counter[int] = Counter()
         for key in rarest:
             postings = self._postings[key]
@@ -151,7 +151,8 @@ class CandidateIndex:
                 if self._live[row]:
                     weight[row] += idf
                     shared[row] += 1
-        rows = [r for r, _ in weight.most_common() if shared[r] >= _MIN_SHARED_KEYS]
+        by_weight = sorted(weight.items(), key=lambda item: item[1], reverse=True)  # as Counter.most_common
+        rows = [r for r, _ in by_weight if shared[r] >= _MIN_SHARED_KEYS]
         return rows[:3 * limit]
 
     def _lede_rows(self, fp: Fingerprint) -> list[tuple[int, float]]:

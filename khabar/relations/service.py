@@ -56,12 +56,13 @@ def compare_files(path_a: str | Path, path_b: str | Path, *, settings: Settings)
 def _file_view(store: Store, path: Path) -> ArticleView | str:
     """The view of the one article read from ``path``, or the reason there is none."""
     rows = [r for r in store.rejections() if r.source.startswith(str(path))]
-    ids = [i for i in store.article_ids() if store.stored_text(i).source.startswith(str(path))]
-    if len(ids) > 1:
-        raise InputError(f"{path} holds {len(ids)} articles; compare needs one article per file "
+    stored = [t for t in map(store.stored_text, store.article_ids()) if t is not None]  # ids listed: all stored
+    found = [t for t in stored if t.source.startswith(str(path))]
+    if len(found) > 1:
+        raise InputError(f"{path} holds {len(found)} articles; compare needs one article per file "
                          "(ingest the file and compare stored ids with --db)")
-    if ids:
-        return view_of_stored(store.stored_text(ids[0]))
+    if found:
+        return view_of_stored(found[0])
     if rows:
         return f"{rows[0].reason} [{rows[0].code}]"
     # Same text and outlet as the other file: ingest stored it once, under the other file's name.

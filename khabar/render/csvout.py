@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
+from typing import Any
 
 from ..models import ListPage
 from .events import EVENT_COLUMNS, event_row
@@ -17,11 +19,13 @@ ARTICLE_COLUMNS = ("id", "title", "outlet", "published", "url", "language", "wor
 
 def page_csv(page: ListPage, places: dict | None = None) -> str:
     """The page's items as CSV text with a header row."""
+    columns: tuple[str, ...]
     if page.kind == "events":
         rows, columns = [event_row(e, (places or {}).get(e.id)) for e in page.items], EVENT_COLUMNS
     else:
-        item, columns = {"entities": (entity_summary_dict, ENTITY_COLUMNS),
-                         "articles": (article_summary_dict, ARTICLE_COLUMNS)}[page.kind]
+        kinds: dict[str, tuple[Callable[[Any], dict[str, Any]], tuple[str, ...]]] = {
+            "entities": (entity_summary_dict, ENTITY_COLUMNS), "articles": (article_summary_dict, ARTICLE_COLUMNS)}
+        item, columns = kinds[page.kind]
         rows = [item(x) for x in page.items]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")

@@ -112,10 +112,10 @@ def _event_lines(e: Event) -> list[str]:
         lines.append(f"  CONFLICT ({c.kind}): {c.note}")
         lines += [f"     - {v.display}  -- {cite(v.citations[0])}" for v in c.values if v.citations]
     lines.append("  reports:")
-    for r, c in zip(e.reports, e.citations):
-        lines.append(f"    - {(r.published or 'undated')[:10]} {c.outlet or 'unknown outlet'}: killed "
+    for r, cited in zip(e.reports, e.citations):
+        lines.append(f"    - {(r.published or 'undated')[:10]} {cited.outlet or 'unknown outlet'}: killed "
                      f"{figure_text(r.killed)}, injured {figure_text(r.injured)}")
-        lines.append(f"      \"{_short(c.text)}\"  -- {cite(c)}")
+        lines.append(f"      \"{_short(cited.text)}\"  -- {cite(cited)}")
     return lines
 
 
@@ -155,8 +155,10 @@ def events_json(events: list[Event]) -> str:
 
 
 def _figure_dict(f: Figure | None) -> dict[str, Any] | None:
-    if f is None:
-        return None
+    return None if f is None else _figure_fields(f)
+
+
+def _figure_fields(f: Figure) -> dict[str, Any]:
     return {"value": f.value, "qualifier": f.qualifier, "qualifier_text": qualifier_label(f.qualifier), "low": f.low,
             "high": f.high, "text": f.text}
 
@@ -164,8 +166,8 @@ def _figure_dict(f: Figure | None) -> dict[str, Any] | None:
 def _toll_dict(t: Toll | None) -> dict[str, Any] | None:
     if t is None:
         return None
-    return {"low": t.low, "high": t.high, "latest": _figure_dict(t.latest.figure) | {"published": t.latest.published},
-            "series": [_figure_dict(p.figure) | {"published": p.published, "citation": citation_dict(p.citation)}
+    return {"low": t.low, "high": t.high, "latest": _figure_fields(t.latest.figure) | {"published": t.latest.published},
+            "series": [_figure_fields(p.figure) | {"published": p.published, "citation": citation_dict(p.citation)}
                        for p in t.series]}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..models import Article, ArticleSummary, Dossier, Edit, EntitySummary, Event, ListPage, Place, SearchHit
@@ -100,7 +101,9 @@ def page_dict(page: ListPage) -> dict[str, Any]:
             "facets": {k: [{"value": v, "count": n} for v, n in values] for k, values in page.facets}}
     if page.kind == "events":
         return {"schema": "khabar.events/2", **head, "events": [event_dict(e) for e in page.items]}
-    item = {"entities": entity_summary_dict, "articles": article_summary_dict}[page.kind]
+    makers: dict[str, Callable[[Any], dict[str, Any]]] = {"entities": entity_summary_dict,
+                                                          "articles": article_summary_dict}
+    item = makers[page.kind]
     return {"schema": f"khabar.{page.kind}/2", **head, "items": [item(x) for x in page.items]}
 
 
@@ -128,8 +131,10 @@ def to_json(value: Any, *, query: str = "", schema: str | None = None) -> dict[s
     if isinstance(value, (list, tuple)):
         items = list(value)
         if not items and schema:
-            return {"khabar.events/2": events_dict, "khabar.edits/2": edits_dict,
-                    "khabar.search/2": lambda v: search_dict(query, v)}[schema](items)
+            empty: dict[str, Callable[[list], dict[str, Any]]] = {
+                "khabar.events/2": events_dict, "khabar.edits/2": edits_dict,
+                "khabar.search/2": lambda v: search_dict(query, v)}
+            return empty[schema](items)
         if not items:
             raise TypeError("to_json([]) cannot tell what the list holds: "
                             "give schema='khabar.events/2' (or edits, search)")

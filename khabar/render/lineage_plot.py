@@ -29,7 +29,9 @@ def lineage_picture(lineage: Lineage, path: str | Path) -> Path:
     import matplotlib.pyplot as plt
     import networkx as nx
 
-    graph, positions, labels = nx.DiGraph(), {}, {}
+    graph = nx.DiGraph()
+    positions: dict[str, tuple[float, float]] = {}
+    labels: dict[str, str] = {}
     top = 0.0
     for group in lineage.groups:
         top = _place(group, graph, positions, labels, top)

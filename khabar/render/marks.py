@@ -61,7 +61,7 @@ def _runs(text: str, start: int, end: int, marks: list[Mark], highlight: tuple[i
     runs = []
     for a, b in zip(edges, edges[1:]):
         covering = [m for m in marks if m.start <= a and m.end >= b]
-        cited = bool(highlight) and highlight[0] <= a and b <= highlight[1]
+        cited = highlight is not None and highlight[0] <= a and b <= highlight[1]
         runs.append(Run(a, text[a:b], _innermost(covering, "mention"), _innermost(covering, "event"),
                         cited, cited and not anchored))
         anchored = anchored or cited

@@ -138,6 +138,7 @@ def group_origin(g: SourceGroup) -> tuple[str | None, str]:
         return None, "no direction known between its articles"
     children: dict[str, set[str]] = {}
     for e in directed:
+        assert e.origin is not None  # directed edges only
         children.setdefault(e.origin, set()).add(e.b if e.origin == e.a else e.a)
     reached, todo = {g.origin.id}, [g.origin.id]
     while todo:

@@ -49,6 +49,7 @@ def timeline_picture(events: tuple[Event, ...] | list[Event], path: Path, *, tit
 
 
 def _draw(ax, event: Event) -> None:
+    assert event.date is not None and event.date.value  # only dated events are drawn
     when = date.fromisoformat(event.date.value)
     status = next((p.status for p in event.perpetrators if p.status != "denied"), "unknown")
     colour = _COLOURS.get(status, _COLOURS["unknown"])

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import cast
 
 from ..errors import StoreError
 from . import pg
@@ -37,7 +38,7 @@ __all__ = ["Store", "open_store", "MIGRATIONS", "RunningIngest", "is_database_ur
 
 def _migrations() -> list[tuple[str, str]]:
     folder = resources.files("khabar.store").joinpath("migrations")
-    files = sorted(f for f in folder.iterdir() if f.name.endswith(".sql"))
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
     return [(f.name.removesuffix(".sql"), f.read_text("utf-8")) for f in files]
 
 
@@ -146,7 +147,8 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
 
 def _open_postgresql(url: str, *, create: bool) -> Store:
     conn = pg.connect(url)
-    store = Store(conn, pg.safe_url(conn.url))
+    # PgConnection implements the part of sqlite3.Connection that the query mixins use (store/pg.py).
+    store = Store(cast(sqlite3.Connection, conn), pg.safe_url(conn.url))
     try:
         if not create and "migrations" not in {r[0] for r in conn.execute(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import Ambiguous, NotFound
 from ..models import (
@@ -31,6 +33,13 @@ class ArticleQueries:
     """Mixin of :class:`khabar.store.Store`: article-level reads and writes."""
 
     conn: sqlite3.Connection
+
+    if TYPE_CHECKING:  # provided by the Store this mixes into (and its EntityQueries)
+        def atomic(self) -> AbstractContextManager[sqlite3.Connection]: ...  # Store.atomic
+
+        def _insert_entities(self, resolution: Resolution) -> None: ...
+
+        def _insert_aliases(self, resolution: Resolution) -> None: ...
 
     # --- writes -------------------------------------------------------------------------------
 

@@ -120,7 +120,7 @@ class BrowseQueries:
         )
         return [r[0] for r in rows]
 
-    def group_members(self, article_id: str) -> list[str]:
+    def group_peers(self, article_id: str) -> list[str]:
         """Ids of the other articles in the article's independent source group (none when alone)."""
         rows = self.conn.execute(
             "SELECT article_id FROM source_groups WHERE article_id != ? AND group_id = "

@@ -39,6 +39,7 @@ class EditQueries:
             "VALUES (?,?,?,?,?,?,?)",
             (action, entity_id, target_id, json.dumps(list(aliases)), reason, analyst, stamp),
         )
+        assert cursor.lastrowid is not None  # an INSERT into a table with an id column always sets it
         return Edit(cursor.lastrowid, action, entity_id, target_id, tuple(aliases), reason, analyst, stamp)
 
     def edits(self, *, active_only: bool = False) -> list[Edit]:

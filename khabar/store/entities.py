@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..models import AliasSupport, Citation, EntityRef, Neighbour, Resolution
+from ..models import AliasConflict, AliasSupport, Citation, EntityRef, Neighbour, Place, Resolution
 from ..names import name_key, variant_key
 from .clock import now
 
@@ -37,6 +39,11 @@ class EntityQueries:
     """Mixin of :class:`khabar.store.Store`: entity-level reads and writes."""
 
     conn: sqlite3.Connection
+
+    if TYPE_CHECKING:  # provided by the Store this mixes into (its PlaceQueries and EditQueries)
+        def _insert_places(self, places: Iterable[Place]) -> None: ...
+
+        def _insert_conflicts(self, conflicts: Iterable[AliasConflict]) -> None: ...
 
     def _insert_entities(self, resolution: Resolution) -> None:
         self.conn.executemany(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
 
 from ..models import Citation, DateValue, EventReport, Fact, Figure, Perpetrator
 from ..names import name_key
@@ -22,6 +24,11 @@ class EventQueries:
     """Mixin of :class:`khabar.store.Store`: event reports, facts and the citations they need."""
 
     conn: sqlite3.Connection
+
+    if TYPE_CHECKING:  # provided by the Store this mixes into (and its RelationQueries)
+        def atomic(self) -> AbstractContextManager[sqlite3.Connection]: ...  # Store.atomic
+
+        def source_group_map(self, article_ids: Iterable[str]) -> dict[str, str]: ...
 
     # --- writes -------------------------------------------------------------------------------
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +20,9 @@ class RelationQueries:
     """Mixin of :class:`khabar.store.Store`: fingerprints, relations and source groups."""
 
     conn: sqlite3.Connection
+
+    if TYPE_CHECKING:  # provided by the Store this mixes into
+        def atomic(self) -> AbstractContextManager[sqlite3.Connection]: ...  # Store.atomic
 
     # --- source groups --------------------------------------------------------------------------
 

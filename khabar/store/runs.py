@@ -6,8 +6,9 @@ import os
 import socket
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .clock import now
 
@@ -31,6 +32,9 @@ class RunQueries:
     """Mixin of :class:`khabar.store.Store`: the ``ingest_runs`` table."""
 
     conn: sqlite3.Connection
+
+    if TYPE_CHECKING:  # provided by the Store this mixes into
+        def atomic(self) -> AbstractContextManager[sqlite3.Connection]: ...  # Store.atomic
 
     @contextmanager
     def ingest_running(self) -> Iterator[None]:

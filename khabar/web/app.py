@@ -124,7 +124,7 @@ def _openapi_schemas(app: FastAPI) -> None:
             app.openapi_schema = doc
         return app.openapi_schema
 
-    app.openapi = openapi
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
 
 
 def _guards(app: FastAPI, *, token: str | None, limit: int, loopback_only: bool) -> None:

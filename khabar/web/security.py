@@ -23,6 +23,7 @@ import json
 import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -60,7 +61,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-async def _reply(send, status: int, code: str, message: str, headers: list[tuple[bytes, bytes]] = ()) -> None:
+async def _reply(send, status: int, code: str, message: str, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
     body = json.dumps({"error": {"code": code, "message": message}}).encode()
     await send({"type": "http.response.start", "status": status, "headers": [
         (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *_HEADERS, *headers]})

@@ -12,12 +12,16 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from python_multipart.multipart import MultipartParseError, MultipartParser, MultipartState, parse_options_header
 from starlette.requests import ClientDisconnect
 
 from ..errors import InputError
 from .security import inside, safe_filename
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 
 __all__ = ["Upload", "receive_upload"]
 
@@ -85,7 +89,7 @@ class _Sink:
         self.field: str | None = None
         self.buffer = bytearray()
 
-    def callbacks(self) -> dict:
+    def callbacks(self) -> MultipartCallbacks:
         return {
             "on_part_begin": self._begin, "on_header_field": self._header_field,
             "on_header_value": self._header_value, "on_header_end": self._header_end,

@@ -54,7 +54,8 @@ def split(request: Request, entity: str = Form(..., max_length=200), names: list
 def note(request: Request, subject: str = Form(..., max_length=300), text: str = Form("", max_length=4000),
          back: str = Form("/edits", max_length=500), analyst: str = Form("", max_length=100), csrf: str = Form("")):
     check_csrf(request, csrf)
-    edit = khabar.note(subject, text, db=store_of(request), analyst=_analyst(request, analyst))
+    edit = khabar.note(subject, text, db=store_of(request), analyst=_analyst(request, analyst),
+                       settings=request.app.state.settings)
     return _back(back, edit.id)
 
 

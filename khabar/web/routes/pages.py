@@ -96,7 +96,7 @@ def entity(request: Request, entity_id: str):
     picture = event_map(store, list(dossier.attacks)) if dossier.attacks else None
     place = dossier.place
     spot = map_picture([MapPoint(place.longitude, place.latitude, place.name, kind="place")]) \
-        if place is not None and place.resolved else None
+        if place is not None and place.latitude is not None and place.longitude is not None else None
     return render(request, "entity.html", d=dossier, picture=picture, spot=spot,
                   notes=_notes(store, {dossier.entity.id}), done=_edit_done(request, store))
 
@@ -161,7 +161,8 @@ def event_map(store, events: list) -> MapPicture:
     """A map of the events whose places have coordinates, each dot linking to its event."""
     places = khabar.event_places(events, db=store)
     points = [MapPoint(p.longitude, p.latitude, f"{_event_label(e)} ({e.articles} report(s))",
-                       f"/event/{e.id}", e.articles) for e in events if (p := places.get(e.id))]
+                       f"/event/{e.id}", e.articles)
+              for e in events if (p := places.get(e.id)) and p.latitude is not None and p.longitude is not None]
     return map_picture(points)
 
 
