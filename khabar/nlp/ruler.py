@@ -16,7 +16,7 @@ enemies, not the group: no mention of it.
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from ..names import is_acronym
 from ..registry import load_registry
@@ -108,7 +108,8 @@ class _NameCase:
         self.lowercase = frozenset(lowercase)
 
     def __call__(self, doc: Doc) -> Doc:
-        kept, dropped = [], []
+        kept: list[Span] = []
+        dropped: list[Span] = []
         for e in doc.ents:
             (kept if written_as_name(e, self.lowercase) and not in_compound(doc, e.start) else dropped).append(e)
         if dropped:
