@@ -11,7 +11,10 @@
   detector, P/R/F1 on the first 1,500 pairs of the training file.
 * **Gold set** (``eval/gold/pairs``, written for khabar): the articles are ingested with the real
   pipeline; each labelled pair's stored relation (what the candidate index and the stage found) is
-  scored per class, and the direction of every copy and rewrite.
+  scored per class, and the direction of every copy and rewrite (with the dates, and with the dates
+  hidden: the text alone).
+* **Direction model** (``eval/fit_direction.py``): who copied whom with dates hidden, cross-validated
+  on COUNTER dev and Clough derived pairs: share given a direction and accuracy where given.
 
     python -m eval.pairs --data ../shared/eval-data [--sentence-model minilm|wordllama] [--multilingual off]
 """
