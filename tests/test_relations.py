@@ -504,6 +504,10 @@ def test_direction_model_is_antisymmetric_and_undetermined_on_weak_evidence():
     credit_kept = [s.text for s in split_sentences(DESK_COPY.replace("(Monitoring Desk)", "(Reuters)"))]
     sign, _, why = text_direction(a, credit_kept)
     assert sign == 0 and "neither text carries a credit line" in why
+    # A parenthesis after the agency's credit is no second source: "(Reuters) ... (ages 4, 9)" is one wire.
+    aside = WIRE_STORY.replace("forcing 23 families", "forcing 23 families (two with children aged 4, 9)")
+    sign, _, _ = text_direction([s.text for s in split_sentences(aside)], a)
+    assert sign == 0
 
 
 def test_wording_alone_gives_no_direction_at_equal_times():

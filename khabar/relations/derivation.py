@@ -10,13 +10,14 @@ shared by two unrelated pages are left out), and :func:`derivation_probability` 
 a logistic regression fitted by ``eval/fit_derivation.py`` on development data (weights in
 ``khabar/data/derivation_model.json``).
 
-Direction without dates (:func:`text_direction`): the derived text drops attributions and
-specifics that the origin has, compresses sentences, adds boilerplate; the origin's sentences
-contain the derived one's content more than the reverse. Agency credits help too: a wire story
-credits its agency, a newspaper desk that compiled a story credits "Monitoring Desk" or several
-sources. Antisymmetric features (a's value minus b's) feed a second logistic regression without
-intercept (``eval/fit_direction.py``, weights in ``khabar/data/direction_model.json``); below the
-confidence chosen by cross-validation the answer is ``undetermined``, never a guess.
+Direction without dates (:func:`text_direction`): antisymmetric features (a's value minus b's)
+feed a second logistic regression without intercept (``eval/fit_direction.py``, weights in
+``khabar/data/direction_model.json``); below the confidence chosen by cross-validation the answer is
+``undetermined``, never a guess. What holds up is the credit line: a wire story credits its agency,
+a desk that compiled a story credits "Monitoring Desk" or several sources. The wording features
+(the derived text drops figures and names, is shorter, leaves parts out) are computed but carry
+weight 0: a rewrite that adds framing is longer than its origin, and they pointed the wrong way on
+khabar's gold rewrites (docs/relations.md, "Direction without dates").
 
 Everything here is a pure function of prepared articles and their alignment.
 """
@@ -421,10 +422,11 @@ def _credits(texts: Sequence[str]) -> tuple[float, float]:
     wire = desk = 0.0
     for m in _CREDIT.finditer(opening):
         credit = m.group(1)
-        wire = max(wire, float(bool(_WIRE.search(credit))))
+        agencies = len(_WIRE.findall(credit))
+        wire = max(wire, float(agencies > 0))
         # A desk, "agencies", or two sources in one credit ("AP/Reuters"): compiled from others' reports.
-        desk = max(desk, float(bool(_DESK.search(credit)) or len(_WIRE.findall(credit)) >= 2
-                               or (wire > 0 and bool(_JOINED.search(credit)))))
+        desk = max(desk, float(bool(_DESK.search(credit)) or agencies >= 2
+                               or (agencies > 0 and bool(_JOINED.search(credit)))))
     return wire, desk
 
 
