@@ -137,18 +137,14 @@ def test_direction_by_time_compares_wall_clocks_when_one_side_has_no_offset():
     # A wire filed at 23:20 local time and a copy stamped 01:30+05:00 the next day: the wire is first.
     wire = ArticleView("wire", "x", (), "en", published="2021-08-26T23:20")
     copy = ArticleView("copy", "x", (), "en", published="2021-08-27T01:30+05:00")
-    from khabar.relations.align import Alignment
-
-    origin, why = direction(copy, wire, Alignment((), 1.0, 1.0, 1.0, 1.0))
+    origin, why = direction(copy, wire)
     assert origin == "wire" and "published first" in why
 
 
 def test_a_date_without_time_gives_no_order_within_its_day():
-    from khabar.relations.align import Alignment
-
     a = ArticleView("a", "x", (), "en", published="2019-04-24")
     b = ArticleView("b", "x", (), "en", published="2019-04-24T15:45")
-    origin, why = direction(a, b, Alignment((), 0.8, 0.8, 1.0, 0.0))
+    origin, why = direction(a, b)
     assert origin is None and "no direction" in why
     assert parse_time("not a date") is None and parse_time(None) is None
 
@@ -457,3 +453,76 @@ def test_derivation_probability_separates_a_reworded_copy_from_an_unrelated_text
              "Its members will meet again next spring to review the spending.")
     assert derivation_probability(text_features(origin, copy)) >= 0.5
     assert derivation_probability(text_features(origin, other)) < 0.5
+
+
+# --- direction without dates (the fitted direction model) -----------------------------------------
+
+WIRE_STORY = """Flood barrier fails above Lowmere, 23 homes evacuated
+LOWMERE, April 9 (Reuters) - A flood barrier on the Alder river gave way above the town of Lowmere at 4:15 a.m.
+on Thursday, forcing 23 families from their homes, the county emergency office said.
+Chief engineer Mara Quill told reporters that the 140-metre barrier had been inspected in March and that
+water had risen 2.7 metres overnight.
+The office said 6 people were treated for hypothermia at Saint Brannoc hospital and that 3 roads remained closed.
+A spokesman for the river authority said repairs would take at least 11 days."""
+
+DESK_COPY = """Families flee as Lowmere barrier collapses
+LOWMERE (Monitoring Desk) - A flood barrier on the river gave way above the town of Lowmere early on Thursday,
+forcing families from their homes.
+The barrier had been inspected recently and water had risen overnight.
+Several people were treated at hospital and some roads remained closed."""
+
+
+def _view(article_id: str, text: str, published: str | None):
+    return view_of_text(article_id, text, published=published)
+
+
+def test_direction_at_equal_times_comes_from_the_credits_with_the_reason_in_words():
+    wire, copy = _view("wire", WIRE_STORY, "2024-04-09T10:00"), _view("copy", DESK_COPY, "2024-04-09T10:00")
+    for a, b in ((wire, copy), (copy, wire)):  # the answer does not depend on the order
+        origin, why = direction(a, b)
+        assert origin == "wire", why
+        assert why.startswith("published at the same time; from the text: ")
+        assert "copy credits a desk or several sources" in why and "wire carries a news agency's credit" in why
+    # Without publication times the text decides the same way.
+    origin, why = direction(_view("copy", DESK_COPY, None), _view("wire", WIRE_STORY, None))
+    assert origin == "wire" and why.startswith("no publication time for both")
+
+
+def test_direction_model_is_antisymmetric_and_undetermined_on_weak_evidence():
+    from khabar.relations.derivation import direction_features, text_direction, wording_alignment
+
+    a = [s.text for s in split_sentences(WIRE_STORY)]
+    b = [s.text for s in split_sentences(DESK_COPY)]
+    assert np.allclose(direction_features(a, b, wording_alignment(a, b)),
+                       -direction_features(b, a, wording_alignment(b, a)))
+    assert wording_alignment(a, b).pairs, "the copy's sentences pair with the wire's by wording"
+    forward, backward = text_direction(a, b), text_direction(b, a)
+    assert forward[0] == 1 and backward[0] == -1 and forward[1] == pytest.approx(1 - backward[1], abs=1e-4)
+    # A symmetric pair (the same text twice) and a pair whose credits match say nothing about direction.
+    same = text_direction(a, a)
+    assert same[0] == 0 and same[1] == 0.5 and "does not say who copied whom" in same[2]
+    credit_kept = [s.text for s in split_sentences(DESK_COPY.replace("(Monitoring Desk)", "(Reuters)"))]
+    sign, _, why = text_direction(a, credit_kept)
+    assert sign == 0 and "neither text carries a credit line" in why
+    # A parenthesis after the agency's credit is no second source: "(Reuters) ... (ages 4, 9)" is one wire.
+    aside = WIRE_STORY.replace("forcing 23 families", "forcing 23 families (two with children aged 4, 9)")
+    sign, _, _ = text_direction([s.text for s in split_sentences(aside)], a)
+    assert sign == 0
+
+
+def test_wording_alone_gives_no_direction_at_equal_times():
+    # The trimmed copy drops the figures, names and attributions, but without a credit line the
+    # fitted model does not answer: on khabar's gold rewrites (a framing lede added) length and
+    # dropped figures point the wrong way, so they carry no weight (eval/fit_direction.py).
+    wire = _view("wire", WIRE_STORY.replace(" (Reuters)", ""), "2024-04-09")
+    copy = _view("copy", DESK_COPY.replace(" (Monitoring Desk)", ""), "2024-04-09")
+    origin, why = direction(wire, copy)
+    assert origin is None and "no direction from the text" in why
+
+
+def test_direction_model_ships_its_cross_validated_accuracy():
+    from khabar.relations.derivation import DIRECTION_FEATURES, load_direction_model
+
+    model = load_direction_model()
+    assert set(model["features"]) <= set(DIRECTION_FEATURES) and model["direction"]["bias"] == 0.0
+    assert model["threshold"] is None or model["cv"]["all"]["accuracy"] >= model["target_accuracy"]

@@ -10,11 +10,14 @@ shared by two unrelated pages are left out), and :func:`derivation_probability` 
 a logistic regression fitted by ``eval/fit_derivation.py`` on development data (weights in
 ``khabar/data/derivation_model.json``).
 
-Direction without dates (:func:`text_direction`): the derived text drops attributions and
-specifics that the origin has, compresses sentences, adds boilerplate; the origin's sentences
-contain the derived one's content more than the reverse. Antisymmetric features (a's value minus
-b's) feed a second logistic regression without intercept; below its confidence the answer is
-``undetermined``, never a guess.
+Direction without dates (:func:`text_direction`): antisymmetric features (a's value minus b's)
+feed a second logistic regression without intercept (``eval/fit_direction.py``, weights in
+``khabar/data/direction_model.json``); below the confidence chosen by cross-validation the answer is
+``undetermined``, never a guess. What holds up is the credit line: a wire story credits its agency,
+a desk that compiled a story credits "Monitoring Desk" or several sources. The wording features
+(the derived text drops figures and names, is shorter, leaves parts out) are computed but carry
+weight 0: a rewrite that adds framing is longer than its origin, and they pointed the wrong way on
+khabar's gold rewrites (docs/relations.md, "Direction without dates").
 
 Everything here is a pure function of prepared articles and their alignment.
 """
@@ -31,11 +34,12 @@ from importlib import resources
 
 import numpy as np
 
-from .align import Alignment
-from .text import STOPWORDS, shingles, words
+from .align import Alignment, SentencePair
+from .text import STOPWORDS, content_words, shingles, words
 
 __all__ = ["FEATURES", "DIRECTION_FEATURES", "Evidence", "content_mask", "pair_features", "derivation_probability",
-           "direction_features", "text_direction", "fit_logistic", "predict_logistic", "load_model",
+           "direction_features", "text_direction", "wording_alignment", "load_direction_model",
+           "fit_logistic", "predict_logistic", "load_model",
            "specifics", "MODEL_PATH"]
 
 MODEL_PATH = "data/derivation_model.json"
@@ -71,8 +75,10 @@ DIRECTION_FEATURES = (
     "compression",  # mean log(len a_i / len b_i) over aligned pairs
     "boilerplate",  # boilerplate sentences in b minus in a
     "unaligned",  # share of b's content left unaligned minus a's (added framing)
-    "credit",  # a opens with a wire dateline or credit, b does not (minus the reverse)
+    "credit",  # a opens with a news agency's credit ("(Reuters)", "(APP)"), b does not (minus the reverse)
+    "desk",  # b credits a desk, "agencies" or two sources ("(Monitoring Desk)", "(AP/AFP)"), a not (minus reverse)
     "exact",  # exact figures in a that b rounds or words ("about 40", "dozens"), minus the reverse
+    "length",  # log(content words of a / content words of b): a trimmed copy is shorter
 )
 
 _QUOTE = re.compile(r"[\"“”«»]([^\"“”«»]{8,400})[\"“”«»]")
@@ -84,7 +90,15 @@ _ATTRIBUTION = re.compile(
     re.I)
 _ROUND = re.compile(r"\b(?:about|around|nearly|almost|roughly|some|more than|over|dozens|scores|hundreds|"
                     r"several|many)\b|تقریباً|درجنوں|سینکڑوں|کئی", re.I)
-_CREDIT = re.compile(r"^\W*[\w\s,.]{0,40}?(?:\((?:[^()]{1,20})\)|—|–|-{1,2}|۔)\s", re.U)
+# Credits in the opening lines: a news agency's name (the wire story) or a desk / "agencies" (a story
+# compiled from others' reports). English and Urdu spellings of the agencies common in the corpora.
+_CREDIT = re.compile(r"[(\[]([^()\[\]]{2,40})[)\]]")
+_WIRE = re.compile(
+    r"\b(?:ap|afp|reuters|app|pti|ians|uni|ani|xinhua|dpa|inp|nni|ppi|anadolu|efe|bernama|kyodo|online|sana)\b|"
+    r"اے پی پی|اے ایف پی|آئی این پی|این این آئی|پی پی آئی|یو این آئی|ثناء نیوز|آن لائن|رائٹرز|شنہوا|اے پی\b", re.I)
+_DESK = re.compile(r"\b(?:desk|agencies|monitoring|news services)\b|ڈیسک|ایجنسیاں|ایجنسیوں|مانیٹرنگ", re.I)
+_JOINED = re.compile(r"[+/&،,]| and | و ")
+_OPENING = 300  # characters of a text searched for its credit
 _BOILERPLATE = re.compile(
     r"\b(?:comment|comments|subscribe|newsletter|share this|follow us|also read|read more|featured|related|"
     r"advertisement|your browser|click here|sign up|what do you think|tell us|let us know|all rights reserved|"
@@ -328,12 +342,54 @@ def derivation_probability(features: np.ndarray) -> float:
 
 # --- direction ------------------------------------------------------------------------------------
 
+_PAIRED = 0.3  # word-2-gram overlap (of the sentence with fewer 2-grams) from which two sentences pair
+
+
+def wording_alignment(texts_a: Sequence[str], texts_b: Sequence[str]) -> Alignment:
+    """A one-to-one sentence alignment by shared wording alone (no embeddings): fast, deterministic.
+
+    Two sentences pair when at least ``_PAIRED`` of the word 2-grams of the one with fewer are in the
+    other (two shared 2-grams at least); best pairs first, each sentence used once. The score is
+    symmetric, so swapping the texts swaps the pairs (the direction features stay antisymmetric).
+    """
+    grams_a = [set(zip(w, w[1:])) for w in (words(t) for t in texts_a)]
+    grams_b = [set(zip(w, w[1:])) for w in (words(t) for t in texts_b)]
+    scored = []
+    for i, ga in enumerate(grams_a):
+        for j, gb in enumerate(grams_b):
+            if not ga or not gb:
+                continue
+            shared = len(ga & gb)
+            score = shared / min(len(ga), len(gb))
+            if shared >= 2 and score >= _PAIRED:
+                scored.append((-score, i, j))
+    used_a, used_b, pairs = set(), set(), []
+    for score, i, j in sorted(scored):
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        pairs.append(SentencePair(i, j, round(-score, 4), -score >= 0.9))
+    pairs.sort(key=lambda p: p.a)
+    len_a = np.array([len(t) for t in texts_a], dtype=float)
+    len_b = np.array([len(t) for t in texts_b], dtype=float)
+    return Alignment(tuple(pairs), sum(len_a[p.a] for p in pairs) / max(len_a.sum(), 1.0),
+                     sum(len_b[p.b] for p in pairs) / max(len_b.sum(), 1.0),
+                     _in_order([p.b for p in pairs]) if pairs else 0.0,
+                     sum(p.verbatim for p in pairs) / max(len(pairs), 1))
+
+
 def direction_features(texts_a: Sequence[str], texts_b: Sequence[str], alignment: Alignment) -> np.ndarray:
-    """Antisymmetric direction features (:data:`DIRECTION_FEATURES`): positive values point to a as origin."""
+    """Antisymmetric direction features (:data:`DIRECTION_FEATURES`): positive values point to a as origin.
+
+    ``alignment`` pairs sentences of a with sentences of b (:func:`wording_alignment` is what the
+    shipped direction model was fitted with).
+    """
     mask_a, mask_b = content_mask(texts_a, texts_b), content_mask(texts_b, texts_a)
     body_a = " ".join(t for t, m in zip(texts_a, mask_a) if m)
     body_b = " ".join(t for t, m in zip(texts_b, mask_b) if m)
-    ga, gb = shingles(words(body_a), 3), shingles(words(body_b), 3)
+    wa, wb = words(body_a), words(body_b)
+    ga, gb = shingles(wa, 3), shingles(wb, 3)
     contains = _containment(gb, ga) - _containment(ga, gb)
     pairs = [p for p in alignment.pairs if p.a < len(texts_a) and p.b < len(texts_b)]
     spec = attrib = comp = exact = 0.0
@@ -346,56 +402,98 @@ def direction_features(texts_a: Sequence[str], texts_b: Sequence[str], alignment
         comp += math.log(max(len(sa), 1) / max(len(sb), 1))
         exact += (len(_ROUND.findall(sb)) - len(_ROUND.findall(sa)))
     n = max(len(pairs), 1)
-    boiler = float((~mask_b).sum() - (~mask_a).sum()) / max(len(texts_a) + len(texts_b), 1) * 2
+    boiler = (sum(bool(_BOILERPLATE.search(t)) for t in texts_b)
+              - sum(bool(_BOILERPLATE.search(t)) for t in texts_a)) / max(len(texts_a) + len(texts_b), 1) * 2
     len_a = np.array([len(t) for t in texts_a], dtype=float) * mask_a
     len_b = np.array([len(t) for t in texts_b], dtype=float) * mask_b
     aligned_a = sum(len_a[p.a] for p in pairs) / max(len_a.sum(), 1.0)
     aligned_b = sum(len_b[p.b] for p in pairs) / max(len_b.sum(), 1.0)
     unaligned = (1 - aligned_b) - (1 - aligned_a)
-    credit = (float(bool(texts_a) and bool(_CREDIT.match(texts_a[0])))
-              - float(bool(texts_b) and bool(_CREDIT.match(texts_b[0]))))
-    return np.array([contains, spec / n, attrib / n, comp / n, boiler, unaligned, credit, exact / n], dtype=float)
+    credit_a, desk_a = _credits(texts_a)
+    credit_b, desk_b = _credits(texts_b)
+    length = math.log(max(len(content_words(wa)), 1) / max(len(content_words(wb)), 1))
+    return np.array([contains, spec / n, attrib / n, comp / n, boiler, unaligned, credit_a - credit_b,
+                     desk_b - desk_a, exact / n, length], dtype=float)
 
 
+def _credits(texts: Sequence[str]) -> tuple[float, float]:
+    """(1 if the opening credits a news agency, 1 if it credits a desk or "agencies"), else 0s."""
+    opening = " ".join(texts)[:_OPENING]
+    wire = desk = 0.0
+    for m in _CREDIT.finditer(opening):
+        credit = m.group(1)
+        agencies = len(_WIRE.findall(credit))
+        wire = max(wire, float(agencies > 0))
+        # A desk, "agencies", or two sources in one credit ("AP/Reuters"): compiled from others' reports.
+        desk = max(desk, float(bool(_DESK.search(credit)) or agencies >= 2
+                               or (agencies > 0 and bool(_JOINED.search(credit)))))
+    return wire, desk
+
+
+# Each feature's evidence in words, by the sign of its value oriented to the origin (positive: as the
+# feature's comment above says). Only features pushing the decision the way it went are named.
 _REASONS = {
-    "contains": ("{o}'s text contains more of {d}'s wording than the reverse", ""),
-    "specifics": ("{o} has figures and names in the shared sentences that {d} drops", ""),
-    "attributions": ("{o} attributes statements ({w}) that {d} leaves unattributed", ""),
-    "compression": ("{d} compresses {o}'s sentences", ""),
-    "boilerplate": ("{d} adds page boilerplate (prompts, boxes)", ""),
-    "unaligned": ("{d} adds material around what it takes from {o}", ""),
-    "credit": ("{o} carries the wire dateline or credit", ""),
-    "exact": ("{d} rounds or words {o}'s exact figures", ""),
+    "contains": ("more of {d}'s word 3-grams are found in {o} than the reverse",
+                 "{d} contains {o}'s wording plus its own"),
+    "specifics": ("{o} has figures and names in the shared sentences that {d} drops",
+                  "{d} has figures and names in the shared sentences that {o} lacks"),
+    "attributions": ("{o} attributes the statements that {d} leaves unattributed",
+                     "{d} attributes statements that {o} leaves unattributed"),
+    "compression": ("{d} compresses {o}'s sentences", "{d} expands {o}'s sentences"),
+    "boilerplate": ("{d} adds page boilerplate (prompts, boxes)", "{o} carries page boilerplate"),
+    "unaligned": ("{d} adds material around what it takes from {o}",
+                  "{d} leaves out parts of {o} (a trimmed copy)"),
+    "credit": ("{o} carries a news agency's credit that {d} does not", "{d} carries a news agency's credit"),
+    "desk": ("{d} credits a desk or several sources (a story compiled from others' reports)",
+             "{o} credits a desk or several sources"),
+    "exact": ("{d} rounds or words {o}'s exact figures", "{o} rounds figures that {d} gives exactly"),
+    "length": ("{d} is shorter ({ratio:.0%} of {o}'s content words)",
+               "{d} is longer ({ratio:.0%} of {o}'s content words)"),
 }
+DIRECTION_PATH = "data/direction_model.json"
 
 
-# The containment asymmetry below which the direction is undetermined. At 0.1 it answered on 27% of
-# the derived COUNTER dev pairs with dates hidden and was right on 47% of them (worse than a coin), so
-# it is set out of reach: at tied or missing dates khabar says "undetermined" until a better rule is
-# measured (issue 15, deliverable 3 is open); eval.pairs.counter measures it.
-DIRECTION_MARGIN = 1.01
+@lru_cache(maxsize=1)
+def load_direction_model() -> dict:
+    """The fitted direction model (``khabar/data/direction_model.json``, written by ``eval/fit_direction.py``)."""
+    return json.loads(resources.files("khabar").joinpath(DIRECTION_PATH).read_text("utf-8"))
 
 
-def text_direction(texts_a: Sequence[str], texts_b: Sequence[str], alignment: Alignment, *,
-                   margin: float = DIRECTION_MARGIN) -> tuple[int, float, str]:
-    """(+1: a is the origin, -1: b is, 0: undetermined; the containment asymmetry; reason).
+def text_direction(texts_a: Sequence[str], texts_b: Sequence[str], *,
+                   model: dict | None = None) -> tuple[int, float, str]:
+    """(+1: a is the origin, -1: b is, 0: undetermined; probability that a is the origin; reason).
 
-    A text written from another keeps a part of the origin's wording and adds little of its own
-    (a newspaper trims the agency story), so more of the derived text's word 3-grams are found in the
-    origin than the reverse. Below ``margin`` the evidence is weak and the answer is undetermined.
-    The reason uses ``{o}``/``{d}`` for origin and derived.
+    Sentences are paired by wording (:func:`wording_alignment`, as in the fit), the antisymmetric
+    :func:`direction_features` go through the fitted logistic regression without intercept (so
+    swapping a and b gives 1 - p), and a direction is given only when max(p, 1 - p) reaches the
+    model's threshold, chosen by cross-validation for 90% accuracy where given (``eval/fit_direction.py``;
+    no threshold in the model: always undetermined). The reason names the strongest evidence,
+    with ``{o}``/``{d}`` for origin and derived.
     """
-    x = dict(zip(DIRECTION_FEATURES, direction_features(texts_a, texts_b, alignment)))
-    asymmetry = float(x["contains"])
-    if abs(asymmetry) < margin:
-        return 0, asymmetry, (f"the wording is contained about equally both ways (asymmetry {abs(asymmetry):.2f} "
-                              f"< {margin:.2f}): the text does not say who copied whom")
-    sign = 1 if asymmetry > 0 else -1
-    extra = []
-    if sign * x["specifics"] > 0:
-        extra.append(_REASONS["specifics"][0])
-    if sign * x["attributions"] > 0:
-        extra.append(_REASONS["attributions"][0].replace(" ({w})", ""))
-    why = (f"{{o}} contains {abs(asymmetry):.0%} more of {{d}}'s word 3-grams than {{d}} contains of {{o}}'s "
-           f"(the derived text keeps the origin's wording and adds little)")
-    return sign, asymmetry, "; ".join([why, *extra])
+    model = load_direction_model() if model is None else model
+    x = direction_features(texts_a, texts_b, wording_alignment(texts_a, texts_b))
+    names = model["features"]
+    values = dict(zip(DIRECTION_FEATURES, x))
+    z = np.array([values[n] for n in names])
+    p = float(predict_logistic(model["direction"], z)[0])
+    threshold = model.get("threshold")
+    confidence = max(p, 1 - p)
+    if threshold is None or confidence < threshold or p == 0.5:
+        needed = "no threshold reached 90% in cross-validation" if threshold is None else f"< {threshold:.2f}"
+        silent = not np.any(z)
+        what = ("neither text carries a credit line (news agency, desk) that the other lacks" if silent
+                else "the evidence is weak or conflicting")
+        return 0, round(p, 4), (f"the text does not say who copied whom: {what} (confidence {confidence:.2f} "
+                                f"{needed}; the wording alone is not reliable evidence of direction)")
+    sign = 1 if p > 0.5 else -1
+    contribution = np.asarray(model["direction"]["coef"]) * z / np.asarray(model["direction"]["scale"]) * sign
+    evidence: list[str] = []
+    for k in np.argsort(-contribution):
+        if contribution[k] <= 0.05 or len(evidence) == 3:
+            break
+        name = names[k]
+        oriented = sign * values[name]
+        phrase = _REASONS[name][0 if oriented > 0 else 1]
+        evidence.append(phrase.replace("{ratio:.0%}", f"{math.exp(-oriented):.0%}"))
+    why = "; ".join(evidence) or "the combined evidence"
+    return sign, round(p, 4), f"{why} (confidence {confidence:.2f} >= {threshold:.2f})"
