@@ -11,7 +11,8 @@ import re
 
 from unidecode import unidecode
 
-__all__ = ["name_key", "variant_key", "display_name", "initials", "is_acronym", "ENTITY_LABELS", "label_class"]
+__all__ = ["name_key", "variant_key", "display_name", "initials", "is_acronym", "ENTITY_LABELS", "label_class",
+           "in_compound"]
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"})
 _CLASS = {"PERSON": "PERSON", "ORG": "GROUP", "NORP": "GROUP", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE"}
@@ -81,3 +82,13 @@ def variant_key(text: str) -> str:
             word = pattern.sub(repl, word)
         out.append(word)
     return "".join(out)
+
+
+_COMPOUND = frozenset({"pro", "anti"})
+
+
+def in_compound(doc, start: int) -> bool:
+    """The name starting at token ``start`` is the second half of "pro-X" / "anti-X"."""
+    if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in _COMPOUND:
+        return True
+    return start >= 1 and doc[start - 1].lower_.rstrip("-") in _COMPOUND and doc[start - 1].text.endswith("-")

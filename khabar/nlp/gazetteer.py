@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from unidecode import unidecode
 
-from ..names import name_key
+from ..names import in_compound, name_key
 from ..places import load_gazetteer, place_rules
 
 __all__ = ["PlaceFixer", "COMPONENT"]
@@ -131,8 +131,6 @@ def _joined(doc: Doc, ents: list[Span]) -> list[Span]:
     """Join a name the NER split after an article prefix: "al-" + "Shabaab" -> "al-Shabaab"; and a
     registry name that is only the end of a longer organisation name ("the Syrian" + "Arab
     Coalition"): the longer name is another organisation, so it keeps no registry id (issue 14)."""
-    from .ruler import in_compound
-
     out: list[Span] = []
     for ent in ents:
         prev = out[-1] if out else None

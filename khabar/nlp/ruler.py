@@ -18,7 +18,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..names import is_acronym
+from ..names import in_compound, is_acronym
 from ..registry import load_registry
 
 __all__ = ["add_ruler", "registry_patterns", "written_as_name", "CASE_CHECK"]
@@ -27,7 +27,6 @@ CASE_CHECK = "khabar_name_case"
 _PARTICLES = frozenset({"al", "el", "ad", "ash", "as", "at", "an", "ar", "az", "ud", "ul", "ur", "wal", "wa", "i", "e",
                         "of", "the", "and", "in", "for", "de", "du", "la", "le", "des", "del", "bin", "ibn", "bint",
                         "y", "da", "do", "ag", "ould", "mohammed", "a"})
-_COMPOUND = frozenset({"pro", "anti"})
 # Designators news write in lower case after a capitalised name ("the Haqqani network", "Kurdish
 # peshmerga"); accepted only when another word of the match is capitalised.
 _DESIGNATORS = frozenset({"network", "group", "movement", "front", "army", "militia", "militias", "forces", "force",
@@ -92,13 +91,6 @@ def written_as_name(tokens, lowercase: frozenset[str] | set[str] = frozenset()) 
     named = [t for t in words if t.text[:1].isupper() and t.lower_ not in _PARTICLES]
     return all(t.text[:1].isupper() or t.lower_ in _PARTICLES or t.lower_ in lowercase
                or (named and t.lower_ in _DESIGNATORS) for t in words)
-
-
-def in_compound(doc: Doc, start: int) -> bool:
-    """The name starting at token ``start`` is the second half of "pro-X" / "anti-X"."""
-    if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in _COMPOUND:
-        return True
-    return start >= 1 and doc[start - 1].lower_.rstrip("-") in _COMPOUND and doc[start - 1].text.endswith("-")
 
 
 class _NameCase:
