@@ -62,6 +62,7 @@ postgres:
 
 test: $(STAMP) outlines browser postgres
 	$(BIN)/ruff check khabar tests scripts eval bench
+	$(BIN)/ruff format --check khabar tests scripts eval bench
 	$(BIN)/mypy khabar
 	$(BIN)/python -m pytest -q
 	$(MAKE) --no-print-directory eval
@@ -73,7 +74,7 @@ eval: $(STAMP)
 # Lint, format check and types (docs/architecture.md); the lead wires it into `make test`.
 lint: $(STAMP)
 	$(BIN)/ruff check khabar tests scripts eval bench
-	$(BIN)/ruff format --check khabar tests scripts
+	$(BIN)/ruff format --check khabar tests scripts eval bench
 	$(BIN)/mypy khabar
 
 bench: $(STAMP)

@@ -14,5 +14,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 if __name__ == "__main__":
-    sys.exit(subprocess.call([sys.executable, "-m", "pytest", "-q", "tests/test_properties.py",
-                              "--hypothesis-profile=long", "-p", "no:cacheprovider"], cwd=ROOT))
+    sys.exit(
+        subprocess.call(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "tests/test_properties.py",
+                "--hypothesis-profile=long",
+                "-p",
+                "no:cacheprovider",
+            ],
+            cwd=ROOT,
+        )
+    )

@@ -35,12 +35,27 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
-        expect = build_corpus(folder / "corpus", max_bytes=MAX_BYTES, bomb_bytes=int(args.bomb_gb * 1e9),
-                              long_chars=args.long_chars)
+        expect = build_corpus(
+            folder / "corpus", max_bytes=MAX_BYTES, bomb_bytes=int(args.bomb_gb * 1e9), long_chars=args.long_chars
+        )
         db = folder / "kb.db"
         started = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "khabar", "--set", f"max_bytes={MAX_BYTES}", "ingest",
-                               str(folder / "corpus"), "--db", str(db)], cwd=ROOT, capture_output=True, text=True)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "khabar",
+                "--set",
+                f"max_bytes={MAX_BYTES}",
+                "ingest",
+                str(folder / "corpus"),
+                "--db",
+                str(db),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         seconds = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         with sqlite3.connect(db) as conn:

@@ -37,8 +37,17 @@ def make_corpus(folder: Path, copies: int) -> None:
         for copy in range(copies):
             for doc in docs:
                 field = "html" if doc.kind == "html" else "text"
-                out.write(json.dumps({field: doc.content, "title": doc.title, "published": doc.published,
-                                      "outlet": f"{doc.outlet or 'Outlet'} #{copy}"}) + "\n")
+                out.write(
+                    json.dumps(
+                        {
+                            field: doc.content,
+                            "title": doc.title,
+                            "published": doc.published,
+                            "outlet": f"{doc.outlet or 'Outlet'} #{copy}",
+                        }
+                    )
+                    + "\n"
+                )
 
 
 def cleaned(folder: Path) -> list[Article]:

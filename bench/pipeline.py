@@ -93,9 +93,12 @@ def _extraction_time(articles, docs) -> float:
 def _print(n: int, words: int, spacy_s: float, full_s: float, extract_s: float, own_s: float) -> None:
     print(f"articles: {n}  words: {words:,}")
     print(f"{'run':44} {'seconds':>8} {'articles/s':>11} {'words/s':>9}")
-    for name, secs in (("spaCy alone (nlp.pipe)", spacy_s), ("khabar ingest (full: all stages)", full_s),
-                       ("khabar ingest (events + facts, no relations)", own_s),
-                       ("events + facts extraction only", extract_s)):
+    for name, secs in (
+        ("spaCy alone (nlp.pipe)", spacy_s),
+        ("khabar ingest (full: all stages)", full_s),
+        ("khabar ingest (events + facts, no relations)", own_s),
+        ("events + facts extraction only", extract_s),
+    ):
         print(f"{name:44} {secs:8.2f} {n / secs:11.1f} {words / secs:9.0f}")
     for name, secs in (("full", full_s), ("without relations stage", own_s)):
         ratio = spacy_s / secs

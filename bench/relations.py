@@ -35,11 +35,43 @@ from pathlib import Path
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 _NAME = re.compile(r"(?<=\s)[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?")
 _NUMBER = re.compile(r"\b\d[\d,]*\b")
-_SWAPS = {"said": "stated", "killed": "left dead", "people": "persons", "attack": "assault", "attacks": "assaults",
-          "officials": "authorities", "wounded": "injured", "group": "organisation", "city": "town",
-          "bombing": "blast", "police": "security officers", "after": "following", "about": "around"}
-_SYLLABLES = ["ka", "ro", "mi", "zan", "tol", "bar", "esh", "qu", "dal", "vin", "sor", "ath", "len", "mur", "pa",
-              "gh", "ul", "nor", "tes", "ib"]
+_SWAPS = {
+    "said": "stated",
+    "killed": "left dead",
+    "people": "persons",
+    "attack": "assault",
+    "attacks": "assaults",
+    "officials": "authorities",
+    "wounded": "injured",
+    "group": "organisation",
+    "city": "town",
+    "bombing": "blast",
+    "police": "security officers",
+    "after": "following",
+    "about": "around",
+}
+_SYLLABLES = [
+    "ka",
+    "ro",
+    "mi",
+    "zan",
+    "tol",
+    "bar",
+    "esh",
+    "qu",
+    "dal",
+    "vin",
+    "sor",
+    "ath",
+    "len",
+    "mur",
+    "pa",
+    "gh",
+    "ul",
+    "nor",
+    "tes",
+    "ib",
+]
 
 
 @dataclass(frozen=True)
@@ -63,7 +95,7 @@ def demo_sentences() -> list[list[str]]:
     for raw in read_sources(sources, max_bytes=10**8):
         article = raw if hasattr(raw, "code") else clean(raw)
         if isinstance(article, Article):
-            english = " ".join(article.text[p.start:p.end] for p in article.paragraphs if p.language == "en")
+            english = " ".join(article.text[p.start : p.end] for p in article.paragraphs if p.language == "en")
             out.append([s.text for s in split_sentences(english)])
     return out
 
@@ -96,12 +128,14 @@ def _original(bases: list[list[str]], names: list[str], vocabulary: list[str], r
     mapping: dict[str, str] = {}
     # A third of the lower-case words swapped for others of the demo's vocabulary: originals built
     # from the same demo sentence must not share its wording (37 demo articles are a small pool).
-    text = " ".join(w if not w.isalpha() or not w.islower() or rng.random() > 0.35 else rng.choice(vocabulary)
-                    for w in " ".join(picked).split(" "))
+    text = " ".join(
+        w if not w.isalpha() or not w.islower() or rng.random() > 0.35 else rng.choice(vocabulary)
+        for w in " ".join(picked).split(" ")
+    )
     text = _NAME.sub(lambda m: mapping.setdefault(m.group(), rng.choice(names)), text)
     text = _NUMBER.sub(lambda m: str(rng.randint(2, 400)), text)
     sentences = re.split(r"(?<=[.!?])\s+", text)
-    return "\n\n".join(" ".join(sentences[i:i + 2]) for i in range(0, len(sentences), 2))
+    return "\n\n".join(" ".join(sentences[i : i + 2]) for i in range(0, len(sentences), 2))
 
 
 def _derive(text: str, rng: random.Random) -> str:
@@ -117,7 +151,7 @@ def _derive(text: str, rng: random.Random) -> str:
         sentences[i], sentences[i + 1] = sentences[i + 1], sentences[i]
         del sentences[rng.randrange(len(sentences))]
     sentences.insert(0, "Here is what we know so far about the latest violence in the region.")
-    return "\n\n".join(" ".join(sentences[i:i + 3]) for i in range(0, len(sentences), 3))
+    return "\n\n".join(" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3))
 
 
 def _iso(when: float) -> str:
@@ -125,6 +159,7 @@ def _iso(when: float) -> str:
 
 
 # --- the two systems -------------------------------------------------------------------------------
+
 
 def run_khabar(articles: list[Synthetic], sentence_model: str) -> dict:
     from khabar.relations.classify import Thresholds
@@ -179,10 +214,16 @@ def _child(system: str, n: int, sentence_model: str, queue) -> None:
     found = result["found"]
     planted = {(a.source, a.id) for a in articles if a.source}
     family = {a.id: a.family for a in articles}
-    queue.put({"system": system, "n": n, "seconds": result["seconds"],
-               "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-               "recall": len(found & planted) / max(len(planted), 1),
-               "precision": sum(family[a] == family[b] for a, b in found) / max(len(found), 1)})
+    queue.put(
+        {
+            "system": system,
+            "n": n,
+            "seconds": result["seconds"],
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "recall": len(found & planted) / max(len(planted), 1),
+            "precision": sum(family[a] == family[b] for a, b in found) / max(len(found), 1),
+        }
+    )
 
 
 def measure(system: str, n: int, sentence_model: str) -> dict:
@@ -206,13 +247,17 @@ def main() -> None:
     print(f"{'system':<34} {'articles':>9} {'seconds':>9} {'art/s':>8} {'peak MB':>8} {'recall':>7} {'prec.':>7}")
     for r in rows:
         label = "datasketch MinHash-LSH alone" if r["system"] == "minhash" else f"khabar ({args.sentence_model})"
-        print(f"{label:<34} {r['n']:>9} {r['seconds']:>9.1f} {r['n'] / r['seconds']:>8.0f} {r['peak_mb']:>8.0f} "
-              f"{r['recall']:>7.3f} {r['precision']:>7.3f}")
+        print(
+            f"{label:<34} {r['n']:>9} {r['seconds']:>9.1f} {r['n'] / r['seconds']:>8.0f} {r['peak_mb']:>8.0f} "
+            f"{r['recall']:>7.3f} {r['precision']:>7.3f}"
+        )
     for system in ("minhash", "khabar"):
         small, large = [r for r in rows if r["system"] == system]
         growth = (large["seconds"] / small["seconds"]) / (large["n"] / small["n"])
-        print(f"time growth {system}: x{large['seconds'] / small['seconds']:.1f} for x{large['n'] / small['n']:.0f} "
-              f"articles (per-article cost ratio {growth:.2f}; 1.00 = linear)")
+        print(
+            f"time growth {system}: x{large['seconds'] / small['seconds']:.1f} for x{large['n'] / small['n']:.0f} "
+            f"articles (per-article cost ratio {growth:.2f}; 1.00 = linear)"
+        )
     khabar_large = [r for r in rows if r["system"] == "khabar"][-1]
     minhash_large = [r for r in rows if r["system"] == "minhash"][-1]
     print(f"khabar / MinHash-LSH time at {args.n}: {khabar_large['seconds'] / minhash_large['seconds']:.1f}x")

@@ -44,17 +44,67 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 _NAME = re.compile(r"\b[A-Z][a-z]{3,}\b")
 _NUMBER = re.compile(r"\b\d{1,3}\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-2]\d)\b")
-_SWAPS = {"said": "stated", "killed": "left dead", "attack": "assault", "officials": "authorities",
-          "police": "security forces", "told": "informed", "group": "faction", "people": "civilians",
-          "city": "town", "claimed": "asserted", "reported": "said", "fighters": "militants"}
+_SWAPS = {
+    "said": "stated",
+    "killed": "left dead",
+    "attack": "assault",
+    "officials": "authorities",
+    "police": "security forces",
+    "told": "informed",
+    "group": "faction",
+    "people": "civilians",
+    "city": "town",
+    "claimed": "asserted",
+    "reported": "said",
+    "fighters": "militants",
+}
 _SYLLABLES = ["ka", "ri", "mo", "ta", "lu", "sen", "dor", "bal", "ni", "zar", "qu", "hel", "ob", "an", "vi", "ro"]
-_COMMON = {"The", "This", "That", "They", "There", "Their", "When", "After", "Before", "While", "About", "Some",
-           "Many", "Most", "More", "Other", "Since", "With", "From", "Into", "Over", "According", "Monday",
-           "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
-           "April", "June", "July", "August", "September", "October", "November", "December"}
+_COMMON = {
+    "The",
+    "This",
+    "That",
+    "They",
+    "There",
+    "Their",
+    "When",
+    "After",
+    "Before",
+    "While",
+    "About",
+    "Some",
+    "Many",
+    "Most",
+    "More",
+    "Other",
+    "Since",
+    "With",
+    "From",
+    "Into",
+    "Over",
+    "According",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+}
 
 
 # --- the corpus -----------------------------------------------------------------------------------
+
 
 def demo_sentences() -> list[str]:
     sources, _ = list_sources([EXAMPLES])
@@ -98,8 +148,9 @@ def _rewrite(sentences: list[str], added: str, rng: random.Random) -> list[str]:
     return out
 
 
-def make_corpus(folder: Path, n: int, *, seed: int, copies: float = 0.15, rewrites: float = 0.15
-                ) -> list[tuple[int, int, str]]:
+def make_corpus(
+    folder: Path, n: int, *, seed: int, copies: float = 0.15, rewrites: float = 0.15
+) -> list[tuple[int, int, str]]:
     """Write ``n`` articles as JSON Lines; returns the planted (base line, derived line, kind)."""
     rng = random.Random(seed)
     pool = demo_sentences()
@@ -126,12 +177,13 @@ def make_corpus(folder: Path, n: int, *, seed: int, copies: float = 0.15, rewrit
 
 
 def _record(sentences: list[str], story: int, day: int, outlet: str) -> dict:
-    paragraphs = [" ".join(sentences[i:i + 3]) for i in range(0, len(sentences), 3)]
+    paragraphs = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
     published = time.strftime("%Y-%m-%d", time.gmtime(1_000_000_000 + day * 86400))
     return {"text": "\n\n".join(paragraphs), "title": f"Story {story}", "published": published, "outlet": outlet}
 
 
 # --- timing the stages ----------------------------------------------------------------------------
+
 
 class Timers:
     """Wraps the run loop's steps to time them per article (single process)."""
@@ -146,6 +198,7 @@ class Timers:
         timers = self
 
         if generator:
+
             def timed(*args, **kwargs):
                 iterator = iter(original(*args, **kwargs))
                 while True:
@@ -158,6 +211,7 @@ class Timers:
                     timers._current[label] += time.perf_counter() - started
                     yield item
         else:
+
             def timed(*args, **kwargs):
                 started = time.perf_counter()
                 try:
@@ -169,6 +223,7 @@ class Timers:
                         for key, value in timers._current.items():
                             timers.total[key] += value
                         timers._current = defaultdict(float)
+
         setattr(owner, name, timed)
 
 
@@ -184,6 +239,7 @@ def _install_timers() -> Timers:
 
 
 # --- measuring ------------------------------------------------------------------------------------
+
 
 def recall(db: Path, corpus: Path, planted: list[tuple[int, int, str]]) -> tuple[float, float, int, int]:
     """(recall of planted pairs, share found with the planted kind, unplanted derived pairs, planted)."""
@@ -247,8 +303,13 @@ def run_cluster(corpus: Path, db: Path, workers: int) -> dict:
         _Driver._save_one = original
         client.close()
         client.cluster.close()
-    return {"workers": workers, "seconds": seconds, "added": report.added, "driver_s": driver_time[0],
-            "peak_mib": max(memory.values()) / 1024}
+    return {
+        "workers": workers,
+        "seconds": seconds,
+        "added": report.added,
+        "driver_s": driver_time[0],
+        "peak_mib": max(memory.values()) / 1024,
+    }
 
 
 def main() -> None:
@@ -281,17 +342,21 @@ def main() -> None:
             for w in [int(x) for x in args.workers.split(",") if x]:
                 out = run_cluster(corpus, work / f"kb-{n}-w{w}.db", w)
                 rate = out["added"] / out["seconds"]
-                print(f"dask LocalCluster, {w} worker(s): {out['seconds']:.1f} s  {rate:.2f} articles/s  "
-                      f"efficiency vs single process {rate / (w * single):.2f}  "
-                      f"driver {out['driver_s'] / n:.3f} s/article"
-                      f"  peak worker memory {out['peak_mib']:.0f} MiB")
+                print(
+                    f"dask LocalCluster, {w} worker(s): {out['seconds']:.1f} s  {rate:.2f} articles/s  "
+                    f"efficiency vs single process {rate / (w * single):.2f}  "
+                    f"driver {out['driver_s'] / n:.3f} s/article"
+                    f"  peak worker memory {out['peak_mib']:.0f} MiB"
+                )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def _print_size(n: int, report, seconds: float, timers: Timers, planted) -> None:
-    print(f"\n== {n} articles ({len(planted)} planted copies/rewrites): {report.added} added in {seconds:.1f} s "
-          f"= {report.added / seconds:.2f} articles/s, {report.words / seconds:.0f} words/s")
+    print(
+        f"\n== {n} articles ({len(planted)} planted copies/rewrites): {report.added} added in {seconds:.1f} s "
+        f"= {report.added / seconds:.2f} articles/s, {report.words / seconds:.0f} words/s"
+    )
     rows = timers.per_article
     half = len(rows) // 2
     spacy_s = timers.total.get("spacy", 0.0)

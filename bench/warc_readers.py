@@ -30,8 +30,11 @@ def write_warc(path: Path, records: int) -> None:
         for i in range(records):
             body = f"<html><head><title>Page {i}</title></head><body>{paragraph * 50}</body></html>".encode()
             headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(f"https://bench.test/{i}", "response",
-                                                          payload=io.BytesIO(body), http_headers=headers))
+            writer.write_record(
+                writer.create_warc_record(
+                    f"https://bench.test/{i}", "response", payload=io.BytesIO(body), http_headers=headers
+                )
+            )
 
 
 def with_warcio(path: Path) -> int:
@@ -78,8 +81,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.warc.gz"
         write_warc(path, args.records)
-        results = {name: best(reader, path, args.repeats) for name, reader in
-                   (("warcio", with_warcio), ("fastwarc", with_fastwarc), ("khabar read_archive", with_khabar))}
+        results = {
+            name: best(reader, path, args.repeats)
+            for name, reader in (
+                ("warcio", with_warcio),
+                ("fastwarc", with_fastwarc),
+                ("khabar read_archive", with_khabar),
+            )
+        }
     print(f"{args.records} records, best of {args.repeats}")
     print(f"{'reader':<20} {'seconds':>8} {'records/s':>10}")
     for name, (seconds, count) in results.items():

@@ -37,8 +37,12 @@ def urls(db: Path) -> list[str]:
     for name in ["ISKP", "Boko Haram", "al-Shabaab", "Taliban"]:
         dossier = khabar.who(name, db=db)
         c = dossier.evidence[0]
-        out += [f"/entity/{dossier.entity.id}", f"/api/entities/{dossier.entity.id}",
-                f"/article/{c.article_id}?start={c.start}&end={c.end}", f"/api/articles/{c.article_id}"]
+        out += [
+            f"/entity/{dossier.entity.id}",
+            f"/api/entities/{dossier.entity.id}",
+            f"/article/{c.article_id}?start={c.start}&end={c.end}",
+            f"/api/articles/{c.article_id}",
+        ]
     out += [f"/search?q={q}" for q in ["suicide bomber", "kidnapped", "Kabul airport"]]
     out += [f"/api/search?q={q}" for q in ["claimed responsibility", "Mogadishu"]]
     return out
@@ -77,8 +81,12 @@ def start_server(db: Path) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "khabar", "serve", "--db", str(db), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "khabar", "serve", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ},
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -110,8 +118,10 @@ def main() -> None:
             proc.wait(10)
     print(f"{args.clients} clients for {args.seconds:.0f} s on {base} ({len(paths)} URLs, {os.cpu_count()} cores)")
     print(f"requests {len(latencies)}  errors {len(errors)}  throughput {len(latencies) / elapsed:.0f} req/s")
-    print(f"latency p50 {percentile(latencies, 0.50) * 1000:.0f} ms  p95 {percentile(latencies, 0.95) * 1000:.0f} ms"
-          f"  p99 {percentile(latencies, 0.99) * 1000:.0f} ms  max {max(latencies, default=0) * 1000:.0f} ms")
+    print(
+        f"latency p50 {percentile(latencies, 0.50) * 1000:.0f} ms  p95 {percentile(latencies, 0.95) * 1000:.0f} ms"
+        f"  p99 {percentile(latencies, 0.99) * 1000:.0f} ms  max {max(latencies, default=0) * 1000:.0f} ms"
+    )
     if errors:
         print("first errors:", *errors[:5], sep="\n  ")
         raise SystemExit(1)

@@ -68,18 +68,39 @@ NOT_VIOLENT = frozenset({"Protests", "Strategic developments"})
 # stated type on soldiers or police is a battle in ACLED's terms (two organised armed sides); on
 # anyone else it is violence against civilians. See docs/events.md.
 _SUB_TO_TYPE = {
-    "Attack": "Violence against civilians", "Abduction/forced disappearance": "Violence against civilians",
-    "Sexual violence": "Violence against civilians", "Armed clash": "Battles",
-    "Shelling/artillery/missile attack": "Explosions/Remote violence", "Air/drone strike": "Explosions/Remote violence",
-    "Remote explosive/landmine/IED": "Explosions/Remote violence", "Suicide bomb": "Explosions/Remote violence",
-    "Grenade": "Explosions/Remote violence", "Looting/property destruction": "Strategic developments",
+    "Attack": "Violence against civilians",
+    "Abduction/forced disappearance": "Violence against civilians",
+    "Sexual violence": "Violence against civilians",
+    "Armed clash": "Battles",
+    "Shelling/artillery/missile attack": "Explosions/Remote violence",
+    "Air/drone strike": "Explosions/Remote violence",
+    "Remote explosive/landmine/IED": "Explosions/Remote violence",
+    "Suicide bomb": "Explosions/Remote violence",
+    "Grenade": "Explosions/Remote violence",
+    "Looting/property destruction": "Strategic developments",
 }
 _ARMED_TARGETS = frozenset({"military", "police"})
 
 # Actor names that are not perpetrators (ACLED's "Unidentified Armed Group (X)" and the like).
 _NO_PERPETRATOR = re.compile(r"(?i)^(unidentified|protesters|rioters|civilians|private security|$)")
-_FORCE_WORDS = frozenset({"army", "forces", "force", "military", "troops", "soldiers", "police", "security",
-                          "navy", "guard", "guards", "militia", "gendarmerie", "policemen"})
+_FORCE_WORDS = frozenset(
+    {
+        "army",
+        "forces",
+        "force",
+        "military",
+        "troops",
+        "soldiers",
+        "police",
+        "security",
+        "navy",
+        "guard",
+        "guards",
+        "militia",
+        "gendarmerie",
+        "policemen",
+    }
+)
 
 
 def acled_type(khabar_type: str, target: str | None) -> tuple[str, str]:
@@ -140,7 +161,7 @@ def _words(text: str) -> list[str]:
 
 def _contains(outer, inner) -> bool:
     n = len(inner)
-    return n > 0 and any(tuple(outer[i:i + n]) == tuple(inner) for i in range(len(outer) - n + 1))
+    return n > 0 and any(tuple(outer[i : i + n]) == tuple(inner) for i in range(len(outer) - n + 1))
 
 
 def same_admin1(ours: str | None, theirs: str) -> bool:
@@ -152,8 +173,12 @@ def same_admin1(ours: str | None, theirs: str) -> bool:
 
 
 def _region_key(name: str) -> str:
-    name = re.sub(r"(?i)\b(province|state|governorate|oblast|region|department|district|prefecture|of|the|"
-                  r"wilayah|division|territory|county|municipality)\b", " ", unidecode(name))
+    name = re.sub(
+        r"(?i)\b(province|state|governorate|oblast|region|department|district|prefecture|of|the|"
+        r"wilayah|division|territory|county|municipality)\b",
+        " ",
+        unidecode(name),
+    )
     return re.sub(r"[^a-z]", "", name.lower())
 
 
@@ -165,7 +190,7 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def iso_day(acled_date: str) -> str:
-    """"9-May-20" or "09 May 2020" or "2020-05-09" -> "2020-05-09"."""
+    """ "9-May-20" or "09 May 2020" or "2020-05-09" -> "2020-05-09"."""
     for fmt in ("%d-%b-%y", "%d %B %Y", "%Y-%m-%d", "%d-%B-%y"):
         try:
             return datetime.strptime(acled_date.strip(), fmt).date().isoformat()
@@ -181,8 +206,16 @@ def iso_day(acled_date: str) -> str:
 # and the number of denials reported as claims.
 _SHOW_ERRORS = False  # --errors: print wrong perpetrators (error analysis on the tuning half only)
 FLOORS: dict[str, float] = {
-    "event": 0.75, "type": 0.47, "date": 0.61, "fatalities": 0.60, "perpetrator": 0.21, "perpetrator P": 0.65,
-    "admin1": 0.36, "25km": 0.19, "merged": 0.24, "denied": 0,
+    "event": 0.75,
+    "type": 0.47,
+    "date": 0.61,
+    "fatalities": 0.60,
+    "perpetrator": 0.21,
+    "perpetrator P": 0.65,
+    "admin1": 0.36,
+    "25km": 0.19,
+    "merged": 0.24,
+    "denied": 0,
 }
 
 
@@ -247,8 +280,17 @@ def run(records: list[dict], workdir: Path, *, window_days: int | None = None) -
     feed = workdir / "acled.jsonl"
     with feed.open("w", encoding="utf-8") as out:
         for r in records:
-            out.write(json.dumps({"text": r["notes"], "url": f"acled:{r['data_id']}", "outlet": "ACLED",
-                                  "published": iso_day(r["event_date"])}) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "text": r["notes"],
+                        "url": f"acled:{r['data_id']}",
+                        "outlet": "ACLED",
+                        "published": iso_day(r["event_date"]),
+                    }
+                )
+                + "\n"
+            )
     started = time.perf_counter()
     db = workdir / "acled.db"
     with khabar.open_kb(db) as store:
@@ -310,8 +352,9 @@ def _score(res: Results, record: dict, events: list, article_id: str | None, sto
         others = {rep.article_id for rep in main.reports} - {article_id}
         res.merged_of += 1
         res.merged_wrongly += bool(others)
-        if any(p.status == "claimed" for p in main.perpetrators) and re.search(r"(?i)\bden(y|ied|ies)\b",
-                                                                               record["notes"]):
+        if any(p.status == "claimed" for p in main.perpetrators) and re.search(
+            r"(?i)\bden(y|ied|ies)\b", record["notes"]
+        ):
             res.denied_as_claimed += _denied_claimed(main, record["notes"])
     s["type"].gold += 1
     s["sub-type"].gold += 1
@@ -348,8 +391,7 @@ def _score(res: Results, record: dict, events: list, article_id: str | None, sto
         admin1 = place.name if place.level == "admin1" else place.admin1
         s["admin1"].predicted += bool(admin1)
         s["admin1"].tp += same_admin1(admin1, record["admin1"])
-        res.errors_km.append(km(place.latitude, place.longitude, float(record["latitude"]),
-                                float(record["longitude"])))
+        res.errors_km.append(km(place.latitude, place.longitude, float(record["latitude"]), float(record["longitude"])))
     if record["admin1"]:
         s["admin1"].gold += 1
     res.geocoded_gold += 1
@@ -392,7 +434,7 @@ def _denied_claimed(event, notes: str) -> int:
         if p.status == "claimed":
             for m in re.finditer(r"(?i)\bden(?:y|ied|ies)\b", notes):
                 sentence_start = notes.rfind(".", 0, m.start()) + 1
-                sentence = notes[sentence_start:notes.find(".", m.end()) if "." in notes[m.end():] else None]
+                sentence = notes[sentence_start : notes.find(".", m.end()) if "." in notes[m.end() :] else None]
                 if any(w in sentence.lower() for w in _words(p.name)):
                     return 1
     return 0
@@ -402,8 +444,10 @@ def table(name: str, res: Results) -> dict[str, float]:
     """Print one half's table; returns the headline numbers by measure."""
     out: dict[str, float] = {}
     f = res.found
-    print(f"\n{name}: {res.records} records, ingest + events {res.seconds:.0f}s "
-          f"({res.records / max(res.seconds, 1e-9):.1f} records/s)")
+    print(
+        f"\n{name}: {res.records} records, ingest + events {res.seconds:.0f}s "
+        f"({res.records / max(res.seconds, 1e-9):.1f} records/s)"
+    )
     print(f"  {'measure':<28}{'P':>7}{'R':>7}{'F1':>7}   correct / predicted / gold")
     print(f"  {'event found':<28}{f.p:7.3f}{f.r:7.3f}{f.f1:7.3f}   {f.tp} / {f.predicted} / {f.gold}")
     out["event"] = f.f1
@@ -416,15 +460,19 @@ def table(name: str, res: Results) -> dict[str, float]:
     n = res.geocoded_gold
     w25, w161 = sum(x <= 25 for x in e), sum(x <= 161 for x in e)
     median = e[len(e) // 2] if e else float("nan")
-    print(f"  geocoded: {len(e)} of {n} violent records with a place; within 25 km {w25} ({w25 / max(n, 1):.3f} of all,"
-          f" {w25 / max(len(e), 1):.3f} of geocoded); within 161 km {w161} ({w161 / max(n, 1):.3f}, "
-          f"{w161 / max(len(e), 1):.3f}); median {median:.0f} km")
+    print(
+        f"  geocoded: {len(e)} of {n} violent records with a place; within 25 km {w25} ({w25 / max(n, 1):.3f} of all,"
+        f" {w25 / max(len(e), 1):.3f} of geocoded); within 161 km {w161} ({w161 / max(n, 1):.3f}, "
+        f"{w161 / max(len(e), 1):.3f}); median {median:.0f} km"
+    )
     out["25km"], out["161km"] = w25 / max(n, 1), w161 / max(n, 1)
     out["25km P"] = w25 / max(len(e), 1)
     merged = res.merged_wrongly / max(res.merged_of, 1)
     print(f"  records merged with another record's incident: {res.merged_wrongly} of {res.merged_of} ({merged:.3f})")
-    print(f"  denied reported as claimed: {res.denied_as_claimed}; riots with an event: "
-          f"{res.riots_with_event} of {res.riots} (not scored)")
+    print(
+        f"  denied reported as claimed: {res.denied_as_claimed}; riots with an event: "
+        f"{res.riots_with_event} of {res.riots} (not scored)"
+    )
     out["merged"] = merged
     out["denied"] = res.denied_as_claimed
     rules = ", ".join(f"{k} {c.tp}/{c.predicted}" for k, c in sorted(res.rules.items()))
@@ -435,7 +483,7 @@ def table(name: str, res: Results) -> dict[str, float]:
 def fit_confidence(res: Results, path: Path) -> None:
     """Write the measured precision of each perpetrator rule (tuning half) to khabar/data/confidence.toml."""
     lines = path.read_text("utf-8").splitlines()
-    lines = lines[:lines.index("[perpetrator]") + 1]  # the [perpetrator] table is the file's last
+    lines = lines[: lines.index("[perpetrator]") + 1]  # the [perpetrator] table is the file's last
     for rule, c in sorted(res.rules.items()):
         # Laplace-smoothed precision, so that a rule seen a few times is not given 1.0 or 0.0.
         lines.append(f"{rule} = {(c.tp + 1) / (c.predicted + 2):.3f}  # {c.tp}/{c.predicted}")
@@ -447,8 +495,11 @@ def main(data: Path, argv: list[str] | None = None) -> bool:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--half", choices=("checking", "tuning", "both"), default="checking")
     parser.add_argument("--limit", type=int, default=None, help="a fixed seeded sample of N records per half")
-    parser.add_argument("--fit", action="store_true",
-                        help="write perpetrator rule precision (tuning half) to khabar/data/confidence.toml")
+    parser.add_argument(
+        "--fit",
+        action="store_true",
+        help="write perpetrator rule precision (tuning half) to khabar/data/confidence.toml",
+    )
     parser.add_argument("--errors", action="store_true", help="print wrong perpetrators (use on the tuning half)")
     args = parser.parse_args(argv or [])
     global _SHOW_ERRORS

@@ -35,7 +35,9 @@ def predicted(db: Path, clusters: list[dict]) -> dict[tuple[str, str], str]:
             for m in cluster["mentions"]:
                 rows = store.conn.execute(
                     "SELECT m.entity_id FROM mentions m JOIN articles a ON a.id = m.article_id "
-                    "WHERE a.source LIKE ? AND m.text = ? AND m.entity_id IS NOT NULL", (f"%{m['article']}", m["text"]))
+                    "WHERE a.source LIKE ? AND m.text = ? AND m.entity_id IS NOT NULL",
+                    (f"%{m['article']}", m["text"]),
+                )
                 ids = Counter(r[0] for r in rows)
                 key = (m["article"], m["text"])
                 out[key] = ids.most_common(1)[0][0] if ids else f"missing:{key}"

@@ -41,8 +41,19 @@ GOLD = Path(__file__).resolve().parent / "gold" / "events"
 
 # Floors pinned a little below the scores measured on this set (see docs/events.md).
 FLOORS = {
-    "event": 0.81, "type": 0.65, "date": 0.72, "place": 0.68, "perpetrator": 0.69, "status": 0.65, "killed": 0.84,
-    "killed~": 0.84, "injured~": 0.80, "target": 0.50, "negatives": 0.93, "coreference": 0.90, "facts": 0.68,
+    "event": 0.81,
+    "type": 0.65,
+    "date": 0.72,
+    "place": 0.68,
+    "perpetrator": 0.69,
+    "status": 0.65,
+    "killed": 0.84,
+    "killed~": 0.84,
+    "injured~": 0.80,
+    "target": 0.50,
+    "negatives": 0.93,
+    "coreference": 0.90,
+    "facts": 0.68,
 }
 
 FIELDS = ("type", "date", "place", "perpetrator", "status", "killed", "killed~", "injured", "injured~", "target")
@@ -109,8 +120,12 @@ def run(db: Path) -> Results:
             _score_events(results, gold["events"], reports[article_id], pairs, store)
             _score_negatives(results, gold["negatives"], reports[article_id], pairs, text)
             _score_facts(results, gold["facts"], store.facts(), article_id, store)
-            matched.update({(reports[article_id][p].article_id, reports[article_id][p].index): gold["events"][g]["key"]
-                            for g, p in pairs})
+            matched.update(
+                {
+                    (reports[article_id][p].article_id, reports[article_id][p].index): gold["events"][g]["key"]
+                    for g, p in pairs
+                }
+            )
         _score_coreference(results, find_events(store, window_days=khabar.load_settings().event_window_days), matched)
     return results
 
@@ -124,6 +139,7 @@ def _article_ids(store) -> dict[str, str]:
 
 
 # --- alignment ---------------------------------------------------------------------------------
+
 
 def _align(gold: list[dict], predicted: list[EventReport], text: str) -> list[tuple[int, int]]:
     """(gold index, predicted index) pairs: evidence overlap first, then date and place agreement."""
@@ -172,6 +188,7 @@ def _place_ok(g: dict, p: EventReport) -> bool:
 
 # --- events and fields -------------------------------------------------------------------------
 
+
 def _score_events(results: Results, gold: list[dict], predicted: list[EventReport], pairs, store) -> None:
     results.events.tp += len(pairs)
     results.events.fp += len(predicted) - len(pairs)
@@ -191,16 +208,29 @@ def _score_fields(results: Results, g: dict | None, p: EventReport | None, store
     perp = _main_perpetrator(p) if p else None
     checks = {
         "type": (p is not None, bool(g), p is not None and bool(g) and p.type == g["type"]),
-        "date": (p is not None and p.date is not None and bool(p.date.value), bool(g.get("date")),
-                 p is not None and bool(g) and _date_ok(g, p)),
+        "date": (
+            p is not None and p.date is not None and bool(p.date.value),
+            bool(g.get("date")),
+            p is not None and bool(g) and _date_ok(g, p),
+        ),
         "place": (p is not None and bool(p.place), bool(g.get("place")), p is not None and _place_ok(g, p)),
-        "perpetrator": (perp is not None, bool(g.get("perpetrator")),
-                        perp is not None and bool(g.get("perpetrator")) and _same_actor(g["perpetrator"], perp.name,
-                                                                                        perp.entity_id, store)),
-        "status": (perp is not None, g.get("perpetrator_status", "unknown") != "unknown" and bool(g),
-                   perp is not None and bool(g.get("perpetrator")) and perp.status == g.get("perpetrator_status")),
-        "target": (p is not None and bool(p.target), bool(g.get("target")),
-                   p is not None and p.target == g.get("target")),
+        "perpetrator": (
+            perp is not None,
+            bool(g.get("perpetrator")),
+            perp is not None
+            and bool(g.get("perpetrator"))
+            and _same_actor(g["perpetrator"], perp.name, perp.entity_id, store),
+        ),
+        "status": (
+            perp is not None,
+            g.get("perpetrator_status", "unknown") != "unknown" and bool(g),
+            perp is not None and bool(g.get("perpetrator")) and perp.status == g.get("perpetrator_status"),
+        ),
+        "target": (
+            p is not None and bool(p.target),
+            bool(g.get("target")),
+            p is not None and p.target == g.get("target"),
+        ),
     }
     for role in ("killed", "injured"):
         figure = getattr(p, role) if p else None
@@ -235,6 +265,7 @@ def _figure_ok(figure: Figure | None, gold: dict | None, *, strict: bool) -> boo
 
 
 # --- negatives, coreference, facts -------------------------------------------------------------
+
 
 def _score_negatives(results: Results, negatives: list[str], predicted: list[EventReport], pairs, text: str) -> None:
     matched = {pi for _, pi in pairs}
@@ -283,6 +314,7 @@ def _fact_ok(g: dict, f: Fact, store) -> bool:
 
 
 # --- report ------------------------------------------------------------------------------------
+
 
 def report(results: Results) -> dict[str, float]:
     """Print the tables; return the scores checked against FLOORS."""

@@ -63,8 +63,9 @@ def pairs(data: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def auc(score: np.ndarray, labels: np.ndarray) -> float:
     pos, neg = score[labels], score[~labels]
-    return float(((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum())
-                 / max(len(pos) * len(neg), 1))
+    return float(
+        ((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()) / max(len(pos) * len(neg), 1)
+    )
 
 
 def f1(predicted: np.ndarray, labels: np.ndarray) -> float:
@@ -104,19 +105,31 @@ def main(data: Path) -> dict:
         m = np.ones(len(y), bool) if s == "all" else source == s
         base = auc(x[m][:, FEATURES.index("ngram3")], y[m])
         report[s] = {"auc": auc(p[m], y[m]), "f1": f1(p[m] >= 0.5, y[m]), "n": int(m.sum())}
-        print(f"  {s:<10} {m.sum():>4} {int(y[m].sum()):>8} "
-              f"{report[s]['auc']:>7.3f} {report[s]['f1']:>6.3f}  {base:.3f}")
+        print(
+            f"  {s:<10} {m.sum():>4} {int(y[m].sum()):>8} {report[s]['auc']:>7.3f} {report[s]['f1']:>6.3f}  {base:.3f}"
+        )
     clough = source == "clough"
     cp = p[clough] >= 0.5
-    print(f"  clough recall {(cp & y[clough]).sum() / y[clough].sum():.3f}, "
-          f"false alarms {(cp & ~y[clough]).sum()} of {(~y[clough]).sum()}")
+    print(
+        f"  clough recall {(cp & y[clough]).sum() / y[clough].sum():.3f}, "
+        f"false alarms {(cp & ~y[clough]).sum()} of {(~y[clough]).sum()}"
+    )
     fitted = fit_logistic(x[:, USED], y, l2=L2, weights=balanced(y))
-    full = {"mean": [0.0] * len(FEATURES), "scale": [1.0] * len(FEATURES), "coef": [0.0] * len(FEATURES),
-            "bias": fitted["bias"]}
+    full = {
+        "mean": [0.0] * len(FEATURES),
+        "scale": [1.0] * len(FEATURES),
+        "coef": [0.0] * len(FEATURES),
+        "bias": fitted["bias"],
+    }
     for j, i in enumerate(USED):
         full["mean"][i], full["scale"][i], full["coef"][i] = fitted["mean"][j], fitted["scale"][j], fitted["coef"][j]
-    OUT.write_text(json.dumps({"derivation": full, "features": list(FEATURES),
-                               "not_fitted": list(ALIGNMENT), "cv": report}, indent=1) + "\n", encoding="utf-8")
+    OUT.write_text(
+        json.dumps(
+            {"derivation": full, "features": list(FEATURES), "not_fitted": list(ALIGNMENT), "cv": report}, indent=1
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"wrote {OUT}")
     return report
 

@@ -52,8 +52,10 @@ MIN_THRESHOLD = 0.6  # never answer on weaker evidence, whatever the cross-valid
 # credits are the evidence that holds: a wire story credits its agency, a desk's story says it was
 # compiled from others. ALTERNATIVES are scored for the record.
 USED = ("credit", "desk")
-ALTERNATIVES = {"all ten features": DIRECTION_FEATURES,
-                "text only (no credits)": tuple(f for f in DIRECTION_FEATURES if f not in ("credit", "desk"))}
+ALTERNATIVES = {
+    "all ten features": DIRECTION_FEATURES,
+    "text only (no credits)": tuple(f for f in DIRECTION_FEATURES if f not in ("credit", "desk")),
+}
 
 
 def _sentences(text: str) -> list[str]:
@@ -96,8 +98,9 @@ def pairs(data: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return np.array(rows), np.array(labels, dtype=bool), np.array(source), np.array(index)
 
 
-def cross_validated(x: np.ndarray, y: np.ndarray, source: np.ndarray, index: np.ndarray,
-                    used: list[int] | None = None) -> np.ndarray:
+def cross_validated(
+    x: np.ndarray, y: np.ndarray, source: np.ndarray, index: np.ndarray, used: list[int] | None = None
+) -> np.ndarray:
     """Out-of-fold probabilities that the first text is the origin; folds of pairs, stratified by source."""
     used = _columns(USED) if used is None else used
     rng = np.random.default_rng(SEED)
@@ -146,8 +149,12 @@ def table(p: np.ndarray, y: np.ndarray, source: np.ndarray, threshold: float | N
     for s in ("counter", "clough", "all"):
         m = np.ones(len(y), bool) if s == "all" else source == s
         coverage, accuracy, given = at_threshold(p[m], y[m], threshold if threshold is not None else 1.01)
-        report[s] = {"pairs": int(m.sum() // 2), "given": given, "coverage": round(coverage, 4),
-                     "accuracy": round(accuracy, 4)}
+        report[s] = {
+            "pairs": int(m.sum() // 2),
+            "given": given,
+            "coverage": round(coverage, 4),
+            "accuracy": round(accuracy, 4),
+        }
     return report
 
 
@@ -166,8 +173,10 @@ def main(data: Path, *, write: bool = True) -> dict:
     p = cross_validated(x, y, source, index)
     threshold = choose_threshold(p, y, source)
     report = table(p, y, source, threshold)
-    print(f"direction model: {len(USED)} of {len(DIRECTION_FEATURES)} antisymmetric features, no intercept, L2 {L2}, "
-          f"{FOLDS}-fold CV (seed {SEED}), dates hidden")
+    print(
+        f"direction model: {len(USED)} of {len(DIRECTION_FEATURES)} antisymmetric features, no intercept, L2 {L2}, "
+        f"{FOLDS}-fold CV (seed {SEED}), dates hidden"
+    )
     print_table(report, threshold)
     for label, names in ALTERNATIVES.items():
         p_other = cross_validated(x, y, source, index, _columns(names))
@@ -177,8 +186,20 @@ def main(data: Path, *, write: bool = True) -> dict:
     fitted = fit_logistic(x[:, _columns(USED)], y, l2=L2, intercept=False)
     print("  weights (per root mean square): " + ", ".join(f"{f} {c:+.2f}" for f, c in zip(USED, fitted["coef"])))
     if write:
-        OUT.write_text(json.dumps({"direction": fitted, "features": list(USED), "threshold": threshold,
-                                   "target_accuracy": TARGET, "cv": report}, indent=1) + "\n", encoding="utf-8")
+        OUT.write_text(
+            json.dumps(
+                {
+                    "direction": fitted,
+                    "features": list(USED),
+                    "threshold": threshold,
+                    "target_accuracy": TARGET,
+                    "cv": report,
+                },
+                indent=1,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
         print(f"wrote {OUT}")
     return report
 

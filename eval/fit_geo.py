@@ -46,8 +46,12 @@ def design(articles, weights, gazetteer):
             if gold is None or len(candidates) < 2:
                 continue
             point, gid = gold
-            y = [float((c.geonames_id is not None and c.geonames_id == gid)
-                       or km((c.latitude, c.longitude), point) <= 161) for c in candidates]
+            y = [
+                float(
+                    (c.geonames_id is not None and c.geonames_id == gid) or km((c.latitude, c.longitude), point) <= 161
+                )
+                for c in candidates
+            ]
             if not any(y) or all(y):
                 continue  # nothing to learn: no right candidate, or all of them are right
             starts.append(len(rows))
@@ -88,8 +92,13 @@ def articles_of(data: Path, which: str):
         if half(stem) != which:
             continue
         spans = sorted((s for s in gold if s[0] == stem), key=lambda s: s[1])
-        out.append((text, [PlaceSpan(s[1], s[2], text[s[1]:s[2]]) for s in spans],
-                    [(points[s], ids.get(s)) if s in points else None for s in spans]))
+        out.append(
+            (
+                text,
+                [PlaceSpan(s[1], s[2], text[s[1] : s[2]]) for s in spans],
+                [(points[s], ids.get(s)) if s in points else None for s in spans],
+            )
+        )
     return out
 
 
@@ -104,8 +113,9 @@ def acled_articles(data: Path, which: str, limit: int | None = None):
     nlp = load_pipeline(load_settings().spacy_model)
     out = []
     for record, doc in zip(records, nlp.pipe((r["notes"] for r in records), batch_size=64)):
-        spans = [PlaceSpan(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents
-                 if e.label_ in ("GPE", "LOC", "FAC")]
+        spans = [
+            PlaceSpan(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")
+        ]
         try:
             point = (float(record["latitude"]), float(record["longitude"]))
         except (KeyError, ValueError):
@@ -144,16 +154,26 @@ def main(data: Path, dry_run: bool) -> None:
         print(f"  {name:22s} {value:8.3f}")
     scores = {which: gold_given(data, which, weights=list(w))[0] for which in ("tuning", "checking")}
     print("GeoWebNews within 161 km, gold toponyms given: " + ", ".join(f"{k} {v:.3f}" for k, v in scores.items()))
-    acled = {"tuning": acled_share(acled_tuning, list(w), gazetteer),
-             "checking": acled_share(acled_articles(data, "checking"), list(w), gazetteer)}
+    acled = {
+        "tuning": acled_share(acled_tuning, list(w), gazetteer),
+        "checking": acled_share(acled_articles(data, "checking"), list(w), gazetteer),
+    }
     print("ACLED location mentions within 161 km: " + ", ".join(f"{k} {v:.3f}" for k, v in acled.items()))
     if not dry_run:
-        OUT.write_text(json.dumps({
-            "features": list(FEATURES), "weights": [round(float(x), 4) for x in w],
-            "note": "fitted by python -m eval.fit_geo on the GeoWebNews and ACLED tuning halves; "
+        OUT.write_text(
+            json.dumps(
+                {
+                    "features": list(FEATURES),
+                    "weights": [round(float(x), 4) for x in w],
+                    "note": "fitted by python -m eval.fit_geo on the GeoWebNews and ACLED tuning halves; "
                     f"GeoWebNews within 161 km: tuning {scores['tuning']:.3f}, checking {scores['checking']:.3f}; "
                     f"ACLED location mentions: tuning {acled['tuning']:.3f}, checking {acled['checking']:.3f}",
-        }, indent=1) + "\n", "utf-8")
+                },
+                indent=1,
+            )
+            + "\n",
+            "utf-8",
+        )
         print(f"wrote {OUT}")
 
 

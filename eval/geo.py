@@ -39,8 +39,13 @@ from khabar.places import PlaceSpan, geocode
 from khabar.settings import load_settings
 
 # Floors pinned a little below the measured scores (docs/entities.md).
-FLOORS = {"recognition_f1": 0.60, "accuracy_161km": 0.87, "correct_id_or_161km": 0.87,
-          "given_161km_checking": 0.73, "given_161km_all": 0.76}
+FLOORS = {
+    "recognition_f1": 0.60,
+    "accuracy_161km": 0.87,
+    "correct_id_or_161km": 0.87,
+    "given_161km_checking": 0.73,
+    "given_161km_all": 0.76,
+}
 SPLIT_SEED = "khabar-geo-split-1"
 NOT_TOPONYMS = {"Literal_Expression", "Non_Lit_Expression", "Non_Toponym"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -89,15 +94,16 @@ def read_points(xml_path: Path, texts: dict[str, str], gold: dict[Span, str]) ->
             lat, lon = t.findtext("latitude"), t.findtext("longitude")
             if lat and lon:
                 named.setdefault(article.get("file"), []).append(
-                    (t.findtext("extractedName") or "", int(t.findtext("start")), (float(lat), float(lon))))
+                    (t.findtext("extractedName") or "", int(t.findtext("start")), (float(lat), float(lon)))
+                )
     out = {}
     for stem, text in texts.items():
         spans = [s for s in gold if s[0] == stem]
         xml = named.get(stem, [])
-        shifts = Counter(x[1] - s[1] for s in spans for x in xml if x[0] == text[s[1]:s[2]])
+        shifts = Counter(x[1] - s[1] for s in spans for x in xml if x[0] == text[s[1] : s[2]])
         shift = shifts.most_common(1)[0][0] if shifts else 0
         for span in spans:
-            same = [x for x in xml if x[0] == text[span[1]:span[2]]]
+            same = [x for x in xml if x[0] == text[span[1] : span[2]]]
             if same:
                 out[span] = min(same, key=lambda x: abs(x[1] - span[1] - shift))[2]
     return out
@@ -125,7 +131,7 @@ def gold_given(data: Path, which: str = "all", *, weights=None) -> tuple[float, 
         if which != "all" and half(stem) != which:
             continue
         spans = sorted((s for s in gold if s[0] == stem), key=lambda s: s[1])
-        places = geocode(text, [PlaceSpan(s[1], s[2], text[s[1]:s[2]]) for s in spans], weights=weights)
+        places = geocode(text, [PlaceSpan(s[1], s[2], text[s[1] : s[2]]) for s in spans], weights=weights)
         for span, place in zip(spans, places):
             if span not in points:
                 continue
@@ -175,10 +181,14 @@ def main(data: Path) -> bool:
     unresolved = sum(1 for s in scored if pred[s] is None)
     n = max(1, len(scored))
     accuracy, exact, either = len(near) / n, len(same) / n, len(near | same) / n
-    print(f"geocoding on {len(scored)} recognised toponyms with gold coordinates ({unresolved} unresolved, "
-          f"counted as misses):")
-    print(f"  within 161 km {accuracy:.3f} ({len(near) / max(1, len(scored) - unresolved):.3f} of resolved)  "
-          f"same GeoNames id {exact:.3f}  same id or within 161 km {either:.3f}")
+    print(
+        f"geocoding on {len(scored)} recognised toponyms with gold coordinates ({unresolved} unresolved, "
+        f"counted as misses):"
+    )
+    print(
+        f"  within 161 km {accuracy:.3f} ({len(near) / max(1, len(scored) - unresolved):.3f} of resolved)  "
+        f"same GeoNames id {exact:.3f}  same id or within 161 km {either:.3f}"
+    )
     results = {"recognition_f1": f1, "accuracy_161km": accuracy, "correct_id_or_161km": either}
     print("geocoding with gold toponyms given (strict 161 km, unresolved = miss):")
     for which in ("tuning", "checking", "all"):

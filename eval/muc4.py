@@ -48,9 +48,19 @@ NONE = "none"
 FLOORS = {"micro_f1": 0.30, "incident_type_accuracy": 0.65}
 
 # khabar's event types -> MUC-4 incident types (robbery and work stoppages have extra words).
-MUC_TYPE = {"bombing": "bombing", "suicide_bombing": "bombing", "rocket_attack": "bombing", "kidnapping": "kidnapping",
-            "hostage_taking": "kidnapping", "arson": "arson", "facility_attack": "attack", "armed_assault": "attack",
-            "assassination": "attack", "hijacking": "attack", "unknown": "attack"}
+MUC_TYPE = {
+    "bombing": "bombing",
+    "suicide_bombing": "bombing",
+    "rocket_attack": "bombing",
+    "kidnapping": "kidnapping",
+    "hostage_taking": "kidnapping",
+    "arson": "arson",
+    "facility_attack": "attack",
+    "armed_assault": "attack",
+    "assassination": "attack",
+    "hijacking": "attack",
+    "unknown": "attack",
+}
 _ROBBERY = re.compile(r"\b(?:rob|robbed|robbery|robberies|stole|steal|stolen|loot\w*|hold-?up)\b")
 _STOPPAGE = re.compile(r"\b(?:armed strike|work stoppage|paro armado|transport strike)\b")
 _ARTICLES = re.compile(r"^(?:the|a|an)\s+")
@@ -94,7 +104,7 @@ def _chunks(doc):
     for tok in doc:
         if tok.pos_ == "PROPN" and tok.i not in seen and tok.dep_ != "compound":
             left = min(t.i for t in tok.subtree if t.dep_ in ("compound", "amod") or t.i == tok.i)
-            yield doc[left:tok.i + 1]
+            yield doc[left : tok.i + 1]
 
 
 def _gold_roles(doc, templates: list[dict]) -> dict[int, str]:
@@ -114,10 +124,18 @@ def _features(chunk, sentence_acts: dict[int, set[str]], doc_types: list[str], s
     """Sparse features of one noun phrase: its slot, head, words, sentence and document context."""
     root = chunk.root
     acts = sentence_acts.get(root.sent.start, set())
-    out = [f"ctx={_context(root)}", f"head={root.lemma_}", f"gov={root.head.lemma_}", f"dep={root.dep_}",
-           f"doc={doc_types[0] if doc_types else 'none'}", f"first={root.lemma_ not in seen}",
-           f"propn={any(t.pos_ == 'PROPN' for t in chunk)}", f"num={any(t.like_num for t in chunk)}",
-           f"len={min(len(chunk), 5)}", f"ctxhead={_context(root)}|{root.lemma_}"]
+    out = [
+        f"ctx={_context(root)}",
+        f"head={root.lemma_}",
+        f"gov={root.head.lemma_}",
+        f"dep={root.dep_}",
+        f"doc={doc_types[0] if doc_types else 'none'}",
+        f"first={root.lemma_ not in seen}",
+        f"propn={any(t.pos_ == 'PROPN' for t in chunk)}",
+        f"num={any(t.like_num for t in chunk)}",
+        f"len={min(len(chunk), 5)}",
+        f"ctxhead={_context(root)}|{root.lemma_}",
+    ]
     out += [f"w={t.lemma_}" for t in chunk if not t.is_stop and t.i != root.i]
     out += [f"act={a}" for a in acts] or ["act=none"]
     return out
@@ -202,8 +220,7 @@ def _fit(rows: list[list[str]], labels: list[int], k: int, l2: float) -> Model:
         grad = np.vstack([x.T @ (p - y) + l2 * w[:-1], (p - y).sum(axis=0)])
         return value, grad.ravel()
 
-    result = minimize(loss, np.zeros((len(vocabulary) + 1) * k), jac=True, method="L-BFGS-B",
-                      options={"maxiter": 300})
+    result = minimize(loss, np.zeros((len(vocabulary) + 1) * k), jac=True, method="L-BFGS-B", options={"maxiter": 300})
     return Model(vocabulary, result.x.reshape(len(vocabulary) + 1, k))
 
 
@@ -221,8 +238,9 @@ def incident_types(doc) -> list[str]:
     return [t for t, _ in found.most_common()]
 
 
-def predict(doc, model: Model, threshold: float,
-            relevance: Model | None = None) -> tuple[list[str], dict[str, list[str]]]:
+def predict(
+    doc, model: Model, threshold: float, relevance: Model | None = None
+) -> tuple[list[str], dict[str, list[str]]]:
     """(incident types, role -> filler strings) for one document.
 
     Mentions are pooled per role by their words (the best-scoring mention of an entity speaks for
@@ -249,6 +267,7 @@ def predict(doc, model: Model, threshold: float,
 
 
 # --- scoring -----------------------------------------------------------------------------------
+
 
 @dataclass
 class Counts:
@@ -281,8 +300,9 @@ def score(records: list[dict], predictions: list[tuple[list[str], dict[str, list
     right = 0
     for record, (types, fillers) in zip(records, predictions):
         gold_types = {t["incident_type"] for t in record["templates"]}
-        right += (not gold_types and not types) or (bool(types) and types[0] in gold_types
-                                                    or bool(types) and any(types[0] in g for g in gold_types))
+        right += (not gold_types and not types) or (
+            bool(types) and types[0] in gold_types or bool(types) and any(types[0] in g for g in gold_types)
+        )
         for role in ROLES:
             entities = gold_entities(record["templates"], role)
             used = set()
@@ -303,8 +323,9 @@ def tune(records, parsed, model: Model, relevance: Model) -> float:
     for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
         predictions = [predict(doc, model, threshold, relevance) for doc in parsed]
         counts, _ = score(records, predictions)
-        total = Counts(sum(c.tp for c in counts.values()), sum(c.fp for c in counts.values()),
-                       sum(c.fn for c in counts.values()))
+        total = Counts(
+            sum(c.tp for c in counts.values()), sum(c.fp for c in counts.values()), sum(c.fn for c in counts.values())
+        )
         best = max(best, (total.prf()[2], threshold))
     return best[1]
 
@@ -318,7 +339,7 @@ def main(data: Path) -> bool:
     train, dev = load(data, "train"), load(data, "dev")
     # Two processes: CI machines have two cores (about 90 s for the 1,500 documents).
     parsed = list(nlp.pipe((r["doctext"] for r in train + dev), batch_size=32, n_process=2))
-    train_docs, dev_docs = parsed[:len(train)], parsed[len(train):]
+    train_docs, dev_docs = parsed[: len(train)], parsed[len(train) :]
     fit, held = slice(0, 1000), slice(1000, len(train))
     model = learn(train[fit], train_docs[fit])
     relevance = learn_relevance(train[fit], train_docs[fit])

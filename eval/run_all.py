@@ -36,11 +36,15 @@ def main(argv: list[str] | None = None) -> int:
     have_data = args.data.is_dir()
     if not have_data:
         if os.environ.get("CI") == "true":
-            print(f"ERROR: {args.data} not found and CI=true: the quality floors cannot be checked. "
-                  "Put the shared evaluation data beside the repository (../shared/eval-data).")
+            print(
+                f"ERROR: {args.data} not found and CI=true: the quality floors cannot be checked. "
+                "Put the shared evaluation data beside the repository (../shared/eval-data)."
+            )
             return 2
-        print(f"NOTE: {args.data} not found: only the in-repo gold evaluations run; "
-              f"the floors on shared data ({len(EVALUATIONS) - len(IN_REPO)} evaluations) are NOT checked.")
+        print(
+            f"NOTE: {args.data} not found: only the in-repo gold evaluations run; "
+            f"the floors on shared data ({len(EVALUATIONS) - len(IN_REPO)} evaluations) are NOT checked."
+        )
     failed = []
     for module, what in EVALUATIONS:
         if args.only and module not in args.only:

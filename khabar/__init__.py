@@ -57,15 +57,81 @@ from .store import open_store as _open_store
 __version__ = "0.1.0"
 
 __all__ = [  # sorted by (casefold, name); tests/test_architecture.py checks it names every public value
-    "__version__", "alias_conflicts", "AliasConflict", "Ambiguous", "Article", "article_page", "ArticlePage",
-    "articles", "ArticleSummary", "compare", "Comparison", "Conflict", "Db", "Dossier", "Edit", "edits", "entities",
-    "EntitySummary", "Event", "event", "event_places", "EventReport", "events", "export", "Fact", "facts",
-    "fetch_urls", "Figure", "find", "Findings", "ingest", "ingest_running", "IngestProgress", "IngestReport",
-    "InputError", "InputWarning", "KhabarError", "Lineage", "lineage", "lineage_view", "list_articles",
-    "list_entities", "list_events", "ListPage", "live_sources", "load_settings", "merge", "ModelNotFound", "note",
-    "NotFound", "open_kb", "Overview", "overview", "Place", "place", "ProfileFact", "Rejection", "relate",
-    "Relation", "search", "SearchHit", "SettingError", "SETTINGS", "Settings", "show", "SourceGroup", "split",
-    "Store", "StoreError", "timeline", "to_json", "Toll", "undo", "watch_feeds", "who",
+    "__version__",
+    "alias_conflicts",
+    "AliasConflict",
+    "Ambiguous",
+    "Article",
+    "article_page",
+    "ArticlePage",
+    "articles",
+    "ArticleSummary",
+    "compare",
+    "Comparison",
+    "Conflict",
+    "Db",
+    "Dossier",
+    "Edit",
+    "edits",
+    "entities",
+    "EntitySummary",
+    "Event",
+    "event",
+    "event_places",
+    "EventReport",
+    "events",
+    "export",
+    "Fact",
+    "facts",
+    "fetch_urls",
+    "Figure",
+    "find",
+    "Findings",
+    "ingest",
+    "ingest_running",
+    "IngestProgress",
+    "IngestReport",
+    "InputError",
+    "InputWarning",
+    "KhabarError",
+    "Lineage",
+    "lineage",
+    "lineage_view",
+    "list_articles",
+    "list_entities",
+    "list_events",
+    "ListPage",
+    "live_sources",
+    "load_settings",
+    "merge",
+    "ModelNotFound",
+    "note",
+    "NotFound",
+    "open_kb",
+    "Overview",
+    "overview",
+    "Place",
+    "place",
+    "ProfileFact",
+    "Rejection",
+    "relate",
+    "Relation",
+    "search",
+    "SearchHit",
+    "SettingError",
+    "SETTINGS",
+    "Settings",
+    "show",
+    "SourceGroup",
+    "split",
+    "Store",
+    "StoreError",
+    "timeline",
+    "to_json",
+    "Toll",
+    "undo",
+    "watch_feeds",
+    "who",
 ]
 
 Db = str | _Path | Store
@@ -105,14 +171,26 @@ def _settings(settings: Settings | None) -> Settings:
 
 
 def ingest(
-    paths: _Iterable[str | _Path], *, db: Db, settings: Settings | None = None, outlet: str | None = None,
-    published: str | None = None, encoding: str | None = None,
+    paths: _Iterable[str | _Path],
+    *,
+    db: Db,
+    settings: Settings | None = None,
+    outlet: str | None = None,
+    published: str | None = None,
+    encoding: str | None = None,
     progress: _Callable[[IngestProgress], None] | None = None,
 ) -> IngestReport:
     """Ingest files and directories into the knowledge base; safe to re-run."""
     with _using(db, create=True) as store:
-        return _ingest_paths(store, paths, settings=_settings(settings), outlet=outlet, published=published,
-                             encoding=encoding, progress=progress)
+        return _ingest_paths(
+            store,
+            paths,
+            settings=_settings(settings),
+            outlet=outlet,
+            published=published,
+            encoding=encoding,
+            progress=progress,
+        )
 
 
 def who(name: str, *, db: Db, settings: Settings | None = None) -> Dossier:
@@ -124,8 +202,9 @@ def who(name: str, *, db: Db, settings: Settings | None = None) -> Dossier:
             running = store.running_ingest()
             if running is None:
                 raise
-            raise NotFound(f"{exc.message}, in what is stored so far: {running.describe()}; "
-                           "ask again when it has finished") from None
+            raise NotFound(
+                f"{exc.message}, in what is stored so far: {running.describe()}; ask again when it has finished"
+            ) from None
 
 
 def ingest_running(*, db: Db) -> str | None:
@@ -135,8 +214,14 @@ def ingest_running(*, db: Db) -> str | None:
     return f"note: {running.describe()}; this answer covers what it has committed so far" if running else None
 
 
-def events(*, db: Db, actor: str | None = None, place: str | None = None, since: str | None = None,
-           settings: Settings | None = None) -> list[Event]:
+def events(
+    *,
+    db: Db,
+    actor: str | None = None,
+    place: str | None = None,
+    since: str | None = None,
+    settings: Settings | None = None,
+) -> list[Event]:
     """Attack events across articles (every report, tolls over time, support, conflicts), newest first.
 
     ``actor`` keeps events whose perpetrators include that name or alias; ``place`` events at that
@@ -249,23 +334,46 @@ def articles(*, db: Db, limit: int = 50, offset: int = 0) -> list[ArticleSummary
         return _browse.article_list(store, limit=limit, offset=offset)
 
 
-def list_entities(*, db: Db, filters: dict[str, str] | None = None, q: str = "", sort: str = "-articles",
-                  limit: int = 50, offset: int = 0) -> ListPage:
+def list_entities(
+    *,
+    db: Db,
+    filters: dict[str, str] | None = None,
+    q: str = "",
+    sort: str = "-articles",
+    limit: int = 50,
+    offset: int = 0,
+) -> ListPage:
     """A page of entities with the total and facet counts (class, type, country, registry)."""
     with _using(db) as store:
         return _browse.entity_page(store, filters=filters or {}, q=q, sort=sort, limit=limit, offset=offset)
 
 
-def list_articles(*, db: Db, filters: dict[str, str] | None = None, q: str = "", sort: str = "-published",
-                  limit: int = 50, offset: int = 0) -> ListPage:
+def list_articles(
+    *,
+    db: Db,
+    filters: dict[str, str] | None = None,
+    q: str = "",
+    sort: str = "-published",
+    limit: int = 50,
+    offset: int = 0,
+) -> ListPage:
     """A page of articles with the total and facet counts (outlet, year, language)."""
     with _using(db) as store:
         return _browse.article_list_page(store, filters=filters or {}, q=q, sort=sort, limit=limit, offset=offset)
 
 
-def list_events(*, db: Db, filters: dict[str, str] | None = None, actor: str | None = None, place: str | None = None,
-                since: str | None = None, sort: str = "-date", limit: int = 50, offset: int = 0,
-                settings: Settings | None = None) -> ListPage:
+def list_events(
+    *,
+    db: Db,
+    filters: dict[str, str] | None = None,
+    actor: str | None = None,
+    place: str | None = None,
+    since: str | None = None,
+    sort: str = "-date",
+    limit: int = 50,
+    offset: int = 0,
+    settings: Settings | None = None,
+) -> ListPage:
     """A page of events with the total and facet counts (type, year, country, status, actor)."""
     from .events.query import find_events
 
@@ -300,8 +408,9 @@ def lineage_view(*, db: Db, entity: str | None = None, article: str | None = Non
         return _browse.lineage_view(store, entity=entity, article=article)
 
 
-def export(format: str, output: str | _Path, *, db: Db, graph: str = "entities",
-           settings: Settings | None = None) -> list[_Path]:
+def export(
+    format: str, output: str | _Path, *, db: Db, graph: str = "entities", settings: Settings | None = None
+) -> list[_Path]:
     """Write the knowledge base as STIX 2.1, GraphML, GEXF, CSV, JSON Lines, MISP or GeoJSON.
 
     Returns the files written."""
@@ -339,8 +448,14 @@ def relate(*, db: Db, settings: Settings | None = None) -> int:
         return relate_stored(store, settings=_settings(settings))
 
 
-def fetch_urls(urls: _Iterable[str], *, db: Db, settings: Settings | None = None, allow_net: _Iterable[str] = (),
-               again: bool = False):
+def fetch_urls(
+    urls: _Iterable[str],
+    *,
+    db: Db,
+    settings: Settings | None = None,
+    allow_net: _Iterable[str] = (),
+    again: bool = False,
+):
     """Fetch web pages (politely, behind the network guard) and ingest them; see docs/sources.md.
 
     A URL fetched before (by canonical form) is skipped unless ``again``. Returns a
@@ -352,8 +467,9 @@ def fetch_urls(urls: _Iterable[str], *, db: Db, settings: Settings | None = None
         return fetch_pages(store, urls, settings=_settings(settings), allow_net=tuple(allow_net), again=again)
 
 
-def watch_feeds(feeds: _Iterable[str] = (), *, db: Db, settings: Settings | None = None,
-                allow_net: _Iterable[str] = ()):
+def watch_feeds(
+    feeds: _Iterable[str] = (), *, db: Db, settings: Settings | None = None, allow_net: _Iterable[str] = ()
+):
     """One pass over feeds, OPML lists and sitemaps (all watched ones when none given).
 
     New entries are fetched and ingested, and state is kept for the next pass; returns one

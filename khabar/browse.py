@@ -24,8 +24,20 @@ from .models import (
 from .store import Store
 
 __all__ = [
-    "overview", "find", "article_page", "entity_list", "article_list", "event_by_id", "event_places", "LineageView",
-    "lineage_view", "entity_page", "article_list_page", "event_page", "EVENT_FACETS", "EVENT_SORTS",
+    "overview",
+    "find",
+    "article_page",
+    "entity_list",
+    "article_list",
+    "event_by_id",
+    "event_places",
+    "LineageView",
+    "lineage_view",
+    "entity_page",
+    "article_list_page",
+    "event_page",
+    "EVENT_FACETS",
+    "EVENT_SORTS",
 ]
 
 
@@ -47,8 +59,10 @@ def find(store: Store, query: str, *, limit: int = 20) -> Findings:
 def article_page(store: Store, ref: str) -> ArticlePage:
     """An article (by id, id prefix or source) with its sentences, marked mentions and source group."""
     article = store.get_article(ref)
-    marks = [Mark(m.start, m.end, "mention", m.label, entity_id, m.cluster if m.cluster != m.text else "")
-             for m, entity_id in store.mentions(article.id)]
+    marks = [
+        Mark(m.start, m.end, "mention", m.label, entity_id, m.cluster if m.cluster != m.text else "")
+        for m, entity_id in store.mentions(article.id)
+    ]
     for r in store.event_reports(article_ids=[article.id]):
         spans = r.evidence or ((r.start, r.end),)
         marks += [Mark(start, end, "event", r.type, None, _event_note(r)) for start, end in spans]
@@ -131,9 +145,12 @@ def lineage_view(store: Store, *, entity: str | None = None, article: str | None
 
 EVENT_FACETS = ("type", "year", "country", "status", "actor")
 EVENT_SORTS = {
-    "-date": lambda e: _date_key(e), "date": lambda e: _date_key(e),
-    "-killed": lambda e: e.killed.low if e.killed else -1, "killed": lambda e: e.killed.low if e.killed else -1,
-    "-articles": lambda e: e.articles, "articles": lambda e: e.articles,
+    "-date": lambda e: _date_key(e),
+    "date": lambda e: _date_key(e),
+    "-killed": lambda e: e.killed.low if e.killed else -1,
+    "killed": lambda e: e.killed.low if e.killed else -1,
+    "-articles": lambda e: e.articles,
+    "articles": lambda e: e.articles,
 }
 
 
@@ -141,20 +158,23 @@ def _date_key(e: Event) -> str:
     return e.date.value if e.date and e.date.value else ""
 
 
-def entity_page(store: Store, *, filters: dict[str, str], q: str = "", sort: str = "-articles", limit: int = 50,
-                offset: int = 0) -> ListPage:
+def entity_page(
+    store: Store, *, filters: dict[str, str], q: str = "", sort: str = "-articles", limit: int = 50, offset: int = 0
+) -> ListPage:
     """Entities with facets (class, type, country, registry); ``filters`` keys outside those are ignored."""
     return store.entity_page(filters=filters, q=q, sort=sort, limit=limit, offset=offset)
 
 
-def article_list_page(store: Store, *, filters: dict[str, str], q: str = "", sort: str = "-published",
-                      limit: int = 50, offset: int = 0) -> ListPage:
+def article_list_page(
+    store: Store, *, filters: dict[str, str], q: str = "", sort: str = "-published", limit: int = 50, offset: int = 0
+) -> ListPage:
     """Articles with facets (outlet, year, language)."""
     return store.article_page_list(filters=filters, q=q, sort=sort, limit=limit, offset=offset)
 
 
-def event_page(store: Store, events: list[Event], *, filters: dict[str, str], sort: str = "-date", limit: int = 50,
-               offset: int = 0) -> ListPage:
+def event_page(
+    store: Store, events: list[Event], *, filters: dict[str, str], sort: str = "-date", limit: int = 50, offset: int = 0
+) -> ListPage:
     """Events with facets (type, year, country, perpetrator status, actor) over ``events``, sorted and paged."""
     places = event_places(store, events)
     values = {e.id: _event_facets(e, places.get(e.id)) for e in events}
@@ -173,10 +193,23 @@ def event_page(store: Store, events: list[Event], *, filters: dict[str, str], so
                 for v in values[e.id].get(facet, ()):
                     counts[v] = counts.get(v, 0) + 1
         facets.append((facet, tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:30])))
-    return ListPage(tuple(chosen[offset:offset + limit]), len(chosen), offset, limit, sort,
-                    tuple(sorted(filters.items())), tuple(facets), "events")
+    return ListPage(
+        tuple(chosen[offset : offset + limit]),
+        len(chosen),
+        offset,
+        limit,
+        sort,
+        tuple(sorted(filters.items())),
+        tuple(facets),
+        "events",
+    )
 
 
 def _event_facets(e: Event, place: Place | None) -> dict[str, set[str]]:
-    return {"type": {e.type}, "year": {_date_key(e)[:4]} - {""}, "country": {place.country} if place and place.country
-            else set(), "status": {p.status for p in e.perpetrators}, "actor": {p.name for p in e.perpetrators}}
+    return {
+        "type": {e.type},
+        "year": {_date_key(e)[:4]} - {""},
+        "country": {place.country} if place and place.country else set(),
+        "status": {p.status for p in e.perpetrators},
+        "actor": {p.name for p in e.perpetrators},
+    }

@@ -111,17 +111,28 @@ def extract_html(html: str, url: str | None = None) -> _Page | None:
     """Main text, comments and metadata of a page via trafilatura; None when no main text is found."""
     import trafilatura
 
-    doc = cast("Document | None", trafilatura.bare_extraction(  # a Document: as_dict is left off
-        _tame(html), url=url, favor_precision=True, include_comments=True, include_tables=False,
-        with_metadata=True, prune_xpath=_PRUNE_XPATH,
-    ))
+    doc = cast(
+        "Document | None",
+        trafilatura.bare_extraction(  # a Document: as_dict is left off
+            _tame(html),
+            url=url,
+            favor_precision=True,
+            include_comments=True,
+            include_tables=False,
+            with_metadata=True,
+            prune_xpath=_PRUNE_XPATH,
+        ),
+    )
     if doc is None or not (doc.text or "").strip():
         return None
     return _Page(
         paragraphs=[p for p in (doc.text or "").split("\n") if p.strip()],
         comments=[c for c in (doc.comments or "").split("\n") if c.strip()],
-        title=doc.title, author=doc.author, published=doc.date,
-        outlet=doc.sitename or doc.hostname, url=doc.url or url,
+        title=doc.title,
+        author=doc.author,
+        published=doc.date,
+        outlet=doc.sitename or doc.hostname,
+        url=doc.url or url,
     )
 
 
@@ -144,8 +155,12 @@ def _words(text: str) -> int:
 _VISIBLE = re.compile(r"[^\W_]")
 
 
-def clean(raw: RawDocument, *, min_words: int = default_of("min_words"),
-          language_min_score: float = default_of("language_min_score")) -> Article | Rejection:
+def clean(
+    raw: RawDocument,
+    *,
+    min_words: int = default_of("min_words"),
+    language_min_score: float = default_of("language_min_score"),
+) -> Article | Rejection:
     """Clean one raw document into an Article, or reject it with a reason."""
     if raw.kind == "html":
         try:
@@ -155,27 +170,46 @@ def clean(raw: RawDocument, *, min_words: int = default_of("min_words"),
         if page is None:
             return Rejection(raw.source, "no-text", "no main article text found in the HTML page")
         paragraphs, comments = page.paragraphs, page.comments
-        meta = {"title": raw.title or page.title, "author": raw.author or page.author,
-                "published": raw.published or page.published, "outlet": raw.outlet or page.outlet,
-                "url": raw.url or page.url}
+        meta = {
+            "title": raw.title or page.title,
+            "author": raw.author or page.author,
+            "published": raw.published or page.published,
+            "outlet": raw.outlet or page.outlet,
+            "url": raw.url or page.url,
+        }
     else:
         paragraphs = [p.strip() for p in _PARAGRAPH_SPLIT.split(raw.content) if p.strip()]
         comments = []
-        meta = {"title": raw.title, "author": raw.author, "published": raw.published,
-                "outlet": raw.outlet, "url": raw.url}
+        meta = {
+            "title": raw.title,
+            "author": raw.author,
+            "published": raw.published,
+            "outlet": raw.outlet,
+            "url": raw.url,
+        }
     kept, dropped = _sort_paragraphs(paragraphs, comments)
     text = "\n\n".join(kept)
     words = _words(text)
     if words < min_words:
-        return Rejection(raw.source, "too-short", f"only {words} words of article text after cleaning "
-                         f"(min_words={min_words})")
+        return Rejection(
+            raw.source, "too-short", f"only {words} words of article text after cleaning (min_words={min_words})"
+        )
     spans = _paragraph_spans(kept)
     langs = _languages(kept, raw.language, language_min_score)
     return Article(
-        id=article_id(text, meta["outlet"]), content_hash=content_hash(text), source=raw.source, kind=raw.kind,
-        raw=raw.content, text=text, title=_one_line(meta["title"]), outlet=_one_line(meta["outlet"]),
-        url=meta["url"], author=_one_line(meta["author"]), published=meta["published"],
-        published_original=raw.published_original, published_precision=_precision(raw, meta["published"]),
+        id=article_id(text, meta["outlet"]),
+        content_hash=content_hash(text),
+        source=raw.source,
+        kind=raw.kind,
+        raw=raw.content,
+        text=text,
+        title=_one_line(meta["title"]),
+        outlet=_one_line(meta["outlet"]),
+        url=meta["url"],
+        author=_one_line(meta["author"]),
+        published=meta["published"],
+        published_original=raw.published_original,
+        published_precision=_precision(raw, meta["published"]),
         language=_main_language(kept, langs),
         paragraphs=tuple(Paragraph(i, s, e, g[0], g[1]) for i, ((s, e), g) in enumerate(zip(spans, langs))),
         dropped=tuple(dropped),
@@ -211,8 +245,9 @@ def _sort_paragraphs(paragraphs: list[str], comments: list[str]) -> tuple[list[s
             dropped.append(DroppedParagraph(index, text, kind, reason))
     offset = len(paragraphs)
     dropped.extend(
-        DroppedParagraph(offset + i, _WS.sub(" ", c).strip(), ParagraphKind.COMMENT,
-                         "reader comment (page comment area)")
+        DroppedParagraph(
+            offset + i, _WS.sub(" ", c).strip(), ParagraphKind.COMMENT, "reader comment (page comment area)"
+        )
         for i, c in enumerate(comments)
     )
     return kept, dropped

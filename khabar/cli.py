@@ -44,10 +44,13 @@ def exit_codes_text() -> str:
 
 
 app = typer.Typer(
-    name="khabar", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    name="khabar",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Make sense of many news reports about armed groups: ingest, find copies, extract actors "
-         "and events, answer 'Who is X?' with citations.",
+    "and events, answer 'Who is X?' with citations.",
     epilog=exit_codes_text(),
 )
 out = Console(highlight=False, soft_wrap=True)
@@ -57,8 +60,12 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 # rest was stored; the summary names the log with the tracebacks). Documented in the README.
 INTERNAL_ERRORS_EXIT = 7
 
-DB_OPTION = typer.Option(..., "--db", help="SQLite knowledge-base file (created by ingest), or a PostgreSQL URL "
-                         "postgresql://user@host/db (pip install 'khabar[postgres]').")
+DB_OPTION = typer.Option(
+    ...,
+    "--db",
+    help="SQLite knowledge-base file (created by ingest), or a PostgreSQL URL "
+    "postgresql://user@host/db (pip install 'khabar[postgres]').",
+)
 
 
 class TextFormat(str, Enum):
@@ -85,10 +92,12 @@ def _show_version(value: bool) -> None:
 @app.callback()
 def _root(
     ctx: typer.Context,
-    version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
-                                 help="Print khabar's version and exit."),
-    set_: list[str] = typer.Option([], "--set", metavar="NAME=VALUE",
-                                   help="Override a setting (see `khabar settings`); repeatable."),
+    version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="Print khabar's version and exit."
+    ),
+    set_: list[str] = typer.Option(
+        [], "--set", metavar="NAME=VALUE", help="Override a setting (see `khabar settings`); repeatable."
+    ),
 ) -> None:
     overrides = {}
     for item in set_:
@@ -107,10 +116,12 @@ def ingest(
     outlet: str = typer.Option(None, help="Outlet name for articles whose files do not say."),
     published: str = typer.Option(None, help="Publication date (ISO) for articles whose files do not say."),
     encoding: str = typer.Option(None, help="Decode files with this encoding instead of detecting it."),
-    workers: int = typer.Option(None, "--workers", min=1,
-                                help="Run the per-article work on a local Dask cluster of N worker processes."),
-    scheduler: str = typer.Option(None, "--scheduler",
-                                  help="Run the per-article work on an existing Dask cluster (tcp://HOST:8786)."),
+    workers: int = typer.Option(
+        None, "--workers", min=1, help="Run the per-article work on a local Dask cluster of N worker processes."
+    ),
+    scheduler: str = typer.Option(
+        None, "--scheduler", help="Run the per-article work on an existing Dask cluster (tcp://HOST:8786)."
+    ),
 ) -> None:
     """Read, clean, analyse and store articles. Safe to re-run: stored articles are skipped."""
     with _progress_bar() as on_progress:
@@ -119,11 +130,27 @@ def ingest(
             from khabar.store import open_store
 
             with open_store(db) as store:
-                report = ingest_cluster(store, paths, workers=workers, scheduler=scheduler, settings=_settings(ctx),
-                                        outlet=outlet, published=published, encoding=encoding, progress=on_progress)
+                report = ingest_cluster(
+                    store,
+                    paths,
+                    workers=workers,
+                    scheduler=scheduler,
+                    settings=_settings(ctx),
+                    outlet=outlet,
+                    published=published,
+                    encoding=encoding,
+                    progress=on_progress,
+                )
         else:
-            report = khabar.ingest(paths, db=db, settings=_settings(ctx), outlet=outlet, published=published,
-                                   encoding=encoding, progress=on_progress)
+            report = khabar.ingest(
+                paths,
+                db=db,
+                settings=_settings(ctx),
+                outlet=outlet,
+                published=published,
+                encoding=encoding,
+                progress=on_progress,
+            )
     out.print(render.ingest_summary(report), markup=False)
     if not report.ok:
         raise typer.Exit(1)
@@ -136,8 +163,14 @@ class _progress_bar:
 
     def __enter__(self):
         self.bar = Progress(
-            TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
-            TextColumn("{task.fields[stats]}"), TimeElapsedColumn(), console=err, transient=False,
+            TextColumn("[bold]ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("articles"),
+            TextColumn("{task.fields[stats]}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=False,
         )
         self.task = None
         self.bar.__enter__()
@@ -145,8 +178,10 @@ class _progress_bar:
 
     def update(self, p: IngestProgress) -> None:
         rate = p.added / p.seconds if p.seconds else 0.0
-        stats = (f"({p.files_done}/{p.files_total} files read) {p.added} added, {p.unchanged} unchanged, "
-                 f"{p.rejected} skipped, {rate:.1f} articles/s")
+        stats = (
+            f"({p.files_done}/{p.files_total} files read) {p.added} added, {p.unchanged} unchanged, "
+            f"{p.rejected} skipped, {rate:.1f} articles/s"
+        )
         done = p.added + p.unchanged
         total = max(p.articles_read, done, 1)  # grows while files are read
         if self.task is None:
@@ -167,8 +202,11 @@ def who(
 ) -> None:
     """Answer "Who is NAME?" with a cited dossier."""
     dossier = khabar.who(name, db=_existing(db), settings=_settings(ctx))
-    renderer = {DossierFormat.text: render.dossier_text, DossierFormat.md: render.dossier_markdown,
-                DossierFormat.json: render.dossier_json}[format]
+    renderer = {
+        DossierFormat.text: render.dossier_text,
+        DossierFormat.md: render.dossier_markdown,
+        DossierFormat.json: render.dossier_json,
+    }[format]
     out.print(renderer(dossier), markup=False)
     note = khabar.ingest_running(db=db)
     if note:
@@ -197,8 +235,11 @@ def events(
 ) -> None:
     """List attack events across articles, each with its reports, tolls over time and conflicts."""
     items = khabar.events(db=_existing(db), actor=actor, place=place, since=since, settings=_settings(ctx))
-    renderer = {EventsFormat.text: render.events_text, EventsFormat.json: render.events_json,
-                EventsFormat.csv: render.events_csv}[format]
+    renderer = {
+        EventsFormat.text: render.events_text,
+        EventsFormat.json: render.events_json,
+        EventsFormat.csv: render.events_csv,
+    }[format]
     out.print(renderer(items), markup=False, end="" if format is EventsFormat.csv else "\n")
 
 
@@ -316,12 +357,18 @@ class ExportFormat(str, Enum):
 def export(
     ctx: typer.Context,
     db: Path = DB_OPTION,
-    format: ExportFormat = typer.Option(..., "--format", "-f", help="stix (STIX 2.1 bundle), graphml or gexf "
-                                        "(graph), csv (a folder of tables), jsonl (one record per line), "
-                                        "misp (MISP event JSON), geojson (places and events)."),
+    format: ExportFormat = typer.Option(
+        ...,
+        "--format",
+        "-f",
+        help="stix (STIX 2.1 bundle), graphml or gexf "
+        "(graph), csv (a folder of tables), jsonl (one record per line), "
+        "misp (MISP event JSON), geojson (places and events).",
+    ),
     output: Path = typer.Option(..., "--output", "-o", help="File to write (a folder for csv)."),
-    graph: str = typer.Option("entities", help="Graph for graphml/gexf: entities (co-mentions) or lineage "
-                              "(copies and rewrites)."),
+    graph: str = typer.Option(
+        "entities", help="Graph for graphml/gexf: entities (co-mentions) or lineage (copies and rewrites)."
+    ),
 ) -> None:
     """Export the knowledge base for OpenCTI (STIX), MISP, Gephi (GraphML, GEXF), GIS (GeoJSON) or spreadsheets (CSV)."""  # noqa: E501 - one line: typer's rich command list in `khabar --help` keeps a docstring's line breaks
     written = khabar.export(format.value, output, db=_existing(db), graph=graph, settings=_settings(ctx))
@@ -358,8 +405,9 @@ def compare(
     from .render import relations as show_relations
 
     result = khabar.compare(a, b, db=_existing(db) if db else None, settings=_settings(ctx))
-    text = show_relations.comparison_json(result) if format is TextFormat.json else \
-        show_relations.comparison_text(result)
+    text = (
+        show_relations.comparison_json(result) if format is TextFormat.json else show_relations.comparison_text(result)
+    )
     out.print(text, markup=False)
 
 
@@ -389,9 +437,13 @@ def relate(ctx: typer.Context, db: Path = DB_OPTION) -> None:
     out.print(f"{done} article(s) compared with the rest of the knowledge base.", markup=False)
 
 
-ALLOW_NET_OPTION = typer.Option([], "--allow-net", metavar="CIDR",
-                                 help="Let fetches reach this private or loopback network (e.g. 10.0.0.0/8); "
-                                      "repeatable. Without it only public addresses are fetched.")
+ALLOW_NET_OPTION = typer.Option(
+    [],
+    "--allow-net",
+    metavar="CIDR",
+    help="Let fetches reach this private or loopback network (e.g. 10.0.0.0/8); "
+    "repeatable. Without it only public addresses are fetched.",
+)
 
 
 @app.command()
@@ -414,8 +466,9 @@ def fetch(
 @app.command()
 def watch(
     ctx: typer.Context,
-    feeds: list[str] = typer.Argument(None, help="RSS/Atom/JSON feeds, OPML lists or sitemaps to watch; "
-                                                 "none: every feed watched before."),
+    feeds: list[str] = typer.Argument(
+        None, help="RSS/Atom/JSON feeds, OPML lists or sitemaps to watch; none: every feed watched before."
+    ),
     db: Path = DB_OPTION,
     every: str = typer.Option(None, "--every", help="Check again at this interval (15m, 2h ...) until stopped."),
     once: bool = typer.Option(False, "--once", help="One pass, then exit (the default without --every)."),
@@ -427,14 +480,21 @@ def watch(
 
     settings = _settings(ctx)
     if once or not every:
-        out.print(watch_text(khabar.watch_feeds(feeds or [], db=db, settings=settings, allow_net=allow_net)),
-                  markup=False)
+        out.print(
+            watch_text(khabar.watch_feeds(feeds or [], db=db, settings=settings, allow_net=allow_net)), markup=False
+        )
         return
     seconds = parse_every(every)
     with khabar.open_kb(db) as store:
         err.print(f"khabar: watching every {every} (Ctrl-C stops)", markup=False)
-        watch_every(store, feeds or [], every=seconds, settings=settings, allow_net=allow_net,
-                    on_pass=lambda reports: out.print(watch_text(reports), markup=False))
+        watch_every(
+            store,
+            feeds or [],
+            every=seconds,
+            settings=settings,
+            allow_net=allow_net,
+            on_pass=lambda reports: out.print(watch_text(reports), markup=False),
+        )
 
 
 @app.command("sources")
@@ -458,8 +518,10 @@ def settings_cmd(ctx: typer.Context) -> None:
     """List every setting with its current value, default and meaning."""
     current = _settings(ctx)
     for s in SETTINGS:
-        out.print(f"{s.name} = {getattr(current, s.name)!r}  (default {s.default!r}; env KHABAR_{s.name.upper()})",
-                  markup=False)
+        out.print(
+            f"{s.name} = {getattr(current, s.name)!r}  (default {s.default!r}; env KHABAR_{s.name.upper()})",
+            markup=False,
+        )
         out.print(f"    {s.help}", markup=False)
 
 
@@ -501,11 +563,13 @@ def _usage_exceptions() -> tuple[type[Exception], ...]:
     found: list[type[Exception]] = []
     try:
         from typer._click.exceptions import ClickException as vendored
+
         found.append(vendored)
     except ImportError:
         pass
     try:
         import click
+
         found.append(click.ClickException)
     except ImportError:
         pass

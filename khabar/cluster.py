@@ -100,6 +100,7 @@ def work_batch(articles: Sequence[Article], settings: Settings) -> list[Worked]:
 
 # --- the driver side ----------------------------------------------------------------------------
 
+
 def open_client(*, workers: int | None = None, scheduler: str | None = None, memory_limit: str = "auto"):
     """A Dask client: to an existing scheduler, or to a new LocalCluster of ``workers`` processes."""
     try:
@@ -109,8 +110,14 @@ def open_client(*, workers: int | None = None, scheduler: str | None = None, mem
     try:
         if scheduler:
             return Client(scheduler, timeout="30s")
-        cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None, memory_limit=memory_limit)
+        cluster = LocalCluster(
+            n_workers=workers or 1,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            memory_limit=memory_limit,
+        )
         return Client(cluster)
     except (OSError, TimeoutError) as exc:
         raise ClusterError(f"cannot reach the Dask scheduler {scheduler or '(local)'}: {exc}") from None
@@ -148,8 +155,9 @@ def ingest_cluster(
                 cluster.close()
 
 
-def _ingest(store: Store, paths, client, settings: Settings, outlet, published, encoding, progress,
-            batch: int) -> IngestReport:
+def _ingest(
+    store: Store, paths, client, settings: Settings, outlet, published, encoding, progress, batch: int
+) -> IngestReport:
     relate_stored(store, settings=settings)  # a stored article a killed run never fingerprinted
     driver = _Driver(store, settings, client, batch=batch)
     started = time.perf_counter()
@@ -161,17 +169,23 @@ def _ingest(store: Store, paths, client, settings: Settings, outlet, published, 
         store.record_rejection(rejection)
     driver.rejected += list(missing)
     for done, source in enumerate(sources, start=1):
-        for item in read_sources([source], max_bytes=settings.max_bytes, encoding=encoding,
-                                 outlet=outlet, published=published):
+        for item in read_sources(
+            [source], max_bytes=settings.max_bytes, encoding=encoding, outlet=outlet, published=published
+        ):
             driver.take(item)
         if progress:
             progress(driver.progress(done, len(sources), started))
     driver.finish()
     if progress:
         progress(driver.progress(len(sources), len(sources), started))
-    return IngestReport(read=driver.added + driver.unchanged, added=driver.added, unchanged=driver.unchanged,
-                        rejected=tuple(driver.rejected), seconds=time.perf_counter() - started,
-                        words=driver.words)
+    return IngestReport(
+        read=driver.added + driver.unchanged,
+        added=driver.added,
+        unchanged=driver.unchanged,
+        rejected=tuple(driver.rejected),
+        seconds=time.perf_counter() - started,
+        words=driver.words,
+    )
 
 
 class _Driver(_RunState):
@@ -192,9 +206,8 @@ class _Driver(_RunState):
         the ids in flight until they are saved, so a repeated article is not sent twice.)"""
         pending, self.pending = self.pending, []
         for start in range(0, len(pending), self.batch):
-            chunk = pending[start:start + self.batch]
-            self.inflight.append(self.client.submit(work_batch, chunk, self.settings, pure=False,
-                                                    retries=2))
+            chunk = pending[start : start + self.batch]
+            self.inflight.append(self.client.submit(work_batch, chunk, self.settings, pure=False, retries=2))
             while len(self.inflight) >= self.window:
                 self._save(self.inflight.popleft())
 

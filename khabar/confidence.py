@@ -18,9 +18,26 @@ from importlib import resources
 
 __all__ = ["perpetrator_rule", "rule_precision", "combined", "perpetrator_confidence", "fact_confidence"]
 
-_FORCE_WORDS = frozenset({"forces", "force", "troops", "army", "soldiers", "police", "military", "officers",
-                          "commandos", "guards", "personnel", "militia", "militiamen", "navy", "gendarmes",
-                          "policemen"})
+_FORCE_WORDS = frozenset(
+    {
+        "forces",
+        "force",
+        "troops",
+        "army",
+        "soldiers",
+        "police",
+        "military",
+        "officers",
+        "commandos",
+        "guards",
+        "personnel",
+        "militia",
+        "militiamen",
+        "navy",
+        "gendarmes",
+        "policemen",
+    }
+)
 DEFAULT = 0.5  # a rule never measured: as likely wrong as right
 
 

@@ -55,8 +55,17 @@ __all__ = ["merge_reports", "profile_facts", "fact_conflicts", "SINGLE_VALUED", 
 TYPE_FAMILIES: dict[str, frozenset[str]] = {
     "bombing": frozenset({"bombing", "suicide_bombing", "rocket_attack", "facility_attack", "arson"}),
     "suicide_bombing": frozenset({"bombing", "suicide_bombing", "armed_assault"}),
-    "armed_assault": frozenset({"armed_assault", "hostage_taking", "assassination", "suicide_bombing", "arson",
-                                "kidnapping", "facility_attack"}),
+    "armed_assault": frozenset(
+        {
+            "armed_assault",
+            "hostage_taking",
+            "assassination",
+            "suicide_bombing",
+            "arson",
+            "kidnapping",
+            "facility_attack",
+        }
+    ),
     "hostage_taking": frozenset({"hostage_taking", "armed_assault", "kidnapping", "hijacking"}),
     "kidnapping": frozenset({"kidnapping", "hostage_taking", "armed_assault"}),
     "assassination": frozenset({"assassination", "armed_assault", "bombing", "suicide_bombing"}),
@@ -65,8 +74,19 @@ TYPE_FAMILIES: dict[str, frozenset[str]] = {
     "facility_attack": frozenset({"facility_attack", "arson", "bombing", "armed_assault"}),
     "rocket_attack": frozenset({"rocket_attack", "bombing"}),
 }
-_RANK = {"suicide_bombing": 9, "hijacking": 9, "hostage_taking": 8, "kidnapping": 8, "assassination": 7, "bombing": 6,
-         "rocket_attack": 5, "arson": 4, "facility_attack": 3, "armed_assault": 3, "unknown": 1}
+_RANK = {
+    "suicide_bombing": 9,
+    "hijacking": 9,
+    "hostage_taking": 8,
+    "kidnapping": 8,
+    "assassination": 7,
+    "bombing": 6,
+    "rocket_attack": 5,
+    "arson": 4,
+    "facility_attack": 3,
+    "armed_assault": 3,
+    "unknown": 1,
+}
 # Attributes an actor has one value of at a time: differing values are conflicts.
 SINGLE_VALUED = frozenset({"founded", "strength", "leader"})
 
@@ -140,16 +160,24 @@ class _Cluster:
         return next(d for d in dated if d.value == value and order.get(d.precision, 9) == finest)
 
 
-def merge_reports(reports: Sequence[EventReport], *, place_info: PlaceInfo | None = None, groups: Groups,
-                  cite: Cite, window_days: int, related: Related | None = None) -> list[Event]:
+def merge_reports(
+    reports: Sequence[EventReport],
+    *,
+    place_info: PlaceInfo | None = None,
+    groups: Groups,
+    cite: Cite,
+    window_days: int,
+    related: Related | None = None,
+) -> list[Event]:
     """Cluster reports into events (see the module docstring); newest event first."""
     clusters: list[_Cluster] = []
     if place_info is not None:
         place_info = _remembered(place_info)
     for report in sorted(reports, key=_report_order):
         days = _day_range(report.date)
-        target = next((c for c in clusters if c.may_take(report, days) and _joins(c, report, place_info, window_days)),
-                      None)
+        target = next(
+            (c for c in clusters if c.may_take(report, days) and _joins(c, report, place_info, window_days)), None
+        )
         if target is None:
             target = _Cluster()
             clusters.append(target)
@@ -231,7 +259,8 @@ def _joins(cluster: _Cluster, report: EventReport, place_info: PlaceInfo | None,
         # apart, are more often two incidents than one: measured on ACLED's tuning half).
         if when == "near":  # a day apart at one place: one event only when the same group is named
             return _same_place(cluster, report, place_info) and bool(
-                _perp_keys(report) & {k for r in cluster.reports for k in _perp_keys(r)})
+                _perp_keys(report) & {k for r in cluster.reports for k in _perp_keys(r)}
+            )
         return when == "day" or _same_place(cluster, report, place_info)
     # No place on one side: the same named perpetrator and a day-precise date must agree instead.
     return when == "day" and bool(_perp_keys(report) & {k for r in cluster.reports for k in _perp_keys(r)})
@@ -256,8 +285,10 @@ def _dates_agree(cluster: _Cluster, report: EventReport, window_days: int) -> bo
         published = sorted(r.published[:10] for r in cluster.reports if r.published)[:1]
         # Published within two days of it: undated short reports of one place a week apart are
         # usually two incidents (ACLED tuning half: a third of records merged with the 14-day window).
-        return bool(report.published and _near(report.published[:10], set(published), min(window_days, _UNDATED_DAYS))
-                    ) and "coarse"
+        return (
+            bool(report.published and _near(report.published[:10], set(published), min(window_days, _UNDATED_DAYS)))
+            and "coarse"
+        )
     undated = [report] if theirs is None else [r for r in cluster.reports if r.date is None]
     span = date_range(anchor)
     assert span is not None  # own and theirs are only kept with a resolved value
@@ -320,6 +351,7 @@ def _perp_keys(report: EventReport) -> set[str]:
 
 # --- building events ---------------------------------------------------------------------------
 
+
 def _event(cluster: _Cluster, citations: dict, group_of: dict[str, str], related: Related) -> Event:
     reports = sorted(cluster.reports, key=lambda r: (r.published or "", r.article_id, r.index))
     first = min(cluster.reports, key=_report_order)
@@ -332,12 +364,23 @@ def _event(cluster: _Cluster, citations: dict, group_of: dict[str, str], related
     subject = f"{kind.replace('_', ' ')} in {place[0] or 'an unnamed place'}"
     return Event(
         id="ev:" + hashlib.sha1(f"{first.article_id}:{first.index}".encode()).hexdigest()[:12],
-        type=kind, date=cluster.best_date(), place=place[0], place_id=place[1], perpetrators=perps,
-        killed=killed, injured=injured, target=_most_common([r.target for r in reports]), reports=tuple(reports),
-        citations=cites, articles=len({r.article_id for r in reports}),
+        type=kind,
+        date=cluster.best_date(),
+        place=place[0],
+        place_id=place[1],
+        perpetrators=perps,
+        killed=killed,
+        injured=injured,
+        target=_most_common([r.target for r in reports]),
+        reports=tuple(reports),
+        citations=cites,
+        articles=len({r.article_id for r in reports}),
         source_groups=len({group_of.get(r.article_id, r.article_id) for r in reports}),
-        conflicts=tuple(_responsibility_conflicts(perps, subject, related) + _toll_conflicts(killed, subject, "killed")
-                        + _toll_conflicts(injured, subject, "injured")),
+        conflicts=tuple(
+            _responsibility_conflicts(perps, subject, related)
+            + _toll_conflicts(killed, subject, "killed")
+            + _toll_conflicts(injured, subject, "injured")
+        ),
     )
 
 
@@ -365,12 +408,17 @@ def _toll(reports: list[EventReport], role: str, citations: dict) -> Toll | None
         return None
     highs = [p.figure.high if p.figure.qualifier in ("range", "up_to") else p.figure.value for p in points]
     bounded = [h for h in highs if h is not None]
-    return Toll(series=tuple(points), low=min(p.figure.value for p in points), high=max(bounded) if bounded else None,
-                latest=points[-1])
+    return Toll(
+        series=tuple(points),
+        low=min(p.figure.value for p in points),
+        high=max(bounded) if bounded else None,
+        latest=points[-1],
+    )
 
 
-def _responsibility(reports: list[EventReport], citations: dict,
-                    group_of: dict[str, str]) -> tuple[Responsibility, ...]:
+def _responsibility(
+    reports: list[EventReport], citations: dict, group_of: dict[str, str]
+) -> tuple[Responsibility, ...]:
     by_key: dict[tuple[str, str], list[tuple[EventReport, Perpetrator]]] = {}
     for r in reports:
         for p in r.perpetrators:
@@ -381,13 +429,18 @@ def _responsibility(reports: list[EventReport], citations: dict,
         articles = {r.article_id for r, _ in items}
         name = max(names, key=lambda n: (names[n], len(n)))
         groups = len({group_of.get(a, a) for a in articles})
-        out.append(Responsibility(
-            name=name, entity_id=items[0][1].entity_id, status=status,
-            sources=tuple(dict.fromkeys(p.source for _, p in items if p.source)), articles=len(articles),
-            source_groups=groups,
-            citations=tuple(dict.fromkeys(citations[(r.article_id, p.start, p.end)] for r, p in items)),
-            confidence=perpetrator_confidence(status, name, items[0][1].entity_id, groups),
-        ))
+        out.append(
+            Responsibility(
+                name=name,
+                entity_id=items[0][1].entity_id,
+                status=status,
+                sources=tuple(dict.fromkeys(p.source for _, p in items if p.source)),
+                articles=len(articles),
+                source_groups=groups,
+                citations=tuple(dict.fromkeys(citations[(r.article_id, p.start, p.end)] for r, p in items)),
+                confidence=perpetrator_confidence(status, name, items[0][1].entity_id, groups),
+            )
+        )
     order = {"claimed": 0, "attributed": 1, "suspected": 2, "denied": 3}
     return tuple(sorted(out, key=lambda x: (order.get(x.status, 9), -x.source_groups, x.name)))
 
@@ -399,19 +452,36 @@ def _responsibility_conflicts(perps: tuple[Responsibility, ...], subject: str, r
         named.setdefault(p.entity_id or name_key(p.name), []).append(p)
     firm = [k for k, ps in named.items() if any(p.status in ("claimed", "attributed") for p in ps)]
     distinct = [k for i, k in enumerate(firm) if not any(k == o or related(k, o) or related(o, k) for o in firm[:i])]
-    denied = [k for k, ps in named.items() if "denied" in {p.status for p in ps}
-              and {p.status for p in ps} & {"claimed", "attributed", "suspected"}]
+    denied = [
+        k
+        for k, ps in named.items()
+        if "denied" in {p.status for p in ps} and {p.status for p in ps} & {"claimed", "attributed", "suspected"}
+    ]
     if len(distinct) < 2 and not denied:
         return []
-    values = tuple(_supported(p.name, f"{p.name} ({p.status}{': ' + ', '.join(p.sources) if p.sources else ''})",
-                              p.articles, p.source_groups, p.citations, p.status, p.entity_id) for p in perps)
-    note = ("competing claims or attributions of responsibility" if len(distinct) >= 2
-            else "responsibility claimed or attributed, and denied")
+    values = tuple(
+        _supported(
+            p.name,
+            f"{p.name} ({p.status}{': ' + ', '.join(p.sources) if p.sources else ''})",
+            p.articles,
+            p.source_groups,
+            p.citations,
+            p.status,
+            p.entity_id,
+        )
+        for p in perps
+    )
+    note = (
+        "competing claims or attributions of responsibility"
+        if len(distinct) >= 2
+        else "responsibility claimed or attributed, and denied"
+    )
     return [Conflict("responsibility", subject, values, note)]
 
 
-def _supported(value: str, display: str, articles: int, groups: int, citations, qualifier: str = "",
-               object_id: str | None = None) -> SupportedValue:
+def _supported(
+    value: str, display: str, articles: int, groups: int, citations, qualifier: str = "", object_id: str | None = None
+) -> SupportedValue:
     return SupportedValue(value, display, articles, groups, tuple(citations), qualifier, object_id)
 
 
@@ -425,16 +495,27 @@ def _toll_conflicts(toll: Toll | None, subject: str, role: str) -> list[Conflict
     latest = points[-1]
     # Only a bounded latest figure can revise down: "more than 500" after "512" is no revision.
     ceiling = latest.figure.high
-    higher = [p for p in points[:-1] if ceiling is not None and p.figure.low > ceiling
-              and p.figure.qualifier != "vague" and not figures_compatible(p.figure, latest.figure)]
+    higher = [
+        p
+        for p in points[:-1]
+        if ceiling is not None
+        and p.figure.low > ceiling
+        and p.figure.qualifier != "vague"
+        and not figures_compatible(p.figure, latest.figure)
+    ]
     if higher:
         top = max(higher, key=lambda p: p.figure.low)
         note = f"{role} figure revised down from {top.figure.text} to {latest.figure.text}"
         out.append(Conflict(f"toll_{role}", subject, (_point(top), _point(latest)), note))
     for day in sorted({(p.published or "")[:10] for p in points if p.published}):
         same = [p for p in points if (p.published or "")[:10] == day]
-        clash = [p for p in same if any(q.citation.group_id != p.citation.group_id
-                                        and not figures_compatible(p.figure, q.figure) for q in same)]
+        clash = [
+            p
+            for p in same
+            if any(
+                q.citation.group_id != p.citation.group_id and not figures_compatible(p.figure, q.figure) for q in same
+            )
+        ]
         if len(clash) >= 2:
             unique = list({(p.figure.text, p.citation.group_id): p for p in clash}.values())
             note = f"incompatible {role} figures reported on {day} by independent sources"
@@ -448,6 +529,7 @@ def _point(p: TollPoint) -> SupportedValue:
 
 # --- facts -------------------------------------------------------------------------------------
 
+
 def profile_facts(facts: Sequence[Fact], *, groups: Groups, cite: Cite) -> list[ProfileFact]:
     """Facts grouped by attribute and normalised value, each value with its support; best supported first."""
     citations = cite((f.article_id, f.start, f.end) for f in facts)
@@ -460,8 +542,18 @@ def profile_facts(facts: Sequence[Fact], *, groups: Groups, cite: Cite) -> list[
         supported = [_fact_value(items, citations, group_of) for items in values.values()]
         supported.sort(key=lambda v: (-v.source_groups, -v.articles, v.display))
         out.append(ProfileFact(attribute, tuple(supported)))
-    order = ["founded", "leader", "based_in", "active_in", "strength", "affiliate_of", "linked_to", "rival_of",
-             "designated_by", "bounty"]
+    order = [
+        "founded",
+        "leader",
+        "based_in",
+        "active_in",
+        "strength",
+        "affiliate_of",
+        "linked_to",
+        "rival_of",
+        "designated_by",
+        "bounty",
+    ]
     return sorted(out, key=lambda p: order.index(p.attribute) if p.attribute in order else len(order))
 
 
@@ -481,9 +573,14 @@ def _fact_value(items: list[Fact], citations: dict, group_of: dict[str, str]) ->
         display = f"{display} for {first.on}"
     groups = len({group_of.get(a, a) for a in articles})
     return SupportedValue(
-        _fact_key(first), display, len(articles), groups,
-        tuple(dict.fromkeys(citations[(f.article_id, f.start, f.end)] for f in items)), first.qualifier,
-        first.object_id, fact_confidence(first.attribute, groups),
+        _fact_key(first),
+        display,
+        len(articles),
+        groups,
+        tuple(dict.fromkeys(citations[(f.article_id, f.start, f.end)] for f in items)),
+        first.qualifier,
+        first.object_id,
+        fact_confidence(first.attribute, groups),
     )
 
 
@@ -495,9 +592,11 @@ def fact_conflicts(profile: Sequence[ProfileFact], subject: str) -> list[Conflic
             continue
         if p.attribute == "strength" and _strengths_compatible(p.values):
             continue
-        note = {"founded": "sources give different founding dates",
-                "strength": "sources give incompatible strength estimates (they may be from different years)",
-                "leader": "sources name different leaders (possibly at different times)"}[p.attribute]
+        note = {
+            "founded": "sources give different founding dates",
+            "strength": "sources give incompatible strength estimates (they may be from different years)",
+            "leader": "sources name different leaders (possibly at different times)",
+        }[p.attribute]
         out.append(Conflict(p.attribute, subject, p.values, note))
     return out
 
@@ -509,4 +608,4 @@ def _strengths_compatible(values: Sequence[SupportedValue]) -> bool:
         lo = int(low)
         hi = int(high) if high else (None if v.qualifier in ("at_least", "more_than") else lo)
         figures.append(Figure(v.display, 0, 0, lo, v.qualifier or "exact", lo, hi))
-    return all(figures_compatible(a, b) for i, a in enumerate(figures) for b in figures[i + 1:])
+    return all(figures_compatible(a, b) for i, a in enumerate(figures) for b in figures[i + 1 :])

@@ -47,20 +47,24 @@ _LEAD = re.compile(r"^(?:on|in|at|during|since|by|from|until|of|the|this past|ov
 _TRAIL = re.compile(r"(?:['’]s|,)$")
 _RELATIVE_TO_EVENT = re.compile(
     r"\b(?:after|before|earlier|later|following|previous|prior|preceding|next|ensuing|since then|that day|"
-    r"same day|the day)\b", re.I)
+    r"same day|the day)\b",
+    re.I,
+)
 _AGO = re.compile(r"\bago\b", re.I)
 _TODAY = re.compile(r"^(?:today|tonight|this (?:morning|afternoon|evening))$", re.I)
 _YESTERDAY = re.compile(r"^(?:yesterday(?: (?:morning|afternoon|evening))?|last night|overnight)$", re.I)
-_WEEKDAY = re.compile(
-    rf"^(?P<last>last\s+)?(?:(?:early|late)\s+)?(?P<wd>{_WEEKDAY_RE})(?:['’]s)?{_PART_OF_DAY}$", re.I)
+_WEEKDAY = re.compile(rf"^(?P<last>last\s+)?(?:(?:early|late)\s+)?(?P<wd>{_WEEKDAY_RE})(?:['’]s)?{_PART_OF_DAY}$", re.I)
 _MONTH_ONLY = re.compile(rf"^(?P<last>last\s+|this\s+|(?:early|mid|late)[\s-]+)?(?P<m>{_MONTH_RE})\.?$", re.I)
 _MONTH_YEAR = re.compile(rf"^(?:(?:early|mid|late)[\s-]+)?(?P<m>{_MONTH_RE})\.?,?\s+(?:of\s+)?(?P<y>\d{{4}})$", re.I)
-_YEAR = re.compile(r"^(?:(?P<q>early|mid|late|the end of|the start of|the beginning of|around|about|circa|c\.)[\s-]+)?"
-                   r"(?P<y>1[89]\d\d|20\d\d)$", re.I)
+_YEAR = re.compile(
+    r"^(?:(?P<q>early|mid|late|the end of|the start of|the beginning of|around|about|circa|c\.)[\s-]+)?"
+    r"(?P<y>1[89]\d\d|20\d\d)$",
+    re.I,
+)
 _DECADE = re.compile(r"^(?:(?:early|mid|late)[\s-]+)?(?P<y>1[89]\d0|20\d0)['’]?s$", re.I)
 _MONTH_OF_YEAR = re.compile(
-    rf"^(?:(?:early|mid|late)[\s-]+)?(?P<m>{_MONTH_RE})\.?,?\s+(?:of\s+)?(?P<which>last|this)\s+year$",
-                            re.I)
+    rf"^(?:(?:early|mid|late)[\s-]+)?(?P<m>{_MONTH_RE})\.?,?\s+(?:of\s+)?(?P<which>last|this)\s+year$", re.I
+)
 _DATE_LIKE = re.compile(rf"\b(?:{_MONTH_RE}|{_WEEKDAY_RE})\b|\bago\b|\d{{1,2}}[/.]\d{{1,2}}", re.I)
 _NAMED_PERIOD = re.compile(r"^(?P<which>last|this|earlier this|later this|past)\s+(?P<unit>week|month|year)$", re.I)
 
@@ -78,8 +82,9 @@ def publication_date(published: str | None) -> date | None:
         return None
 
 
-def resolve_date(text: str, published: date | None, *, start: int = 0, end: int | None = None,
-                 context_year: int | None = None) -> DateValue:
+def resolve_date(
+    text: str, published: date | None, *, start: int = 0, end: int | None = None, context_year: int | None = None
+) -> DateValue:
     """Resolve a date expression against the publication date; see the module docstring.
 
     ``context_year`` is a year the surrounding text has just named ("On August 26, 2021 ... On August
@@ -94,11 +99,16 @@ def resolve_date(text: str, published: date | None, *, start: int = 0, end: int 
         return DateValue(text, start, end, absolute[0].isoformat(), absolute[1], absolute[2])
     if published is None:
         return DateValue(text, start, end, None, "none", "relative date and no publication date")
-    if _RELATIVE_TO_EVENT.search(phrase) and not (_AGO.search(phrase) or _NAMED_PERIOD.match(phrase)
-                                                  or _MONTH_OF_YEAR.match(phrase)):
+    if _RELATIVE_TO_EVENT.search(phrase) and not (
+        _AGO.search(phrase) or _NAMED_PERIOD.match(phrase) or _MONTH_OF_YEAR.match(phrase)
+    ):
         return DateValue(text, start, end, None, "none", "relative to another event")
-    found = _ago(phrase, published) or _relative(phrase, published) or _holiday(phrase, published) \
+    found = (
+        _ago(phrase, published)
+        or _relative(phrase, published)
+        or _holiday(phrase, published)
         or _parsed(phrase, published)
+    )
     if found is None:
         return DateValue(text, start, end, None, "none", "not a calendar date")
     value, precision, note = found
@@ -168,9 +178,14 @@ def _named_period(which: str, unit: str, published: date) -> tuple[date, str, st
 def _parser():
     from dateparser.date import DateDataParser
 
-    return DateDataParser(languages=["en"], settings={
-        "PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first", "RETURN_TIME_AS_PERIOD": True,
-    })
+    return DateDataParser(
+        languages=["en"],
+        settings={
+            "PREFER_DATES_FROM": "past",
+            "PREFER_DAY_OF_MONTH": "first",
+            "RETURN_TIME_AS_PERIOD": True,
+        },
+    )
 
 
 _PERIODS = {"day": "day", "part_of_day": "day", "time": "day", "week": "week", "month": "month", "year": "year"}
@@ -205,14 +220,29 @@ def _in_year(value: date, year: int) -> date:
         return value.replace(year=year, day=28)
 
 
-_AGO_PHRASE = re.compile(r"(?:\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+)?"
-                         r"(day|week|month|year)s?\s+ago$", re.I)
-_SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-          "nine": 9, "ten": 10}
+_AGO_PHRASE = re.compile(
+    r"(?:\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+)?"
+    r"(day|week|month|year)s?\s+ago$",
+    re.I,
+)
+_SMALL = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
 
 
 def _ago(phrase: str, published: date) -> tuple[date, str, str] | None:
-    """"two days ago", "a week ago" (the exact day: reporters count back from the story's date)."""
+    """ "two days ago", "a week ago" (the exact day: reporters count back from the story's date)."""
     m = _AGO_PHRASE.search(phrase)
     if m is None:
         return None

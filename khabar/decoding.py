@@ -70,8 +70,12 @@ def _decode(data: bytes, *, kind: str, encoding: str | None) -> str | Rejection:
         return mixed
     best = from_bytes(data).best()
     if best is None or best.chaos > _MAX_CHAOS:
-        return Rejection("", "encoding", f"not UTF-8 (first bad byte at offset {first_bad}) and no other encoding "
-                         "fits; re-encode the file as UTF-8 or pass --encoding")
+        return Rejection(
+            "",
+            "encoding",
+            f"not UTF-8 (first bad byte at offset {first_bad}) and no other encoding "
+            "fits; re-encode the file as UTF-8 or pass --encoding",
+        )
     return str(best)
 
 
@@ -79,8 +83,12 @@ def _try(data: bytes, codec: str) -> str | Rejection:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
-        return Rejection("", "encoding", f"looks like {codec.upper()} but does not decode ({exc.reason} at byte "
-                         f"{exc.start}); re-encode the file as UTF-8")
+        return Rejection(
+            "",
+            "encoding",
+            f"looks like {codec.upper()} but does not decode ({exc.reason} at byte "
+            f"{exc.start}); re-encode the file as UTF-8",
+        )
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -145,11 +153,16 @@ def usable_text(text: str) -> str | Rejection:
     """The decoded text, or a rejection when it holds NUL characters or nothing visible."""
     at = text.find("\x00")
     if at >= 0:
-        return Rejection("", "nul", f"text contains NUL characters (first at character {at:,}): a binary or "
-                         "damaged file; khabar does not store NULs")
+        return Rejection(
+            "",
+            "nul",
+            f"text contains NUL characters (first at character {at:,}): a binary or "
+            "damaged file; khabar does not store NULs",
+        )
     if not _VISIBLE.search(text):
-        return Rejection("", "invisible", "no visible letters or digits (only spaces, zero-width characters, "
-                         "BOMs or punctuation)")
+        return Rejection(
+            "", "invisible", "no visible letters or digits (only spaces, zero-width characters, BOMs or punctuation)"
+        )
     return text
 
 

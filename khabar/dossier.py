@@ -29,11 +29,17 @@ def build_dossier(store: Store, name: str, *, settings: Settings) -> Dossier:
     articles, outlets = store.entity_reach(entity.id)
     evidence = rank_evidence(store.mention_sentences(entity.id), limit=settings.evidence_limit)
     return Dossier(
-        query=name, entity=entity, aliases=tuple(store.alias_support(entity.id)), articles=articles,
-        outlets=outlets, source_groups=store.source_group_count(store.entity_article_ids(entity.id)),
-        neighbours=tuple(store.neighbours(entity.id, limit=settings.neighbour_limit)), evidence=tuple(evidence),
+        query=name,
+        entity=entity,
+        aliases=tuple(store.alias_support(entity.id)),
+        articles=articles,
+        outlets=outlets,
+        source_groups=store.source_group_count(store.entity_article_ids(entity.id)),
+        neighbours=tuple(store.neighbours(entity.id, limit=settings.neighbour_limit)),
+        evidence=tuple(evidence),
         candidates=candidates,
-        links=tuple(entity_links(store, entity.id)), place=store.place(entity.id),
+        links=tuple(entity_links(store, entity.id)),
+        place=store.place(entity.id),
         conflicts=tuple(store.alias_conflicts(entity.id)),
         **_profile_fields(store, entity.id, settings),
     )
@@ -44,10 +50,17 @@ def _profile_fields(store: Store, entity_id: str, settings: Settings) -> dict:
     from .profile import build_profile
 
     p = build_profile(store, entity_id, window_days=settings.event_window_days)
-    facts, relations, attacks, uncertain = hold_back(p.facts, p.relations, p.attacks, entity_id,
-                                                     min_confidence=settings.min_confidence)
-    return {"facts": facts, "relations": relations, "attacks": attacks, "disputes": p.disputes,
-            "questions": p.questions, "uncertain": uncertain}
+    facts, relations, attacks, uncertain = hold_back(
+        p.facts, p.relations, p.attacks, entity_id, min_confidence=settings.min_confidence
+    )
+    return {
+        "facts": facts,
+        "relations": relations,
+        "attacks": attacks,
+        "disputes": p.disputes,
+        "questions": p.questions,
+        "uncertain": uncertain,
+    }
 
 
 def hold_back(facts, relations, attacks, entity_id: str, *, min_confidence: float):
@@ -64,10 +77,16 @@ def hold_back(facts, relations, attacks, entity_id: str, *, min_confidence: floa
             shown = tuple(v for v in item.values if v.confidence >= min_confidence)
             for v in item.values:
                 if v.confidence < min_confidence:
-                    uncertain.append(Uncertain(
-                        f"{kind}: {item.attribute}", v.display, v.confidence,
-                        f"confidence {v.confidence:.2f} < min_confidence {min_confidence:.2f} (rule precision for "
-                        f"{item.attribute}, {v.source_groups} independent source group(s))", v.citations))
+                    uncertain.append(
+                        Uncertain(
+                            f"{kind}: {item.attribute}",
+                            v.display,
+                            v.confidence,
+                            f"confidence {v.confidence:.2f} < min_confidence {min_confidence:.2f} (rule precision for "
+                            f"{item.attribute}, {v.source_groups} independent source group(s))",
+                            v.citations,
+                        )
+                    )
             if shown:
                 kept.append(ProfileFact(item.attribute, shown))
         return tuple(kept)
@@ -75,7 +94,8 @@ def hold_back(facts, relations, attacks, entity_id: str, *, min_confidence: floa
     kept_attacks: list[Event] = []
     for event in attacks:
         own = [p for p in event.perpetrators if p.status != "denied" and p.entity_id == entity_id] or [
-            p for p in event.perpetrators if p.status != "denied"]
+            p for p in event.perpetrators if p.status != "denied"
+        ]
         best = max(own, key=lambda p: p.confidence, default=None)
         if best is None or best.confidence >= min_confidence:
             kept_attacks.append(event)
@@ -83,11 +103,16 @@ def hold_back(facts, relations, attacks, entity_id: str, *, min_confidence: floa
         label = f"{event.type.replace('_', ' ')} in {event.place or 'an unnamed place'}"
         if event.date and event.date.value:
             label += f" ({event.date.value})"
-        uncertain.append(Uncertain(
-            "attack: perpetrator", f"{label}: {best.name} ({best.status})", best.confidence,
-            f"confidence {best.confidence:.2f} < min_confidence {min_confidence:.2f} (measured precision of "
-            f"'{best.status}' links of this kind, {best.source_groups} independent source group(s))",
-            best.citations))
+        uncertain.append(
+            Uncertain(
+                "attack: perpetrator",
+                f"{label}: {best.name} ({best.status})",
+                best.confidence,
+                f"confidence {best.confidence:.2f} < min_confidence {min_confidence:.2f} (measured precision of "
+                f"'{best.status}' links of this kind, {best.source_groups} independent source group(s))",
+                best.citations,
+            )
+        )
     return split(facts, "fact"), split(relations, "relation"), tuple(kept_attacks), tuple(uncertain)
 
 

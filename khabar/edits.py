@@ -66,8 +66,9 @@ def split_entity(store: Store, entity: str, names: Sequence[str], *, reason: str
     return edit
 
 
-def note_on(store: Store, subject: str, text: str, *, analyst: str,
-            window_days: int = default_of("event_window_days")) -> Edit:
+def note_on(
+    store: Store, subject: str, text: str, *, analyst: str, window_days: int = default_of("event_window_days")
+) -> Edit:
     """Attach an analyst's note to an entity (id or name) or an event (id); kept and undone like an edit.
 
     A note on a fact names the fact's entity and its attribute: ``ENTITY#attribute``. Event ids are

@@ -40,8 +40,15 @@ from .names import ENTITY_LABELS, display_name, is_acronym, label_class, name_ke
 from .places import Gazetteer, PlaceSpan, geocode
 from .registry import Registry, load_registry
 
-__all__ = ["resolve", "entity_id_for", "AliasLookup", "EntityIndex", "registry_candidates", "registry_links",
-           "registry_name"]
+__all__ = [
+    "resolve",
+    "entity_id_for",
+    "AliasLookup",
+    "EntityIndex",
+    "registry_candidates",
+    "registry_links",
+    "registry_name",
+]
 
 # (class, name key) -> ids of stored entities having that alias, most-mentioned first.
 AliasLookup = Callable[[str, str], list[str]]
@@ -110,8 +117,15 @@ def entity_id_for(cls: str, name: str) -> str:
     return "e:" + hashlib.sha1(f"{cls}|{name_key(name)}".encode()).hexdigest()[:12]
 
 
-def resolve(analysis: Analysis, text: str, *, index: EntityIndex | None = None, lookup: AliasLookup | None = None,
-            registry: Registry | None = None, gazetteer: Gazetteer | None = None) -> Resolution:
+def resolve(
+    analysis: Analysis,
+    text: str,
+    *,
+    index: EntityIndex | None = None,
+    lookup: AliasLookup | None = None,
+    registry: Registry | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> Resolution:
     """Resolve the article's names to entities; see the module docstring for the rules."""
     registry = registry or load_registry()
     index = index or _LookupOnly(lookup or (lambda cls, norm: []))
@@ -179,8 +193,9 @@ def _groups(mentions: Sequence[Mention], classes: list[str]) -> list[_Group]:
     for i, m in enumerate(mentions):
         if m.label in ENTITY_LABELS and classes[i] in ("GROUP", "PERSON"):
             by_key.setdefault((m.cluster, classes[i]), []).append(i)
-    return [_Group(cluster, mentions[members[0]].label, cls, tuple(members))
-            for (cluster, cls), members in by_key.items()]
+    return [
+        _Group(cluster, mentions[members[0]].label, cls, tuple(members)) for (cluster, cls), members in by_key.items()
+    ]
 
 
 def _registry_parts(group: _Group, state: _State, registry: Registry, countries: Counter):
@@ -197,8 +212,10 @@ def _registry_parts(group: _Group, state: _State, registry: Registry, countries:
         parts.setdefault(other or main, []).append(i)
         if other and other != main:
             state.conflicts.append(_conflict(mentions[i], main, other, registry, state.analysis.article_id))
-    return [(_Group(group.canonical, group.label, group.cls, tuple(members)), _registry_record(rid, group, registry))
-            for rid, members in parts.items()]
+    return [
+        (_Group(group.canonical, group.label, group.cls, tuple(members)), _registry_record(rid, group, registry))
+        for rid, members in parts.items()
+    ]
 
 
 def _member_registry_id(m: Mention, group: _Group, registry: Registry, countries: Counter) -> str | None:
@@ -214,6 +231,7 @@ def _member_registry_id(m: Mention, group: _Group, registry: Registry, countries
 def registry_candidates(name: str, cls: str, registry: Registry, countries: Counter | None = None) -> list[str]:
     """Registry ids a name may refer to: its own entries (exact, else spelling variant); for a
     name shared by several actors, the one active in the article's countries when that decides."""
+
     def of_class(ids) -> list[str]:
         return [r for r in ids if _REGISTRY_CLASS.get(r.partition(":")[0]) == cls]
 
@@ -225,12 +243,16 @@ def registry_candidates(name: str, cls: str, registry: Registry, countries: Coun
         return pool
     # Shared: the countries decide; else the one entry whose own name it is ("al-Shabaab": Somalia).
     named = [r for r in pool if name_key(_registry_entry(r, registry).name) == name_key(name)]
-    return (_by_country(pool, registry, countries or Counter()) or (own if len(own) == 1 else [])
-            or (named if len(named) == 1 else []))
+    return (
+        _by_country(pool, registry, countries or Counter())
+        or (own if len(own) == 1 else [])
+        or (named if len(named) == 1 else [])
+    )
 
 
 def _by_country(ids: list[str], registry: Registry, countries: Counter) -> list[str]:
     """The one candidate active in the article's countries, if exactly one scores best."""
+
     def score(rid: str) -> int:
         entry = _registry_entry(rid, registry)
         # The first country listed is the main theatre: it counts double.
@@ -271,8 +293,10 @@ def _registry_record(rid: str, group: _Group, registry: Registry) -> EntityRecor
 
 
 def _conflict(m: Mention, main: str, other: str, registry: Registry, article_id: str) -> AliasConflict:
-    reason = (f"{display_name(m.text)!r} was used in this article for {_registry_name(main, registry)}, but the "
-              f"registry lists it for {_registry_name(other, registry)}; kept apart")
+    reason = (
+        f"{display_name(m.text)!r} was used in this article for {_registry_name(main, registry)}, but the "
+        f"registry lists it for {_registry_name(other, registry)}; kept apart"
+    )
     return AliasConflict(display_name(m.text), main, other, reason, article_id, m.start, m.end)
 
 
@@ -293,8 +317,9 @@ def _stored_or_new(group: _Group, state: _State, index: EntityIndex) -> EntityRe
     forms = _lookup_forms(group, state.analysis.mentions)
     candidates = _candidates(forms, group.cls, index)
     chosen = _pick(candidates, group, state, index)
-    return EntityRecord(chosen or entity_id_for(group.cls, group.canonical), group.canonical, group.label,
-                        group.cls, None)
+    return EntityRecord(
+        chosen or entity_id_for(group.cls, group.canonical), group.canonical, group.label, group.cls, None
+    )
 
 
 def _lookup_forms(group: _Group, mentions: Sequence[Mention]) -> list[str]:
@@ -350,16 +375,26 @@ def _finish(state: _State, text: str, rules: EditRules, registry: Registry) -> R
     aliases = _text_aliases(state.analysis, effective, resolved)
     aliases += _stated(state.analysis, text, effective)
     aliases += _known_names(state, rules, registry)
-    return Resolution(tuple(effective), tuple(entities.values()), tuple(aliases), state.analysis.article_id,
-                      tuple(resolved), tuple(state.places.values()), tuple(state.conflicts))
+    return Resolution(
+        tuple(effective),
+        tuple(entities.values()),
+        tuple(aliases),
+        state.analysis.article_id,
+        tuple(resolved),
+        tuple(state.places.values()),
+        tuple(state.conflicts),
+    )
 
 
 def _text_aliases(analysis: Analysis, effective: list, resolved: list) -> list[AliasRecord]:
     out = []
     for m, eid, rid in zip(analysis.mentions, effective, resolved):
         if eid:
-            out.append(AliasRecord(eid, display_name(m.text), "text", analysis.article_id, m.start, m.end,
-                                   rid if rid != eid else ""))
+            out.append(
+                AliasRecord(
+                    eid, display_name(m.text), "text", analysis.article_id, m.start, m.end, rid if rid != eid else ""
+                )
+            )
     return out
 
 
@@ -401,8 +436,15 @@ def _stated(analysis: Analysis, text: str, ids: list[str | None]) -> list[AliasR
 
 # --- registry links (for the dossier) -----------------------------------------------------------
 
-_INVERSE = {"affiliate_of": "has_affiliate", "faction_of": "has_faction", "splinter_of": "has_splinter",
-            "wing_of": "has_wing", "branch_of": "has_branch", "successor_of": "predecessor_of", "part_of": "has_part"}
+_INVERSE = {
+    "affiliate_of": "has_affiliate",
+    "faction_of": "has_faction",
+    "splinter_of": "has_splinter",
+    "wing_of": "has_wing",
+    "branch_of": "has_branch",
+    "successor_of": "predecessor_of",
+    "part_of": "has_part",
+}
 
 
 def registry_links(registry_id: str | None, registry: Registry | None = None) -> list[tuple[str, str, str]]:
@@ -412,8 +454,9 @@ def registry_links(registry_id: str | None, registry: Registry | None = None) ->
     kind, _, key = (registry_id or "").partition(":")
     if kind == "person":
         person = registry.person(key)
-        return [(f"{role}_of", f"actor:{actor}", since or "")
-                for actor, role, since in (person.roles if person else ())]
+        return [
+            (f"{role}_of", f"actor:{actor}", since or "") for actor, role, since in (person.roles if person else ())
+        ]
     actor = registry.actor(key) if kind == "actor" else None
     if actor is None:
         return []

@@ -27,25 +27,117 @@ from .numbers import count_phrases, parse_count
 
 __all__ = ["extract_facts", "FactStage", "ATTRIBUTES"]
 
-ATTRIBUTES = ("founded", "based_in", "active_in", "strength", "leader", "affiliate_of", "linked_to", "rival_of",
-              "designated_by", "bounty")
+ATTRIBUTES = (
+    "founded",
+    "based_in",
+    "active_in",
+    "strength",
+    "leader",
+    "affiliate_of",
+    "linked_to",
+    "rival_of",
+    "designated_by",
+    "bounty",
+)
 
 _FOUND_VERBS = frozenset({"found", "form", "establish", "create", "emerge", "launch", "set", "start", "begin"})
-_STRENGTH_NOUNS = frozenset({"fighter", "member", "militant", "follower", "man", "combatant", "recruit",
-                             "gunman", "soldier", "insurgent", "cadre", "supporter", "adherent"})
-_STRENGTH_VERBS = frozenset({"have", "number", "claim", "count", "field", "estimate", "command", "boast", "include",
-                             "be", "comprise", "muster", "grow"})
-_PORTION_WORDS = frozenset({"part", "much", "most", "area", "swathe", "swath", "parts", "region", "stretch", "town",
-                            "city", "village", "island", "province", "district", "valley"})
-_ANAPHORA = frozenset({"group", "it", "movement", "organisation", "organization", "network", "sect", "militia",
-                       "faction", "which", "outfit", "they", "insurgency", "branch", "affiliate", "that", "who"})
-_AFFILIATE_NOUNS = frozenset({"affiliate", "branch", "offshoot", "franchise", "wing", "part", "arm", "province",
-                              "subsidiary", "member"})
-_LINK_WORDS = {"link": "linked_to", "tie": "linked_to", "ally": "linked_to", "allied": "linked_to",
-               "front": "linked_to", "close": "linked_to", "associate": "linked_to", "connect": "linked_to",
-               "rival": "rival_of", "enemy": "rival_of", "foe": "rival_of", "affiliate": "affiliate_of",
-               "loyal": "affiliate_of", "allegiance": "affiliate_of", "pledge": "affiliate_of",
-               "join": "affiliate_of", "belong": "affiliate_of"}
+_STRENGTH_NOUNS = frozenset(
+    {
+        "fighter",
+        "member",
+        "militant",
+        "follower",
+        "man",
+        "combatant",
+        "recruit",
+        "gunman",
+        "soldier",
+        "insurgent",
+        "cadre",
+        "supporter",
+        "adherent",
+    }
+)
+_STRENGTH_VERBS = frozenset(
+    {
+        "have",
+        "number",
+        "claim",
+        "count",
+        "field",
+        "estimate",
+        "command",
+        "boast",
+        "include",
+        "be",
+        "comprise",
+        "muster",
+        "grow",
+    }
+)
+_PORTION_WORDS = frozenset(
+    {
+        "part",
+        "much",
+        "most",
+        "area",
+        "swathe",
+        "swath",
+        "parts",
+        "region",
+        "stretch",
+        "town",
+        "city",
+        "village",
+        "island",
+        "province",
+        "district",
+        "valley",
+    }
+)
+_ANAPHORA = frozenset(
+    {
+        "group",
+        "it",
+        "movement",
+        "organisation",
+        "organization",
+        "network",
+        "sect",
+        "militia",
+        "faction",
+        "which",
+        "outfit",
+        "they",
+        "insurgency",
+        "branch",
+        "affiliate",
+        "that",
+        "who",
+    }
+)
+_AFFILIATE_NOUNS = frozenset(
+    {"affiliate", "branch", "offshoot", "franchise", "wing", "part", "arm", "province", "subsidiary", "member"}
+)
+_LINK_WORDS = {
+    "link": "linked_to",
+    "tie": "linked_to",
+    "ally": "linked_to",
+    "allied": "linked_to",
+    "front": "linked_to",
+    "close": "linked_to",
+    "associate": "linked_to",
+    "connect": "linked_to",
+    "rival": "rival_of",
+    "enemy": "rival_of",
+    "foe": "rival_of",
+    "affiliate": "affiliate_of",
+    "loyal": "affiliate_of",
+    "allegiance": "affiliate_of",
+    "pledge": "affiliate_of",
+    "join": "affiliate_of",
+    "belong": "affiliate_of",
+}
 _ACTIVE_VERBS = frozenset({"operate", "fight", "control", "hold", "active", "stronghold", "wage", "insurgency"})
 _BASE_WORDS = frozenset({"base", "headquarter", "headquarters", "stronghold"})
 _DESIGNATE = re.compile(r"(?i)\b(?:designat\w*|list(?:ed|s)?|banned|proscribed|outlawed|blacklisted)\b")
@@ -85,7 +177,6 @@ def _topic(salience: Counter, latest: dict[str, Name]) -> Name | None:
     order = list(latest)
     key = max(salience, key=lambda k: (salience[k], order.index(k)))
     return latest[key]
-
 
 
 class _Sentence:
@@ -132,8 +223,10 @@ class _Sentence:
                 found = self._group_at(node.head)
                 if found is not None:
                     return found
-            if node.dep_ in ("conj", "xcomp", "ccomp", "advcl", "acomp", "prep", "pobj", "attr", "dobj") \
-                    and node.head.i != node.i:
+            if (
+                node.dep_ in ("conj", "xcomp", "ccomp", "advcl", "acomp", "prep", "pobj", "attr", "dobj")
+                and node.head.i != node.i
+            ):
                 node = node.head
                 for child in node.children:
                     if child.dep_ in ("nsubj", "nsubjpass") and child.i != tok.i:
@@ -193,13 +286,39 @@ class _Sentence:
                         out.extend(c for c in obj.children if c.dep_ == "conj")
         return out
 
-    def _fact(self, subject: Name | None, attribute: str, value: str, display: str, *, qualifier: str = "",
-              object_id: str | None = None, high: int | None = None, on: str = "") -> list[Fact]:
+    def _fact(
+        self,
+        subject: Name | None,
+        attribute: str,
+        value: str,
+        display: str,
+        *,
+        qualifier: str = "",
+        object_id: str | None = None,
+        high: int | None = None,
+        on: str = "",
+    ) -> list[Fact]:
         if subject is None or not value:
             return []
         canonical = subject.canonical or subject.text
-        return [Fact(self.article_id, canonical, subject.entity_id, attribute, value, display, qualifier,
-                     self.sent.start_char, self.sent.end_char, object_id, subject.start, subject.end, high, on)]
+        return [
+            Fact(
+                self.article_id,
+                canonical,
+                subject.entity_id,
+                attribute,
+                value,
+                display,
+                qualifier,
+                self.sent.start_char,
+                self.sent.end_char,
+                object_id,
+                subject.start,
+                subject.end,
+                high,
+                on,
+            )
+        ]
 
     # --- readers --------------------------------------------------------------------------------
 
@@ -253,7 +372,7 @@ class _Sentence:
         return self._fact(group, "leader", name_key(person.text), person.text, object_id=person.entity_id)
 
     def _led(self, verb) -> list[Fact]:
-        """"a group led by X", "X leads the group", "X has led the group since 2009"."""
+        """ "a group led by X", "X leads the group", "X has led the group since 2009"."""
         if any(c.dep_ == "auxpass" for c in verb.children) or verb.dep_ in ("acl", "amod"):
             agent = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
             person = self._name_over(agent[0], person=True) if agent else None
@@ -289,7 +408,7 @@ class _Sentence:
         return None
 
     def _person_for_title(self, noun) -> Name | None:
-        """"the group's leader, X" (appos), "X, the leader of ..." (noun is appos of X), "X is its leader"."""
+        """ "the group's leader, X" (appos), "X, the leader of ..." (noun is appos of X), "X is its leader"."""
         for child in noun.children:
             if child.dep_ == "appos":
                 name = self._name_over(child, person=True)
@@ -303,11 +422,11 @@ class _Sentence:
         return None
 
     def _based(self, tok) -> list[Fact]:
-        """"a group based in X", "the Yemen-based group", "its stronghold in X"."""
+        """ "a group based in X", "the Yemen-based group", "its stronghold in X"."""
         places = self._objects(tok, ("in", "on", "at"))
         if not places and tok.lower_ == "based":
             places = [c for c in tok.children if c.dep_ in ("npadvmod", "compound")]
-            places += [t for t in tok.doc[max(tok.i - 2, 0):tok.i] if t.pos_ == "PROPN"]
+            places += [t for t in tok.doc[max(tok.i - 2, 0) : tok.i] if t.pos_ == "PROPN"]
         subject = self.subject_of(tok) or (self._group_at(tok.head) if tok.dep_ == "amod" else None)
         if subject is None and tok.lemma_.lower() == "stronghold":
             subject = self._owner(tok)
@@ -326,8 +445,16 @@ class _Sentence:
 
     def _place_text(self, tok) -> str:
         if tok.lemma_.lower() in _PORTION_WORDS:  # "large parts of the south", "the town of Kattankudy"
-            inner = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
-                          for g in c.children if g.dep_ == "pobj"), None)
+            inner = next(
+                (
+                    g
+                    for c in tok.children
+                    if c.dep_ == "prep" and c.lower_ == "of"
+                    for g in c.children
+                    if g.dep_ == "pobj"
+                ),
+                None,
+            )
             if inner is not None:
                 return self._place_text(inner)
             if tok.pos_ != "PROPN":
@@ -335,8 +462,12 @@ class _Sentence:
         name = self._name_over(tok, place=True)
         if name is not None:
             return name.text
-        words = [t for t in tok.subtree if t.dep_ not in ("det", "prep", "cc", "punct", "conj")
-                 and not (t.dep_ == "amod" and t.lower_ in ("eastern", "western", "nearby", "neighbouring"))]
+        words = [
+            t
+            for t in tok.subtree
+            if t.dep_ not in ("det", "prep", "cc", "punct", "conj")
+            and not (t.dep_ == "amod" and t.lower_ in ("eastern", "western", "nearby", "neighbouring"))
+        ]
         if tok.pos_ == "PROPN" or any(t.pos_ == "PROPN" for t in words):
             return " ".join(t.text for t in words if t.i <= tok.i or t.head.i == tok.i)
         return ""
@@ -353,8 +484,13 @@ class _Sentence:
                 places += self._objects(child, ("in",))
         out: list[Fact] = []
         for place in places:
-            text = self._place_text(place) if place.lemma_.lower() != "much" else self._place_text(
-                next((g for c in place.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"), place))
+            text = (
+                self._place_text(place)
+                if place.lemma_.lower() != "much"
+                else self._place_text(
+                    next((g for c in place.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"), place)
+                )
+            )
             if text:
                 out += self._fact(subject, "active_in", name_key(text), text)
         return out
@@ -368,8 +504,9 @@ class _Sentence:
         if lemma in ("join",):
             others = [c for c in tok.children if c.dep_ == "dobj"]
         if lemma == "allegiance" or lemma == "pledge":
-            others = self._objects(tok, ("to",)) or [o for c in tok.children if c.dep_ == "dobj"
-                                                     for o in self._objects(c, ("to",))]
+            others = self._objects(tok, ("to",)) or [
+                o for c in tok.children if c.dep_ == "dobj" for o in self._objects(c, ("to",))
+            ]
         compounds = [c for c in tok.children if c.dep_ in ("compound", "poss", "nmod")]
         if tok.pos_ == "NOUN" and not others and compounds:
             others = compounds  # "the al-Qaeda affiliate"
@@ -399,11 +536,17 @@ class _Sentence:
         obj = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
         if obj and (subject is None or tok.lower_ in ("designated", "listed", "banned")):
             subject = self._group_at(obj[0]) or subject
-        who = [g for c in tok.subtree if c.dep_ in ("agent", "prep") and c.lower_ == "by"
-               for g in c.children if g.dep_ == "pobj"]
+        who = [
+            g
+            for c in tok.subtree
+            if c.dep_ in ("agent", "prep") and c.lower_ == "by"
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
         who += [c for c in tok.children if c.dep_ == "nsubj"]
-        who += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "in"
-                for g in c.children if g.dep_ == "pobj"]
+        who += [
+            g for c in tok.children if c.dep_ == "prep" and c.lower_ == "in" for g in c.children if g.dep_ == "pobj"
+        ]
         if tok.lemma_.lower() == "list":
             who += [c for c in tok.children if c.dep_ in ("compound", "poss")]
         out: list[Fact] = []
@@ -418,15 +561,21 @@ class _Sentence:
         return out
 
     def _strength(self) -> list[Fact]:
-        """"X has about 2,000 fighters", "X is estimated to have ...", "put X's strength at 4,000 fighters"."""
+        """ "X has about 2,000 fighters", "X is estimated to have ...", "put X's strength at 4,000 fighters"."""
         out: list[Fact] = []
         for figure, anchor in count_phrases(self.sent):
             noun = anchor.head if anchor.dep_ in ("nummod", "quantmod") else anchor
             if noun.lemma_.lower() not in _STRENGTH_NOUNS or is_unreal(noun):
                 continue
             subject = self._strength_owner(noun)
-            out += self._fact(subject, "strength", str(figure.value), figure.text, qualifier=figure.qualifier,
-                              high=figure.high if figure.qualifier == "range" else None)
+            out += self._fact(
+                subject,
+                "strength",
+                str(figure.value),
+                figure.text,
+                qualifier=figure.qualifier,
+                high=figure.high if figure.qualifier == "range" else None,
+            )
         return out
 
     def _strength_owner(self, noun) -> Name | None:

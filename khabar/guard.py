@@ -82,16 +82,22 @@ class InputGuard:
                 return
 
     def _timeout(self, source: str) -> Rejection:
-        return Rejection(source, "timeout", f"took longer than input_seconds={self.seconds:g} s and was stopped; "
-                         "raise it with --set input_seconds=N")
+        return Rejection(
+            source,
+            "timeout",
+            f"took longer than input_seconds={self.seconds:g} s and was stopped; raise it with --set input_seconds=N",
+        )
 
     def _internal(self, source: str, exc: Exception, count: bool) -> Rejection:
         self.internal += count
         _SEEN[0] += count
         self._log(source, exc)
         message = " ".join(str(exc).split())[:200] or "(no message)"
-        return Rejection(source, "internal", f"internal error {type(exc).__name__}: {message} "
-                         f"(a bug in khabar; traceback in {self.log_path})")
+        return Rejection(
+            source,
+            "internal",
+            f"internal error {type(exc).__name__}: {message} (a bug in khabar; traceback in {self.log_path})",
+        )
 
     def _log(self, source: str, exc: Exception) -> None:
         stamp = datetime.now(UTC).isoformat(timespec="seconds")

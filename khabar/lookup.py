@@ -50,7 +50,7 @@ def unique_entity(store: Store, ref: str) -> EntityRef:
 
 
 def not_found_message(store: Store, ref: str) -> str:
-    """"No entity named X", with the closest known names (``khabar who NAME`` shows entity ids)."""
+    """ "No entity named X", with the closest known names (``khabar who NAME`` shows entity ids)."""
     names = store.alias_names()
     close = [m[0] for m in process.extract(ref, names, limit=5, score_cutoff=70)] if names else []
     hint = f"; close names: {', '.join(close)}" if close else ""

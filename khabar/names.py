@@ -11,8 +11,16 @@ import re
 
 from unidecode import unidecode
 
-__all__ = ["name_key", "variant_key", "display_name", "initials", "is_acronym", "ENTITY_LABELS", "label_class",
-           "in_compound"]
+__all__ = [
+    "name_key",
+    "variant_key",
+    "display_name",
+    "initials",
+    "is_acronym",
+    "ENTITY_LABELS",
+    "label_class",
+    "in_compound",
+]
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"})
 _CLASS = {"PERSON": "PERSON", "ORG": "GROUP", "NORP": "GROUP", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE"}
@@ -54,16 +62,20 @@ def is_acronym(text: str) -> bool:
 
 # Spelling variants of transliterated names (issue 4): the same name written by different outlets.
 _APOSTROPHES = re.compile(r"['’‘ʿʾ`]")
-_CONNECTIVES = frozenset({"the", "al", "el", "ul", "ud", "ad", "as", "ash", "at", "ar", "az", "an",
-                          "e", "i", "a", "wa"})
-_VARIANT_RULES = tuple((re.compile(p), r) for p, r in (
-    (r"^m[ou]h[ae]mm?[ae]d$", "muhammad"),  # Mohammed, Muhammad, Mohamad
-    (r"ph", "f"),
-    (r"q", "k"),  # Qunduz / Kunduz, Qaeda / Kaeda
-    (r"ou|oo|o", "u"),  # Khorasan / Khurasan, Omar / Umar, Yousuf / Yusuf
-    (r"ee|ei|ey|e|y(?=[^aeiou]|$)", "i"),  # Qaeda / Qaida, Hezbollah / Hizbollah, Sayed / Sayid
-    (r"(.)\1+", r"\1"),  # Shabaab / Shabab, Haqqani / Haqani, Ghaffari / Ghafari
-))
+_CONNECTIVES = frozenset(
+    {"the", "al", "el", "ul", "ud", "ad", "as", "ash", "at", "ar", "az", "an", "e", "i", "a", "wa"}
+)
+_VARIANT_RULES = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (r"^m[ou]h[ae]mm?[ae]d$", "muhammad"),  # Mohammed, Muhammad, Mohamad
+        (r"ph", "f"),
+        (r"q", "k"),  # Qunduz / Kunduz, Qaeda / Kaeda
+        (r"ou|oo|o", "u"),  # Khorasan / Khurasan, Omar / Umar, Yousuf / Yusuf
+        (r"ee|ei|ey|e|y(?=[^aeiou]|$)", "i"),  # Qaeda / Qaida, Hezbollah / Hizbollah, Sayed / Sayid
+        (r"(.)\1+", r"\1"),  # Shabaab / Shabab, Haqqani / Haqani, Ghaffari / Ghafari
+    )
+)
 
 
 def variant_key(text: str) -> str:

@@ -23,36 +23,81 @@ if TYPE_CHECKING:
 
 __all__ = ["parse_count", "count_phrases", "QUALIFIERS", "figures_compatible"]
 
-_UNITS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
-         if w != "_"}
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "lakh": 100_000,
-           "crore": 10_000_000, "dozen": 12, "score": 20}
+_UNITS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {
+    w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"
+}
+_SCALES = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "lakh": 100_000,
+    "crore": 10_000_000,
+    "dozen": 12,
+    "score": 20,
+}
 # Plural vague quantities: smallest count the word allows (two of the unit).
 VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2_000, "tens": 20, "millions": 2_000_000}
 
 # Qualifier phrases (lower case, longest first) -> normalised qualifier.
 QUALIFIERS: dict[str, str] = {
-    "no fewer than": "at_least", "no less than": "at_least", "not less than": "at_least", "a minimum of": "at_least",
-    "at least": "at_least", "more than": "more_than", "in excess of": "more_than", "upwards of": "more_than",
-    "well over": "more_than", "just over": "more_than", "over": "more_than", "above": "more_than",
-    "as many as": "up_to", "as high as": "up_to", "up to": "up_to", "at most": "up_to", "no more than": "up_to",
-    "fewer than": "fewer_than", "less than": "fewer_than", "just under": "fewer_than", "under": "fewer_than",
-    "below": "fewer_than", "nearly": "about", "almost": "about", "close to": "about", "about": "about",
-    "around": "about", "approximately": "about", "roughly": "about", "some": "about", "an estimated": "about",
-    "estimated": "about", "an approximate": "about", "a reported": "exact", "between": "range",
+    "no fewer than": "at_least",
+    "no less than": "at_least",
+    "not less than": "at_least",
+    "a minimum of": "at_least",
+    "at least": "at_least",
+    "more than": "more_than",
+    "in excess of": "more_than",
+    "upwards of": "more_than",
+    "well over": "more_than",
+    "just over": "more_than",
+    "over": "more_than",
+    "above": "more_than",
+    "as many as": "up_to",
+    "as high as": "up_to",
+    "up to": "up_to",
+    "at most": "up_to",
+    "no more than": "up_to",
+    "fewer than": "fewer_than",
+    "less than": "fewer_than",
+    "just under": "fewer_than",
+    "under": "fewer_than",
+    "below": "fewer_than",
+    "nearly": "about",
+    "almost": "about",
+    "close to": "about",
+    "about": "about",
+    "around": "about",
+    "approximately": "about",
+    "roughly": "about",
+    "some": "about",
+    "an estimated": "about",
+    "estimated": "about",
+    "an approximate": "about",
+    "a reported": "exact",
+    "between": "range",
 }
 _QUALIFIER_WORDS = sorted(QUALIFIERS, key=lambda q: -len(q.split()))
-_HYPHENATED = re.compile(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-"
-                         r"(one|two|three|four|five|six|seven|"
-                         r"eight|nine)\b")
+_HYPHENATED = re.compile(
+    r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-"
+    r"(one|two|three|four|five|six|seven|"
+    r"eight|nine)\b"
+)
 _NUMERIC = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
-_CURRENCY = frozenset("$ € £ ¥ ₹ rs rs. usd dollars dollar rupees rupee euros euro pounds afghanis naira "
-                      "shillings".split())
-_DATE_WORD = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$|^(?:day|week|month|year|"
-                        r"decade|hour|minute|night|morning|evening|century)s?$")
+_CURRENCY = frozenset(
+    "$ € £ ¥ ₹ rs rs. usd dollars dollar rupees rupee euros euro pounds afghanis naira shillings".split()
+)
+_DATE_WORD = re.compile(
+    r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$|^(?:day|week|month|year|"
+    r"decade|hour|minute|night|morning|evening|century)s?$"
+)
 _NOT_COUNT_AFTER = frozenset("percent per % pm am p.m. a.m. gmt hours:".split())
 
 
@@ -110,7 +155,7 @@ def _split_range(words: list[str], *, between: bool) -> tuple[list[str], list[st
     for sep in ("to", "-", "–", "and") if between else ("to", "-", "–"):
         if sep in words[1:-1]:
             i = words.index(sep, 1)
-            left, right = words[:i], words[i + 1:]
+            left, right = words[:i], words[i + 1 :]
             # "7 to 12,000" means 7,000 to 12,000: carry the right side's scale word over.
             if right and right[-1] in _SCALES and left and left[-1] not in _SCALES:
                 left = left + [right[-1]]
@@ -188,8 +233,12 @@ def _number_end(tokens: list, i: int) -> int:
             break  # "in 2007 five people": a year never joins a count
         if _is_number_token(nxt) and nxt.lower_ not in VAGUE:
             j += 1
-        elif nxt.lower_ == "and" and j + 2 < len(tokens) and tokens[j].lower_ in _SCALES \
-                and _is_number_token(tokens[j + 2]):
+        elif (
+            nxt.lower_ == "and"
+            and j + 2 < len(tokens)
+            and tokens[j].lower_ in _SCALES
+            and _is_number_token(tokens[j + 2])
+        ):
             j += 2
         else:
             break
@@ -205,7 +254,7 @@ def _range_end(tokens: list, j: int) -> int:
 
 
 def _preceded_by(tokens: list, j: int, word: str) -> bool:
-    return any(t.lower_ == word for t in tokens[max(0, j - 4):j])
+    return any(t.lower_ == word for t in tokens[max(0, j - 4) : j])
 
 
 def _qualifier_start(tokens: list, i: int) -> int:

@@ -54,8 +54,19 @@ from .store import Store
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["ingest_paths", "ingest_documents", "IngestProgress", "ArticleStage", "CrossArticleStage", "KnowledgeView",
-           "default_stages", "derive_article", "link_article", "save_result", "relate_stored"]
+__all__ = [
+    "ingest_paths",
+    "ingest_documents",
+    "IngestProgress",
+    "ArticleStage",
+    "CrossArticleStage",
+    "KnowledgeView",
+    "default_stages",
+    "derive_article",
+    "link_article",
+    "save_result",
+    "relate_stored",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +97,7 @@ class ArticleStage(Protocol):
 
     name: str
 
-    def derive(self, result: ArticleResult, doc: Any) -> ArticleResult:
-        ...
+    def derive(self, result: ArticleResult, doc: Any) -> ArticleResult: ...
 
 
 class KnowledgeView(EntityIndex, RelationReader, Protocol):
@@ -100,8 +110,7 @@ class CrossArticleStage(Protocol):
 
     name: str
 
-    def link(self, result: ArticleResult, kb: Any) -> ArticleResult:
-        ...
+    def link(self, result: ArticleResult, kb: Any) -> ArticleResult: ...
 
 
 def default_stages(settings: Settings) -> list[ArticleStage]:
@@ -111,8 +120,9 @@ def default_stages(settings: Settings) -> list[ArticleStage]:
     return stages
 
 
-def derive_article(article: Article, analysis: Analysis, resolution: Resolution, doc: Any,
-                   stages: Sequence[ArticleStage]) -> ArticleResult:
+def derive_article(
+    article: Article, analysis: Analysis, resolution: Resolution, doc: Any, stages: Sequence[ArticleStage]
+) -> ArticleResult:
     """The per-article part: every stage's ``derive``; pure, and the result pickles."""
     result = ArticleResult(article, analysis, resolution)
     for stage in stages:
@@ -157,10 +167,12 @@ def relate_stored(store: Store, *, settings: Settings) -> int:
         with store.atomic():
             view = view_of_stored(store.stored_text(article_id))
             fp = stage.comparer.fingerprint(view)
-            found = relate_article(store, view, fp, stage.index(store), stage.comparer,
-                                   limit=settings.relation_candidates)
-            findings = RelationFindings(fp, stage.comparer.embedders.english.name, tuple(found),
-                                        group_changes(store, view, found))
+            found = relate_article(
+                store, view, fp, stage.index(store), stage.comparer, limit=settings.relation_candidates
+            )
+            findings = RelationFindings(
+                fp, stage.comparer.embedders.english.name, tuple(found), group_changes(store, view, found)
+            )
             _save_relations(store, findings)
         done += 1
     return done
@@ -198,9 +210,14 @@ def ingest_paths(
     if progress:
         progress(state.progress(len(sources), len(sources), started))
     return IngestReport(
-        read=state.added + state.unchanged, added=state.added, unchanged=state.unchanged,
-        rejected=tuple(state.rejected), seconds=time.perf_counter() - started, words=state.words,
-        warnings=tuple(state.warnings), internal_errors=state.guard.internal,
+        read=state.added + state.unchanged,
+        added=state.added,
+        unchanged=state.unchanged,
+        rejected=tuple(state.rejected),
+        seconds=time.perf_counter() - started,
+        words=state.words,
+        warnings=tuple(state.warnings),
+        internal_errors=state.guard.internal,
         error_log=str(state.guard.log_path) if state.guard.internal else None,
     )
 
@@ -222,9 +239,14 @@ def ingest_documents(
         state.take(item)
     state.flush()
     return IngestReport(
-        read=state.added + state.unchanged, added=state.added, unchanged=state.unchanged,
-        rejected=tuple(state.rejected), seconds=time.perf_counter() - started, words=state.words,
-        warnings=tuple(state.warnings), internal_errors=state.guard.internal,
+        read=state.added + state.unchanged,
+        added=state.added,
+        unchanged=state.unchanged,
+        rejected=tuple(state.rejected),
+        seconds=time.perf_counter() - started,
+        words=state.words,
+        warnings=tuple(state.warnings),
+        internal_errors=state.guard.internal,
         error_log=str(state.guard.log_path) if state.guard.internal else None,
     )
 
@@ -250,6 +272,7 @@ class _RunState:
 
     def read_source(self, source, **meta) -> None:
         """Read one source under the guard (issue 16): a failure of one input never ends the run."""
+
         def produce():
             return read_sources([source], max_bytes=self.settings.max_bytes, **meta)
 
@@ -267,9 +290,12 @@ class _RunState:
             result = item
         else:
             raw = item
-            result = self.guard.run(raw.source, lambda: clean(
-                raw, min_words=self.settings.min_words, language_min_score=self.settings.language_min_score
-            ))
+            result = self.guard.run(
+                raw.source,
+                lambda: clean(
+                    raw, min_words=self.settings.min_words, language_min_score=self.settings.language_min_score
+                ),
+            )
         if isinstance(item, RawDocument) and item.response is not None:
             self._keep_response(item, item.response, result)
         if not isinstance(result, Rejection):
@@ -296,8 +322,7 @@ class _RunState:
             self.store.save_fetch(item.source, response, outcome="rejected", reason=result.reason)
             return
         known = result.id in self.pending_ids or self.store.has_article(result.id)
-        self.store.save_fetch(item.source, response, outcome="unchanged" if known else "added",
-                              article_id=result.id)
+        self.store.save_fetch(item.source, response, outcome="unchanged" if known else "added", article_id=result.id)
 
     def flush(self) -> None:
         if not self.pending:
@@ -306,8 +331,11 @@ class _RunState:
         batch = self.pending
         self.pending, self.pending_ids = [], set()
         for article, analysed in zip(batch, self._analysed(nlp, batch)):
-            outcome = analysed if isinstance(analysed, Rejection) else self.guard.run(
-                article.source, partial(self._store, article, *analysed))
+            outcome = (
+                analysed
+                if isinstance(analysed, Rejection)
+                else self.guard.run(article.source, partial(self._store, article, *analysed))
+            )
             if isinstance(outcome, Rejection):
                 self.rejected.append(outcome)
                 self.store.record_rejection(outcome)
@@ -321,8 +349,11 @@ class _RunState:
 
     def _analysed(self, nlp, batch: list[Article]) -> list:
         """spaCy over the batch; when the batch fails, each article alone, so only the bad one is lost."""
-        whole = self.guard.run("(batch)", lambda: list(analyse(
-            nlp, batch, batch_size=self.settings.batch_size, n_process=self.settings.n_process)), count=False)
+        whole = self.guard.run(
+            "(batch)",
+            lambda: list(analyse(nlp, batch, batch_size=self.settings.batch_size, n_process=self.settings.n_process)),
+            count=False,
+        )
         if not isinstance(whole, Rejection):
             return whole
         return [self.guard.run(a.source, partial(_analyse_one, nlp, a)) for a in batch]
@@ -338,5 +369,13 @@ class _RunState:
         return True
 
     def progress(self, done: int, total: int, started: float) -> IngestProgress:
-        return IngestProgress(done, total, self.added, self.unchanged, len(self.rejected), self.words,
-                              time.perf_counter() - started, articles_read=self.read)
+        return IngestProgress(
+            done,
+            total,
+            self.added,
+            self.unchanged,
+            len(self.rejected),
+            self.words,
+            time.perf_counter() - started,
+            articles_read=self.read,
+        )

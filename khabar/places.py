@@ -79,15 +79,25 @@ def place_rules() -> PlaceRules:
     aliases = {code: tuple(names) for code, names in data["country_aliases"].items()}
     extra = {int(gid): tuple(names) for gid, names in data["place_aliases"].items()}
     regions = {code: tuple(names) for code, names in data["region_aliases"].items()}
-    continents = {code: (int(c["geonames_id"]), float(c["latitude"]), float(c["longitude"]))
-                  for code, c in data.get("continents", {}).items()}
+    continents = {
+        code: (int(c["geonames_id"]), float(c["latitude"]), float(c["longitude"]))
+        for code, c in data.get("continents", {}).items()
+    }
     preferred = frozenset(f"place:{gid}" for gid in data["preferred"])
     demonyms = {name_key(d): code for code, items in data.get("demonyms", {}).items() for d in items}
-    return PlaceRules(aliases, extra, regions, continents, preferred, words,
-                      frozenset(name_key(n) for n in data["not_places"]["names"]),
-                      {code: (float(a), float(b)) for code, (a, b) in data.get("country_points", {}).items()}, demonyms,
-                      frozenset(data["facility_words"]["words"]),
-                      {tuple(k.split("/", 1)): tuple(v) for k, v in data["admin1_aliases"].items()})
+    return PlaceRules(
+        aliases,
+        extra,
+        regions,
+        continents,
+        preferred,
+        words,
+        frozenset(name_key(n) for n in data["not_places"]["names"]),
+        {code: (float(a), float(b)) for code, (a, b) in data.get("country_points", {}).items()},
+        demonyms,
+        frozenset(data["facility_words"]["words"]),
+        {tuple(k.split("/", 1)): tuple(v) for k, v in data["admin1_aliases"].items()},
+    )
 
 
 def unresolved_id(name: str) -> str:
@@ -162,16 +172,22 @@ class Gazetteer:
         if len(key) < 6:
             return []
         if self._fuzzy_keys is None:
-            self._fuzzy_keys = [k for k, places in self._by_key.items() if len(k) >= 5 and any(
-                p.level != "city" or p.population >= _FUZZY_MIN_POPULATION for p in places)]
+            self._fuzzy_keys = [
+                k
+                for k, places in self._by_key.items()
+                if len(k) >= 5 and any(p.level != "city" or p.population >= _FUZZY_MIN_POPULATION for p in places)
+            ]
         best = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN)
         return list(self._by_key[best[0]]) if best else []
 
     def names(self, *, min_population: int) -> list[tuple[str, Place]]:
         """(name as written, entry) for countries, first-level regions and towns of this size or more."""
         min_population = max(min_population, _RULER_MIN_POPULATION)
-        return [(name, p) for name, p in self._surfaces
-                if p.level in ("country", "admin1") or (p.level == "city" and p.population >= min_population)]
+        return [
+            (name, p)
+            for name, p in self._surfaces
+            if p.level in ("country", "admin1") or (p.level == "city" and p.population >= min_population)
+        ]
 
 
 def _ascii_key(name: str) -> str:
@@ -189,8 +205,11 @@ def _build_gazetteer() -> Gazetteer:
     from .geonames import gazetteer_entries
 
     rules = place_rules()
-    return Gazetteer(gazetteer_entries(rules.country_aliases, rules.place_aliases, rules.region_aliases,
-                                       rules.continents, rules.country_points))
+    return Gazetteer(
+        gazetteer_entries(
+            rules.country_aliases, rules.place_aliases, rules.region_aliases, rules.continents, rules.country_points
+        )
+    )
 
 
 def _cached(build) -> Gazetteer:
@@ -244,8 +263,9 @@ class _Query:
     how: str  # "exact", "fuzzy" or "none"
 
 
-def geocode(text: str, spans: Sequence[PlaceSpan], *, gazetteer: Gazetteer | None = None,
-            weights: Sequence[float] | None = None) -> list[Place]:
+def geocode(
+    text: str, spans: Sequence[PlaceSpan], *, gazetteer: Gazetteer | None = None, weights: Sequence[float] | None = None
+) -> list[Place]:
     """One Place per span (same order): the best gazetteer entry in context, or unresolved.
 
     Candidates are ranked by a conditional logit over :data:`FEATURES` whose weights were fitted by
@@ -261,14 +281,26 @@ def geocode(text: str, spans: Sequence[PlaceSpan], *, gazetteer: Gazetteer | Non
         outer, outer_confidence = chosen[q.container] if q.container is not None else (None, None)
         if place is None and outer is not None:
             # "in Kalay, Helmand province": a village the gazetteer lacks is at least in its province
-            out.append(replace(outer, note=f"no gazetteer entry named {q.name!r}; placed at the place named "
-                                           f"beside it, {outer.name} ({outer.level})",
-                               confidence=outer_confidence))
+            out.append(
+                replace(
+                    outer,
+                    note=f"no gazetteer entry named {q.name!r}; placed at the place named "
+                    f"beside it, {outer.name} ({outer.level})",
+                    confidence=outer_confidence,
+                )
+            )
         elif place is not None and _abroad(q, place, [p for j, p in context if p is not place]):
             home = next(p.country for _, p in context if p.country)
-            out.append(_finish(q, None, None, f"no gazetteer entry named {q.name!r} in {home}, where the article's "
-                                              f"other places are; the entries of that name lie abroad "
-                                              f"({place.name}, {place.country})"))
+            out.append(
+                _finish(
+                    q,
+                    None,
+                    None,
+                    f"no gazetteer entry named {q.name!r} in {home}, where the article's "
+                    f"other places are; the entries of that name lie abroad "
+                    f"({place.name}, {place.country})",
+                )
+            )
         else:
             out.append(_finish(q, place, confidence))
     return out
@@ -284,15 +316,37 @@ def _abroad(q: _Query, place: Place, others: list[Place]) -> bool:
     if place.level != "city" or place.population >= _ABROAD_MAX_POPULATION or q.how not in ("exact", "fuzzy"):
         return False
     countries = {p.country for p in others if p.country}
-    return (len(others) >= 2 and len(countries) == 1 and place.country not in countries
-            and any(p.level == "admin1" for p in others))
+    return (
+        len(others) >= 2
+        and len(countries) == 1
+        and place.country not in countries
+        and any(p.level == "admin1" for p in others)
+    )
 
 
 # Features of one candidate for one mention (docs/entities.md explains each).
-FEATURES = ("bias_city", "log_population", "country", "admin1", "admin2", "world_region", "cue", "cue_other",
-            "container", "context_country", "context_admin1", "context_near", "exact_name", "fuzzy",
-            "preferred", "capital_of_same_name", "demonym", "relative_population", "country_population",
-            "facility_town")
+FEATURES = (
+    "bias_city",
+    "log_population",
+    "country",
+    "admin1",
+    "admin2",
+    "world_region",
+    "cue",
+    "cue_other",
+    "container",
+    "context_country",
+    "context_admin1",
+    "context_near",
+    "exact_name",
+    "fuzzy",
+    "preferred",
+    "capital_of_same_name",
+    "demonym",
+    "relative_population",
+    "country_population",
+    "facility_town",
+)
 
 
 @lru_cache(maxsize=1)
@@ -310,8 +364,9 @@ def _weights(weights: Sequence[float] | None) -> tuple[float, ...]:
     return w
 
 
-def ranking_features(text: str, spans: Sequence[PlaceSpan], *, gazetteer: Gazetteer | None = None,
-                     weights: Sequence[float] | None = None) -> list[tuple[tuple[Place, ...], list[list[float]]]]:
+def ranking_features(
+    text: str, spans: Sequence[PlaceSpan], *, gazetteer: Gazetteer | None = None, weights: Sequence[float] | None = None
+) -> list[tuple[tuple[Place, ...], list[list[float]]]]:
     """Per span: its candidates and their feature rows, in the context geocode() would use (for fitting)."""
     gazetteer = gazetteer or load_gazetteer()
     w = _weights(weights)
@@ -351,8 +406,9 @@ def _queries(text: str, spans: Sequence[PlaceSpan], gazetteer: Gazetteer) -> lis
             candidates, how = gazetteer.fuzzy(name), "fuzzy"
         if not candidates and (span.label == "FAC" or _facility(name, rules)):
             candidates, how = _facility_place(name, gazetteer, rules), "facility"
-        out.append(_Query(span, name, cue, _container(text, spans, i), tuple(candidates),
-                          how if candidates else "none"))
+        out.append(
+            _Query(span, name, cue, _container(text, spans, i), tuple(candidates), how if candidates else "none")
+        )
     return out
 
 
@@ -371,7 +427,7 @@ def _facility_place(name: str, gazetteer: Gazetteer, rules: PlaceRules) -> list[
     best: list[Place] = []
     for size in range(len(words) - 1, 0, -1):
         for i in range(len(words) - size + 1):
-            part = words[i:i + size]
+            part = words[i : i + size]
             if any(w.lower().rstrip(".") in rules.facility_words or not w[:1].isupper() for w in part):
                 continue
             found = gazetteer.lookup(" ".join(part).rstrip("'s").strip())
@@ -382,7 +438,7 @@ def _facility_place(name: str, gazetteer: Gazetteer, rules: PlaceRules) -> list[
 
 
 def _strip_level(name: str, rules: PlaceRules, *, keep_level: bool = False) -> tuple[str, str | None]:
-    """"Kunduz Province" -> ("Kunduz", "admin1"); "the United States" -> ("United States", None)."""
+    """ "Kunduz Province" -> ("Kunduz", "admin1"); "the United States" -> ("United States", None)."""
     words = name.split()
     if len(words) >= 2 and words[0].lower() == "the":
         words = words[1:]
@@ -403,7 +459,7 @@ def _level_cue(text: str, span: PlaceSpan, rules: PlaceRules) -> str | None:
     after = _NEXT_WORD.match(text, span.end)
     if after and after.group(1).lower() in rules.level_words:
         return rules.level_words[after.group(1).lower()]
-    before = _PREV_WORDS.search(text[max(0, span.start - 30):span.start])
+    before = _PREV_WORDS.search(text[max(0, span.start - 30) : span.start])
     if before and before.group(1).lower() in rules.level_words:
         return rules.level_words[before.group(1).lower()]
     return None
@@ -413,13 +469,14 @@ def _container(text: str, spans: Sequence[PlaceSpan], i: int) -> int | None:
     """Index of the span right after this one, separated by a comma only ("Jalalabad, Nangarhar") or
     in brackets ("Vodyane (Donetsk)")."""
     if i + 1 < len(spans):
-        between = text[spans[i].end:spans[i + 1].start].strip().lower()
+        between = text[spans[i].end : spans[i + 1].start].strip().lower()
         words = between.replace(",", " , ").split()
         while words and words[0] in place_rules().level_words:  # "Zamanly village of Tovuz"
             words = words[1:]
         between = " ".join(words)
         if between in (",", "in", "of", "in the", ", in") or (
-                between == "(" and text[spans[i + 1].end:spans[i + 1].end + 1] == ")"):
+            between == "(" and text[spans[i + 1].end : spans[i + 1].end + 1] == ")"
+        ):
             return i + 1
     return None
 
@@ -439,8 +496,9 @@ def _eligible(query: _Query, context: list[tuple[int, Place]]) -> tuple[Place, .
     return query.candidates
 
 
-def _choose(i: int, queries: list[_Query], context: list[tuple[int, Place]],
-            w: tuple[float, ...]) -> tuple[Place | None, float | None]:
+def _choose(
+    i: int, queries: list[_Query], context: list[tuple[int, Place]], w: tuple[float, ...]
+) -> tuple[Place | None, float | None]:
     candidates = _eligible(queries[i], context)
     q = queries[i]
     if q.container is not None:
@@ -465,16 +523,19 @@ def _features(c: Place, i: int, queries: list[_Query], context: list[tuple[int, 
     own = {(o.country, o.name) for o in q.candidates if o.level == "admin1"}  # not its own support
     regions = {(p.country, p.name) for p in others if p.level == "admin1"}
     regions |= {(p.country, p.admin1) for p in others if p.level == "city" and p.admin1}
-    inside = sum(1 for p in others if p.level in ("city", "admin2") and p.country == c.country
-                 and p.admin1 == c.name)
+    inside = sum(1 for p in others if p.level in ("city", "admin2") and p.country == c.country and p.admin1 == c.name)
     near = 0.0
     if c.latitude is not None:
         points = [p for p in others if p.latitude is not None and p.id != c.id and p.level != "region"]
         if points:
             d = min(_km(c, p) for p in points)
             near = max(0.0, 1.0 - math.log10(1.0 + d) / 4.0)
-    capital = float(c.level == "city" and q.cue != "admin1" and name_key(c.name) == name_key(q.name) and any(
-        o.level == "admin1" and o.name == c.admin1 for o in q.candidates))
+    capital = float(
+        c.level == "city"
+        and q.cue != "admin1"
+        and name_key(c.name) == name_key(q.name)
+        and any(o.level == "admin1" and o.name == c.admin1 for o in q.candidates)
+    )
     return [
         float(c.level == "city"),
         math.log10(c.population + 1) / 7.0,
@@ -524,10 +585,18 @@ def _contains(outer: Place, inner: Place) -> bool:
 def _finish(query: _Query, place: Place | None, confidence: float | None = None, reason: str = "") -> Place:
     if place is None:
         name = query.name or display_name(query.span.text)
-        return Place(unresolved_id(name), name, "unresolved", None, None, None, None,
-                     note=reason or f"no gazetteer entry named {name!r}")
+        return Place(
+            unresolved_id(name),
+            name,
+            "unresolved",
+            None,
+            None,
+            None,
+            None,
+            note=reason or f"no gazetteer entry named {name!r}",
+        )
     others = len(query.candidates) - 1
-    note = f"{query.how} match" + (f"; chosen over {others} other entr{'y' if others == 1 else 'ies'} by context"
-                                   if others else "")
+    note = f"{query.how} match" + (
+        f"; chosen over {others} other entr{'y' if others == 1 else 'ies'} by context" if others else ""
+    )
     return replace(place, note=note, confidence=round(confidence, 3) if confidence is not None else None)
-

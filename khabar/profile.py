@@ -49,16 +49,24 @@ def build_profile(store, entity_id: str, *, window_days: int, events: list[Event
     name = entity.name if entity is not None else entity_id
     keys = _alias_keys(store, entity_id, name)
     own = store.facts(subject_ids=[entity_id], subject_keys=keys)
-    pointing = [f for f in store.facts(value_keys=keys, object_ids=[entity_id])
-                if f.attribute in (*RELATION_ATTRIBUTES, "leader") and f.subject_id != entity_id]
+    pointing = [
+        f
+        for f in store.facts(value_keys=keys, object_ids=[entity_id])
+        if f.attribute in (*RELATION_ATTRIBUTES, "leader") and f.subject_id != entity_id
+    ]
     cite = dict(groups=store.source_group_map, cite=store.citations)
     facts = profile_facts([f for f in own if f.attribute not in RELATION_ATTRIBUTES], **cite)
     relations = profile_facts([f for f in own if f.attribute in RELATION_ATTRIBUTES] + _inverted(pointing), **cite)
     all_events = events if events is not None else find_events(store, window_days=window_days)
     attacks = sorted((e for e in all_events if _behind(e, entity_id, keys)), key=_when)
     disputes = fact_conflicts(facts, name) + [c for e in attacks for c in e.conflicts]
-    return ActorProfile(tuple(facts), tuple(relations), tuple(attacks), tuple(disputes),
-                        tuple(_questions(name, attacks, disputes, entity_id, keys)))
+    return ActorProfile(
+        tuple(facts),
+        tuple(relations),
+        tuple(attacks),
+        tuple(disputes),
+        tuple(_questions(name, attacks, disputes, entity_id, keys)),
+    )
 
 
 def _alias_keys(store, entity_id: str, name: str) -> set[str]:
@@ -70,13 +78,16 @@ def _alias_keys(store, entity_id: str, name: str) -> set[str]:
 
 def _inverted(facts: list[Fact]) -> list[Fact]:
     """Facts naming the entity as their value, turned around to be about the entity."""
-    return [replace(f, attribute=INVERSE[f.attribute], value=name_key(f.subject), display=f.subject,
-                    object_id=f.subject_id) for f in facts]
+    return [
+        replace(f, attribute=INVERSE[f.attribute], value=name_key(f.subject), display=f.subject, object_id=f.subject_id)
+        for f in facts
+    ]
 
 
 def _behind(event: Event, entity_id: str, keys: set[str]) -> bool:
-    return any((p.entity_id == entity_id or name_key(p.name) in keys) and p.status != "denied"
-               for p in event.perpetrators)
+    return any(
+        (p.entity_id == entity_id or name_key(p.name) in keys) and p.status != "denied" for p in event.perpetrators
+    )
 
 
 def _when(event: Event) -> str:
@@ -85,8 +96,9 @@ def _when(event: Event) -> str:
     return min((r.published or "9999")[:10] for r in event.reports)
 
 
-def _questions(name: str, attacks: list[Event], disputes: list[Conflict], entity_id: str,
-               keys: set[str]) -> list[Question]:
+def _questions(
+    name: str, attacks: list[Event], disputes: list[Conflict], entity_id: str, keys: set[str]
+) -> list[Question]:
     out = []
     for event in attacks:
         mine = [p for p in event.perpetrators if p.entity_id == entity_id or name_key(p.name) in keys]
@@ -95,8 +107,11 @@ def _questions(name: str, attacks: list[Event], disputes: list[Conflict], entity
         if "claimed" not in statuses:
             cites = tuple(c for p in mine for c in p.citations)
             out.append(Question(f"{name} is blamed for the {what} but no claim by it is reported", cites))
-        denials = [p for p in event.perpetrators if p.status == "denied" and (p.entity_id == entity_id
-                                                                               or name_key(p.name) in keys)]
+        denials = [
+            p
+            for p in event.perpetrators
+            if p.status == "denied" and (p.entity_id == entity_id or name_key(p.name) in keys)
+        ]
         if denials:
             out.append(Question(f"{name} denied the {what}", tuple(c for p in denials for c in p.citations)))
     for conflict in disputes:

@@ -110,20 +110,34 @@ def _tuple(value) -> tuple[str, ...]:
 
 def _actor(entry: dict) -> Actor:
     return Actor(
-        id=entry["id"], name=entry["name"], kind=entry.get("kind", "armed_group"), aliases=_tuple(entry.get("aliases")),
-        ambiguous_aliases=_tuple(entry.get("ambiguous_aliases")), former_names=_tuple(entry.get("former_names")),
-        parent=entry.get("parent"), parent_relation=entry.get("parent_relation"),
-        linked_to=_tuple(entry.get("linked_to")), rivals=_tuple(entry.get("rivals")),
-        countries=_tuple(entry.get("countries")), founded=_str(entry.get("founded")), wikidata=entry.get("wikidata"),
-        description=entry.get("description"), dissolved=_str(entry.get("dissolved")),
+        id=entry["id"],
+        name=entry["name"],
+        kind=entry.get("kind", "armed_group"),
+        aliases=_tuple(entry.get("aliases")),
+        ambiguous_aliases=_tuple(entry.get("ambiguous_aliases")),
+        former_names=_tuple(entry.get("former_names")),
+        parent=entry.get("parent"),
+        parent_relation=entry.get("parent_relation"),
+        linked_to=_tuple(entry.get("linked_to")),
+        rivals=_tuple(entry.get("rivals")),
+        countries=_tuple(entry.get("countries")),
+        founded=_str(entry.get("founded")),
+        wikidata=entry.get("wikidata"),
+        description=entry.get("description"),
+        dissolved=_str(entry.get("dissolved")),
     )
 
 
 def _person(entry: dict) -> Person:
     roles = tuple((r["actor"], r.get("role", "member"), _str(r.get("since"))) for r in entry.get("roles", ()))
     return Person(
-        id=entry["id"], name=entry["name"], aliases=_tuple(entry.get("aliases")), roles=roles,
-        died=_str(entry.get("died")), countries=_tuple(entry.get("countries")), wikidata=entry.get("wikidata"),
+        id=entry["id"],
+        name=entry["name"],
+        aliases=_tuple(entry.get("aliases")),
+        roles=roles,
+        died=_str(entry.get("died")),
+        countries=_tuple(entry.get("countries")),
+        wikidata=entry.get("wikidata"),
     )
 
 

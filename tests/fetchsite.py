@@ -99,8 +99,10 @@ class Site:
 def page(title: str, *paragraphs: str, charset: str = "utf-8", extra_head: str = "") -> bytes:
     """A small article page written for these tests."""
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return (f"<!doctype html><html><head><meta charset=\"{charset}\"><title>{title}</title>{extra_head}</head>"
-            f"<body><article><h1>{title}</h1>{body}</article></body></html>").encode(charset)
+    return (
+        f'<!doctype html><html><head><meta charset="{charset}"><title>{title}</title>{extra_head}</head>'
+        f"<body><article><h1>{title}</h1>{body}</article></body></html>"
+    ).encode(charset)
 
 
 def html(body: bytes, **headers: str) -> Route:

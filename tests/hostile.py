@@ -33,8 +33,10 @@ ARTICLES = [
     "Villagers in the Sarnow valley said armed men took twelve cattle herders and demanded a ransom. Elders "
     "were negotiating for their release, a local council member said.",
 ]
-PARAGRAPH = ("The council met again on Thursday to discuss the repairs to the northern road, the water supply "
-             "and the school roof, and agreed to meet again next month. ")
+PARAGRAPH = (
+    "The council met again on Thursday to discuss the repairs to the northern road, the water supply "
+    "and the school roof, and agreed to meet again next month. "
+)
 
 
 def article(i: int, salt: str = "") -> str:
@@ -48,8 +50,9 @@ def _txt(path: Path, title: str, body: str, **meta: str) -> None:
 
 
 def _html(title: str, body: str) -> str:
-    return (f"<html><head><title>{title}</title></head>"
-            f"<body><article><h1>{title}</h1><p>{body}</p></article></body></html>")
+    return (
+        f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1><p>{body}</p></article></body></html>"
+    )
 
 
 def _gzip_bomb(path: Path, expanded: int) -> None:
@@ -62,8 +65,9 @@ def _gzip_bomb(path: Path, expanded: int) -> None:
         out.write(deflate.flush())
 
 
-def build_corpus(folder: Path, *, max_bytes: int, bomb_bytes: int = 3 * 10**9, jsonl_lines: int = 10_000,
-                 long_chars: int = 60_000) -> dict[str, str]:
+def build_corpus(
+    folder: Path, *, max_bytes: int, bomb_bytes: int = 3 * 10**9, jsonl_lines: int = 10_000, long_chars: int = 60_000
+) -> dict[str, str]:
     """Write the hostile corpus into ``folder``; returns {file or file:line: expected outcome}."""
     folder.mkdir(parents=True, exist_ok=True)
     expect: dict[str, str] = {}
@@ -73,26 +77,36 @@ def build_corpus(folder: Path, *, max_bytes: int, bomb_bytes: int = 3 * 10**9, j
         return folder / name
 
     # --- good inputs: every one must be stored -----------------------------------------------
-    _txt(put("good-plain.txt", "stored"), "Checkpoint attack in Zarbak", article(0), outlet="Ledger",
-         published="2021-08-27")
+    _txt(
+        put("good-plain.txt", "stored"),
+        "Checkpoint attack in Zarbak",
+        article(0),
+        outlet="Ledger",
+        published="2021-08-27",
+    )
     put("good-page.html", "stored").write_text(_html("Minibus bomb at Kelsar", article(1)), encoding="utf-8")
     put("good-page.html.gz", "stored").write_bytes(gzip.compress(_html("Hideout cleared", article(2)).encode()))
     put("good-utf16-nobom.txt", "stored").write_bytes(f"Market shooting\n\n{article(3)}".encode("utf-16-le"))
-    mixed = (f"Shelling near Pelmar\n\nLe préfet a parlé: {article(4)}\n".encode()
-             + "Selon le préfet, la région reste très tendue après la nuit.\n".encode("latin-1"))
+    mixed = (
+        f"Shelling near Pelmar\n\nLe préfet a parlé: {article(4)}\n".encode()
+        + "Selon le préfet, la région reste très tendue après la nuit.\n".encode("latin-1")
+    )
     put("good-mixed-encodings.txt", "stored").write_bytes(mixed)
-    put("good-cp1252.txt", "stored").write_bytes(f"Charges in Varnesse\n\n{article(5)} Le procès débutera en été."
-                                                 .encode("cp1252"))
+    put("good-cp1252.txt", "stored").write_bytes(
+        f"Charges in Varnesse\n\n{article(5)} Le procès débutera en été.".encode("cp1252")
+    )
     _txt(put("published-words.txt", "stored"), "Customs office bomb", article(6), published="Friday, August 27, 2021")
     _txt(put("published-nonsense.txt", "stored"), "Herders taken", article(7), published="the day after the storm")
     long_text = (PARAGRAPH * (long_chars // len(PARAGRAPH) + 1))[:long_chars].rsplit(" ", 1)[0] + "."
     _txt(put("long-one-paragraph.txt", "stored"), "A very long minute book", long_text)
     put("entity-bomb.html", "any").write_text(
-        _html("Entities", "&amp;&lt;&#65;&#x10FFFF;&bogus;" * 50_000 + " " + article(0, "e")), encoding="utf-8")
+        _html("Entities", "&amp;&lt;&#65;&#x10FFFF;&bogus;" * 50_000 + " " + article(0, "e")), encoding="utf-8"
+    )
     attrs = " ".join(f'data-a{i}="v{i}"' for i in range(80_000))
     put("attribute-bomb.html", "any").write_text(f"<html><body><p {attrs}>{article(1, 'attrs')}</p></body></html>")
-    put("deep-divs.html", "any").write_text("<html><body>" + "<div>" * 100_000 + f"<p>{article(2, 'deep')}</p>"
-                                            + "</div>" * 100_000 + "</body></html>")
+    put("deep-divs.html", "any").write_text(
+        "<html><body>" + "<div>" * 100_000 + f"<p>{article(2, 'deep')}</p>" + "</div>" * 100_000 + "</body></html>"
+    )
 
     # --- bad inputs: each must be skipped with its reason ------------------------------------
     put("deep.json", "json").write_text("[" * 100_000 + "]" * 100_000)
@@ -110,8 +124,9 @@ def build_corpus(folder: Path, *, max_bytes: int, bomb_bytes: int = 3 * 10**9, j
     put("too-big.txt", "too-large").write_bytes(b"word " * (max_bytes // 5 + 10))
     put("broken.html", "any").write_text("<html><body><div class='x'><p>unterminated <b>bold")
     put("noise.txt", "encoding").write_bytes(bytes(b for b in os.urandom(6000) if b and b != 10))
-    put("nul-after-8k.txt", "nul").write_bytes(f"Late NUL\n\n{article(4, 'nul')}\n".encode() + b" " * 9000
-                                               + b"\x00tail")
+    put("nul-after-8k.txt", "nul").write_bytes(
+        f"Late NUL\n\n{article(4, 'nul')}\n".encode() + b" " * 9000 + b"\x00tail"
+    )
     put("invisible.txt", "invisible").write_text("\ufeff\u200b\u200c\u200d\u2060 \ufeff\n" * 50, encoding="utf-8")
     put("notes.docx", "unsupported").write_bytes(b"PK\x03\x04" + os.urandom(100))
     put(".hidden-article.txt", "hidden").write_text(f"Hidden\n\n{article(5, 'hidden')}")
@@ -149,8 +164,12 @@ def _jsonl(path: Path, *, lines: int, max_bytes: int) -> dict[str, str]:
     good = 0
     for n in range(1, lines + 1):
         if n % 2000 == 1:  # five good records spread through the file
-            record = {"text": article(good, f"feed-{n}"), "title": f"Feed record {n}", "outlet": "Wire",
-                      "published": ["2021-08-27", "27/08/2021", "Aug 27 2021", "2021", "soon"][good % 5]}
+            record = {
+                "text": article(good, f"feed-{n}"),
+                "title": f"Feed record {n}",
+                "outlet": "Wire",
+                "published": ["2021-08-27", "27/08/2021", "Aug 27 2021", "2021", "soon"][good % 5],
+            }
             out.append(json.dumps(record).encode())
             expect[f"{path.name}:{n}"] = "stored"
             good += 1

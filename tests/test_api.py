@@ -10,8 +10,11 @@ import khabar
 def test_all_names_exist_and_nothing_public_is_missing():
     for name in khabar.__all__:
         assert hasattr(khabar, name), name
-    public_functions = {n for n, v in vars(khabar).items()
-                        if inspect.isfunction(v) and not n.startswith("_") and v.__module__ == "khabar"}
+    public_functions = {
+        n
+        for n, v in vars(khabar).items()
+        if inspect.isfunction(v) and not n.startswith("_") and v.__module__ == "khabar"
+    }
     assert public_functions <= set(khabar.__all__), public_functions - set(khabar.__all__)
 
 

@@ -62,9 +62,11 @@ def test_no_stage_store_or_library_surface_import():
 
 
 def test_the_rules_catch_what_they_forbid():
-    bad = [graph.Edge("khabar.store.relations", "khabar.relations.align", "top", 1),
-           graph.Edge("khabar.events.__init__", "khabar.store.__init__", "lazy", 1),
-           graph.Edge("khabar.dossier", "khabar.web.app", "typing", 1)]
+    bad = [
+        graph.Edge("khabar.store.relations", "khabar.relations.align", "top", 1),
+        graph.Edge("khabar.events.__init__", "khabar.store.__init__", "lazy", 1),
+        graph.Edge("khabar.dossier", "khabar.web.app", "typing", 1),
+    ]
     assert len(graph.rule_breaks(bad)) == 3
     assert graph.circles([graph.Edge("khabar.a", "khabar.b", "top", 1), graph.Edge("khabar.b", "khabar.a", "lazy", 1)])
 
@@ -82,8 +84,11 @@ def test_all_is_exactly_the_public_names_sorted():
     for name in graph.modules(ROOT):
         if not name.endswith("__main__") and ".web" not in name:
             importlib.import_module(name.removesuffix(".__init__"))
-    public = [n for n, v in vars(khabar).items()
-              if (not n.startswith("_") or n == "__version__") and not isinstance(v, ModuleType)]
+    public = [
+        n
+        for n, v in vars(khabar).items()
+        if (not n.startswith("_") or n == "__version__") and not isinstance(v, ModuleType)
+    ]
     assert khabar.__all__ == sorted(public, key=lambda n: (n.casefold(), n))
     assert callable(khabar.edits) and callable(khabar.events) and callable(khabar.facts) and callable(khabar.export)
 
@@ -102,30 +107,41 @@ def test_settings_are_generated_from_the_table():
 def test_the_typing_view_of_settings_matches_the_table():
     tree = ast.parse((PACKAGE / "settings.py").read_text("utf-8"))
     stub = next(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == "Settings")
-    annotated = [(n.target.id, ast.unparse(n.annotation)) for n in stub.body
-                 if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)]
-    assert annotated == [(s.name, s.type.__name__) for s in SETTINGS], \
+    annotated = [
+        (n.target.id, ast.unparse(n.annotation))
+        for n in stub.body
+        if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+    ]
+    assert annotated == [(s.name, s.type.__name__) for s in SETTINGS], (
         "add the new setting to the TYPE_CHECKING view of Settings in khabar/settings.py too (name: type)"
+    )
     assert not any(n.value for n in stub.body if isinstance(n, ast.AnnAssign)), "defaults live in SETTINGS only"
 
 
 # Library parameters and fields that hold a setting under another name.
-_ALIASES = {"window_days": "event_window_days", "copy": "copy_containment", "passages": "shared_passages",
-            "sentence": "sentence_similarity", "derived": "rewrite_evidence", "same_story": "same_story_score"}
+_ALIASES = {
+    "window_days": "event_window_days",
+    "copy": "copy_containment",
+    "passages": "shared_passages",
+    "sentence": "sentence_similarity",
+    "derived": "rewrite_evidence",
+    "same_story": "same_story_score",
+}
 
 
 def test_no_setting_default_is_copied_into_the_library():
     names = {s.name for s in SETTINGS} | set(_ALIASES)
     copies = []
     for module, tree in _trees().items():
-        if module in ("khabar.settings", "khabar.models"):  # models hold measured values, not settings
+        if module == "khabar.settings" or module == "khabar.models" or module.startswith("khabar.models."):
+            # models hold measured values, not settings
             continue
         for node in ast.walk(tree):
             pairs = []
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 args = node.args
                 positional = args.posonlyargs + args.args
-                pairs += zip(positional[len(positional) - len(args.defaults):], args.defaults, strict=True)
+                pairs += zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True)
                 pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None]
                 pairs = [(a.arg, d) for a, d in pairs]
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
@@ -138,8 +154,15 @@ def test_no_setting_default_is_copied_into_the_library():
 
 def test_only_the_entry_points_read_settings():
     allowed = {"khabar.settings", "khabar.cli", "khabar.__init__", "khabar.web.app"}
-    callers = sorted({m for m, tree in _trees().items() for n in ast.walk(tree)
-                      if isinstance(n, ast.Call) and ast.unparse(n.func).endswith("load_settings")} - allowed)
+    callers = sorted(
+        {
+            m
+            for m, tree in _trees().items()
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and ast.unparse(n.func).endswith("load_settings")
+        }
+        - allowed
+    )
     assert not callers, f"these modules read settings themselves instead of being given them: {callers}"
 
 
@@ -178,10 +201,21 @@ def test_set_event_window_reaches_cli_dossier_and_the_web_app(demo_db):
         dossier = json.loads(runner.invoke(app, [*args, "who", actor, "--db", db, "-f", "json"]).output)
         assert _reports(dossier["attacks"], event_id) == expected
     port = _free_port()
-    cmd = [sys.executable, "-m", "khabar", "--set", f"event_window_days={_WINDOW}", "serve", "--db", db,
-           "--port", str(port)]
-    server = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    cmd = [
+        sys.executable,
+        "-m",
+        "khabar",
+        "--set",
+        f"event_window_days={_WINDOW}",
+        "serve",
+        "--db",
+        db,
+        "--port",
+        str(port),
+    ]
+    server = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
     try:
         base, deadline, answer = f"http://127.0.0.1:{port}", time.time() + 60, None
         while answer is None and time.time() < deadline and server.poll() is None:

@@ -46,20 +46,22 @@ def test_non_english_paragraphs_are_kept_and_tagged():
     assert "en" in languages and "ur" in languages
     assert article.language == "en"
     urdu = next(p for p in article.paragraphs if p.language == "ur")
-    assert any("\u0600" <= ch <= "\u06ff" for ch in article.text[urdu.start:urdu.end])
+    assert any("\u0600" <= ch <= "\u06ff" for ch in article.text[urdu.start : urdu.end])
 
 
 def test_paragraph_offsets_point_into_clean_text():
     article = _load("af-mogadishu-2017-toll-512.txt")
     assert len(article.paragraphs) >= 3  # the loop below checks something
     for p in article.paragraphs:
-        chunk = article.text[p.start:p.end]
+        chunk = article.text[p.start : p.end]
         assert chunk == chunk.strip() and chunk
 
 
 def test_rules_never_drop_long_body_paragraphs_that_mention_sharing():
-    text = ("Officials said the group would share intelligence with neighbouring states and follow up on every lead, "
-            "and readers who saw the blast were asked to tell police what they saw.")
+    text = (
+        "Officials said the group would share intelligence with neighbouring states and follow up on every lead, "
+        "and readers who saw the blast were asked to tell police what they saw."
+    )
     assert classify_paragraph(text)[0] is ParagraphKind.BODY
 
 
@@ -71,14 +73,18 @@ def test_same_text_same_outlet_same_id_other_outlet_other_id():
 
 
 def test_page_with_no_article_text_is_rejected_with_reason():
-    result = clean(RawDocument(source="x.html", kind="html",
-                               content="<html><body><nav>Home | World</nav></body></html>"))
+    result = clean(
+        RawDocument(source="x.html", kind="html", content="<html><body><nav>Home | World</nav></body></html>")
+    )
     assert isinstance(result, Rejection) and result.code in {"no-text", "too-short"}
 
 
 def test_broken_html_still_yields_text_or_a_reason():
-    html = ("<html><body><div><p>" + "The bombing killed at least 12 people in the market, police said. " * 6
-            + "<b>unclosed")
+    html = (
+        "<html><body><div><p>"
+        + "The bombing killed at least 12 people in the market, police said. " * 6
+        + "<b>unclosed"
+    )
     result = clean(RawDocument(source="x.html", kind="html", content=html))
     assert not isinstance(result, Rejection)
     assert "killed at least 12" in result.text

@@ -10,8 +10,9 @@ from conftest import ROOT
 
 
 def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "khabar", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "khabar", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
     return proc
@@ -94,6 +95,7 @@ def test_every_setting_is_documented():
 
 # --- usage errors and exit codes (each documented code triggered once) ----------------------------
 
+
 def assert_usage_error(proc: subprocess.CompletedProcess, command: str) -> None:
     assert proc.returncode == 2, (proc.returncode, proc.stderr)
     assert "Traceback" not in proc.stderr
@@ -147,8 +149,14 @@ def test_each_documented_exit_code(demo_db, tmp_path):
         0: ["who", "ISKP", "--db", str(demo_db)],
         1: ["ingest", str(tmp_path / "nothing"), "--db", str(tmp_path / "kb1.db")],
         2: ["who", "--db", str(demo_db)],
-        3: ["--set", "spacy_model=no_such_spacy_model", "ingest", str(tmp_path / "one"),
-            "--db", str(tmp_path / "kb3.db")],
+        3: [
+            "--set",
+            "spacy_model=no_such_spacy_model",
+            "ingest",
+            str(tmp_path / "one"),
+            "--db",
+            str(tmp_path / "kb3.db"),
+        ],
         4: ["who", "ISKP", "--db", str(tmp_path / "none.db")],
         5: ["who", "Nobody Of That Name", "--db", str(demo_db)],
         6: ["merge", ambiguous_name(demo_db), "ISKP", "--reason", "test", "--db", str(demo_db)],
@@ -174,8 +182,10 @@ def test_busy_port_is_a_usage_error_not_model_missing(demo_db):
 def test_progress_counts_articles_through_the_stages(tmp_path):
     import khabar
 
-    lines = [json.dumps({"title": f"Report {i}", "text": f"Report number {i} written for this test. " * 12})
-             for i in range(4)]
+    lines = [
+        json.dumps({"title": f"Report {i}", "text": f"Report number {i} written for this test. " * 12})
+        for i in range(4)
+    ]
     (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n")
     seen = []
     khabar.ingest([tmp_path / "feed.jsonl"], db=tmp_path / "kb.db", progress=seen.append)

@@ -35,9 +35,14 @@ pytestmark = pytest.mark.slow
 
 # Copies and rewrites of one story, a second story told twice, and unrelated articles.
 SAMPLE = [
-    "af-mogadishu-2017-first-reports.txt", "af-mogadishu-2017-toll-512.txt", "af-mogadishu-2017-toll-over-200.html",
-    "af-mogadishu-2022-wire-coastal.html", "af-mogadishu-2022-wire-horn.html", "af-palma-2021.txt",
-    "af-shekau-death-2021.html", "af-chibok-ten-years.txt",
+    "af-mogadishu-2017-first-reports.txt",
+    "af-mogadishu-2017-toll-512.txt",
+    "af-mogadishu-2017-toll-over-200.html",
+    "af-mogadishu-2022-wire-coastal.html",
+    "af-mogadishu-2022-wire-horn.html",
+    "af-palma-2021.txt",
+    "af-shekau-death-2021.html",
+    "af-chibok-ten-years.txt",
 ]
 
 
@@ -96,8 +101,9 @@ def test_local_cluster_of_two_workers_survives_a_killed_worker(sample_dir, singl
         def run() -> None:
             try:
                 with open_store(db) as store:
-                    outcome["report"] = ingest_cluster(store, [sample_dir], client=client, batch=1,
-                                                       settings=khabar.load_settings())
+                    outcome["report"] = ingest_cluster(
+                        store, [sample_dir], client=client, batch=1, settings=khabar.load_settings()
+                    )
             except BaseException as exc:  # noqa: BLE001 (re-raised below)
                 outcome["error"] = exc
 
@@ -147,18 +153,44 @@ def test_scheduler_and_worker_programs_on_loopback(sample_dir, single_kb, tmp_pa
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
     dask = [sys.executable, "-m", "dask"]
-    scheduler = subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                  "--dashboard-address", ":0", "--no-show"], cwd=ROOT, env=_env(),
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    worker = subprocess.Popen([*dask, "worker", address, "--host", "127.0.0.1", "--nworkers", "1", "--nthreads",
-                               "1", "--no-dashboard", "--memory-limit", "0"], cwd=ROOT, env=_env(),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    scheduler = subprocess.Popen(
+        [*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--dashboard-address", ":0", "--no-show"],
+        cwd=ROOT,
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    worker = subprocess.Popen(
+        [
+            *dask,
+            "worker",
+            address,
+            "--host",
+            "127.0.0.1",
+            "--nworkers",
+            "1",
+            "--nthreads",
+            "1",
+            "--no-dashboard",
+            "--memory-limit",
+            "0",
+        ],
+        cwd=ROOT,
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         _wait_for_worker(address)
         db = tmp_path / "kb.db"
-        done = subprocess.run([sys.executable, "-m", "khabar", "ingest", str(sample_dir), "--db", str(db),
-                               "--scheduler", address], cwd=ROOT, env=_env(), capture_output=True, text=True,
-                              timeout=600)
+        done = subprocess.run(
+            [sys.executable, "-m", "khabar", "ingest", str(sample_dir), "--db", str(db), "--scheduler", address],
+            cwd=ROOT,
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert done.returncode == 0, done.stderr[-3000:]
     finally:
         for process in (worker, scheduler):
@@ -188,8 +220,9 @@ def _wait_for_worker(address: str) -> None:
 def test_killed_driver_leaves_a_consistent_store_and_a_rerun_finishes(sample_dir, single_kb, tmp_path):
     db = tmp_path / "kb.db"
     command = [sys.executable, "-m", "khabar", "ingest", str(sample_dir), "--db", str(db), "--workers", "1"]
-    driver = subprocess.Popen(command, cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              start_new_session=True)
+    driver = subprocess.Popen(
+        command, cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
     try:
         deadline = time.time() + 400
         while time.time() < deadline and driver.poll() is None:

@@ -12,23 +12,26 @@ from khabar.models import DateValue
 THURSDAY = date(2021, 8, 26)
 
 
-@pytest.mark.parametrize("text, published, value, precision", [
-    ("on Thursday", date(2021, 8, 27), "2021-08-26", "day"),
-    ("on Monday", date(2021, 8, 27), "2021-08-23", "day"),
-    ("Thursday evening's", date(2021, 8, 27), "2021-08-26", "day"),
-    ("yesterday", THURSDAY, "2021-08-25", "day"),
-    ("today", THURSDAY, "2021-08-26", "day"),
-    ("15 August", THURSDAY, "2021-08-15", "day"),
-    ("August 2019", THURSDAY, "2019-08-01", "month"),
-    ("in early March 2017", THURSDAY, "2017-03-01", "month"),
-    ("2015", THURSDAY, "2015-01-01", "year"),
-    ("last year", THURSDAY, "2020-01-01", "year"),
-    ("last month", THURSDAY, "2021-07-01", "month"),
-    ("last week", THURSDAY, "2021-08-16", "week"),
-    ("the 1980s", THURSDAY, "1980-01-01", "decade"),
-    ("in March last year", date(2024, 12, 11), "2023-03-01", "month"),
-    ("14 October", date(2017, 12, 3), "2017-10-14", "day"),
-])
+@pytest.mark.parametrize(
+    "text, published, value, precision",
+    [
+        ("on Thursday", date(2021, 8, 27), "2021-08-26", "day"),
+        ("on Monday", date(2021, 8, 27), "2021-08-23", "day"),
+        ("Thursday evening's", date(2021, 8, 27), "2021-08-26", "day"),
+        ("yesterday", THURSDAY, "2021-08-25", "day"),
+        ("today", THURSDAY, "2021-08-26", "day"),
+        ("15 August", THURSDAY, "2021-08-15", "day"),
+        ("August 2019", THURSDAY, "2019-08-01", "month"),
+        ("in early March 2017", THURSDAY, "2017-03-01", "month"),
+        ("2015", THURSDAY, "2015-01-01", "year"),
+        ("last year", THURSDAY, "2020-01-01", "year"),
+        ("last month", THURSDAY, "2021-07-01", "month"),
+        ("last week", THURSDAY, "2021-08-16", "week"),
+        ("the 1980s", THURSDAY, "1980-01-01", "decade"),
+        ("in March last year", date(2024, 12, 11), "2023-03-01", "month"),
+        ("14 October", date(2017, 12, 3), "2017-10-14", "day"),
+    ],
+)
 def test_resolves_expressions_against_the_publication_date(text, published, value, precision):
     resolved = resolve_date(text, published)
     assert (resolved.value, resolved.precision) == (value, precision)
@@ -47,8 +50,17 @@ def test_last_month_name_is_the_most_recent_one_strictly_before_publication():
     assert resolve_date("last August", date(2021, 3, 20)).value == "2020-08-01"
 
 
-@pytest.mark.parametrize("text", ["11 days after the fall of Kabul", "two days after the blast", "the following day",
-                                  "five days earlier", "three years earlier", "the previous year"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "11 days after the fall of Kabul",
+        "two days after the blast",
+        "the following day",
+        "five days earlier",
+        "three years earlier",
+        "the previous year",
+    ],
+)
 def test_dates_relative_to_another_event_stay_unresolved(text):
     resolved = resolve_date(text, THURSDAY)
     assert resolved.value is None and resolved.precision == "none"

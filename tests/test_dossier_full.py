@@ -44,8 +44,17 @@ def test_text_markdown_and_json_carry_the_new_sections(demo_db):
     for key in ("facts", "relations", "attacks", "disputes", "questions"):
         assert key in data
     attack = data["attacks"][0]
-    assert {"id", "type", "gtd_type", "acled_type", "date", "place", "killed", "perpetrators",
-            "reports"} <= attack.keys()
+    assert {
+        "id",
+        "type",
+        "gtd_type",
+        "acled_type",
+        "date",
+        "place",
+        "killed",
+        "perpetrators",
+        "reports",
+    } <= attack.keys()
     assert attack["date"] is None or {"value", "precision", "text"} <= attack["date"].keys()
     assert all(r["citation"]["article_id"] for r in attack["reports"])
     fact = data["facts"][0]
@@ -81,8 +90,13 @@ def test_cli_events_text_json_csv(demo_db):
     assert "bombing in" in text.output and "reports:" in text.output
     data = json.loads(runner.invoke(app, ["events", "--db", str(demo_db), "--format", "json"]).output)
     assert data["schema"] == "khabar.events/2" and data["events"]
-    rows = list(csv.DictReader(io.StringIO(runner.invoke(app, ["events", "--db", str(demo_db), "-f", "csv",
-                                                                "--since", "2023-01-01"]).output)))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                runner.invoke(app, ["events", "--db", str(demo_db), "-f", "csv", "--since", "2023-01-01"]).output
+            )
+        )
+    )
     assert rows and all(r["date"] >= "2023-01-01" for r in rows if r["date"])
 
 

@@ -18,8 +18,7 @@ _SCALE = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 def _plain(text: str) -> str:
     """Lower-case ASCII, no thousands commas, "10 million" written out as 10000000."""
     text = re.sub(r"\s+", " ", unidecode(text).lower().replace(",", ""))
-    return re.sub(r"(\d+(?:\.\d+)?) (thousand|million|billion)\b",
-                  lambda m: str(int(float(m[1]) * _SCALE[m[2]])), text)
+    return re.sub(r"(\d+(?:\.\d+)?) (thousand|million|billion)\b", lambda m: str(int(float(m[1]) * _SCALE[m[2]])), text)
 
 
 def _stated(value: str, sentence: str) -> bool:
@@ -49,5 +48,7 @@ def test_every_shown_attack_names_the_actor_in_its_evidence(demo_db, name):
         mine = [p for p in event.perpetrators if p.entity_id == dossier.entity.id and p.status != "denied"]
         assert mine, event.id
         cited = " ".join(c.text for p in mine for c in p.citations)
-        assert any(k and k in name_key(cited) for k in keys) or re.search(r"(?i)\b(it|the group|they)\b", cited), \
-            (event.id, cited[:200])
+        assert any(k and k in name_key(cited) for k in keys) or re.search(r"(?i)\b(it|the group|they)\b", cited), (
+            event.id,
+            cited[:200],
+        )

@@ -15,21 +15,36 @@ def entity_of(store, source_part: str, text: str) -> set[str]:
     """Entity ids of the mentions with this exact text in articles whose source contains source_part."""
     rows = store.conn.execute(
         "SELECT DISTINCT m.entity_id FROM mentions m JOIN articles a ON a.id = m.article_id "
-        "WHERE a.source LIKE ? AND m.text = ?", (f"%{source_part}%", text))
+        "WHERE a.source LIKE ? AND m.text = ?",
+        (f"%{source_part}%", text),
+    )
     return {r[0] for r in rows}
 
 
-@pytest.mark.parametrize("a, b", [
-    ("al-Qaeda", "Al Qaida"), ("al-Qa'ida", "al Qaeda"), ("Islamic State Khorasan", "Islamic State Khurasan"),
-    ("Mazar-i-Sharif", "Mazar-e Sharif"), ("Hezbollah", "Hizbollah"), ("al-Shabaab", "Al Shabab"),
-    ("Mohammed Yusuf", "Muhammad Yousuf"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("al-Qaeda", "Al Qaida"),
+        ("al-Qa'ida", "al Qaeda"),
+        ("Islamic State Khorasan", "Islamic State Khurasan"),
+        ("Mazar-i-Sharif", "Mazar-e Sharif"),
+        ("Hezbollah", "Hizbollah"),
+        ("al-Shabaab", "Al Shabab"),
+        ("Mohammed Yusuf", "Muhammad Yousuf"),
+    ],
+)
 def test_spelling_variants_share_a_key(a, b):
     assert variant_key(a) == variant_key(b)
 
 
-@pytest.mark.parametrize("a, b", [("Islamic State", "Islamic State Khorasan Province"), ("Kunar", "Kunduz"),
-                                  ("Sirajuddin Haqqani", "Jalaluddin Haqqani")])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Islamic State", "Islamic State Khorasan Province"),
+        ("Kunar", "Kunduz"),
+        ("Sirajuddin Haqqani", "Jalaluddin Haqqani"),
+    ],
+)
 def test_different_names_keep_different_keys(a, b):
     assert variant_key(a) != variant_key(b)
 
@@ -122,8 +137,20 @@ def test_cli_merge_needs_a_reason_and_lists_edits(demo_copy):
     runner = CliRunner()
     missing = runner.invoke(app, ["merge", "Khalil Haqqani", "Sirajuddin Haqqani", "--db", str(demo_copy)])
     assert missing.exit_code != 0
-    done = runner.invoke(app, ["merge", "Khalil Haqqani", "Sirajuddin Haqqani", "--reason", "same family",
-                               "--analyst", "ana", "--db", str(demo_copy)])
+    done = runner.invoke(
+        app,
+        [
+            "merge",
+            "Khalil Haqqani",
+            "Sirajuddin Haqqani",
+            "--reason",
+            "same family",
+            "--analyst",
+            "ana",
+            "--db",
+            str(demo_copy),
+        ],
+    )
     assert done.exit_code == 0 and "Recorded edit #1" in done.output
     listed = runner.invoke(app, ["edits", "--db", str(demo_copy)]).output
     assert "ana: merge person:khalil-haqqani -> person:sirajuddin-haqqani (in force)" in listed

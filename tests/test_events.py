@@ -30,9 +30,11 @@ def events_of(nlp, text: str, published: str = "2022-05-13"):
 
 
 def test_a_bombing_with_figures_date_place_and_claim(nlp):
-    text = ("JALALABAD — A bomb hidden in a fruit cart exploded in a crowded market in Jalalabad on Thursday, "
-            "killing at least 12 people and wounding more than 30, provincial officials said. "
-            "The Islamic State Khorasan Province said in a statement that its fighters had carried out the attack.")
+    text = (
+        "JALALABAD — A bomb hidden in a fruit cart exploded in a crowded market in Jalalabad on Thursday, "
+        "killing at least 12 people and wounding more than 30, provincial officials said. "
+        "The Islamic State Khorasan Province said in a statement that its fighters had carried out the attack."
+    )
     [event] = events_of(nlp, text, "2022-05-13")  # a Friday
     assert event.type == "bombing"
     assert (event.date.value, event.date.precision) == ("2022-05-12", "day")
@@ -40,21 +42,24 @@ def test_a_bombing_with_figures_date_place_and_claim(nlp):
     assert (event.killed.value, event.killed.qualifier, event.killed.text) == (12, "at_least", "at least 12")
     assert (event.injured.value, event.injured.qualifier) == (30, "more_than")
     assert [(p.name, p.status) for p in event.perpetrators] == [("Islamic State Khorasan Province", "claimed")]
-    assert text[event.start:event.end].startswith("JALALABAD")
+    assert text[event.start : event.end].startswith("JALALABAD")
 
 
 def test_suicide_bombing_is_the_more_specific_type(nlp):
-    [event] = events_of(nlp, "A suicide bomber blew himself up at a police checkpoint on Monday, "
-                             "killing four officers.")
+    [event] = events_of(
+        nlp, "A suicide bomber blew himself up at a police checkpoint on Monday, killing four officers."
+    )
     assert event.type == "suicide_bombing"
     assert event.killed.value == 4
     assert event.target == "police"
 
 
 def test_attribution_by_officials_and_denial(nlp):
-    text = ("Gunmen stormed a hotel in the capital on Tuesday and killed nine guests. "
-            "The interior minister blamed the Revolutionary Front for the attack. "
-            "A spokesman for the Revolutionary Front denied that the group was behind the attack.")
+    text = (
+        "Gunmen stormed a hotel in the capital on Tuesday and killed nine guests. "
+        "The interior minister blamed the Revolutionary Front for the attack. "
+        "A spokesman for the Revolutionary Front denied that the group was behind the attack."
+    )
     [event] = events_of(nlp, text)
     statuses = {(p.name, p.status) for p in event.perpetrators}
     assert ("Revolutionary Front", "attributed") in statuses
@@ -64,28 +69,35 @@ def test_attribution_by_officials_and_denial(nlp):
 
 
 def test_suspicion_is_not_attribution(nlp):
-    text = ("A car bomb killed six soldiers near the border on Sunday. "
-            "Officials said they suspected the Northern Brigade.")
+    text = (
+        "A car bomb killed six soldiers near the border on Sunday. Officials said they suspected the Northern Brigade."
+    )
     [event] = events_of(nlp, text)
     assert [(p.name, p.status) for p in event.perpetrators] == [("Northern Brigade", "suspected")]
 
 
-@pytest.mark.parametrize("text", [
-    "Police defused a bomb found near the market on Friday, and nobody was hurt.",
-    "No one was killed.",
-    "The device could have killed hundreds of people had it exploded.",
-    "Had the roof held, the toll would have been far lower.",
-    "The group threatened to bomb the ministry.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police defused a bomb found near the market on Friday, and nobody was hurt.",
+        "No one was killed.",
+        "The device could have killed hundreds of people had it exploded.",
+        "Had the roof held, the toll would have been far lower.",
+        "The group threatened to bomb the ministry.",
+    ],
+)
 def test_negated_foiled_and_hypothetical_acts_create_no_event(nlp, text):
     assert events_of(nlp, text) == []
 
 
-@pytest.mark.parametrize("text", [
-    "The group has an estimated 3,000 fighters and the United States offers $5 million for its leader, 48.",
-    "The town, home to about 200,000 people, was founded in 1894.",
-    "Martial law was declared for 60 days, and 7 percent of the residents had left by 2019.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The group has an estimated 3,000 fighters and the United States offers $5 million for its leader, 48.",
+        "The town, home to about 200,000 people, was founded in 1894.",
+        "Martial law was declared for 60 days, and 7 percent of the residents had left by 2019.",
+    ],
+)
 def test_numbers_that_are_not_casualties_never_become_tolls(nlp, text):
     clues = read_clues(nlp(text), [], published="2022-05-13")
     assert all(not c.killed and not c.injured for c in clues)
@@ -102,18 +114,25 @@ def test_a_state_strike_is_outside_the_schema(nlp):
 
 
 def test_a_past_event_with_its_own_date_is_a_separate_event(nlp):
-    text = ("A bomb exploded outside a school in the city on Monday, killing three children. "
-            "In 2017 a truck bomb at the same junction killed more than 500 people.")
+    text = (
+        "A bomb exploded outside a school in the city on Monday, killing three children. "
+        "In 2017 a truck bomb at the same junction killed more than 500 people."
+    )
     events = events_of(nlp, text, "2022-05-13")
     assert len(events) == 2
     assert events[0].killed.value == 3
-    assert (events[1].date.value, events[1].date.precision, events[1].killed.qualifier) == ("2017-01-01", "year",
-                                                                                           "more_than")
+    assert (events[1].date.value, events[1].date.precision, events[1].killed.qualifier) == (
+        "2017-01-01",
+        "year",
+        "more_than",
+    )
 
 
 def test_a_toll_update_joins_the_event_it_updates(nlp):
-    text = ("A bomb tore through a market on 14 October, killing 40 people. "
-            "By Monday, two days after the blast, the count had passed 60.")
+    text = (
+        "A bomb tore through a market on 14 October, killing 40 people. "
+        "By Monday, two days after the blast, the count had passed 60."
+    )
     events = events_of(nlp, text, "2017-12-03")
     assert len(events) == 1
     assert events[0].killed.value == 40
@@ -121,25 +140,54 @@ def test_a_toll_update_joins_the_event_it_updates(nlp):
 
 # --- across articles ---------------------------------------------------------------------------
 
+
 def _ingest_story(folder, db):
     folder.mkdir()
-    write_article(folder, "first.txt", """
+    write_article(
+        folder,
+        "first.txt",
+        """
 KARAK — A car bomb exploded outside the main bus station in Karak on Wednesday, killing at least 14
 people and wounding dozens, police said. No group has said it carried out the attack.
-""", title="Car bomb at Karak bus station", outlet="Frontier Wire", published="2022-03-09T18:00")
-    write_article(folder, "second.txt", """
+""",
+        title="Car bomb at Karak bus station",
+        outlet="Frontier Wire",
+        published="2022-03-09T18:00",
+    )
+    write_article(
+        folder,
+        "second.txt",
+        """
 KARAK — The number of people killed by Wednesday's car bombing at the Karak bus station has risen to 31,
 hospital officials said on Thursday. The Mountain Lions Front said in a statement that it had carried out
 the bombing.
-""", title="Karak bombing toll rises to 31", outlet="Hill Gazette", published="2022-03-10T12:00")
-    write_article(folder, "third.txt", """
+""",
+        title="Karak bombing toll rises to 31",
+        outlet="Hill Gazette",
+        published="2022-03-10T12:00",
+    )
+    write_article(
+        folder,
+        "third.txt",
+        """
 KARAK — Officials lowered the toll from last week's car bombing at the Karak bus station to 27 on Monday,
 saying some victims had been counted twice. The government blamed the Valley Liberation Army for the bombing.
-""", title="Karak toll revised down to 27", outlet="Plains Courier", published="2022-03-14T09:00")
-    write_article(folder, "other.txt", """
+""",
+        title="Karak toll revised down to 27",
+        outlet="Plains Courier",
+        published="2022-03-14T09:00",
+    )
+    write_article(
+        folder,
+        "other.txt",
+        """
 KARAK — Gunmen shot dead two shopkeepers in a village outside Karak on 20 January, police said. The
 attack came weeks after a series of threats against traders in the area.
-""", title="Two shopkeepers shot near Karak", outlet="Frontier Wire", published="2022-01-21T08:00")
+""",
+        title="Two shopkeepers shot near Karak",
+        outlet="Frontier Wire",
+        published="2022-01-21T08:00",
+    )
     report = khabar.ingest([folder], db=db)
     assert report.added == 4
 
@@ -194,6 +242,7 @@ def test_reingesting_changes_nothing(tmp_path):
 
 # --- the demo corpus (examples/corpus) ---------------------------------------------------------
 
+
 def test_demo_rising_toll_mogadishu_2017_is_one_event(demo_db):
     [event] = [e for e in khabar.events(db=demo_db, place="Mogadishu") if e.date and e.date.value == "2017-10-14"]
     values = [p.figure.value for p in event.killed.series]
@@ -228,5 +277,5 @@ def test_demo_negations_and_hypotheticals_give_no_toll(demo_db):
             text = store.get_article(report.article_id).text
             for figure in (report.killed, report.injured):
                 if figure is not None:
-                    sentence = text[max(0, text.rfind(".", 0, figure.start)):figure.end]
+                    sentence = text[max(0, text.rfind(".", 0, figure.start)) : figure.end]
                     assert "could have" not in sentence and "No one" not in sentence

@@ -25,8 +25,10 @@ def _perps(events):
 
 
 def test_it_is_the_subject_group_not_the_nearest_name(nlp):
-    text = ("Islamic State Khorasan Province was set up in eastern Afghanistan in 2015. The group, a rival of the "
-            "Taliban, has claimed many attacks. In May 2020 it reportedly bombed a funeral in Jalalabad.")
+    text = (
+        "Islamic State Khorasan Province was set up in eastern Afghanistan in 2015. The group, a rival of the "
+        "Taliban, has claimed many attacks. In May 2020 it reportedly bombed a funeral in Jalalabad."
+    )
     names = {name for name, _ in _perps(events_of(nlp, text))}
     assert "Taliban" not in names
     assert any("Khorasan" in n for n in names), names
@@ -38,12 +40,15 @@ def test_it_in_the_same_sentence_skips_an_apposition(nlp):
     assert perps and all("Taliban" not in name for name, _ in perps), perps
 
 
-@pytest.mark.parametrize("text", [
-    "A bomb killed five people in Kunduz on Monday. The Taliban denied any role in the attack.",
-    "A bomb killed five people in Kunduz on Monday. The Taliban said it played no part in the blast.",
-    "A bomb killed five people in Kunduz on Monday. A caller claiming to speak for the Taliban told a radio "
-    "station that the group bore no responsibility for it.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A bomb killed five people in Kunduz on Monday. The Taliban denied any role in the attack.",
+        "A bomb killed five people in Kunduz on Monday. The Taliban said it played no part in the blast.",
+        "A bomb killed five people in Kunduz on Monday. A caller claiming to speak for the Taliban told a radio "
+        "station that the group bore no responsibility for it.",
+    ],
+)
 def test_a_denial_is_never_a_claim(nlp, text):
     perps = _perps(events_of(nlp, text))
     assert ("Taliban", "denied") in perps, perps
@@ -66,8 +71,10 @@ def test_a_year_is_never_a_count(nlp):
 
 
 def test_a_war_total_is_not_the_toll_of_the_attack(nlp):
-    text = ("A bomb exploded in a market in Kandahar on Monday, killing four people. More than 3,000 people have "
-            "died in the conflict this year, the United Nations said.")
+    text = (
+        "A bomb exploded in a market in Kandahar on Monday, killing four people. More than 3,000 people have "
+        "died in the conflict this year, the United Nations said."
+    )
     (event,) = events_of(nlp, text)
     assert event.killed.low == 4
 
@@ -91,8 +98,10 @@ def test_a_named_force_that_opens_the_event_is_its_perpetrator(nlp):
 
 
 def test_forces_ending_an_attack_are_not_its_perpetrators(nlp):
-    text = ("Gunmen attacked a hotel in Kabul on Monday, killing five guests. Afghan special forces stormed the "
-            "hotel and killed the attackers.")
+    text = (
+        "Gunmen attacked a hotel in Kabul on Monday, killing five guests. Afghan special forces stormed the "
+        "hotel and killed the attackers."
+    )
     events = events_of(nlp, text)
     assert events and not _perps(events)
 
@@ -108,8 +117,10 @@ def test_a_claim_of_last_junes_attack_is_dated_against_publication(nlp):
 
 
 def test_a_date_of_something_else_in_a_claim_opens_no_event(nlp):
-    text = ("Gunmen attacked a school in Peshawar on Tuesday, killing 141 people. Tehrik-i-Taliban Pakistan said it "
-            "had attacked the school in revenge for an offensive that began in June.")
+    text = (
+        "Gunmen attacked a school in Peshawar on Tuesday, killing 141 people. Tehrik-i-Taliban Pakistan said it "
+        "had attacked the school in revenge for an offensive that began in June."
+    )
     (event,) = events_of(nlp, text, "2014-12-17")
     assert ("Tehrik-i-Taliban Pakistan", "claimed") in {(p.name, p.status) for p in event.perpetrators}
 
@@ -130,30 +141,39 @@ _PLACES = {
 
 def _report(article: str, place_id: str, day: str | None, published: str, kind: str = "armed_assault"):
     when = DateValue(day, 0, 5, day, "day") if day else None
-    return EventReport(article, 0, kind, when, _PLACES[place_id].name, place_id, (), None, None, None, 0, 10,
-                       published=published)
+    return EventReport(
+        article, 0, kind, when, _PLACES[place_id].name, place_id, (), None, None, None, 0, 10, published=published
+    )
 
 
 def _merge(reports):
-    return merge_reports(reports, place_info=_PLACES.get, groups=lambda ids: {i: i for i in ids},
-                         cite=lambda spans: {s: None for s in spans}, window_days=default_of("event_window_days"))
+    return merge_reports(
+        reports,
+        place_info=_PLACES.get,
+        groups=lambda ids: {i: i for i in ids},
+        cite=lambda spans: {s: None for s in spans},
+        window_days=default_of("event_window_days"),
+    )
 
 
 def test_two_towns_of_one_province_on_one_day_are_two_incidents():
-    events = _merge([_report("a", "place:1", "2020-05-02", "2020-05-02"),
-                     _report("b", "place:2", "2020-05-02", "2020-05-02")])
+    events = _merge(
+        [_report("a", "place:1", "2020-05-02", "2020-05-02"), _report("b", "place:2", "2020-05-02", "2020-05-02")]
+    )
     assert len(events) == 2
 
 
 def test_a_town_and_its_province_on_one_day_are_one_incident():
-    events = _merge([_report("a", "place:1", "2020-05-02", "2020-05-02"),
-                     _report("b", "place:3", "2020-05-02", "2020-05-03")])
+    events = _merge(
+        [_report("a", "place:1", "2020-05-02", "2020-05-02"), _report("b", "place:3", "2020-05-02", "2020-05-03")]
+    )
     assert len(events) == 1
 
 
 def test_next_day_reports_of_another_town_do_not_merge():
-    events = _merge([_report("a", "place:3", "2020-05-02", "2020-05-02"),
-                     _report("b", "place:1", "2020-05-03", "2020-05-03")])
+    events = _merge(
+        [_report("a", "place:3", "2020-05-02", "2020-05-02"), _report("b", "place:1", "2020-05-03", "2020-05-03")]
+    )
     assert len(events) == 2
 
 
@@ -177,16 +197,19 @@ def test_an_undated_report_of_the_province_does_not_join_a_dated_town_incident()
 
 
 def test_reports_a_day_apart_at_one_town_need_the_same_group():
-    events = _merge([_report("a", "place:1", "2020-05-02", "2020-05-02"),
-                     _report("b", "place:1", "2020-05-03", "2020-05-03")])
+    events = _merge(
+        [_report("a", "place:1", "2020-05-02", "2020-05-02"), _report("b", "place:1", "2020-05-03", "2020-05-03")]
+    )
     assert len(events) == 2
 
 
 def test_a_rival_of_a_branch_is_not_an_affiliate(nlp):
     from khabar.facts import extract_facts
 
-    text = ("Jama'at Nusrat al-Islam wal-Muslimin operates in Mali. The group is a rival of the Islamic State's "
-            "branch in the Sahel.")
+    text = (
+        "Jama'at Nusrat al-Islam wal-Muslimin operates in Mali. The group is a rival of the Islamic State's "
+        "branch in the Sahel."
+    )
     doc = nlp(text)
     from khabar.nlp import analysis_of
 
@@ -203,11 +226,14 @@ def test_values_below_min_confidence_are_listed_as_uncertain_with_a_reason():
 
     weak, strong = fact_confidence("leader", 1), fact_confidence("founded", 1)
     assert weak < strong and fact_confidence("leader", 3) > weak  # independent sources raise it
-    facts = (ProfileFact("leader", (SupportedValue("x", "Abu X", 1, 1, (), confidence=weak),)),
-             ProfileFact("founded", (SupportedValue("2015", "2015", 1, 1, (), confidence=strong),)))
+    facts = (
+        ProfileFact("leader", (SupportedValue("x", "Abu X", 1, 1, (), confidence=weak),)),
+        ProfileFact("founded", (SupportedValue("2015", "2015", 1, 1, (), confidence=strong),)),
+    )
     shown, _, _, uncertain = hold_back(facts, (), (), "actor:x", min_confidence=(weak + strong) / 2)
     assert [f.attribute for f in shown] == ["founded"]
     assert [(u.what, u.value) for u in uncertain] == [("fact: leader", "Abu X")]
     assert "min_confidence" in uncertain[0].reason
-    assert perpetrator_confidence("attributed", "ISKP", "actor:iskp", 1) > \
-        perpetrator_confidence("attributed", "Turkish forces", None, 1)
+    assert perpetrator_confidence("attributed", "ISKP", "actor:iskp", 1) > perpetrator_confidence(
+        "attributed", "Turkish forces", None, 1
+    )

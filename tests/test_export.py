@@ -50,8 +50,11 @@ def test_stix_bundle_has_the_promised_objects(bundle):
 
 def test_stix_actor_carries_aliases_confidence_and_is_sighted(bundle, demo_db):
     dossier = khabar.who("ISKP", db=demo_db)
-    actors = [o for o in bundle["objects"] if o["type"] in ("intrusion-set", "threat-actor", "identity")
-              and o["name"] == dossier.entity.name]
+    actors = [
+        o
+        for o in bundle["objects"]
+        if o["type"] in ("intrusion-set", "threat-actor", "identity") and o["name"] == dossier.entity.name
+    ]
     assert len(actors) == 1
     actor = actors[0]
     names = {a.alias for a in dossier.aliases} - {dossier.entity.name}
@@ -67,8 +70,11 @@ def test_stix_actor_carries_aliases_confidence_and_is_sighted(bundle, demo_db):
 def test_stix_reports_point_at_articles_and_what_they_mention(bundle, demo_db):
     ids = {o["id"] for o in bundle["objects"]}
     article = khabar.articles(db=demo_db, limit=1)[0]
-    report = next(o for o in bundle["objects"] if o["type"] == "report"
-                  and o["external_references"][0]["external_id"] == article.id)
+    report = next(
+        o
+        for o in bundle["objects"]
+        if o["type"] == "report" and o["external_references"][0]["external_id"] == article.id
+    )
     assert report["name"] == article.title
     assert set(report["object_refs"]) <= ids
     assert len(report["object_refs"]) > 1
@@ -126,11 +132,19 @@ def test_stix_events_become_incidents_with_sightings_of_their_actors(bundle, dem
     actor = next(o for o in bundle["objects"] if o.get("name") == dossier.entity.name and o["type"] != "identity")
     incidents = [o for o in bundle["objects"] if o["type"] == "incident"]
     assert len(incidents) == len(khabar.events(db=demo_db))
-    linked = {o["source_ref"] for o in bundle["objects"] if o["type"] == "relationship"
-              and o["target_ref"] == actor["id"] and o["source_ref"].startswith("incident--")}
+    linked = {
+        o["source_ref"]
+        for o in bundle["objects"]
+        if o["type"] == "relationship" and o["target_ref"] == actor["id"] and o["source_ref"].startswith("incident--")
+    }
     assert len(linked) >= len([e for e in dossier.attacks if any(p.status != "denied" for p in e.perpetrators)])
-    located = [o for o in bundle["objects"] if o["type"] == "sighting" and o["sighting_of_ref"] == actor["id"]
-               and any(r.startswith("location--") for r in o.get("where_sighted_refs", []))]
+    located = [
+        o
+        for o in bundle["objects"]
+        if o["type"] == "sighting"
+        and o["sighting_of_ref"] == actor["id"]
+        and any(r.startswith("location--") for r in o.get("where_sighted_refs", []))
+    ]
     assert located
 
 
@@ -141,8 +155,12 @@ def test_unknown_format_is_an_input_error(demo_db, tmp_path):
 
 def test_cli_export_writes_a_valid_bundle(demo_db, tmp_path):
     out = tmp_path / "cli.stix.json"
-    run = subprocess.run(ROOT_ARGS + ["export", "--db", str(demo_db), "--format", "stix", "--output", str(out)],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        ROOT_ARGS + ["export", "--db", str(demo_db), "--format", "stix", "--output", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert validate_instance(json.loads(out.read_text()), ValidationOptions(version="2.1")).is_valid
 
@@ -161,10 +179,14 @@ def test_lineage_graph_points_from_original_to_copy(demo_db, tmp_path):
 
 
 def test_stix_copies_and_rewrites_link_their_reports(bundle, demo_db):
-    report_of = {o["external_references"][0]["external_id"]: o["id"] for o in bundle["objects"]
-                 if o["type"] == "report"}
-    links = {(o["source_ref"], o["target_ref"], o["relationship_type"]) for o in bundle["objects"]
-             if o["type"] == "relationship" and o["relationship_type"] in ("duplicate-of", "derived-from")}
+    report_of = {
+        o["external_references"][0]["external_id"]: o["id"] for o in bundle["objects"] if o["type"] == "report"
+    }
+    links = {
+        (o["source_ref"], o["target_ref"], o["relationship_type"])
+        for o in bundle["objects"]
+        if o["type"] == "relationship" and o["relationship_type"] in ("duplicate-of", "derived-from")
+    }
     edges = [e for g in khabar.lineage_view(db=demo_db).groups for e in g.edges if e.origin]
     assert edges
     for e in edges:
@@ -218,8 +240,13 @@ def test_stix_incidents_are_attributed_to_actors_and_located_at_places(bundle, d
 def test_stix_exports_registry_links_between_actors(bundle, demo_db):
     dossier = khabar.who("ISKP", db=demo_db)
     actor = next(o for o in bundle["objects"] if o.get("name") == dossier.entity.name and o["type"] != "identity")
-    links = [o for o in bundle["objects"] if o["type"] == "relationship" and actor["id"] in (o["source_ref"],
-             o["target_ref"]) and "registry" in o.get("description", "")]
+    links = [
+        o
+        for o in bundle["objects"]
+        if o["type"] == "relationship"
+        and actor["id"] in (o["source_ref"], o["target_ref"])
+        and "registry" in o.get("description", "")
+    ]
     assert links
     assert any("affiliate" in o["description"] for o in links)
     assert len({o["id"] for o in links}) == len(links)
@@ -317,8 +344,12 @@ def test_geojson_events_have_the_events_csv_columns(geo, demo_db):
 @pytest.mark.parametrize("fmt", ["misp", "geojson"])
 def test_cli_exports_misp_and_geojson(demo_db, tmp_path, fmt):
     out = tmp_path / f"cli.{fmt}.json"
-    run = subprocess.run(ROOT_ARGS + ["export", "--db", str(demo_db), "--format", fmt, "--output", str(out)],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        ROOT_ARGS + ["export", "--db", str(demo_db), "--format", fmt, "--output", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     doc = json.loads(out.read_text())
     assert ("Event" in doc) if fmt == "misp" else (doc["type"] == "FeatureCollection")

@@ -46,8 +46,10 @@ def test_leader_from_led_by(nlp):
 
 
 def test_the_group_refers_to_the_group_the_text_is_about(nlp):
-    text = ("The Coastal Front claimed the ambush on Tuesday. The group was founded in 2011 and is "
-            "estimated to have about 1,200 fighters.")
+    text = (
+        "The Coastal Front claimed the ambush on Tuesday. The group was founded in 2011 and is "
+        "estimated to have about 1,200 fighters."
+    )
     found = facts_of(nlp, text)
     assert ("Coastal Front", "founded", "2011") in found
     assert ("Coastal Front", "strength", "1200") in found
@@ -55,15 +57,20 @@ def test_the_group_refers_to_the_group_the_text_is_about(nlp):
 
 def test_strength_range_is_a_count_not_a_toll(nlp):
     doc = nlp("The Coastal Front has an estimated 7,000 to 9,000 fighters.")
-    names = [Name(m.start, m.end, m.text, m.label, None, m.cluster) for m in analysis_of("t", doc).mentions
-             if m.label in NAMED]
+    names = [
+        Name(m.start, m.end, m.text, m.label, None, m.cluster)
+        for m in analysis_of("t", doc).mentions
+        if m.label in NAMED
+    ]
     [fact] = extract_facts(doc, names, article_id="t")
     assert (fact.attribute, fact.value, fact.high, fact.qualifier) == ("strength", "7000", 9000, "range")
 
 
 def test_based_in_affiliate_and_designation(nlp):
-    text = ("The Coastal Front, a militant group based in Somalia, is affiliated with al-Qaeda. "
-            "It was designated a terrorist organisation by the United States in 2016.")
+    text = (
+        "The Coastal Front, a militant group based in Somalia, is affiliated with al-Qaeda. "
+        "It was designated a terrorist organisation by the United States in 2016."
+    )
     found = facts_of(nlp, text)
     assert ("Coastal Front", "based_in", "somalia") in found
     assert ("Coastal Front", "affiliate_of", "alqaeda") in found
@@ -89,8 +96,11 @@ def _cite(spans):
 
 
 def test_profile_groups_equal_values_and_counts_independent_sources():
-    facts = [_fact("a1", "founded", "2014", "late 2014", "late"), _fact("a2", "founded", "2014", "in 2014"),
-             _fact("a3", "founded", "2015", "2015")]
+    facts = [
+        _fact("a1", "founded", "2014", "late 2014", "late"),
+        _fact("a2", "founded", "2014", "in 2014"),
+        _fact("a3", "founded", "2015", "2015"),
+    ]
     groups = {"a1": "g1", "a2": "g1", "a3": "a3"}  # a2 copies a1
     [founded] = profile_facts(facts, groups=lambda ids: {i: groups[i] for i in ids}, cite=_cite)
     first = founded.values[0]
@@ -100,8 +110,10 @@ def test_profile_groups_equal_values_and_counts_independent_sources():
 
 
 def test_compatible_strength_estimates_are_not_a_conflict():
-    facts = [_fact("a1", "strength", "1500", "1,500 to 2,200", "range", 2200),
-             _fact("a2", "strength", "2000", "about 2,000", "about")]
+    facts = [
+        _fact("a1", "strength", "1500", "1,500 to 2,200", "range", 2200),
+        _fact("a2", "strength", "2000", "about 2,000", "about"),
+    ]
     profile = profile_facts(facts, groups=lambda ids: {i: i for i in ids}, cite=_cite)
     assert fact_conflicts(profile, "Coastal Front") == []
     facts.append(_fact("a3", "strength", "6000", "6,000", ""))
@@ -121,5 +133,5 @@ def test_demo_facts_are_stored_with_their_sentence(demo_db):
         facts = store.facts()
         assert facts
         for fact in facts[:20]:
-            sentence = store.get_article(fact.article_id).text[fact.start:fact.end]
+            sentence = store.get_article(fact.article_id).text[fact.start : fact.end]
             assert sentence.strip()

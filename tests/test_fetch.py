@@ -16,8 +16,10 @@ from khabar.fetch.pages import decode_body, to_document
 from khabar.models import Rejection
 
 LOOPBACK = parse_networks(["127.0.0.1/32"])
-STORY = ("The ferry service between the two islands stopped on Monday after a storm damaged the pier.",
-         "Harbour staff said repairs would take a week and that passengers could use the coastal road.")
+STORY = (
+    "The ferry service between the two islands stopped on Monday after a storm damaged the pier.",
+    "Harbour staff said repairs would take a week and that passengers could use the coastal road.",
+)
 
 
 def options(**changes) -> FetchOptions:
@@ -85,12 +87,23 @@ def test_redirect_to_a_refused_address_never_connects():
         first.stop()
 
 
-@pytest.mark.parametrize("address, why", [
-    ("10.1.2.3", "private"), ("192.168.0.10", "private"), ("172.16.5.4", "private"),
-    ("169.254.169.254", "link-local"), ("127.0.0.1", "loopback"), ("::1", "loopback"),
-    ("::ffff:127.0.0.1", "loopback"), ("fd00:ec2::254", "private"), ("100.64.0.1", "not globally routable"),
-    ("0.0.0.0", "unspecified"), ("224.0.0.1", "multicast"), ("fe80::1", "link-local"),
-])
+@pytest.mark.parametrize(
+    "address, why",
+    [
+        ("10.1.2.3", "private"),
+        ("192.168.0.10", "private"),
+        ("172.16.5.4", "private"),
+        ("169.254.169.254", "link-local"),
+        ("127.0.0.1", "loopback"),
+        ("::1", "loopback"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("fd00:ec2::254", "private"),
+        ("100.64.0.1", "not globally routable"),
+        ("0.0.0.0", "unspecified"),
+        ("224.0.0.1", "multicast"),
+        ("fe80::1", "link-local"),
+    ],
+)
 def test_guard_refuses_non_public_addresses(address, why):
     with pytest.raises(BlockedAddress, match=why):
         NetworkPolicy().check("host.test", address)
@@ -161,10 +174,16 @@ def test_huge_bodies_are_refused_declared_or_streamed(site):
 def test_gzip_bomb_stops_at_the_limit(site):
     bomb = gzip.compress(b"\0" * 200_000_000, compresslevel=9)  # ~200 KB that inflate to 200 MB
     site.routes["/bomb"] = lambda req: (200, {"Content-Type": "text/html", "Content-Encoding": "gzip"}, bomb)
-    site.routes["/small"] = lambda req: (200, {"Content-Type": "text/html", "Content-Encoding": "gzip"},
-                                         gzip.compress(page("Ferry stops", *STORY)))
-    site.routes["/deflate"] = lambda req: (200, {"Content-Type": "text/html", "Content-Encoding": "deflate"},
-                                           zlib.compress(page("Ferry stops", *STORY)))
+    site.routes["/small"] = lambda req: (
+        200,
+        {"Content-Type": "text/html", "Content-Encoding": "gzip"},
+        gzip.compress(page("Ferry stops", *STORY)),
+    )
+    site.routes["/deflate"] = lambda req: (
+        200,
+        {"Content-Type": "text/html", "Content-Encoding": "deflate"},
+        zlib.compress(page("Ferry stops", *STORY)),
+    )
     got = get(site, "/bomb", max_bytes=1_000_000)
     assert isinstance(got, Rejection) and got.code == "too-large", got
     assert "gzip" in got.reason
@@ -177,8 +196,11 @@ def test_wrong_declared_charsets_are_corrected(site):
     words = "Le maire a déclaré que la crue du fleuve avait fermé trois ponts près de l'école."
     cp1252 = page("Crue à Lyon", words, charset="windows-1252")
     site.routes["/says-utf8"] = lambda req: (200, {"Content-Type": "text/html; charset=utf-8"}, cp1252)
-    site.routes["/says-latin1"] = lambda req: (200, {"Content-Type": "text/html; charset=iso-8859-1"},
-                                               page("Crue à Lyon", words))
+    site.routes["/says-latin1"] = lambda req: (
+        200,
+        {"Content-Type": "text/html; charset=iso-8859-1"},
+        page("Crue à Lyon", words),
+    )
     for path in ("/says-utf8", "/says-latin1"):
         got = get(site, path)
         doc = to_document(got.record, got.body)
@@ -263,7 +285,13 @@ def test_server_errors_are_transient_and_client_errors_are_not(site):
     site.routes["/gone"] = text("gone", status=410)
     assert get(site, "/busy").code == "http-server"
     assert get(site, "/gone").code == "http"
-    assert get(site, "/x", ).code == "http"
+    assert (
+        get(
+            site,
+            "/x",
+        ).code
+        == "http"
+    )
     with Fetcher(options()) as fetcher:
         assert fetcher.get("ftp://127.0.0.1/file").code == "bad-url"
         assert fetcher.get("file:///etc/passwd").code == "bad-url"
@@ -309,8 +337,13 @@ def test_http2_over_tls_with_certificates_checked(tmp_path):
         if scope["type"] != "http":
             return
         ok = scope["path"] == "/story"
-        await send({"type": "http.response.start", "status": 200 if ok else 404,
-                    "headers": [(b"content-type", b"text/html; charset=utf-8")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200 if ok else 404,
+                "headers": [(b"content-type", b"text/html; charset=utf-8")],
+            }
+        )
         await send({"type": "http.response.body", "body": body if ok else b""})
 
     config = Config()
@@ -319,8 +352,9 @@ def test_http2_over_tls_with_certificates_checked(tmp_path):
     config.certfile = config.keyfile = str(tmp_path / "server.pem")
     stop = asyncio.Event()
     loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_until_complete,
-                              args=(serve(app, config, shutdown_trigger=stop.wait),), daemon=True)
+    thread = threading.Thread(
+        target=loop.run_until_complete, args=(serve(app, config, shutdown_trigger=stop.wait),), daemon=True
+    )
     thread.start()
     try:
         url = f"https://127.0.0.1:{port}/story"

@@ -50,8 +50,16 @@ def hostile_run(tmp_path_factory):
     expect = build_corpus(folder / "corpus", max_bytes=MAX_BYTES, bomb_bytes=10**9)
     db = folder / "kb.db"
     started = time.perf_counter()
-    proc = _cli("--set", f"max_bytes={MAX_BYTES}", "--set", "input_seconds=120", "ingest", str(folder / "corpus"),
-                "--db", str(db))
+    proc = _cli(
+        "--set",
+        f"max_bytes={MAX_BYTES}",
+        "--set",
+        "input_seconds=120",
+        "ingest",
+        str(folder / "corpus"),
+        "--db",
+        str(db),
+    )
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"\nhostile corpus: {len(expect)} inputs in {seconds:.0f} s, peak memory {peak_mb:.0f} MB")
@@ -102,10 +110,16 @@ def test_hostile_corpus_text_is_stored_right(hostile_run):
     assert all("\x00" not in r["text"] for r in rows.values())
     words = rows["published-words.txt"]
     assert (words["published"], words["published_original"], words["published_precision"]) == (
-        "2021-08-27", "Friday, August 27, 2021", "day")
+        "2021-08-27",
+        "Friday, August 27, 2021",
+        "day",
+    )
     nonsense = rows["published-nonsense.txt"]
     assert (nonsense["published"], nonsense["published_original"], nonsense["published_precision"]) == (
-        None, "the day after the storm", "unknown")
+        None,
+        "the day after the storm",
+        "unknown",
+    )
     assert "published 'the day after the storm' is not a date" in proc.stdout
     assert len(rows["long-one-paragraph.txt"]["text"]) > 50_000
 
@@ -134,12 +148,22 @@ def test_jsonl_over_the_limit_keeps_its_good_records(tmp_path):
     assert items[1].code == "too-large" and items[1].source.endswith(":2")
 
 
-@pytest.mark.parametrize("value, iso, precision", [
-    ("2021-08-27", "2021-08-27", "day"), ("2021-08-27T10:30:00Z", "2021-08-27T10:30:00+00:00", "time"),
-    ("Friday, August 27, 2021", "2021-08-27", "day"), ("27 August 2021", "2021-08-27", "day"),
-    ("August 2021", None, "month"), ("2021", None, "year"), ("2021-08", None, "month"),
-    ("yesterday", None, "unknown"), ("soon", None, "unknown"), ("99999-01-01", None, "unknown"), ("", None, "unknown"),
-])
+@pytest.mark.parametrize(
+    "value, iso, precision",
+    [
+        ("2021-08-27", "2021-08-27", "day"),
+        ("2021-08-27T10:30:00Z", "2021-08-27T10:30:00+00:00", "time"),
+        ("Friday, August 27, 2021", "2021-08-27", "day"),
+        ("27 August 2021", "2021-08-27", "day"),
+        ("August 2021", None, "month"),
+        ("2021", None, "year"),
+        ("2021-08", None, "month"),
+        ("yesterday", None, "unknown"),
+        ("soon", None, "unknown"),
+        ("99999-01-01", None, "unknown"),
+        ("", None, "unknown"),
+    ],
+)
 def test_published_is_parsed_once_at_the_edge(value, iso, precision):
     parsed = parse_published(value)
     assert (parsed.iso, parsed.precision, parsed.original) == (iso, precision, value)
@@ -170,8 +194,9 @@ def _three(folder: Path) -> Path:
 def test_guard_turns_a_bug_into_an_internal_rejection_and_goes_on(tmp_path):
     db = tmp_path / "kb.db"
     with open_store(db) as store:
-        report = pipeline.ingest_paths(store, [_three(tmp_path / "in")], stages=[_BrokenStage()],
-                                       settings=khabar.load_settings())
+        report = pipeline.ingest_paths(
+            store, [_three(tmp_path / "in")], stages=[_BrokenStage()], settings=khabar.load_settings()
+        )
     assert (report.added, report.internal_errors) == (2, 1)
     (bad,) = [r for r in report.rejected if r.code == "internal"]
     assert bad.source.endswith("a1.txt") and "ZeroDivisionError: injected fault" in bad.reason
@@ -204,9 +229,9 @@ def test_texts_over_spacys_limit_are_analysed_in_chunks_with_offsets_kept():
     body = "\n\n".join(f"Paragraph {i} says the road to Zarbak was closed. It reopened later." for i in range(20_000))
     long = clean(RawDocument("long.txt", "text", body, title="Long"))
     assert len(long.text) > nlp.max_length  # spaCy alone raises E088 on this text
-    (analysis, doc), = analyse(nlp, [long])
+    ((analysis, doc),) = analyse(nlp, [long])
     assert doc.text == english_view(long)
-    assert all(long.text[s.start:s.end] == s.text for s in analysis.sentences)
+    assert all(long.text[s.start : s.end] == s.text for s in analysis.sentences)
     assert len(analysis.sentences) == 40_000
     pieces = chunks(long.text, 20_000)
     assert "".join(pieces) == long.text and all(p.endswith("\n\n") for p in pieces[:-1])
@@ -222,8 +247,16 @@ def test_two_ingests_of_one_folder_into_one_kb_at_once_both_finish(tmp_path):
         (folder / f"r{i}.txt").write_text(f"Report {i}\n\n{article(i, 'concurrent')}", encoding="utf-8")
     db = tmp_path / "kb.db"
     open_store(db).close()
-    procs = [subprocess.Popen([*CLI, "ingest", str(folder), "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [*CLI, "ingest", str(folder), "--db", str(db)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     results = [p.communicate(timeout=600) for p in procs]
     for proc, (out, err) in zip(procs, results):
         assert proc.returncode == 0, out + err
@@ -246,22 +279,38 @@ def test_who_during_an_ingest_says_an_ingest_is_running(demo_copy):
 
 # --- outputs safe for the tools that open them ----------------------------------------------------
 
-HOSTILE_TITLES = ["=HYPERLINK(\"http://evil.example\",\"x\")", "=cmd|' /C calc'!A0", "+SUM(1,2)", "-2+3",
-                  "@SUM(A1)", "Ctrl\x01char \x0b title"]
+HOSTILE_TITLES = [
+    '=HYPERLINK("http://evil.example","x")',
+    "=cmd|' /C calc'!A0",
+    "+SUM(1,2)",
+    "-2+3",
+    "@SUM(A1)",
+    "Ctrl\x01char \x0b title",
+]
 
 
 @pytest.fixture(scope="module")
 def odd_kb(tmp_path_factory) -> Path:
     """A KB whose articles carry hostile titles, URLs and `published` values, and two copies for lineage."""
     folder = tmp_path_factory.mktemp("odd")
-    body = ("Taliban fighters attacked a checkpoint near Zarbak in Kunduz province on Monday, killing three "
-            "police officers, the provincial governor said. The Taliban said they carried out the attack.")
+    body = (
+        "Taliban fighters attacked a checkpoint near Zarbak in Kunduz province on Monday, killing three "
+        "police officers, the provincial governor said. The Taliban said they carried out the attack."
+    )
     urls = ["javascript:alert(1)", "data:text/html,<b>x</b>", "https://news.example/a", "", "vbscript:x", ""]
     published = ["Friday, August 27, 2021", "27/08/2021", "2021", "sometime", "2021-08-28", "August 2021"]
-    records = [{"text": f"{body} Note {i}.", "title": t, "url": u, "published": p, "outlet": f"Outlet {i}"}
-               for i, (t, u, p) in enumerate(zip(HOSTILE_TITLES, urls, published))]
-    records.append({"text": f"{body} Note 0.", "title": "Copy of zero", "outlet": "Copier",
-                    "published": "Saturday, August 28, 2021"})
+    records = [
+        {"text": f"{body} Note {i}.", "title": t, "url": u, "published": p, "outlet": f"Outlet {i}"}
+        for i, (t, u, p) in enumerate(zip(HOSTILE_TITLES, urls, published))
+    ]
+    records.append(
+        {
+            "text": f"{body} Note 0.",
+            "title": "Copy of zero",
+            "outlet": "Copier",
+            "published": "Saturday, August 28, 2021",
+        }
+    )
     (folder / "odd.jsonl").write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
     db = folder / "odd.db"
     report = khabar.ingest([folder / "odd.jsonl"], db=db)
@@ -298,8 +347,18 @@ def test_markdown_dossier_links_only_http(odd_kb):
 def test_web_pages_render_with_odd_published_values(odd_kb):
     with TestClient(create_app(odd_kb), base_url="http://127.0.0.1") as client:
         entity_id = khabar.who("Taliban", db=odd_kb).entity.id
-        paths = ["/", "/articles", "/entities", "/events", "/lineage", f"/entity/{entity_id}",
-                 "/search?q=Taliban", "/api/events", "/api/export/csv", "/api/export/graphml"]
+        paths = [
+            "/",
+            "/articles",
+            "/entities",
+            "/events",
+            "/lineage",
+            f"/entity/{entity_id}",
+            "/search?q=Taliban",
+            "/api/events",
+            "/api/export/csv",
+            "/api/export/graphml",
+        ]
         with sqlite3.connect(odd_kb) as conn:
             paths += [f"/article/{r[0]}" for r in conn.execute("SELECT id FROM articles")]
         paths += [f"/event/{e.id}" for e in khabar.events(db=odd_kb)]
@@ -322,7 +381,8 @@ def test_events_and_exports_do_not_crash_on_legacy_non_iso_published(odd_kb, tmp
     assert khabar.export("stix", tmp_path / "s.json", db=legacy)
     with sqlite3.connect(legacy) as conn:
         assert set(conn.execute("SELECT published, published_original FROM articles")) == {
-            (None, "Friday, August 27, 2021")}
+            (None, "Friday, August 27, 2021")
+        }
 
 
 # --- uploads ---------------------------------------------------------------------------------------
@@ -346,13 +406,18 @@ def test_refused_uploads_leave_nothing_behind(odd_kb, tmp_path):
     assert _upload_folders(db) == []
 
 
-@pytest.mark.parametrize("body, ctype", [
-    (b"garbage that is not multipart at all", "multipart/form-data; boundary=zz"),
-    (b"--zz\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n\r\nhello",
-     "multipart/form-data; boundary=zz"),
-    (b"--zz\r\nno headers end", "multipart/form-data; boundary=zz"),
-    (b"\x00\xff" * 100, "multipart/form-data; boundary=zz"),
-])
+@pytest.mark.parametrize(
+    "body, ctype",
+    [
+        (b"garbage that is not multipart at all", "multipart/form-data; boundary=zz"),
+        (
+            b'--zz\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n\r\nhello',
+            "multipart/form-data; boundary=zz",
+        ),
+        (b"--zz\r\nno headers end", "multipart/form-data; boundary=zz"),
+        (b"\x00\xff" * 100, "multipart/form-data; boundary=zz"),
+    ],
+)
 def test_malformed_upload_bodies_get_400_with_security_headers(odd_kb, tmp_path, body, ctype):
     db = tmp_path / "kb.db"
     db.write_bytes(odd_kb.read_bytes())
@@ -370,9 +435,11 @@ def test_short_content_length_gets_400_and_leaves_nothing(odd_kb, tmp_path):
 
     with running(create_app(db)) as url:
         host, port = url.removeprefix("http://").split(":")
-        part = (b"--zz\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n\r\n" + b"x" * 500)
-        head = (f"POST /api/ingest HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: multipart/form-data; "
-                f"boundary=zz\r\nContent-Length: {len(part) + 1000}\r\n\r\n").encode()
+        part = b'--zz\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n\r\n' + b"x" * 500
+        head = (
+            f"POST /api/ingest HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: multipart/form-data; "
+            f"boundary=zz\r\nContent-Length: {len(part) + 1000}\r\n\r\n"
+        ).encode()
         with socket.create_connection((host, int(port)), timeout=10) as s:
             s.sendall(head + part)
             s.shutdown(socket.SHUT_WR)

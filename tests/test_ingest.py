@@ -88,8 +88,13 @@ def _many_articles(folder: Path, n: int) -> None:
     texts = sorted(EXAMPLES.glob("*.txt"))
     for i in range(n):
         body = texts[i % len(texts)].read_text("utf-8").split("---", 2)[-1]
-        write_article(folder, f"a{i:03}.txt", f"Report number {i}.\n\n{body}", outlet=f"Outlet {i % 7}",
-                      published=f"2022-01-{1 + i % 28:02}")
+        write_article(
+            folder,
+            f"a{i:03}.txt",
+            f"Report number {i}.\n\n{body}",
+            outlet=f"Outlet {i % 7}",
+            published=f"2022-01-{1 + i % 28:02}",
+        )
 
 
 def test_killed_run_leaves_consistent_db_and_rerun_finishes(tmp_path):

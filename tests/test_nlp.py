@@ -23,8 +23,10 @@ def _clusters(analysis) -> dict[str, str]:
 
 
 def test_stated_acronyms_join_the_long_name_even_when_spacy_misses_them(nlp):
-    text = ("The Islamic State Khorasan Province (ISKP or IS-K) said it carried out the bombing. "
-            "ISKP was formed in 2015. Officials blamed IS-K for the attack.")
+    text = (
+        "The Islamic State Khorasan Province (ISKP or IS-K) said it carried out the bombing. "
+        "ISKP was formed in 2015. Officials blamed IS-K for the attack."
+    )
     analysis = _analyse(nlp, text)
     groups = {m.cluster for m in analysis.mentions if m.text in ("ISKP", "IS-K", "Islamic State Khorasan Province")}
     assert groups == {"Islamic State Khorasan Province"}
@@ -38,8 +40,10 @@ def test_initials_link_acronym_to_long_form(nlp):
 
 
 def test_two_people_with_one_surname_stay_apart(nlp):
-    text = ("Sirajuddin Haqqani addressed the gathering in Kabul. Haqqani said the government was secure. "
-            "Later, Khalil Haqqani arrived at the ministry. Haqqani was killed there in a blast.")
+    text = (
+        "Sirajuddin Haqqani addressed the gathering in Kabul. Haqqani said the government was secure. "
+        "Later, Khalil Haqqani arrived at the ministry. Haqqani was killed there in a blast."
+    )
     analysis = _analyse(nlp, text)
     persons = [(m.text, m.cluster) for m in analysis.mentions if m.label == "PERSON"]
     assert ("Haqqani", "Sirajuddin Haqqani") in persons
@@ -50,9 +54,9 @@ def test_two_people_with_one_surname_stay_apart(nlp):
 def test_offsets_and_sentences_point_into_the_text(nlp):
     text = "A car bomb exploded in Mogadishu on Saturday. At least 100 people were killed, officials said."
     analysis = _analyse(nlp, text)
-    assert [s.text for s in analysis.sentences] == [text[s.start:s.end] for s in analysis.sentences]
+    assert [s.text for s in analysis.sentences] == [text[s.start : s.end] for s in analysis.sentences]
     for m in analysis.mentions:
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
         sentence = analysis.sentences[m.sentence]
         assert sentence.start <= m.start < sentence.end
     assert {m.label for m in analysis.mentions} >= {"GPE", "DATE", "CARDINAL"}
@@ -67,18 +71,33 @@ def test_upper_case_dateline_is_a_place(nlp):
 def test_english_view_blanks_other_languages_keeping_offsets():
     text = "English paragraph here.\n\nیہ اردو پیراگراف ہے۔"
     article = Article(
-        id="a", content_hash="h", source="s", kind="text", raw=text, text=text, title=None, outlet=None, url=None,
-        author=None, published=None, language="en",
+        id="a",
+        content_hash="h",
+        source="s",
+        kind="text",
+        raw=text,
+        text=text,
+        title=None,
+        outlet=None,
+        url=None,
+        author=None,
+        published=None,
+        language="en",
         paragraphs=(Paragraph(0, 0, 23, "en", 0.9), Paragraph(1, 25, len(text), "ur", 0.9)),
     )
     view = english_view(article)
     assert len(view) == len(text) and view[:23] == text[:23] and not view[25:].strip()
 
 
-@pytest.mark.parametrize("text", [
-    "ISKP (Islamic State affiliate) claimed the attack.", "Boko Haram (ISWAP rival) denied it.",
-    "The group (AQI successor) said so.", "ISKP (the Islamic State's Afghan branch) said so.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ISKP (Islamic State affiliate) claimed the attack.",
+        "Boko Haram (ISWAP rival) denied it.",
+        "The group (AQI successor) said so.",
+        "ISKP (the Islamic State's Afghan branch) said so.",
+    ],
+)
 def test_a_stated_relation_is_never_an_alias(text):
     from khabar.nlp.grouping import stated_aliases
 
@@ -93,8 +112,10 @@ def test_a_stated_alias_without_relation_words_still_counts():
 
 
 def test_bare_nisba_joins_the_person_named_in_full(nlp):
-    text = ("US troops killed Abu Omar al-Baghdadi in a raid near Tikrit on Sunday. "
-            "Officials in Baghdad said Baghdadi had led the group since 2006.")
+    text = (
+        "US troops killed Abu Omar al-Baghdadi in a raid near Tikrit on Sunday. "
+        "Officials in Baghdad said Baghdadi had led the group since 2006."
+    )
     analysis = _analyse(nlp, text)
     bare = [m for m in analysis.mentions if m.text == "Baghdadi"]
     assert bare and all(m.label == "PERSON" and m.cluster == "Abu Omar al-Baghdadi" for m in bare)
@@ -121,8 +142,10 @@ def test_a_common_phrase_in_lower_case_is_not_a_registry_name(nlp):
 
 
 def test_pro_and_anti_compounds_do_not_name_the_group(nlp):
-    text = ("An anti-Taliban militia said it had pushed back pro-Islamic State fighters near the border. "
-            "Later the Taliban said they had retaken the post.")
+    text = (
+        "An anti-Taliban militia said it had pushed back pro-Islamic State fighters near the border. "
+        "Later the Taliban said they had retaken the post."
+    )
     mentions = _registry_mentions(nlp, text)
     assert all(not t.lower().startswith(("pro-", "anti-")) for t, _ in mentions), mentions
     taliban = [t for t, _ in mentions if t == "Taliban"]

@@ -15,25 +15,28 @@ def nlp():
     return load_pipeline(load_settings().spacy_model)
 
 
-@pytest.mark.parametrize("text, value, qualifier, low, high", [
-    ("at least 63", 63, "at_least", 63, None),
-    ("more than 200", 200, "more_than", 201, None),
-    ("over 100", 100, "more_than", 101, None),
-    ("nearly 70", 70, "about", 70, 70),
-    ("about 253", 253, "about", 253, 253),
-    ("up to 600", 600, "up_to", 0, 600),
-    ("fewer than 10", 10, "fewer_than", 0, 9),
-    ("dozens", 24, "vague", 24, None),
-    ("hundreds", 200, "vague", 200, None),
-    ("7,000 to 12,000", 7000, "range", 7000, 12000),
-    ("between 10 and 15", 10, "range", 10, 15),
-    ("1,500-2,200", 1500, "range", 1500, 2200),
-    ("two dozen", 24, "exact", 24, 24),
-    ("one hundred and five", 105, "exact", 105, 105),
-    ("twenty-one", 21, "exact", 21, 21),
-    ("1.2 million", 1_200_000, "exact", 1_200_000, 1_200_000),
-    ("an estimated 7,000", 7000, "about", 7000, 7000),
-])
+@pytest.mark.parametrize(
+    "text, value, qualifier, low, high",
+    [
+        ("at least 63", 63, "at_least", 63, None),
+        ("more than 200", 200, "more_than", 201, None),
+        ("over 100", 100, "more_than", 101, None),
+        ("nearly 70", 70, "about", 70, 70),
+        ("about 253", 253, "about", 253, 253),
+        ("up to 600", 600, "up_to", 0, 600),
+        ("fewer than 10", 10, "fewer_than", 0, 9),
+        ("dozens", 24, "vague", 24, None),
+        ("hundreds", 200, "vague", 200, None),
+        ("7,000 to 12,000", 7000, "range", 7000, 12000),
+        ("between 10 and 15", 10, "range", 10, 15),
+        ("1,500-2,200", 1500, "range", 1500, 2200),
+        ("two dozen", 24, "exact", 24, 24),
+        ("one hundred and five", 105, "exact", 105, 105),
+        ("twenty-one", 21, "exact", 21, 21),
+        ("1.2 million", 1_200_000, "exact", 1_200_000, 1_200_000),
+        ("an estimated 7,000", 7000, "about", 7000, 7000),
+    ],
+)
 def test_parse_count_keeps_the_qualifier_as_a_range(text, value, qualifier, low, high):
     figure = parse_count(text)
     assert (figure.value, figure.qualifier, figure.low, figure.high) == (value, qualifier, low, high)
@@ -54,7 +57,7 @@ def test_count_phrases_finds_counts_with_their_anchor(nlp):
 def test_offsets_point_into_the_text(nlp):
     text = "Officials said about 300 were wounded."
     figure, _ = count_phrases(nlp(text))[0]
-    assert text[figure.start:figure.end] == "about 300"
+    assert text[figure.start : figure.end] == "about 300"
 
 
 def test_money_percentages_years_and_dates_are_not_counts(nlp):

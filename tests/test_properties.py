@@ -52,9 +52,13 @@ def test_read_file_never_raises_on_any_bytes(data, suffix):
     assert all("\x00" not in i.content for i in items if isinstance(i, RawDocument))
 
 
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-                    max_leaves=30))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+        max_leaves=30,
+    )
+)
 def test_any_json_value_is_records_or_reasons(value):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "x.json"
@@ -90,7 +94,7 @@ def test_clean_returns_an_article_with_consistent_spans_or_a_reason(text, kind):
     assert isinstance(result, (Article, Rejection))
     if isinstance(result, Article):
         for p in result.paragraphs:
-            assert 0 <= p.start < p.end <= len(result.text) and result.text[p.start:p.end].strip()
+            assert 0 <= p.start < p.end <= len(result.text) and result.text[p.start : p.end].strip()
 
 
 @given(TEXTISH, st.integers(min_value=1, max_value=50))

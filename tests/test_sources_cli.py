@@ -12,10 +12,12 @@ from test_cli import run
 import khabar
 from khabar.web import create_app
 
-STORY = page("Bridge closed for repairs",
-             "The council closed the old stone bridge on Wednesday after engineers found cracks in two of "
-             "its arches, a spokeswoman said.",
-             "Traffic was sent along the ring road and the bridge should reopen next month, she added.")
+STORY = page(
+    "Bridge closed for repairs",
+    "The council closed the old stone bridge on Wednesday after engineers found cracks in two of "
+    "its arches, a spokeswoman said.",
+    "Traffic was sent along the ring road and the bridge should reopen next month, she added.",
+)
 
 
 def test_fetch_watch_and_sources_end_to_end(tmp_path):
@@ -25,14 +27,24 @@ def test_fetch_watch_and_sources_end_to_end(tmp_path):
         site.routes["/story"] = html(STORY)
         site.routes["/feed.xml"] = text(
             '<rss version="2.0"><channel><title>Council &lt;b&gt;news&lt;/b&gt;</title>'
-            f'<item><title>Bridge</title><link>{site.url("/story")}</link></item></channel></rss>',
-            "application/rss+xml")
+            f"<item><title>Bridge</title><link>{site.url('/story')}</link></item></channel></rss>",
+            "application/rss+xml",
+        )
         db = str(tmp_path / "kb.db")
         net = ("--allow-net", "127.0.0.1/32")
         refused = run("--set", "fetch_host_delay=0", "fetch", site.url("/story"), "--db", db, check=False)
         assert refused.returncode == 1 and "ssrf" in refused.stdout and site.connections == 0
-        fetched = run("--set", "fetch_host_delay=0", "--set", "fetch_contact=desk@example.org",
-                      "fetch", site.url("/story"), "--db", db, *net)
+        fetched = run(
+            "--set",
+            "fetch_host_delay=0",
+            "--set",
+            "fetch_contact=desk@example.org",
+            "fetch",
+            site.url("/story"),
+            "--db",
+            db,
+            *net,
+        )
         assert "+ added" in fetched.stdout and "1 added" in fetched.stdout
         assert "desk@example.org" in site.hits[-1].headers["user-agent"]
         watched = run("--set", "fetch_host_delay=0", "watch", site.url("/feed.xml"), "--db", db, "--once", *net)
@@ -74,17 +86,40 @@ def test_a_watch_killed_with_sigkill_loses_nothing(tmp_path):
     try:
         site.routes["/robots.txt"] = text("")
         for i, path in enumerate(paths):
-            site.routes[path] = html(page(f"Road works {i}", f"Crews resurfaced {i + 2} kilometres of the "
-                                          "northern road on Monday, the highways office said in a note.",
-                                          f"Drivers were told to expect delays of {i + 5} minutes near the junction."))
+            site.routes[path] = html(
+                page(
+                    f"Road works {i}",
+                    f"Crews resurfaced {i + 2} kilometres of the "
+                    "northern road on Monday, the highways office said in a note.",
+                    f"Drivers were told to expect delays of {i + 5} minutes near the junction.",
+                )
+            )
         items = "".join(f"<item><title>{p}</title><link>{site.url(p)}</link></item>" for p in paths)
-        site.routes["/feed.xml"] = text(f'<rss version="2.0"><channel><title>Roads</title>{items}</channel></rss>',
-                                        "application/rss+xml")
+        site.routes["/feed.xml"] = text(
+            f'<rss version="2.0"><channel><title>Roads</title>{items}</channel></rss>', "application/rss+xml"
+        )
         db = tmp_path / "kb.db"
         proc = subprocess.Popen(
-            [sys.executable, "-m", "khabar", "--set", "fetch_host_delay=0", "--set", "batch_size=1", "watch",
-             site.url("/feed.xml"), "--db", str(db), "--once", "--allow-net", "127.0.0.1/32"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "khabar",
+                "--set",
+                "fetch_host_delay=0",
+                "--set",
+                "batch_size=1",
+                "watch",
+                site.url("/feed.xml"),
+                "--db",
+                str(db),
+                "--once",
+                "--allow-net",
+                "127.0.0.1/32",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 240
         committed = 0
         while committed < 2 and proc.poll() is None and time.monotonic() < deadline:

@@ -53,10 +53,17 @@ attack. The army says the group, founded in 2016, has about 300 fighters.
 def _articles(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     return [
-        write_article(folder, "a.txt", _BODY, title="Market attack in Konduga", outlet="North Post",
-                      published="2024-03-12"),
-        write_article(folder, "b.txt", _REWRITE, title="Nine traders killed in Konduga", outlet="Lake Wire",
-                      published="2024-03-13"),
+        write_article(
+            folder, "a.txt", _BODY, title="Market attack in Konduga", outlet="North Post", published="2024-03-12"
+        ),
+        write_article(
+            folder,
+            "b.txt",
+            _REWRITE,
+            title="Nine traders killed in Konduga",
+            outlet="Lake Wire",
+            published="2024-03-13",
+        ),
     ]
 
 
@@ -93,9 +100,11 @@ class ReadOnly:
 def _rows(db: Path) -> dict[str, list]:
     conn = sqlite3.connect(db)
     out = {}
-    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%' "
-                                 "AND name NOT LIKE 'sqlite_%' "
-                                 "AND name NOT IN ('migrations', 'rejections', 'ingest_runs')"):  # run bookkeeping
+    for (table,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%' "
+        "AND name NOT LIKE 'sqlite_%' "
+        "AND name NOT IN ('migrations', 'rejections', 'ingest_runs')"
+    ):  # run bookkeeping
         columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if not r[1].endswith("_at")]
         out[table] = sorted(map(repr, conn.execute(f"SELECT {', '.join(columns)} FROM {table}")))
     conn.close()

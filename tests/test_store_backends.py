@@ -31,9 +31,14 @@ from khabar.web import create_app
 
 # A copy, a rewrite and independent reports of the same story, plus other stories and a JSONL feed.
 SAMPLE = [
-    "af-mogadishu-2017-first-reports.txt", "af-mogadishu-2017-toll-512.txt", "af-mogadishu-2017-toll-over-200.html",
-    "af-mogadishu-2022-wire-coastal.html", "af-mogadishu-2022-wire-horn.html", "af-palma-2021.txt",
-    "af-shekau-death-2021.html", "af-chibok-ten-years.txt",
+    "af-mogadishu-2017-first-reports.txt",
+    "af-mogadishu-2017-toll-512.txt",
+    "af-mogadishu-2017-toll-over-200.html",
+    "af-mogadishu-2022-wire-coastal.html",
+    "af-mogadishu-2022-wire-horn.html",
+    "af-palma-2021.txt",
+    "af-shekau-death-2021.html",
+    "af-chibok-ten-years.txt",
 ]
 
 
@@ -106,6 +111,7 @@ def both_kbs(request, tmp_path_factory, sample_dir) -> tuple[str, str]:
 
 # --- the interface on each backend ------------------------------------------------------------------
 
+
 def test_migrations_named_and_recorded(empty_db):
     with open_store(empty_db) as store:
         names = store.applied_migrations()
@@ -160,12 +166,22 @@ def test_atomic_rolls_back_whole(empty_db):
 
 
 def test_edits_merge_and_undo(backend, empty_db, tmp_path):
-    a = write_article(tmp_path, "a.txt", "Officials said the Northern Hawks Brigade attacked a convoy near Kandula "
-                      "on Monday. The Northern Hawks Brigade has fought there for years, residents said.",
-                      outlet="Paper One", published="2024-03-04")
-    b = write_article(tmp_path, "b.txt", "Police blamed the Hawks of the North for a raid on a market in Kandula. "
-                      "The Hawks of the North did not comment, a police spokesman told reporters.",
-                      outlet="Paper Two", published="2024-03-09")
+    a = write_article(
+        tmp_path,
+        "a.txt",
+        "Officials said the Northern Hawks Brigade attacked a convoy near Kandula "
+        "on Monday. The Northern Hawks Brigade has fought there for years, residents said.",
+        outlet="Paper One",
+        published="2024-03-04",
+    )
+    b = write_article(
+        tmp_path,
+        "b.txt",
+        "Police blamed the Hawks of the North for a raid on a market in Kandula. "
+        "The Hawks of the North did not comment, a police spokesman told reporters.",
+        outlet="Paper Two",
+        published="2024-03-09",
+    )
     khabar.ingest([a, b], db=empty_db)
     with open_store(empty_db) as store:
         groups = [e for e in store.entity_summaries(cls="GROUP")]
@@ -219,6 +235,7 @@ def test_reader_answers_while_a_writer_writes(empty_db, sample_dir):
 
 # --- the same values from both backends --------------------------------------------------------------
 
+
 def _reads(db: str) -> dict[str, object]:
     """Every read of the store interface over the whole knowledge base, as plain values."""
     out: dict[str, object] = {}
@@ -249,10 +266,18 @@ def _reads(db: str) -> dict[str, object]:
         out["conflicts"] = store.alias_conflicts()
         for e in entities[:25]:
             out[f"entity:{e.id}"] = (
-                store.entity(e.id), store.entity_record(e.id), store.entity_summary(e.id), store.entity_reach(e.id),
-                sorted(store.entity_article_ids(e.id)), store.alias_support(e.id), store.neighbours(e.id),
-                store.mention_sentences(e.id), store.place(e.id), store.find_entities(e.name),
-                store.facts(subject_ids=[e.id]), store.alias_conflicts(e.id),
+                store.entity(e.id),
+                store.entity_record(e.id),
+                store.entity_summary(e.id),
+                store.entity_reach(e.id),
+                sorted(store.entity_article_ids(e.id)),
+                store.alias_support(e.id),
+                store.neighbours(e.id),
+                store.mention_sentences(e.id),
+                store.place(e.id),
+                store.find_entities(e.name),
+                store.facts(subject_ids=[e.id]),
+                store.alias_conflicts(e.id),
             )
         out["neighbour_sets"] = store.entity_neighbours([e.id for e in entities[:10]])
         out["article_entities"] = [store.article_entity_ids(i) for i in ids]
@@ -263,8 +288,15 @@ def _reads(db: str) -> dict[str, object]:
         out["derived"] = store.relation_edges(derived_only=True)
         out["pairs"] = {(e.a, e.b): store.stored_pairs(e.a, e.b) for e in out["lineage"]}
         out["fingerprints"] = [
-            (f.article_id, f.minhash.tolist(), np.round(f.embedding, 6).tolist(), f.keys, f.language, f.published,
-             None if f.lede is None else np.round(f.lede, 6).tolist())
+            (
+                f.article_id,
+                f.minhash.tolist(),
+                np.round(f.embedding, 6).tolist(),
+                f.keys,
+                f.language,
+                f.published,
+                None if f.lede is None else np.round(f.lede, 6).tolist(),
+            )
             for f in store.fingerprints()
         ]
         out["events"] = store.event_reports()
@@ -297,8 +329,9 @@ def test_both_backends_hold_the_same_knowledge_base(both_kbs):
     different = [k for k in left if left[k] != right[k]]
     assert not different, {k: _first_difference(left[k], right[k]) for k in different[:4]}
     # the comparison compared something: a real KB with relations, events, entities
-    assert (left["overview"].articles == len(SAMPLE) and left["lineage"] and left["events"]
-            and len(left["entities"]) > 20)
+    assert (
+        left["overview"].articles == len(SAMPLE) and left["lineage"] and left["events"] and len(left["entities"]) > 20
+    )
 
 
 def test_both_backends_give_the_same_dossier(both_kbs):
@@ -314,6 +347,7 @@ def test_cli_takes_a_postgresql_url(pg_server, sample_dir, capsys):
     url = pg_server.new_database()
     with pytest.raises(SystemExit) as stop:
         import sys
+
         argv, sys.argv = sys.argv, ["khabar", "ingest", str(sample_dir / SAMPLE[5]), "--db", url]
         try:
             cli.main()
@@ -331,8 +365,9 @@ def test_web_app_on_postgresql_answers_while_an_ingest_writes(pg_server, sample_
     khabar.ingest([sample_dir / SAMPLE[0]], db=url)
     statuses: list[int] = []
     counts: list[int] = []
-    writer = threading.Thread(target=khabar.ingest, args=([sample_dir / SAMPLE[1], sample_dir / SAMPLE[5]],),
-                              kwargs={"db": url})
+    writer = threading.Thread(
+        target=khabar.ingest, args=([sample_dir / SAMPLE[1], sample_dir / SAMPLE[5]],), kwargs={"db": url}
+    )
     with TestClient(create_app(url), base_url="http://127.0.0.1") as client:
         writer.start()
         while writer.is_alive() or not counts:

@@ -21,19 +21,30 @@ CAPTURED = "2023-05-06T07:08:09Z"
 
 
 def story(i: int) -> bytes:
-    return page(f"Valley road {i}",
-                f"Report {i}: the valley road reopened on Sunday after workers cleared {i + 3} landslides "
-                "that had blocked it for a week.",
-                f"Drivers queued for {i + 1} hours at the checkpoint, the transport office said.")
+    return page(
+        f"Valley road {i}",
+        f"Report {i}: the valley road reopened on Sunday after workers cleared {i + 3} landslides "
+        "that had blocked it for a week.",
+        f"Drivers queued for {i + 1} hours at the checkpoint, the transport office said.",
+    )
 
 
 def write_warc(path: Path, *, big: bytes | None = None) -> None:
     """pages 0 and 1 as plain HTML, page 2 gzip-encoded, plus records that are not pages."""
-    def response(w, uri: str, body: bytes, status: str = "200 OK", ctype: str = "text/html; charset=utf-8",
-                 extra: tuple = ()):
+
+    def response(
+        w, uri: str, body: bytes, status: str = "200 OK", ctype: str = "text/html; charset=utf-8", extra: tuple = ()
+    ):
         headers = StatusAndHeaders(status, [("Content-Type", ctype), *extra], protocol="HTTP/1.1")
-        w.write_record(w.create_warc_record(uri, "response", payload=io.BytesIO(body), http_headers=headers,
-                                            warc_headers_dict={"WARC-Date": CAPTURED}))
+        w.write_record(
+            w.create_warc_record(
+                uri,
+                "response",
+                payload=io.BytesIO(body),
+                http_headers=headers,
+                warc_headers_dict={"WARC-Date": CAPTURED},
+            )
+        )
 
     with path.open("wb") as f:
         w = WARCWriter(f, gzip=True)
@@ -96,8 +107,10 @@ def test_ingest_reads_a_warc_keeps_the_capture_and_resumes_by_offset(tmp_path):
     with khabar.open_kb(tmp_path / "kb.db") as store:
         first = ingest_paths(store, [warc], settings=settings, stages=[])
         assert (first.added, first.unchanged, first.rejected) == (3, 0, ())
-        rows = store.conn.execute("SELECT a.url, a.published, f.fetched_at, f.status, f.via FROM articles a "
-                                  "JOIN fetches f ON f.article_id = a.id ORDER BY a.url").fetchall()
+        rows = store.conn.execute(
+            "SELECT a.url, a.published, f.fetched_at, f.status, f.via FROM articles a "
+            "JOIN fetches f ON f.article_id = a.id ORDER BY a.url"
+        ).fetchall()
         assert [tuple(r) for r in rows][0][0] == "https://archive.test/0"
         assert all(r["fetched_at"] == CAPTURED and r["via"] == "warc" and r["status"] == 200 for r in rows)
         assert all(r["published"] != CAPTURED[:10] for r in rows)  # a capture date is not a publication date

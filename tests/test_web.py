@@ -44,8 +44,18 @@ def iskp(db) -> khabar.Dossier:
 
 def test_pages_render(client, iskp):
     article_id = iskp.evidence[0].article_id
-    for path in ["/", "/search?q=ISKP", "/search", "/entities?cls=GROUP", "/entities?cls=PERSON&page=2",
-                 f"/entity/{iskp.entity.id}", "/articles", f"/article/{article_id}", "/ingest", "/api"]:
+    for path in [
+        "/",
+        "/search?q=ISKP",
+        "/search",
+        "/entities?cls=GROUP",
+        "/entities?cls=PERSON&page=2",
+        f"/entity/{iskp.entity.id}",
+        "/articles",
+        f"/article/{article_id}",
+        "/ingest",
+        "/api",
+    ]:
         r = client.get(path)
         assert r.status_code == 200, path
         assert r.headers["content-type"].startswith("text/html")
@@ -89,7 +99,7 @@ def test_api_search_article_and_listing_shapes(client, iskp):
     assert any(e["id"] == iskp.entity.id for e in found["entities"])
     hit = found["sentences"][0]["citation"]
     page = client.get(f"/api/articles/{hit['article_id']}").json()
-    assert page["article"]["text"][hit["start"]:hit["end"]] == hit["text"]
+    assert page["article"]["text"][hit["start"] : hit["end"]] == hit["text"]
     assert page["article"]["raw"] == ""
     assert {m["kind"] for m in page["marks"]} <= {"mention", "event"}
     listing = client.get("/api/entities", params={"class": "GROUP", "limit": 5}).json()
@@ -113,8 +123,14 @@ def test_errors_map_to_status_and_json_under_api(client):
 def test_openapi_schema_documents_the_api(client):
     schema = client.get("/openapi.json").json()
     paths = schema["paths"]
-    for path in ["/api/search", "/api/entities/{entity_id}", "/api/articles/{article_id}", "/api/ingest",
-                 "/api/jobs/{job_id}", "/api/overview"]:
+    for path in [
+        "/api/search",
+        "/api/entities/{entity_id}",
+        "/api/articles/{article_id}",
+        "/api/ingest",
+        "/api/jobs/{job_id}",
+        "/api/overview",
+    ]:
         assert path in paths, path
     assert "khabar.dossier-2" in schema["components"]["schemas"]
     assert "multipart/form-data" in paths["/api/ingest"]["post"]["requestBody"]["content"]
@@ -174,19 +190,26 @@ def test_upload_over_the_size_limit_gets_413(db, tmp_path):
 
         def chunks():  # no Content-Length: the limit must hold while streaming too
             for _ in range(10):
-                yield b"--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.txt\"\r\n\r\n" + big
+                yield b'--b\r\nContent-Disposition: form-data; name="files"; filename="big.txt"\r\n\r\n' + big
 
-        r = httpx.post(url + "/api/ingest", content=chunks(),
-                       headers={"content-type": "multipart/form-data; boundary=b"})
+        r = httpx.post(
+            url + "/api/ingest", content=chunks(), headers={"content-type": "multipart/form-data; boundary=b"}
+        )
         assert r.status_code == 413
     written = [p for p in (tmp_path / "data").rglob("*") if p.is_file()]
     assert sum(p.stat().st_size for p in written) <= 10_000
 
 
-@pytest.mark.parametrize("name, stored", [
-    ("../../x.txt", "x.txt"), ("/etc/passwd", "passwd"), ("..\\..\\evil.txt", "evil.txt"),
-    ("a b;c.txt", "a_b_c.txt"), ("....//..//y.html", "y.html"),
-])
+@pytest.mark.parametrize(
+    "name, stored",
+    [
+        ("../../x.txt", "x.txt"),
+        ("/etc/passwd", "passwd"),
+        ("..\\..\\evil.txt", "evil.txt"),
+        ("a b;c.txt", "a_b_c.txt"),
+        ("....//..//y.html", "y.html"),
+    ],
+)
 def test_upload_names_cannot_leave_the_data_directory(db, tmp_path, name, stored):
     data = tmp_path / "sandbox" / "data"
     settings = khabar.load_settings({"data_dir": str(data)})
@@ -208,11 +231,16 @@ def test_unusable_upload_names_are_refused():
 
 
 def test_upload_runs_the_pipeline_with_progress(client, db, tmp_path):
-    body = ("---\ntitle: Curfew in Maiduguri after Boko Haram raid\noutlet: Test Wire\npublished: 2024-03-02\n---\n"
-            "Boko Haram fighters raided a village near Maiduguri on Friday, killing at least 12 people, "
-            "officials in Borno State said. The army said troops pursued the attackers into the Sambisa forest.\n")
-    r = client.post("/api/ingest", files=[("files", ("raid.txt", body.encode())),
-                                          ("files", ("empty.txt", b""))], data={"outlet": "Fallback"})
+    body = (
+        "---\ntitle: Curfew in Maiduguri after Boko Haram raid\noutlet: Test Wire\npublished: 2024-03-02\n---\n"
+        "Boko Haram fighters raided a village near Maiduguri on Friday, killing at least 12 people, "
+        "officials in Borno State said. The army said troops pursued the attackers into the Sambisa forest.\n"
+    )
+    r = client.post(
+        "/api/ingest",
+        files=[("files", ("raid.txt", body.encode())), ("files", ("empty.txt", b""))],
+        data={"outlet": "Fallback"},
+    )
     assert r.status_code == 202
     job = _wait(client, r.json()["id"])
     assert job["state"] == "done", job
@@ -234,10 +262,12 @@ def test_html_form_upload_redirects_to_its_job_page(client):
 
 def test_article_text_is_escaped_in_html(client, db, tmp_path):
     hostile = tmp_path / "hostile.txt"
-    hostile.write_text("---\ntitle: <script>document.title='pwned'</script>\noutlet: <b onmouseover=alert(1)>X</b>\n"
-                       "url: javascript:alert(1)\n---\nAl-Shabaab fighters attacked a base near Mogadishu, officials "
-                       "said. <script>window.__pwned = 1</script> <img src=x onerror=\"window.__pwned=2\">\n",
-                       encoding="utf-8")
+    hostile.write_text(
+        "---\ntitle: <script>document.title='pwned'</script>\noutlet: <b onmouseover=alert(1)>X</b>\n"
+        "url: javascript:alert(1)\n---\nAl-Shabaab fighters attacked a base near Mogadishu, officials "
+        'said. <script>window.__pwned = 1</script> <img src=x onerror="window.__pwned=2">\n',
+        encoding="utf-8",
+    )
     khabar.ingest([hostile], db=db)
     article_id = khabar.search("Shabaab fighters attacked base", db=db)[0].citation.article_id
     for path in [f"/article/{article_id}", "/articles", "/search?q=Shabaab+attacked+base"]:
@@ -284,7 +314,7 @@ def test_event_page_lists_reports_and_tolls(client, db):
     event = max(khabar.events(db=db), key=lambda e: e.articles)
     html = client.get(f"/event/{event.id}").text
     for c in event.citations:
-        assert f'/article/{c.article_id}?start={c.start}&amp;end={c.end}#cited' in html
+        assert f"/article/{c.article_id}?start={c.start}&amp;end={c.end}#cited" in html
     assert client.get(f"/api/events/{event.id}").json() == khabar.to_json(event)
     assert client.get("/event/ev:none").status_code == 404
 
@@ -349,12 +379,19 @@ def test_cli_serve_binds_loopback_and_refuses_public_bind_without_token(db):
 
     from webfixtures import free_port
 
-    refused = subprocess.run([sys.executable, "-m", "khabar", "serve", "--db", str(db), "--host", "0.0.0.0"],
-                             capture_output=True, text=True, timeout=60)
+    refused = subprocess.run(
+        [sys.executable, "-m", "khabar", "serve", "--db", str(db), "--host", "0.0.0.0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert refused.returncode == 2 and "--token" in refused.stderr
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "khabar", "serve", "--db", str(db), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "khabar", "serve", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:

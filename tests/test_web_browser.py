@@ -80,8 +80,14 @@ def test_events_map_in_the_browser(browser, live_demo, tmp_path, outlines):  # n
 
 def test_pages_render_in_the_browser(browser, live_demo, tmp_path):  # noqa: F811
     page = browser.new_page()
-    for name, path in [("home", "/"), ("search", "/search?q=suicide+bomber"), ("groups", "/entities?cls=GROUP"),
-                       ("export", "/export"), ("events", "/events"), ("lineage", "/lineage")]:
+    for name, path in [
+        ("home", "/"),
+        ("search", "/search?q=suicide+bomber"),
+        ("groups", "/entities?cls=GROUP"),
+        ("export", "/export"),
+        ("events", "/events"),
+        ("lineage", "/lineage"),
+    ]:
         page.goto(live_demo + path)
         page.screenshot(path=tmp_path / f"{name}.png", full_page=True)
         assert_not_blank(tmp_path / f"{name}.png")
@@ -153,9 +159,18 @@ def _hostile_pages(db: Path) -> list[str]:
     raid = khabar.search("Maiduguri market Saturday", db=db)[0].citation
     kano = khabar.search("leaflet hoax", db=db)[0].citation
     boko = khabar.who("Boko Haram", db=db).entity.id
-    return [f"/article/{raid.article_id}?start={raid.start}&end={raid.end}", f"/article/{kano.article_id}",
-            "/search?q=pwned", "/search?q=script", "/articles", f"/entity/{boko}", "/", "/events", "/lineage",
-            f"/lineage?article={raid.article_id}"]
+    return [
+        f"/article/{raid.article_id}?start={raid.start}&end={raid.end}",
+        f"/article/{kano.article_id}",
+        "/search?q=pwned",
+        "/search?q=script",
+        "/articles",
+        f"/entity/{boko}",
+        "/",
+        "/events",
+        "/lineage",
+        f"/lineage?article={raid.article_id}",
+    ]
 
 
 def _without_csp(route) -> None:
@@ -165,6 +180,7 @@ def _without_csp(route) -> None:
 
 
 # --- issue 13: lists, edits, small screens, lineage -------------------------------------------
+
 
 def test_facet_sort_and_next_page_by_clicking(browser, live_demo, demo_db):  # noqa: F811
     page = browser.new_page()
@@ -178,8 +194,9 @@ def test_facet_sort_and_next_page_by_clicking(browser, live_demo, demo_db):  # n
     page.locator('a.sort[data-sort="name"]').click()
     page.wait_for_url("**sort=*")
     names = page.locator("table.list tbody td:first-child a.entity").all_inner_texts()
-    assert names == sorted(names, key=lambda n: n.lower()) or names == sorted(names, key=lambda n: n.lower(),
-                                                                               reverse=True)
+    assert names == sorted(names, key=lambda n: n.lower()) or names == sorted(
+        names, key=lambda n: n.lower(), reverse=True
+    )
     if expected > 50:
         page.locator('a[rel="next"]').click()
         page.wait_for_url("**page=2*")

@@ -66,28 +66,39 @@ def token(html: str) -> str:
 
 def test_merge_from_the_page_then_undo(client, demo_copy):
     page = client.get("/entity/person:iyad-ag-ghaly")
-    done = client.post("/edit/merge", data={"source": "Ag Ghaly", "target": "person:iyad-ag-ghaly",
-                                            "reason": "same man", "csrf": token(page.text)})
+    done = client.post(
+        "/edit/merge",
+        data={"source": "Ag Ghaly", "target": "person:iyad-ag-ghaly", "reason": "same man", "csrf": token(page.text)},
+    )
     assert done.status_code == 200 and 'id="edit-done"' in done.text
     edit = khabar.edits(db=demo_copy)[-1]
     assert edit.action == "merge" and edit.analyst.endswith("(web)") and edit.reason == "same man"
-    undone = client.post("/edit/undo", data={"edit": str(edit.id), "csrf": token(done.text),
-                                             "back": "/entity/person:iyad-ag-ghaly"})
+    undone = client.post(
+        "/edit/undo", data={"edit": str(edit.id), "csrf": token(done.text), "back": "/entity/person:iyad-ag-ghaly"}
+    )
     assert undone.status_code == 200 and "Undid edit" in undone.text
     assert khabar.edits(db=demo_copy)[-1].undone_at
 
 
 def test_forms_without_the_token_are_refused(client, demo_copy):
     client.get("/entity/person:iyad-ag-ghaly")
-    refused = client.post("/edit/merge", data={"source": "Ag Ghaly", "target": "person:iyad-ag-ghaly",
-                                               "reason": "x", "csrf": "forged"})
+    refused = client.post(
+        "/edit/merge", data={"source": "Ag Ghaly", "target": "person:iyad-ag-ghaly", "reason": "x", "csrf": "forged"}
+    )
     assert refused.status_code == 403 and not khabar.edits(db=demo_copy)
 
 
 def test_a_note_is_escaped_and_listed(client, demo_copy):
     page = client.get("/entity/person:iyad-ag-ghaly")
-    shown = client.post("/edit/note", data={"subject": "person:iyad-ag-ghaly", "text": "<script>x</script> check",
-                                            "csrf": token(page.text), "back": "/entity/person:iyad-ag-ghaly"})
+    shown = client.post(
+        "/edit/note",
+        data={
+            "subject": "person:iyad-ag-ghaly",
+            "text": "<script>x</script> check",
+            "csrf": token(page.text),
+            "back": "/entity/person:iyad-ag-ghaly",
+        },
+    )
     assert "&lt;script&gt;x&lt;/script&gt; check" in shown.text and "<script>x" not in shown.text
     assert khabar.edits(db=demo_copy)[-1].action == "note"
 
@@ -118,8 +129,11 @@ def test_datasette_metadata_names_real_tables_and_columns(demo_db):
         for table, spec in meta["databases"]["kb"]["tables"].items():
             columns = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
             assert columns, f"no table {table}"
-            named = set(spec.get("facets", [])) | set(spec.get("columns", {})) | {spec.get("label_column"),
-                                                                               spec.get("sort_desc")} - {None}
+            named = (
+                set(spec.get("facets", []))
+                | set(spec.get("columns", {}))
+                | {spec.get("label_column"), spec.get("sort_desc")} - {None}
+            )
             assert named <= columns, (table, named - columns)
             if "fts_table" in spec:
                 conn.execute(f"SELECT rowid FROM {spec['fts_table']} LIMIT 1")

@@ -19,8 +19,14 @@ from khabar.web import create_app
 
 CHROMIUM = Path(os.environ.get("KHABAR_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -53,8 +59,10 @@ def running(app, *, host: str = "127.0.0.1") -> Iterator[str]:
 def chromium_missing_reason() -> str | None:
     """Why the browser tests cannot run here, or None when they can."""
     if not CHROMIUM.exists():
-        return (f"Debian's Chromium is not at {CHROMIUM}: run `make browser` (apt-get install -y chromium) "
-                "to run the browser tests")
+        return (
+            f"Debian's Chromium is not at {CHROMIUM}: run `make browser` (apt-get install -y chromium) "
+            "to run the browser tests"
+        )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -71,7 +79,10 @@ def browser_context() -> Iterator:
     try:
         with sync_playwright() as pw:
             context = pw.chromium.launch_persistent_context(
-                profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
+                profile,
+                executable_path=str(CHROMIUM),
+                args=CHROMIUM_ARGS,
+                headless=True,
                 viewport={"width": 1280, "height": 900},
             )
             try:

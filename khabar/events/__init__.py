@@ -26,8 +26,17 @@ from .lexicon import EventType, lexicon
 from .perpetrators import topic_group
 from .sentences import Clue, Name, read_sentence
 
-__all__ = ["extract_events", "read_clues", "names_from", "EventStage", "Name", "Clue", "EventType", "event_types",
-           "TARGET_TYPES"]
+__all__ = [
+    "extract_events",
+    "read_clues",
+    "names_from",
+    "EventStage",
+    "Name",
+    "Clue",
+    "EventType",
+    "event_types",
+    "TARGET_TYPES",
+]
 
 
 def event_types() -> dict[str, EventType]:
@@ -47,13 +56,17 @@ def read_clues(doc, names: Sequence[Name], *, published: str | None = None) -> l
     ent_starts = [e.start for e in ents]
     clues, last_group, year = [], None, None
     for sent in doc.sents:  # names and entities of each sentence by bisection: linear in the document
-        inside = ordered[bisect_left(starts, sent.start_char):bisect_left(starts, sent.end_char)]
-        own = [e for e in ents[bisect_left(ent_starts, sent.start):bisect_left(ent_starts, sent.end)]
-               if e.end <= sent.end]
+        inside = ordered[bisect_left(starts, sent.start_char) : bisect_left(starts, sent.end_char)]
+        own = [
+            e
+            for e in ents[bisect_left(ent_starts, sent.start) : bisect_left(ent_starts, sent.end)]
+            if e.end <= sent.end
+        ]
         stated = _stated_year(own)
         if sent.text.strip():
-            clues.append(read_sentence(sent, inside, published=pub, last_group=last_group,
-                                       context_year=stated or year, ents=own))
+            clues.append(
+                read_sentence(sent, inside, published=pub, last_group=last_group, context_year=stated or year, ents=own)
+            )
         last_group = topic_group(sent, inside, last_group)
         year = stated
     return clues
@@ -64,8 +77,12 @@ _MONTH = re.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[
 
 def _stated_year(ents: list) -> int | None:
     """The last year a sentence's entities name in a date ("on August 26, 2021" -> 2021)."""
-    years = [int(m[0]) for ent in ents if ent.label_ == "DATE" and _MONTH.search(ent.text)
-             for m in re.finditer(r"\b(19[5-9]\d|20\d\d)\b", ent.text)]
+    years = [
+        int(m[0])
+        for ent in ents
+        if ent.label_ == "DATE" and _MONTH.search(ent.text)
+        for m in re.finditer(r"\b(19[5-9]\d|20\d\d)\b", ent.text)
+    ]
     return years[-1] if years else None
 
 
@@ -84,11 +101,13 @@ def names_from(analysis: Analysis, resolution: Resolution) -> list[Name]:
         if mention.label not in ENTITY_LABELS:
             continue
         record = records.get(entity_id) if entity_id else None
-        label = mention.label if record is None or label_class(record.type) == label_class(mention.label) \
-            else record.type
+        label = (
+            mention.label if record is None or label_class(record.type) == label_class(mention.label) else record.type
+        )
         canonical = record.name if record is not None else mention.cluster
-        out.append(Name(mention.start, mention.end, mention.text, label, entity_id, canonical,
-                        levels.get(entity_id or "", "")))
+        out.append(
+            Name(mention.start, mention.end, mention.text, label, entity_id, canonical, levels.get(entity_id or "", ""))
+        )
     return out
 
 
@@ -99,13 +118,17 @@ class EventStage:
 
     def derive(self, result: ArticleResult, doc) -> ArticleResult:
         """``result`` with the events the article reports."""
-        reports = extract_events(doc, names_from(result.analysis, result.resolution), article_id=result.article.id,
-                                 published=result.article.published)
+        reports = extract_events(
+            doc,
+            names_from(result.analysis, result.resolution),
+            article_id=result.article.id,
+            published=result.article.published,
+        )
         return replace(result, events=tuple(reports))
 
 
 def _dateline(doc, names: Sequence[Name]) -> Name | None:
-    """"PESHAWAR — ...": the upper-case place that opens the article."""
+    """ "PESHAWAR — ...": the upper-case place that opens the article."""
     text = doc.text.lstrip()
     offset = len(doc.text) - len(text)
     for name in sorted(names, key=lambda n: n.start):

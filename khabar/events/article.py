@@ -42,8 +42,9 @@ class _Draft:
         return own is None or dates_overlap(own, value, slack_days=1)
 
 
-def group_clues(clues: list[Clue], *, article_id: str, published: str | None,
-                dateline: Name | None = None) -> list[EventReport]:
+def group_clues(
+    clues: list[Clue], *, article_id: str, published: str | None, dateline: Name | None = None
+) -> list[EventReport]:
     """Group an article's sentence clues into its events; see the module docstring."""
     drafts: list[_Draft] = []
     current: _Draft | None = None
@@ -114,17 +115,26 @@ def _report(draft: _Draft, index: int, article_id: str, published: str | None, d
     first = next((c for c in clues if c.opens), clues[0])
     kind = _event_type(first, clues)
     own_dateline = dateline if index == 0 else None
-    place = best_place(list(first.places[:first.attached]), own_dateline) if first.attached else None
+    place = best_place(list(first.places[: first.attached]), own_dateline) if first.attached else None
     place = place or best_place(list(first.places), own_dateline)
     place = place or best_place([p for c in clues for p in c.places], own_dateline)
     return EventReport(
-        article_id=article_id, index=index, type=kind, date=draft.date,
-        place=place.text if place else None, place_id=place.entity_id if place else None,
+        article_id=article_id,
+        index=index,
+        type=kind,
+        date=draft.date,
+        place=place.text if place else None,
+        place_id=place.entity_id if place else None,
         perpetrators=_perpetrators(clues) or first.forces,
-        killed=_first(clues, "killed"), injured=_first(clues, "injured"),
-        target=first.target or next((c.target for c in clues if c.target), None), start=first.start, end=first.end,
-        evidence=tuple((c.start, c.end) for c in clues), published=published,
-        place_start=place.start if place else -1, place_end=place.end if place else -1,
+        killed=_first(clues, "killed"),
+        injured=_first(clues, "injured"),
+        target=first.target or next((c.target for c in clues if c.target), None),
+        start=first.start,
+        end=first.end,
+        evidence=tuple((c.start, c.end) for c in clues),
+        published=published,
+        place_start=place.start if place else -1,
+        place_end=place.end if place else -1,
     )
 
 

@@ -31,31 +31,160 @@ __all__ = ["perpetrators", "topic_group", "acting_forces"]
 
 # Verbs of an attack whose subject (or passive agent) is the perpetrator: "the rebels set off two
 # bombs", "Turkish forces shelled the village", "the post was attacked by al-Shabaab fighters".
-_ACT_LEMMAS = frozenset({"attack", "bomb", "shell", "shoot", "ambush", "storm", "raid", "assault", "stab",
-                         "assassinate", "kidnap", "abduct", "hijack", "torch", "kill", "wound", "injure", "behead",
-                         "execute", "murder", "massacre", "detonate", "fire", "target", "loot", "seize", "lynch",
-                         "set", "blow", "open", "slay", "overrun", "besiege", "gun", "hack", "burn"})
+_ACT_LEMMAS = frozenset(
+    {
+        "attack",
+        "bomb",
+        "shell",
+        "shoot",
+        "ambush",
+        "storm",
+        "raid",
+        "assault",
+        "stab",
+        "assassinate",
+        "kidnap",
+        "abduct",
+        "hijack",
+        "torch",
+        "kill",
+        "wound",
+        "injure",
+        "behead",
+        "execute",
+        "murder",
+        "massacre",
+        "detonate",
+        "fire",
+        "target",
+        "loot",
+        "seize",
+        "lynch",
+        "set",
+        "blow",
+        "open",
+        "slay",
+        "overrun",
+        "besiege",
+        "gun",
+        "hack",
+        "burn",
+    }
+)
 # Nouns of armed men that, with a nationality, a state or an organisation in front, name who acted
 # ("Turkish forces", "FARDC soldiers", "Afghan police"). Alone ("gunmen", "militants") they name no one.
-_FORCE_NOUNS = frozenset({"force", "forces", "troop", "troops", "army", "soldier", "soldiers", "police", "policeman",
-                          "policemen", "military", "officer", "officers", "commando", "commandos", "guard", "guards",
-                          "personnel", "militia", "militiaman", "militiamen", "navy", "gendarme", "gendarmes"})
+_FORCE_NOUNS = frozenset(
+    {
+        "force",
+        "forces",
+        "troop",
+        "troops",
+        "army",
+        "soldier",
+        "soldiers",
+        "police",
+        "policeman",
+        "policemen",
+        "military",
+        "officer",
+        "officers",
+        "commando",
+        "commandos",
+        "guard",
+        "guards",
+        "personnel",
+        "militia",
+        "militiaman",
+        "militiamen",
+        "navy",
+        "gendarme",
+        "gendarmes",
+    }
+)
 # What security forces also do to end an attack: a force named with these verbs is not a perpetrator.
 _OPERATION_VERBS = frozenset({"storm", "raid", "seize", "besiege", "overrun", "rescue", "free"})
 _SUSPECTED_MODS = frozenset({"suspected", "alleged", "presumed", "purported", "suspect"})
 
 _BLAME_TO = frozenset({"blame", "attribute", "point", "pin", "link", "tie"})  # "blamed X on Y", "pointed to Y"
 
-_ATTACKER_NOUNS = frozenset({"attacker", "bomber", "gunman", "gunmen", "assailant", "network", "cell", "militant",
-                            "suspect", "man", "perpetrator", "kidnapper", "abductor", "fighter", "group"})
-_MESSAGE_NOUNS = frozenset({"statement", "email", "e-mail", "message", "video", "letter", "post", "audio",
-                            "communique", "recording", "claim", "tweet", "posting"})
-_OWN_MEMBERS = frozenset({"fighter", "member", "man", "militant", "soldier", "mujahideen", "brother", "unit",
-                          "martyr", "operative", "commando"})
+_ATTACKER_NOUNS = frozenset(
+    {
+        "attacker",
+        "bomber",
+        "gunman",
+        "gunmen",
+        "assailant",
+        "network",
+        "cell",
+        "militant",
+        "suspect",
+        "man",
+        "perpetrator",
+        "kidnapper",
+        "abductor",
+        "fighter",
+        "group",
+    }
+)
+_MESSAGE_NOUNS = frozenset(
+    {
+        "statement",
+        "email",
+        "e-mail",
+        "message",
+        "video",
+        "letter",
+        "post",
+        "audio",
+        "communique",
+        "recording",
+        "claim",
+        "tweet",
+        "posting",
+    }
+)
+_OWN_MEMBERS = frozenset(
+    {
+        "fighter",
+        "member",
+        "man",
+        "militant",
+        "soldier",
+        "mujahideen",
+        "brother",
+        "unit",
+        "martyr",
+        "operative",
+        "commando",
+    }
+)
 _GROUP_LABELS = frozenset({"ORG", "NORP"})
-_EVENT_OBJECT = frozenset({"attack", "bombing", "blast", "explosion", "responsibility", "it", "them", "assault",
-                           "killing", "kidnapping", "abduction", "raid", "ambush", "shooting", "massacre", "strike",
-                           "attacks", "bombings", "siege", "assassination", "operation", "murder"})
+_EVENT_OBJECT = frozenset(
+    {
+        "attack",
+        "bombing",
+        "blast",
+        "explosion",
+        "responsibility",
+        "it",
+        "them",
+        "assault",
+        "killing",
+        "kidnapping",
+        "abduction",
+        "raid",
+        "ambush",
+        "shooting",
+        "massacre",
+        "strike",
+        "attacks",
+        "bombings",
+        "siege",
+        "assassination",
+        "operation",
+        "murder",
+    }
+)
 
 
 def perpetrators(sent, names: list[Name], last_group: Name | None, lex: Lexicon) -> list[Perpetrator]:
@@ -72,8 +201,11 @@ def perpetrators(sent, names: list[Name], last_group: Name | None, lex: Lexicon)
         elif lemma == "behind" or (lemma == "responsible" and tok.pos_ == "ADJ"):
             out += _behind(tok, sent, names, last_group, lex)
         elif lemma == "fall" and any(c.lemma_.lower() == "suspicion" for c in tok.children):
-            out += [_perp(g, "suspected", _reporter(tok, lex))
-                    for o in _prep_objects(tok, ("on", "upon")) for g in _groups_in(o, sent, names, last_group)]
+            out += [
+                _perp(g, "suspected", _reporter(tok, lex))
+                for o in _prep_objects(tok, ("on", "upon"))
+                for g in _groups_in(o, sent, names, last_group)
+            ]
         if lemma in lex.speech and tok.pos_ == "VERB":
             out += _said_it_did(tok, sent, names, last_group, lex)
         if lemma in lex.deny and lemma != "condemn" and tok.pos_ == "VERB":
@@ -81,8 +213,10 @@ def perpetrators(sent, names: list[Name], last_group: Name | None, lex: Lexicon)
         elif lemma in ("bear", "have", "take", "play", "accept") and tok.pos_ == "VERB" and _no_role(tok):
             subject = _subject(tok)
             if subject is not None and not _is_official(subject):
-                out += [_perp(g, "denied", _describe(subject) or "the group itself")
-                        for g in _groups_in(subject, sent, names, last_group)]
+                out += [
+                    _perp(g, "denied", _describe(subject) or "the group itself")
+                    for g in _groups_in(subject, sent, names, last_group)
+                ]
         if lemma in _ACT_LEMMAS and tok.pos_ == "VERB":
             out += _did_it(tok, sent, names, last_group, lex)
     out += _in_the_name_of(sent, names, last_group)
@@ -100,8 +234,12 @@ def _did_it(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
         return []
     core, span = _phrase_core(actor), list(actor.subtree)
     lo, hi = span[0].idx, span[-1].idx + len(span[-1])
-    groups = [g for g in _groups_in(actor, sent, names, last_group) if label_class(g.label) != "PLACE"
-              and (not (lo <= g.start < hi) or any(t.idx < g.end and g.start < t.idx + len(t) for t in core))]
+    groups = [
+        g
+        for g in _groups_in(actor, sent, names, last_group)
+        if label_class(g.label) != "PLACE"
+        and (not (lo <= g.start < hi) or any(t.idx < g.end and g.start < t.idx + len(t) for t in core))
+    ]
     if not groups:
         return []
     speaker = _speaker_of(verb, lex)
@@ -112,28 +250,50 @@ def _did_it(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
     return [_perp(g, status, _reporter(verb, lex)) for g in groups]
 
 
-_ROLE_NOUNS = frozenset({"role", "involvement", "responsibility", "part", "hand", "link", "links", "connection",
-                         "claim", "claims", "report", "reports", "allegation", "allegations", "accusation"})
+_ROLE_NOUNS = frozenset(
+    {
+        "role",
+        "involvement",
+        "responsibility",
+        "part",
+        "hand",
+        "link",
+        "links",
+        "connection",
+        "claim",
+        "claims",
+        "report",
+        "reports",
+        "allegation",
+        "allegations",
+        "accusation",
+    }
+)
 
 
 def _denied(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
-    """"the group denied any role", "X denied involvement in the bombing", "X denied carrying it out"."""
+    """ "the group denied any role", "X denied involvement in the bombing", "X denied carrying it out"."""
     if is_negated(verb, lex):
         return []
     objects = [c for c in verb.children if c.dep_ in ("dobj", "ccomp", "xcomp")]
-    if not any(o.lemma_.lower() in _ROLE_NOUNS | _EVENT_OBJECT or o.dep_ in ("ccomp", "xcomp") and (
-            o.lemma_.lower() in lex.carry_out or o.lemma_.lower() in _ACT_LEMMAS or o.lemma_.lower() == "be")
-               for o in objects):
+    if not any(
+        o.lemma_.lower() in _ROLE_NOUNS | _EVENT_OBJECT
+        or o.dep_ in ("ccomp", "xcomp")
+        and (o.lemma_.lower() in lex.carry_out or o.lemma_.lower() in _ACT_LEMMAS or o.lemma_.lower() == "be")
+        for o in objects
+    ):
         return []
     subject = _subject(verb)
     if subject is None or _is_official(subject):
         return []
-    return [_perp(g, "denied", _describe(subject) or "the group itself")
-            for g in _groups_in(subject, sent, names, last_group)]
+    return [
+        _perp(g, "denied", _describe(subject) or "the group itself")
+        for g in _groups_in(subject, sent, names, last_group)
+    ]
 
 
 def _no_role(verb) -> bool:
-    """"bore no responsibility", "had no role", "played no part", "did not take responsibility"."""
+    """ "bore no responsibility", "had no role", "played no part", "did not take responsibility"."""
     objects = [c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in _ROLE_NOUNS]
     negated = any(c.dep_ == "neg" for c in verb.children)
     return any(negated or any(g.dep_ == "det" and g.lower_ == "no" for g in o.children) for o in objects)
@@ -159,8 +319,9 @@ def acting_forces(sent, names: list[Name], lex: Lexicon) -> list[Perpetrator]:
     return _dedupe(out)
 
 
-_CORE_DEPS = frozenset({"compound", "amod", "nmod", "poss", "det", "flat", "nummod", "punct", "cc", "conj", "case",
-                        "quantmod", "advmod"})
+_CORE_DEPS = frozenset(
+    {"compound", "amod", "nmod", "poss", "det", "flat", "nummod", "punct", "cc", "conj", "case", "quantmod", "advmod"}
+)
 
 
 def _core_of(tok):
@@ -177,26 +338,58 @@ def _phrase_core(node) -> list:
     return out
 
 
-_MEMBER_NOUNS = frozenset({"member", "fighter", "militant", "rebel", "gunman", "gunmen", "wing", "cell", "unit",
-                           "faction", "insurgent", "jihadist", "supporter", "loyalist", "operative", "commander",
-                           "man", "men", "soldier", "force", "militia", "militiaman", "group", "branch"})
+_MEMBER_NOUNS = frozenset(
+    {
+        "member",
+        "fighter",
+        "militant",
+        "rebel",
+        "gunman",
+        "gunmen",
+        "wing",
+        "cell",
+        "unit",
+        "faction",
+        "insurgent",
+        "jihadist",
+        "supporter",
+        "loyalist",
+        "operative",
+        "commander",
+        "man",
+        "men",
+        "soldier",
+        "force",
+        "militia",
+        "militiaman",
+        "group",
+        "branch",
+    }
+)
 
 
 def _force_phrase(noun, names: list[Name]) -> Name | None:
-    """"Turkish forces", "FARDC soldiers", "Afghan police": a force noun with a named modifier."""
+    """ "Turkish forces", "FARDC soldiers", "Afghan police": a force noun with a named modifier."""
     if noun.lower_ not in _FORCE_NOUNS and noun.lemma_.lower() not in _FORCE_NOUNS:
         return None
-    mods = [c for c in noun.children if c.dep_ in ("amod", "compound", "nmod") and c.i < noun.i and (
-        c.ent_type_ in ("NORP", "GPE", "ORG") or c.pos_ == "PROPN") and c.ent_type_ not in ("DATE", "TIME")
-        and not any(t.ent_type_ in ("DATE", "TIME", "CARDINAL") for t in c.subtree)]
+    mods = [
+        c
+        for c in noun.children
+        if c.dep_ in ("amod", "compound", "nmod")
+        and c.i < noun.i
+        and (c.ent_type_ in ("NORP", "GPE", "ORG") or c.pos_ == "PROPN")
+        and c.ent_type_ not in ("DATE", "TIME")
+        and not any(t.ent_type_ in ("DATE", "TIME", "CARDINAL") for t in c.subtree)
+    ]
     if not mods:
         return None
     first = min(t.i for m in mods for t in m.subtree)
-    span = noun.doc[first:noun.i + 1]
+    span = noun.doc[first : noun.i + 1]
     if any(t.lower_ in ("unidentified", "unknown", "armed") for t in span):
         return None
-    inside = [n for n in names if span.start_char <= n.start < span.end_char and (n.entity_id or "").startswith(
-        "actor:")]
+    inside = [
+        n for n in names if span.start_char <= n.start < span.end_char and (n.entity_id or "").startswith("actor:")
+    ]
     entity = inside[0].entity_id if inside else None
     text = span.text[4:] if span.text.lower().startswith("the ") else span.text
     return Name(span.start_char, span.end_char, span.text, "ORG", entity, text)
@@ -225,7 +418,7 @@ def _prep_objects(tok, preps: tuple[str, ...]) -> list:
 
 
 def _said_it_did(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
-    """"X said it had attacked the school", "X said its fighters carried out the attacks"."""
+    """ "X said it had attacked the school", "X said its fighters carried out the attacks"."""
     if is_negated(verb, lex):
         return []
     speaker = _subject(verb)
@@ -241,22 +434,26 @@ def _said_it_did(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrato
         if not acts or agent is None or is_negated(clause, lex):
             continue
         own = agent.lower_ in ("it", "they", "we") or (
-            agent.lemma_.lower() in _OWN_MEMBERS and any(c.dep_ == "poss" for c in agent.children))
+            agent.lemma_.lower() in _OWN_MEMBERS and any(c.dep_ == "poss" for c in agent.children)
+        )
         if own:
             return [_perp(g, "claimed", "the group itself") for g in groups]
     return []
 
 
 def _in_the_name_of(sent, names, last_group) -> list[Perpetrator]:
-    """"emails claiming the attacks in the name of the Deccan Mujahideen"."""
+    """ "emails claiming the attacks in the name of the Deccan Mujahideen"."""
     text = sent.text.lower()
     if "in the name of" not in text or "claim" not in text:
         return []
     out = []
     for tok in sent:
         if tok.lower_ == "name" and tok.head.lower_ == "in":
-            out += [_perp(g, "claimed", "the group itself")
-                    for o in _prep_objects(tok, ("of",)) for g in _groups_in(o, sent, names, last_group)]
+            out += [
+                _perp(g, "claimed", "the group itself")
+                for o in _prep_objects(tok, ("of",))
+                for g in _groups_in(o, sent, names, last_group)
+            ]
     return out
 
 
@@ -324,7 +521,7 @@ def _blamed(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
 
 
 def _behind(tok, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
-    """"X was behind the attack", "X is responsible for the bombing"."""
+    """ "X was behind the attack", "X is responsible for the bombing"."""
     copula = tok.head if tok.dep_ in ("prep", "acomp") else tok
     objects = [g for c in tok.children for g in ([c] if c.dep_ == "pobj" else c.children) if g.dep_ == "pobj"]
     implicit = tok.lemma_.lower() == "responsible" and not objects
@@ -406,16 +603,24 @@ def _core(name: Name, sent) -> bool:
 
 def _proper_noun(node) -> Name | None:
     """A capitalised proper-noun phrase the NER missed ("Deccan Mujahideen"): taken as a group name."""
-    chain = [t for t in node.subtree if t.pos_ == "PROPN" and t.text[:1].isupper() and
-             (t.i == node.i or t.head.i == node.i or t.dep_ in ("compound", "flat"))]
+    chain = [
+        t
+        for t in node.subtree
+        if t.pos_ == "PROPN"
+        and t.text[:1].isupper()
+        and (t.i == node.i or t.head.i == node.i or t.dep_ in ("compound", "flat"))
+    ]
     if node.pos_ != "PROPN" and not chain:
         return None
     tokens = sorted(set(chain) | ({node} if node.pos_ == "PROPN" else set()), key=lambda t: t.i)
     if not tokens or tokens[-1].i - tokens[0].i + 1 != len(tokens):
         return None
-    span = node.doc[tokens[0].i:tokens[-1].i + 1]
-    if any(t.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME", "NORP") for t in span) or \
-            NOT_A_GROUP.search(span.text) or PLACE_WORDS.search(span.text):
+    span = node.doc[tokens[0].i : tokens[-1].i + 1]
+    if (
+        any(t.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME", "NORP") for t in span)
+        or NOT_A_GROUP.search(span.text)
+        or PLACE_WORDS.search(span.text)
+    ):
         return None
     if len(span) < 2 and GROUP_WORDS.search(span.text) is None:
         return None
@@ -431,8 +636,21 @@ def _head_name(groups: list[Name], node) -> list[Name]:
 
 def _is_official(subject) -> bool:
     words = {t.lemma_.lower() for t in subject.subtree}
-    return bool(words & {"official", "police", "government", "ministry", "minister", "spokesman", "army",
-                         "military", "president", "authority"}) and not words & {"group", "militant"}
+    return bool(
+        words
+        & {
+            "official",
+            "police",
+            "government",
+            "ministry",
+            "minister",
+            "spokesman",
+            "army",
+            "military",
+            "president",
+            "authority",
+        }
+    ) and not words & {"group", "militant"}
 
 
 def _speaker_verb(tok, lex: Lexicon):

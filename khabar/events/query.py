@@ -19,13 +19,19 @@ from ..names import name_key
 __all__ = ["find_events", "related_actors"]
 
 
-def find_events(store, *, actor: str | None = None, place: str | None = None, since: str | None = None,
-                window_days: int) -> list[Event]:
+def find_events(
+    store, *, actor: str | None = None, place: str | None = None, since: str | None = None, window_days: int
+) -> list[Event]:
     """Events across articles, newest first, optionally filtered by actor, place and start date."""
     start = _since(since)
-    events = merge_reports(store.event_reports(), place_info=getattr(store, "place", None),
-                           groups=store.source_group_map, cite=store.citations, window_days=window_days,
-                           related=related_actors)
+    events = merge_reports(
+        store.event_reports(),
+        place_info=getattr(store, "place", None),
+        groups=store.source_group_map,
+        cite=store.citations,
+        window_days=window_days,
+        related=related_actors,
+    )
     if actor:
         events = [e for e in events if _by_actor(e, actor, store)]
     if place:
@@ -75,7 +81,10 @@ def _at_place(event: Event, place: str, store) -> bool:
         if name_key(report.place) == key or report.place_id in ids:
             return True
         info = store.place(report.place_id) if report.place_id and hasattr(store, "place") else None
-        if info is not None and key in {name_key(info.admin1 or ""), name_key(info.country or ""),
-                                        name_key(info.name or "")}:
+        if info is not None and key in {
+            name_key(info.admin1 or ""),
+            name_key(info.country or ""),
+            name_key(info.name or ""),
+        }:
             return True
     return False

@@ -32,11 +32,60 @@ __all__ = ["Name", "Clue", "read_sentence", "is_unreal", "is_groupish", "casualt
 
 STATE_STRIKE = "state_strike"
 _PRECISION_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3, "decade": 4, "none": 9}
-_TOLL_WORDS = frozenset({"rise", "pass", "reach", "climb", "increase", "stand", "grow", "jump", "top", "exceed",
-                         "revise", "lower", "count", "toll", "figure", "number"})
-_ACT_VERBS = frozenset({"explode", "hit", "strike", "detonate", "fire", "land", "target", "attack", "kill", "storm",
-                        "blow", "ram", "set", "enter", "open", "drive", "shoot", "seize", "abduct", "kidnap",
-                        "rain", "slam", "tear", "rip", "burn", "wound", "injure", "launch", "throw", "hurl"})
+_TOLL_WORDS = frozenset(
+    {
+        "rise",
+        "pass",
+        "reach",
+        "climb",
+        "increase",
+        "stand",
+        "grow",
+        "jump",
+        "top",
+        "exceed",
+        "revise",
+        "lower",
+        "count",
+        "toll",
+        "figure",
+        "number",
+    }
+)
+_ACT_VERBS = frozenset(
+    {
+        "explode",
+        "hit",
+        "strike",
+        "detonate",
+        "fire",
+        "land",
+        "target",
+        "attack",
+        "kill",
+        "storm",
+        "blow",
+        "ram",
+        "set",
+        "enter",
+        "open",
+        "drive",
+        "shoot",
+        "seize",
+        "abduct",
+        "kidnap",
+        "rain",
+        "slam",
+        "tear",
+        "rip",
+        "burn",
+        "wound",
+        "injure",
+        "launch",
+        "throw",
+        "hurl",
+    }
+)
 _TOLL_VERBS = frozenset({"rise", "reach", "climb", "increase", "stand", "jump", "top", "exceed", "pass", "hit", "grow"})
 _PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "on", "into", "across", "around", "from", "of"})
 
@@ -61,8 +110,15 @@ class Clue:
     forces: tuple[Perpetrator, ...] = ()  # named forces acting ("Turkish forces shelled ..."): see article.py
 
 
-def read_sentence(sent, names: list[Name], *, published: date | None, last_group: Name | None,
-                  context_year: int | None = None, ents: list | None = None) -> Clue:
+def read_sentence(
+    sent,
+    names: list[Name],
+    *,
+    published: date | None,
+    last_group: Name | None,
+    context_year: int | None = None,
+    ents: list | None = None,
+) -> Clue:
     """The clue of one spaCy sentence; ``names`` are the article's mentions inside it.
 
     ``ents`` are the sentence's entities when the caller has them (``Span.ents`` walks the whole
@@ -72,8 +128,11 @@ def read_sentence(sent, names: list[Name], *, published: date | None, last_group
     triggers = _triggers(sent, lex)
     real = [(tok, kind) for tok, kind in triggers if not is_unreal(tok, lex)]
     killed, injured = _casualties(sent, lex)
-    strong = [(tok, kind) for tok, kind in real
-              if tok.lemma_.lower() not in lex.weak_triggers or tok.pos_ == "VERB" or _acts(tok, lex)]
+    strong = [
+        (tok, kind)
+        for tok, kind in real
+        if tok.lemma_.lower() not in lex.weak_triggers or tok.pos_ == "VERB" or _acts(tok, lex)
+    ]
     kind = _strongest([k for _, k in real], lex)
     if kind == STATE_STRIKE:  # strikes by states are outside the schema: no event, no toll
         strong, killed, injured = [], [], []
@@ -81,16 +140,25 @@ def read_sentence(sent, names: list[Name], *, published: date | None, last_group
     anchor = strong[0][0] if strong else real[0][0] if real else None
     places, attached = _places(sent, names, anchor)
     anchors = {tok.i for tok, _ in real} | {
-        t.i for t in sent
-        if t.pos_ == "VERB" and t.lemma_.lower() in lex.killed | lex.injured and not is_unreal(t, lex)}
+        t.i for t in sent if t.pos_ == "VERB" and t.lemma_.lower() in lex.killed | lex.injured and not is_unreal(t, lex)
+    }
     when = _event_date(ents, published, lex, anchors, context_year)
     if when is None and opens:
         when = _lead_date(sent, ents, published, context_year)
     return Clue(
-        start=sent.start_char, end=sent.end_char, type=kind, opens=opens, act=bool(strong),
-        date=when, places=places, attached=attached,
-        perpetrators=tuple(perpetrators(sent, names, last_group, lex)), killed=tuple(killed),
-        injured=tuple(injured), target=_target(sent, anchor, lex), reference=bool(triggers) and not opens,
+        start=sent.start_char,
+        end=sent.end_char,
+        type=kind,
+        opens=opens,
+        act=bool(strong),
+        date=when,
+        places=places,
+        attached=attached,
+        perpetrators=tuple(perpetrators(sent, names, last_group, lex)),
+        killed=tuple(killed),
+        injured=tuple(injured),
+        target=_target(sent, anchor, lex),
+        reference=bool(triggers) and not opens,
         forces=tuple(acting_forces(sent, names, lex)) if opens else (),
     )
 
@@ -113,8 +181,11 @@ def _triggers(sent, lex: Lexicon) -> list[tuple[Token, str]]:
 def _acts(tok, lex: Lexicon) -> bool:
     """A weak trigger (bomber, rocket) that acts: "the bomber blew himself up", "rockets hit"."""
     head = tok.head
-    return tok.dep_ in ("nsubj", "nsubjpass") and head.pos_ == "VERB" and not is_unreal(head, lex) and (
-        head.lemma_.lower() in lex.killed | lex.injured | _ACT_VERBS
+    return (
+        tok.dep_ in ("nsubj", "nsubjpass")
+        and head.pos_ == "VERB"
+        and not is_unreal(head, lex)
+        and (head.lemma_.lower() in lex.killed | lex.injured | _ACT_VERBS)
     )
 
 
@@ -133,13 +204,26 @@ def _casualties(sent, lex: Lexicon) -> tuple[list[Figure], list[Figure]]:
     return _join_parts(found["killed"], sent), _join_parts(found["injured"], sent)
 
 
-_WHOLE_CONFLICT = frozenset({"conflict", "war", "violence", "insurgency", "fighting", "unrest", "crisis",
-                             "uprising", "campaign", "rebellion", "civil"})
+_WHOLE_CONFLICT = frozenset(
+    {
+        "conflict",
+        "war",
+        "violence",
+        "insurgency",
+        "fighting",
+        "unrest",
+        "crisis",
+        "uprising",
+        "campaign",
+        "rebellion",
+        "civil",
+    }
+)
 _SPAN_WORDS = re.compile(r"(?i)\b(?:this|last|past|so far|since|year|years|decade|decades|months|to date)\b")
 
 
 def _background(anchor, lex: Lexicon) -> bool:
-    """"more than 3,000 people have died in the conflict this year": a running total of a war, not
+    """ "more than 3,000 people have died in the conflict this year": a running total of a war, not
     one attack's toll (the kill word is "in the conflict/war/violence" or over a span of time)."""
     node = anchor
     for _ in range(6):
@@ -157,27 +241,87 @@ def _background(anchor, lex: Lexicon) -> bool:
                 return True
             if child.lower_ in ("since", "over", "throughout") and objects:
                 return True
-        if child.dep_ == "npadvmod" and _SPAN_WORDS.search(" ".join(t.text for t in child.subtree)) and (
-                any(t.lower_ in ("this", "last", "past") for t in child.subtree)):
+        if (
+            child.dep_ == "npadvmod"
+            and _SPAN_WORDS.search(" ".join(t.text for t in child.subtree))
+            and (any(t.lower_ in ("this", "last", "past") for t in child.subtree))
+        ):
             return any(t.lower_ in ("year", "years", "decade", "months") for t in child.subtree)
     return False
 
 
-_PERSON_NOUNS = frozenset({"man", "woman", "boy", "girl", "child", "person", "civilian", "resident", "villager",
-                           "farmer", "soldier", "policeman", "policewoman", "officer", "trader", "driver", "student",
-                           "teacher", "journalist", "worker", "guard", "militant", "fighter", "commander", "member",
-                           "youth", "teenager", "shopkeeper", "elder", "official", "doctor", "nurse", "leader",
-                           "herder", "passenger", "pilgrim", "priest", "cleric", "imam", "judge", "lawyer", "activist",
-                           "security", "constable", "jawan", "bystander", "motorist", "businessman",
-                           "suspect", "gunman", "attacker", "bomber", "tourist", "pastor", "chief", "worshipper"})
+_PERSON_NOUNS = frozenset(
+    {
+        "man",
+        "woman",
+        "boy",
+        "girl",
+        "child",
+        "person",
+        "civilian",
+        "resident",
+        "villager",
+        "farmer",
+        "soldier",
+        "policeman",
+        "policewoman",
+        "officer",
+        "trader",
+        "driver",
+        "student",
+        "teacher",
+        "journalist",
+        "worker",
+        "guard",
+        "militant",
+        "fighter",
+        "commander",
+        "member",
+        "youth",
+        "teenager",
+        "shopkeeper",
+        "elder",
+        "official",
+        "doctor",
+        "nurse",
+        "leader",
+        "herder",
+        "passenger",
+        "pilgrim",
+        "priest",
+        "cleric",
+        "imam",
+        "judge",
+        "lawyer",
+        "activist",
+        "security",
+        "constable",
+        "jawan",
+        "bystander",
+        "motorist",
+        "businessman",
+        "suspect",
+        "gunman",
+        "attacker",
+        "bomber",
+        "tourist",
+        "pastor",
+        "chief",
+        "worshipper",
+    }
+)
 
 
 def _single_victims(sent) -> list[tuple[Figure, Token]]:
-    """"a policeman was shot dead", "killed a man": one person, a count of 1 anchored on "a"."""
+    """ "a policeman was shot dead", "killed a man": one person, a count of 1 anchored on "a"."""
     out = []
     for tok in sent:
-        if tok.dep_ == "det" and tok.lower_ in ("a", "an") and tok.head.tag_ == "NN" and (
-                tok.head.lemma_.lower() in _PERSON_NOUNS):
+        if (
+            tok.dep_ == "det"
+            and tok.lower_ in ("a", "an")
+            and tok.head.tag_ == "NN"
+            and (tok.head.lemma_.lower() in _PERSON_NOUNS)
+        ):
             noun = tok.head
             start, end = tok.idx, noun.idx + len(noun)
             out.append((Figure(_text(sent, start, end), start, end, 1, "exact", 1, 1), tok))
@@ -185,7 +329,7 @@ def _single_victims(sent) -> list[tuple[Figure, Token]]:
 
 
 def _join_parts(items: list[tuple[Figure, Token]], sent) -> list[Figure]:
-    """"killed 13 US service members and about 170 Afghans": counts of conjoined victim groups add up."""
+    """ "killed 13 US service members and about 170 Afghans": counts of conjoined victim groups add up."""
     out: list[Figure] = []
     used: set[int] = set()
     for i, (figure, anchor) in enumerate(items):
@@ -204,7 +348,7 @@ def _join_parts(items: list[tuple[Figure, Token]], sent) -> list[Figure]:
 
 def _text(sent, start: int, end: int) -> str:
     """The text at document offsets ``start:end`` inside ``sent`` (Doc.text would join every token of the document)."""
-    return sent.text[start - sent.start_char:end - sent.start_char]
+    return sent.text[start - sent.start_char : end - sent.start_char]
 
 
 def _sum(parts: list[tuple[Figure, Token]], sent) -> Figure:
@@ -215,12 +359,19 @@ def _sum(parts: list[tuple[Figure, Token]], sent) -> Figure:
     qualifier = next((q for q in ("vague", "about", "at_least", "more_than", "up_to") if q in qualifiers), "exact")
     qualifier = "at_least" if qualifier == "more_than" and len(qualifiers) > 1 else qualifier
     highs = [f.high for f in figures]
-    return Figure(_text(sent, start, end), start, end, sum(f.value for f in figures), qualifier,
-                  sum(f.low for f in figures), None if None in highs else sum(h for h in highs if h is not None))
+    return Figure(
+        _text(sent, start, end),
+        start,
+        end,
+        sum(f.value for f in figures),
+        qualifier,
+        sum(f.low for f in figures),
+        None if None in highs else sum(h for h in highs if h is not None),
+    )
 
 
 def casualty_role(anchor, lex: Lexicon | None = None) -> str | None:
-    """"killed", "injured" or None: what the count at ``anchor`` counts, from its head path."""
+    """ "killed", "injured" or None: what the count at ``anchor`` counts, from its head path."""
     lex = lex or lexicon()
     noun = anchor.head if anchor.dep_ in ("nummod", "quantmod", "det") else anchor
     if noun.lemma_.lower() in lex.units or noun.lower_ in lex.units:
@@ -248,9 +399,13 @@ def _years_old(noun) -> bool:
 
 def _role_at(node, anchor, lex: Lexicon) -> str | None:
     lemma = node.lemma_.lower()
-    if node.pos_ == "VERB" and lemma in _TOLL_VERBS and not any(c.dep_ in ("nsubj", "nsubjpass") and
-                                                                c.lemma_.lower() in ("toll", "number", "count")
-                                                                for c in node.children):
+    if (
+        node.pos_ == "VERB"
+        and lemma in _TOLL_VERBS
+        and not any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in ("toll", "number", "count") for c in node.children
+        )
+    ):
         # "as the death toll ... rose to over 120" with "toll" mis-attached: the sentence's toll counts.
         tolls = [t for t in node.sent if t.i < node.i and t.lemma_.lower() == "toll"]
         if tolls:
@@ -261,8 +416,20 @@ def _role_at(node, anchor, lex: Lexicon) -> str | None:
         if word in lex.injured and node is not anchor:
             return "unreal" if is_unreal(node, lex) else "injured"
     for child in node.children:
-        if child is anchor or child.dep_ not in ("acl", "amod", "relcl", "prep", "nsubj", "nsubjpass", "attr", "dobj",
-                                                 "xcomp", "oprd", "acomp", "appos"):
+        if child is anchor or child.dep_ not in (
+            "acl",
+            "amod",
+            "relcl",
+            "prep",
+            "nsubj",
+            "nsubjpass",
+            "attr",
+            "dobj",
+            "xcomp",
+            "oprd",
+            "acomp",
+            "appos",
+        ):
             continue
         word = child.lemma_.lower()
         if child.dep_ in ("nsubj", "nsubjpass", "dobj") and word in ("toll", "number", "count", "figure"):
@@ -279,7 +446,7 @@ def _role_at(node, anchor, lex: Lexicon) -> str | None:
 
 
 def _toll_kind(noun, lex: Lexicon) -> str | None:
-    """"the death toll", "the number of dead", "the number of wounded" -> killed/injured."""
+    """ "the death toll", "the number of dead", "the number of wounded" -> killed/injured."""
     words = {t.lemma_.lower() for t in noun.subtree} | {t.lower_ for t in noun.subtree}
     if words & lex.injured and not words & (lex.killed - {"toll"}):
         return "injured"
@@ -288,8 +455,9 @@ def _toll_kind(noun, lex: Lexicon) -> str | None:
     return None
 
 
-def _event_date(ents: list, published: date | None, lex: Lexicon, anchors: set[int],
-                context_year: int | None) -> DateValue | None:
+def _event_date(
+    ents: list, published: date | None, lex: Lexicon, anchors: set[int], context_year: int | None
+) -> DateValue | None:
     """The most precise resolved date in the sentence that dates the act (not a statement or a toll)."""
     best: DateValue | None = None
     best_key = (True, 99)
@@ -306,7 +474,7 @@ def _event_date(ents: list, published: date | None, lex: Lexicon, anchors: set[i
 
 
 def _on_anchor(ent, anchors: set[int]) -> bool:
-    """"last Thursday's train bombings", "the attack on Monday": the date hangs on the act itself."""
+    """ "last Thursday's train bombings", "the attack on Monday": the date hangs on the act itself."""
     node = ent.root
     if node.dep_ == "pobj":
         node = node.head
@@ -314,7 +482,7 @@ def _on_anchor(ent, anchors: set[int]) -> bool:
 
 
 def _lead_date(sent, sent_ents: list, published: date | None, context_year: int | None) -> DateValue | None:
-    """"On 9 May 2020, in X, a man was found dead": a day-precise date that opens a sentence reporting
+    """ "On 9 May 2020, in X, a man was found dead": a day-precise date that opens a sentence reporting
     an act dates that act (the parse hangs it on the main verb, whatever the act's words are)."""
     ents = [e for e in sent_ents if e.label_ == "DATE" and e.start - sent.start <= 3]
     for ent in ents:
@@ -345,21 +513,27 @@ def _dates_the_act(ent, anchors: set[int], lex: Lexicon) -> bool:
             return False
         if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("acl", "relcl", "xcomp", "amod"):
             return node.i in anchors or any(_reaches(node, a) for a in _direct_args(node, anchors))
-        if node.pos_ == "VERB" and node.dep_ == "relcl" and node.i not in anchors and \
-                _relative_head(node).i not in anchors:
+        if (
+            node.pos_ == "VERB"
+            and node.dep_ == "relcl"
+            and node.i not in anchors
+            and _relative_head(node).i not in anchors
+        ):
             return False  # "in revenge for an offensive that began in June": the date of the offensive
     return node.i in anchors
 
 
 def _is_toll_word(node) -> bool:
-    """"the toll", "the count" (nouns), or "rose", "reached", "passed" with a toll as subject."""
+    """ "the toll", "the count" (nouns), or "rose", "reached", "passed" with a toll as subject."""
     lemma = node.lemma_.lower()
     if lemma not in _TOLL_WORDS:
         return False
     if node.pos_ in ("NOUN", "PROPN"):
         return lemma in ("toll", "count", "figure", "number")
-    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in ("toll", "count", "figure", "number", "dead")
-               for c in node.children) or lemma in ("revise", "lower")
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in ("toll", "count", "figure", "number", "dead")
+        for c in node.children
+    ) or lemma in ("revise", "lower")
 
 
 def _relative_head(verb):
@@ -372,7 +546,8 @@ def _relative_head(verb):
 
 def _direct_args(verb, anchors: set[int]):
     return [c for c in verb.children if c.i in anchors and c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")] + [
-        t for t in verb.subtree if t.i in anchors]
+        t for t in verb.subtree if t.i in anchors
+    ]
 
 
 def _reaches(verb, anchor) -> bool:
@@ -386,8 +561,11 @@ def _reaches(verb, anchor) -> bool:
 
 
 def _places(sent, names: list[Name], anchor) -> tuple[tuple[Name, ...], int]:
-    places = [n for n in names if label_class(n.label) == "PLACE" and any(c.isalpha() for c in n.text)
-              and not _is_speaker(sent, n)]
+    places = [
+        n
+        for n in names
+        if label_class(n.label) == "PLACE" and any(c.isalpha() for c in n.text) and not _is_speaker(sent, n)
+    ]
     if anchor is None:
         return tuple(places), 0
     near = [n for n in places if _attached(sent, n, anchor)]
@@ -407,8 +585,11 @@ def _attached(sent, name: Name, anchor) -> bool:
     for _ in range(4):
         if node.head.i == node.i:
             return False
-        if node.dep_ == "pobj" and node.head.lower_ in _PLACE_PREPS and (
-                node.head.head.i == anchor.i or node.head.head.head.i == anchor.i):
+        if (
+            node.dep_ == "pobj"
+            and node.head.lower_ in _PLACE_PREPS
+            and (node.head.head.i == anchor.i or node.head.head.head.i == anchor.i)
+        ):
             return True
         if node.dep_ == "compound" and node.head.head.i == anchor.i:
             return True

@@ -12,26 +12,81 @@ from dataclasses import dataclass
 
 from .lexicon import Lexicon, lexicon
 
-__all__ = ["Name", "token_at", "is_generic", "is_unreal", "is_negated", "is_hypothetical", "is_groupish", "widen",
-           "GROUP_WORDS", "NOT_A_GROUP", "PLACE_WORDS"]
+__all__ = [
+    "Name",
+    "token_at",
+    "is_generic",
+    "is_unreal",
+    "is_negated",
+    "is_hypothetical",
+    "is_groupish",
+    "widen",
+    "GROUP_WORDS",
+    "NOT_A_GROUP",
+    "PLACE_WORDS",
+]
 
-_GENERIC_DETS = frozenset({"many", "several", "other", "such", "some", "more", "numerous", "previous", "past",
-                           "earlier", "frequent", "repeated", "similar", "smaller", "larger", "recent", "further",
-                           "few", "countless", "dozens", "hundreds", "most"})
-_SPECIFIC_MODS = frozenset({"twin", "two", "three", "four", "coordinated", "simultaneous", "serial", "both", "these",
-                            "those", "the", "weekend", "sunday", "easter", "suicide"})
+_GENERIC_DETS = frozenset(
+    {
+        "many",
+        "several",
+        "other",
+        "such",
+        "some",
+        "more",
+        "numerous",
+        "previous",
+        "past",
+        "earlier",
+        "frequent",
+        "repeated",
+        "similar",
+        "smaller",
+        "larger",
+        "recent",
+        "further",
+        "few",
+        "countless",
+        "dozens",
+        "hundreds",
+        "most",
+    }
+)
+_SPECIFIC_MODS = frozenset(
+    {
+        "twin",
+        "two",
+        "three",
+        "four",
+        "coordinated",
+        "simultaneous",
+        "serial",
+        "both",
+        "these",
+        "those",
+        "the",
+        "weekend",
+        "sunday",
+        "easter",
+        "suicide",
+    }
+)
 GROUP_WORDS = re.compile(
     r"(?i)\b(?:jamaa?t|jama'?atu|harakat|tehrik|lashkar|state|front|army|brigades?|movement|network|taliban|"
     r"shabaa?b|haram|qaeda|qaida|group|party|council|union|forces?|mujahideen|ahrar|jaish|hizb|ansar|katiba|"
-    r"province|wilayat|isis|isil|daesh)\b|-ul-|-e-|-i-")
+    r"province|wilayat|isis|isil|daesh)\b|-ul-|-e-|-i-"
+)
 NOT_A_GROUP = re.compile(
     r"(?i)\b(?:government|ministry|police|armed forces|command|nations|agency|news|press|times|post|herald|"
     r"bank|company|university|college|hospital|council|embassy|department|committee|commission|court|"
     r"parliament|congress|cabinet|office|club|airport|hotel|school|television|radio|reuters|"
     r"hall|nightclub|airlines?|airways|airbus|boeing|theatre|theater|arena|stadium|mall|plaza|venue|cinema|"
-    r"restaurant|cafe|café|tower|centre|center|corp|corporation|inc|ltd|limited|plc)\b")
-PLACE_WORDS = re.compile(r"(?i)\b(?:gate|street|road|square|bridge|market|mosque|church|province|district|"
-                          r"city|airport|station|camp|base|hall|palace|temple|valley|river|island)\b")
+    r"restaurant|cafe|café|tower|centre|center|corp|corporation|inc|ltd|limited|plc)\b"
+)
+PLACE_WORDS = re.compile(
+    r"(?i)\b(?:gate|street|road|square|bridge|market|mosque|church|province|district|"
+    r"city|airport|station|camp|base|hall|palace|temple|valley|river|island)\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +114,7 @@ def token_at(sent, start: int, end: int):
 
 
 def is_generic(tok) -> bool:
-    """"many smaller bombings", "attacks on the capital" (no determiner): not one event."""
+    """ "many smaller bombings", "attacks on the capital" (no determiner): not one event."""
     if tok.pos_ != "NOUN" or tok.tag_ not in ("NNS", "NNPS"):
         return False
     dets = [c for c in tok.children if c.dep_ in ("det", "poss", "nummod", "amod", "predet")]
@@ -99,8 +154,9 @@ def is_negated(tok, lex: Lexicon) -> bool:
         if child.dep_ == "neg":
             return True
         if child.dep_ in ("nsubj", "nsubjpass", "dobj") and (
-                child.lower_ in ("nobody", "none", "nothing", "noone")
-                or any(g.dep_ == "det" and g.lower_ == "no" for g in child.children)):
+            child.lower_ in ("nobody", "none", "nothing", "noone")
+            or any(g.dep_ == "det" and g.lower_ == "no" for g in child.children)
+        ):
             return True
     return tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
 
@@ -135,7 +191,7 @@ def is_groupish(name: Name) -> bool:
 
 
 def widen(name: Name, doc) -> Name:
-    """"Islamic" (NORP) + "State" -> "Islamic State": the small model splits group names."""
+    """ "Islamic" (NORP) + "State" -> "Islamic State": the small model splits group names."""
     if (name.entity_id or "").startswith("actor:"):
         return name
     span = doc.char_span(name.start, name.end, alignment_mode="expand")

@@ -33,9 +33,18 @@ def export(store: Store, format: str, output: str | Path, *, settings: Settings,
         from .stix import stix_bundle
 
         # stix2's own pretty-printer sorts properties in quadratic time (18 s for 4,000 objects).
-        return [_write(output, json.dumps(json.loads(stix_bundle(store, window_days=window,
-                                          min_confidence=settings.min_confidence).serialize()),
-                                          indent=1, ensure_ascii=False))]
+        return [
+            _write(
+                output,
+                json.dumps(
+                    json.loads(
+                        stix_bundle(store, window_days=window, min_confidence=settings.min_confidence).serialize()
+                    ),
+                    indent=1,
+                    ensure_ascii=False,
+                ),
+            )
+        ]
     if format in ("graphml", "gexf"):
         from .graph import build_graph, write_graph
 
@@ -43,13 +52,20 @@ def export(store: Store, format: str, output: str | Path, *, settings: Settings,
     if format == "misp":
         from .misp import misp_event
 
-        return [_write(output, json.dumps(misp_event(store, window_days=window, min_confidence=settings.min_confidence),
-                                          indent=1, ensure_ascii=False))]
+        return [
+            _write(
+                output,
+                json.dumps(
+                    misp_event(store, window_days=window, min_confidence=settings.min_confidence),
+                    indent=1,
+                    ensure_ascii=False,
+                ),
+            )
+        ]
     if format == "geojson":
         from .geo import feature_collection
 
-        return [_write(output, json.dumps(feature_collection(store, window_days=window), indent=1,
-                                          ensure_ascii=False))]
+        return [_write(output, json.dumps(feature_collection(store, window_days=window), indent=1, ensure_ascii=False))]
     from .tables import write_csv, write_jsonl
 
     if format == "csv":

@@ -36,21 +36,43 @@ def feature_collection(store: Store, *, window_days: int) -> dict:
         if place is None or place.latitude is None or place.longitude is None:  # not resolved
             unlocated_places += 1
             continue
-        features.append(_point(place.longitude, place.latitude, {
-            "kind": "place", "id": entity.id, "name": place.name or entity.name, "level": place.level,
-            "country": place.country or "", "admin1": place.admin1 or "", "geonames_id": place.geonames_id,
-            "events": per_place.get(entity.id, 0), "articles": entity.articles,
-            "confidence": place.confidence}))
+        features.append(
+            _point(
+                place.longitude,
+                place.latitude,
+                {
+                    "kind": "place",
+                    "id": entity.id,
+                    "name": place.name or entity.name,
+                    "level": place.level,
+                    "country": place.country or "",
+                    "admin1": place.admin1 or "",
+                    "geonames_id": place.geonames_id,
+                    "events": per_place.get(entity.id, 0),
+                    "articles": entity.articles,
+                    "confidence": place.confidence,
+                },
+            )
+        )
     for e in events:
         place = located.get(e.id)  # resolved places only
         if place is not None and place.latitude is not None and place.longitude is not None:
             features.append(_point(place.longitude, place.latitude, {"kind": "event", **event_row(e, place)}))
-    return {"type": "FeatureCollection", "features": features,
-            "khabar": {"schema": GEOJSON_SCHEMA, "unlocated_places": unlocated_places,
-                       "unlocated_events": len(events) - len(located)}}
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "khabar": {
+            "schema": GEOJSON_SCHEMA,
+            "unlocated_places": unlocated_places,
+            "unlocated_events": len(events) - len(located),
+        },
+    }
 
 
 def _point(longitude: float, latitude: float, properties: dict) -> dict:
-    return {"type": "Feature", "id": properties["id"],
-            "geometry": {"type": "Point", "coordinates": [round(longitude, _DIGITS), round(latitude, _DIGITS)]},
-            "properties": properties}
+    return {
+        "type": "Feature",
+        "id": properties["id"],
+        "geometry": {"type": "Point", "coordinates": [round(longitude, _DIGITS), round(latitude, _DIGITS)]},
+        "properties": properties,
+    }

@@ -36,8 +36,15 @@ def entity_graph(store: Store, *, min_articles: int = 1) -> nx.Graph:
     graph = nx.Graph(name="khabar entity co-mentions")
     for e in store.entity_summaries(limit=10**9):
         if e.articles:
-            graph.add_node(e.id, label=e.name, type=e.type, cls=e.cls, articles=e.articles, mentions=e.mentions,
-                           registry_id=e.registry_id or "")
+            graph.add_node(
+                e.id,
+                label=e.name,
+                type=e.type,
+                cls=e.cls,
+                articles=e.articles,
+                mentions=e.mentions,
+                registry_id=e.registry_id or "",
+            )
     for pair in store.comentions(min_articles=min_articles):
         if pair.a in graph and pair.b in graph:
             graph.add_edge(pair.a, pair.b, weight=pair.articles, articles=pair.articles, sentences=pair.sentences)
@@ -51,12 +58,24 @@ def lineage_graph(store: Store) -> nx.DiGraph:
     graph = nx.DiGraph(name="khabar lineage")
     for group in build_lineage(store).groups:
         for m in group.members:
-            graph.add_node(m.id, label=m.title or m.id, outlet=m.outlet or "", published=m.published or "",
-                           group=group.id, origin=m.id == group.id)
+            graph.add_node(
+                m.id,
+                label=m.title or m.id,
+                outlet=m.outlet or "",
+                published=m.published or "",
+                group=group.id,
+                origin=m.id == group.id,
+            )
         for e in group.edges:
             source, target = (e.origin, e.b if e.origin == e.a else e.a) if e.origin else (e.a, e.b)
-            graph.add_edge(source, target, relation=e.relation.value, score=round(e.score, 3), reason=e.reason,
-                           direction=e.direction_reason if e.origin else "unknown")
+            graph.add_edge(
+                source,
+                target,
+                relation=e.relation.value,
+                score=round(e.score, 3),
+                reason=e.reason,
+                direction=e.direction_reason if e.origin else "unknown",
+            )
     return graph
 
 

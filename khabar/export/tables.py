@@ -24,8 +24,21 @@ TABLES = {
     "aliases": ("entity_id", "entity_name", "alias", "sources", "articles", "outlets"),
     "articles": ("id", "title", "outlet", "published", "url", "language", "words", "source_group"),
     "events": EVENT_COLUMNS,  # the same columns as `khabar events --format csv`
-    "facts": ("subject_id", "subject", "attribute", "value", "display", "qualifier", "object_id", "article_id",
-              "start", "end", "text", "articles", "source_groups"),
+    "facts": (
+        "subject_id",
+        "subject",
+        "attribute",
+        "value",
+        "display",
+        "qualifier",
+        "object_id",
+        "article_id",
+        "start",
+        "end",
+        "text",
+        "articles",
+        "source_groups",
+    ),
 }
 
 # The "record" field of each JSON Lines object.
@@ -84,25 +97,46 @@ def _entities(store: Store) -> Iterator[dict]:
     by_entity = store.entity_articles()
     groups = store.source_group_map(a for ids in by_entity.values() for a in ids)
     for e in store.entity_summaries(limit=10**9):
-        yield {"id": e.id, "name": e.name, "type": e.type, "class": e.cls, "registry_id": e.registry_id or "",
-               "articles": e.articles, "mentions": e.mentions,
-               "source_groups": len({groups[a] for a in by_entity.get(e.id, [])})}
+        yield {
+            "id": e.id,
+            "name": e.name,
+            "type": e.type,
+            "class": e.cls,
+            "registry_id": e.registry_id or "",
+            "articles": e.articles,
+            "mentions": e.mentions,
+            "source_groups": len({groups[a] for a in by_entity.get(e.id, [])}),
+        }
 
 
 def _aliases(store: Store) -> Iterator[dict]:
     names = {e.id: e.name for e in store.entity_summaries(limit=10**9)}
     for entity_id, a in store.all_aliases():
         if entity_id in names:
-            yield {"entity_id": entity_id, "entity_name": names[entity_id], "alias": a.alias,
-                   "sources": " ".join(a.sources), "articles": a.articles, "outlets": a.outlets}
+            yield {
+                "entity_id": entity_id,
+                "entity_name": names[entity_id],
+                "alias": a.alias,
+                "sources": " ".join(a.sources),
+                "articles": a.articles,
+                "outlets": a.outlets,
+            }
 
 
 def _articles(store: Store) -> Iterator[dict]:
     items = store.article_summaries(limit=10**9)
     groups = store.source_group_map(a.id for a in items)
     for a in items:
-        yield {"id": a.id, "title": a.title or "", "outlet": a.outlet or "", "published": a.published or "",
-               "url": a.url or "", "language": a.language, "words": a.words, "source_group": groups[a.id]}
+        yield {
+            "id": a.id,
+            "title": a.title or "",
+            "outlet": a.outlet or "",
+            "published": a.published or "",
+            "url": a.url or "",
+            "language": a.language,
+            "words": a.words,
+            "source_group": groups[a.id],
+        }
 
 
 def _events(store: Store, window_days: int) -> Iterator[dict]:
@@ -128,8 +162,18 @@ def _facts(store: Store) -> Iterator[dict]:
     for f in facts:
         articles, independent = support[(f.subject_id or f.subject, f.attribute, f.value)]
         cited = texts.get((f.article_id, f.start, f.end))
-        yield {"subject_id": f.subject_id or "", "subject": f.subject, "attribute": f.attribute, "value": f.value,
-               "display": f.display, "qualifier": f.qualifier, "object_id": f.object_id or "",
-               "article_id": f.article_id, "start": f.start, "end": f.end, "text": cited.text if cited else "",
-               "articles": len(articles), "source_groups": len(independent)}
-
+        yield {
+            "subject_id": f.subject_id or "",
+            "subject": f.subject,
+            "attribute": f.attribute,
+            "value": f.value,
+            "display": f.display,
+            "qualifier": f.qualifier,
+            "object_id": f.object_id or "",
+            "article_id": f.article_id,
+            "start": f.start,
+            "end": f.end,
+            "text": cited.text if cited else "",
+            "articles": len(articles),
+            "source_groups": len(independent),
+        }

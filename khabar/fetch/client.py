@@ -59,11 +59,17 @@ class FetchOptions:
     @classmethod
     def from_settings(cls, settings: Settings, *, allow_net: Sequence[str] = ()) -> FetchOptions:
         """Options from the settings table; ``allow_net`` adds to the ``allow_net`` setting."""
-        return cls(user_agent=user_agent(settings.fetch_contact), timeout=settings.fetch_timeout,
-                   max_bytes=settings.max_bytes, max_redirects=settings.fetch_max_redirects,
-                   host_delay=settings.fetch_host_delay, per_host=settings.fetch_per_host,
-                   concurrency=settings.fetch_concurrency, ca_file=settings.fetch_ca_file,
-                   allow=parse_networks([settings.allow_net, *allow_net]))
+        return cls(
+            user_agent=user_agent(settings.fetch_contact),
+            timeout=settings.fetch_timeout,
+            max_bytes=settings.max_bytes,
+            max_redirects=settings.fetch_max_redirects,
+            host_delay=settings.fetch_host_delay,
+            per_host=settings.fetch_per_host,
+            concurrency=settings.fetch_concurrency,
+            ca_file=settings.fetch_ca_file,
+            allow=parse_networks([settings.allow_net, *allow_net]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +122,9 @@ class Fetcher:
         self.gate = HostGate(delay=options.host_delay, per_host=options.per_host)
         self.robots = Robots(self._robots_text)
         self.client = httpx.Client(
-            transport=transport or self._transport(), follow_redirects=False, trust_env=False,
+            transport=transport or self._transport(),
+            follow_redirects=False,
+            trust_env=False,
             timeout=httpx.Timeout(options.timeout, connect=min(options.timeout, 10.0)),
             headers={"User-Agent": options.user_agent, "Accept-Encoding": "gzip, deflate"},
             cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),  # keep no cookies between requests
@@ -132,8 +140,12 @@ class Fetcher:
         ssl_context = transport._pool._ssl_context
         limit = max(4, self.options.concurrency * 2)
         transport._pool = httpcore.ConnectionPool(
-            ssl_context=ssl_context, http1=True, http2=self.options.http2, max_connections=limit,
-            network_backend=GuardedBackend(self.policy))
+            ssl_context=ssl_context,
+            http1=True,
+            http2=self.options.http2,
+            max_connections=limit,
+            network_backend=GuardedBackend(self.policy),
+        )
         return transport
 
     def __enter__(self) -> Fetcher:
@@ -151,8 +163,9 @@ class Fetcher:
         """Fetch one URL (conditional when ``etag``/``last_modified`` are given)."""
         started = time.monotonic()
         try:
-            return self._get(url, accept=accept, etag=etag, last_modified=last_modified, started=started,
-                             polite=self.options.robots)
+            return self._get(
+                url, accept=accept, etag=etag, last_modified=last_modified, started=started, polite=self.options.robots
+            )
         except _Failed as exc:
             return Rejection(redact(url), exc.code, exc.reason)
 
@@ -165,8 +178,7 @@ class Fetcher:
 
     # --- the hops -----------------------------------------------------------------------------
 
-    def _get(self, url: str, *, accept: str, etag: str, last_modified: str, started: float,
-             polite: bool) -> Response:
+    def _get(self, url: str, *, accept: str, etag: str, last_modified: str, started: float, polite: bool) -> Response:
         headers = {"Accept": accept}
         if etag:
             headers["If-None-Match"] = etag
@@ -184,8 +196,10 @@ class Fetcher:
                     if response.status_code in _REDIRECTS and location:
                         hops.append(redact(current))
                         if len(hops) > self.options.max_redirects:
-                            raise _Failed("redirects", f"more than {self.options.max_redirects} redirects "
-                                          f"(last to {redact(location)})")
+                            raise _Failed(
+                                "redirects",
+                                f"more than {self.options.max_redirects} redirects (last to {redact(location)})",
+                            )
                         current = urljoin(current, location)
                         headers.pop("Authorization", None)
                         continue
@@ -209,13 +223,15 @@ class Fetcher:
         except BlockedAddress as exc:
             raise _Failed("ssrf", exc.reason) from None
         except httpx.TimeoutException:
-            raise _Failed("timeout", f"no answer from {urlsplit(url).hostname} within {self.options.timeout:g} s") \
-                from None
+            raise _Failed(
+                "timeout", f"no answer from {urlsplit(url).hostname} within {self.options.timeout:g} s"
+            ) from None
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             raise _Failed("bad-url", f"not a fetchable URL ({exc})") from None
         except httpx.TransportError as exc:
-            raise _Failed("network", f"network error talking to {urlsplit(url).hostname}: "
-                          f"{type(exc).__name__} {exc}".strip()) from None
+            raise _Failed(
+                "network", f"network error talking to {urlsplit(url).hostname}: {type(exc).__name__} {exc}".strip()
+            ) from None
 
     def _finish(self, url: str, final: str, hops: list[str], response: httpx.Response, started: float) -> Response:
         status = response.status_code
@@ -225,25 +241,40 @@ class Fetcher:
             raise _Failed("http-server", f"HTTP {status} {response.reason_phrase}: the server may answer later")
         if not 200 <= status < 300:
             raise _Failed("http", f"HTTP {status} {response.reason_phrase}")
-        body = _read_body(response, max_bytes=self.options.max_bytes,
-                          deadline=started + self.options.timeout, timeout=self.options.timeout)
+        body = _read_body(
+            response,
+            max_bytes=self.options.max_bytes,
+            deadline=started + self.options.timeout,
+            timeout=self.options.timeout,
+        )
         return Response(self._record(url, final, hops, response, body, started), body)
 
-    def _record(self, url: str, final: str, hops: list[str], response: httpx.Response, body: bytes,
-                started: float) -> FetchRecord:
+    def _record(
+        self, url: str, final: str, hops: list[str], response: httpx.Response, body: bytes, started: float
+    ) -> FetchRecord:
         content_type, charset = content_type_of(response.headers.get("content-type", ""))
         headers = tuple((k, v[:1000]) for k, v in response.headers.items() if k.lower() not in _DROP_HEADERS)
         return FetchRecord(
-            url=redact(url), final_url=redact(final), canonical_url=canonical_url(final), status=response.status_code,
-            fetched_at=_now(), body_hash=hashlib.sha256(body).hexdigest(), size=len(body),
-            content_type=content_type, charset=charset, http_version=response.http_version, headers=headers,
-            redirects=tuple(hops), seconds=time.monotonic() - started, via="http")
+            url=redact(url),
+            final_url=redact(final),
+            canonical_url=canonical_url(final),
+            status=response.status_code,
+            fetched_at=_now(),
+            body_hash=hashlib.sha256(body).hexdigest(),
+            size=len(body),
+            content_type=content_type,
+            charset=charset,
+            http_version=response.http_version,
+            headers=headers,
+            redirects=tuple(hops),
+            seconds=time.monotonic() - started,
+            via="http",
+        )
 
     def _robots_text(self, url: str) -> tuple[int, str]:
         """Load robots.txt through the same guarded client (redirects followed, size capped)."""
         try:
-            got = self._get(url, accept="text/plain", etag="", last_modified="", started=time.monotonic(),
-                            polite=False)
+            got = self._get(url, accept="text/plain", etag="", last_modified="", started=time.monotonic(), polite=False)
         except _Failed as exc:
             if exc.code in ("ssrf", "bad-url"):  # the page itself would be refused the same way
                 raise

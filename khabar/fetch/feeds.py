@@ -28,8 +28,10 @@ from ..settings import default_of
 
 __all__ = ["Parsed", "parse_feed", "FEED_ACCEPT", "MAX_ITEMS"]
 
-FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
-               "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1")
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
+)
 MAX_ITEMS = 50_000  # the sitemap protocol's own limit per file
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
 
@@ -87,8 +89,10 @@ def _text(element, path: str, ns: dict[str, str]) -> str:
 
 
 def _sitemap(root, url: str, *, index: bool) -> Parsed:
-    sm = {"sm": root.nsmap.get(None) or "http://www.sitemaps.org/schemas/sitemap/0.9",
-          "news": "http://www.google.com/schemas/sitemap-news/0.9"}
+    sm = {
+        "sm": root.nsmap.get(None) or "http://www.sitemaps.org/schemas/sitemap/0.9",
+        "news": "http://www.google.com/schemas/sitemap-news/0.9",
+    }
     if index:
         locs = [_text(s, "sm:loc", sm) for s in root.iterfind("sm:sitemap", sm)]
         return Parsed("sitemapindex", "", children=tuple(urljoin(url, loc) for loc in locs[:MAX_ITEMS] if loc))
@@ -110,8 +114,9 @@ def _opml(root, url: str) -> Parsed:
 
 
 def _feedparser(body: bytes, url: str) -> Parsed | Rejection:
-    parsed = feedparser.parse(io.BytesIO(body), response_headers={"content-location": url},
-                              sanitize_html=False, resolve_relative_uris=False)
+    parsed = feedparser.parse(
+        io.BytesIO(body), response_headers={"content-location": url}, sanitize_html=False, resolve_relative_uris=False
+    )
     version = parsed.get("version") or ""
     if not version:
         why = parsed.get("bozo_exception")
@@ -123,8 +128,9 @@ def _feedparser(body: bytes, url: str) -> Parsed | Rejection:
             continue
         link = urljoin(url, link)
         published = entry.get("published") or entry.get("updated") or ""
-        entries.append(FeedEntry(key=entry.get("id") or link, url=link, title=entry.get("title", ""),
-                                 published=published))
+        entries.append(
+            FeedEntry(key=entry.get("id") or link, url=link, title=entry.get("title", ""), published=published)
+        )
     kind = "atom" if version.startswith("atom") else "rss"
     return Parsed(kind, parsed.feed.get("title", ""), entries=tuple(entries))
 
@@ -144,6 +150,12 @@ def _json_feed(body: bytes, url: str) -> Parsed | Rejection:
         if not isinstance(link, str) or not link:
             continue
         link = urljoin(url, link)
-        entries.append(FeedEntry(key=str(item.get("id") or link), url=link, title=str(item.get("title") or ""),
-                                 published=str(item.get("date_published") or item.get("date_modified") or "")))
+        entries.append(
+            FeedEntry(
+                key=str(item.get("id") or link),
+                url=link,
+                title=str(item.get("title") or ""),
+                published=str(item.get("date_published") or item.get("date_modified") or ""),
+            )
+        )
     return Parsed("jsonfeed", str(data.get("title") or ""), entries=tuple(entries[:MAX_ITEMS]))

@@ -57,10 +57,14 @@ def parse_networks(values: Iterable[str]) -> tuple[Network, ...]:
 def _why_blocked(address: Address) -> str | None:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
-    for test, what in ((address.is_unspecified, "unspecified"), (address.is_loopback, "loopback"),
-                       (address.is_link_local, "link-local, as cloud metadata services are"),
-                       (address.is_multicast, "multicast"), (address.is_private, "private"),
-                       (address.is_reserved, "reserved")):
+    for test, what in (
+        (address.is_unspecified, "unspecified"),
+        (address.is_loopback, "loopback"),
+        (address.is_link_local, "link-local, as cloud metadata services are"),
+        (address.is_multicast, "multicast"),
+        (address.is_private, "private"),
+        (address.is_reserved, "reserved"),
+    ):
         if test:
             return what
     return None if address.is_global else "not globally routable"
@@ -79,8 +83,9 @@ class NetworkPolicy:
             return
         why = _why_blocked(ip)
         if why:
-            raise BlockedAddress(f"{host} resolves to {ip} ({why} address); refused: allow a network "
-                                 "explicitly with --allow-net")
+            raise BlockedAddress(
+                f"{host} resolves to {ip} ({why} address); refused: allow a network explicitly with --allow-net"
+            )
 
     def resolve(self, host: str, port: int) -> list[str]:
         """Every address of ``host``, each checked; raise BlockedAddress on the first refused one."""
@@ -107,8 +112,9 @@ class GuardedBackend(httpcore.NetworkBackend):
         last: Exception | None = None
         for address in self.policy.resolve(host, port):
             try:
-                return self.inner.connect_tcp(address, port, timeout=timeout, local_address=local_address,
-                                              socket_options=socket_options)
+                return self.inner.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
             except httpcore.ConnectError as exc:
                 last = exc
         raise last or httpcore.ConnectError(f"no address for {host}")

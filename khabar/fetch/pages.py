@@ -46,8 +46,11 @@ def to_document(record: FetchRecord, body: bytes, *, source: str | None = None) 
     if kind is None and record.content_type in ("application/octet-stream", ""):
         kind = _sniff(body)
     if kind is None:
-        return Rejection(source, "content-type", f"not a web page ({record.content_type}); "
-                         "khabar reads text/html, application/xhtml+xml and text/plain")
+        return Rejection(
+            source,
+            "content-type",
+            f"not a web page ({record.content_type}); khabar reads text/html, application/xhtml+xml and text/plain",
+        )
     text = decode_body(body, charset=record.charset, kind=kind)
     if isinstance(text, Rejection):
         return Rejection(source, text.code, text.reason)

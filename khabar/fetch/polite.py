@@ -70,8 +70,11 @@ class Robots:
         if 400 <= status < 500:
             return RobotsRules(None)
         what = f"HTTP {status}" if status else text
-        return RobotsRules(None, blocked=f"robots.txt of {origin} could not be read ({what}); "
-                                         "RFC 9309 says to fetch nothing from the site until it can")
+        return RobotsRules(
+            None,
+            blocked=f"robots.txt of {origin} could not be read ({what}); "
+            "RFC 9309 says to fetch nothing from the site until it can",
+        )
 
 
 class HostGate:

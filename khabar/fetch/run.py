@@ -29,8 +29,17 @@ from .feeds import FEED_ACCEPT, parse_feed
 from .guard import redact
 from .pages import PAGE_ACCEPT, to_document
 
-__all__ = ["Sources", "list_sources", "PageOutcome", "FetchReport", "FeedReport", "fetch_pages", "watch_feeds",
-           "watch_every", "parse_every"]
+__all__ = [
+    "Sources",
+    "list_sources",
+    "PageOutcome",
+    "FetchReport",
+    "FeedReport",
+    "fetch_pages",
+    "watch_feeds",
+    "watch_every",
+    "parse_every",
+]
 
 CHUNK = 20  # entries fetched and committed together: a kill repeats at most this many fetches
 MAX_TRIES = 3  # a page failing for a transient reason (timeout, 5xx) is tried on this many passes
@@ -116,14 +125,24 @@ def _stored_outcome(store: Store, url: str, doc: RawDocument) -> PageOutcome:
     return PageOutcome(url, row.outcome, "" if row.final_url == url else f"now at {row.final_url}", row.article_id)
 
 
-def fetch_pages(store: Store, urls: Iterable[str], *, settings: Settings, allow_net: Sequence[str] = (),
-                again: bool = False, stages: Sequence[ArticleStage] | None = None,
-                fetcher: Fetcher | None = None) -> FetchReport:
+def fetch_pages(
+    store: Store,
+    urls: Iterable[str],
+    *,
+    settings: Settings,
+    allow_net: Sequence[str] = (),
+    again: bool = False,
+    stages: Sequence[ArticleStage] | None = None,
+    fetcher: Fetcher | None = None,
+) -> FetchReport:
     """Fetch pages and ingest them; a URL whose canonical form was fetched before is skipped."""
     urls = list(dict.fromkeys(urls))
     known = set() if again else store.fetched_canonical(canonical_url(u) for u in urls)
-    skipped = [PageOutcome(redact(u), "skipped", "already fetched (use --again to fetch it anew)")
-               for u in urls if canonical_url(u) in known]
+    skipped = [
+        PageOutcome(redact(u), "skipped", "already fetched (use --again to fetch it anew)")
+        for u in urls
+        if canonical_url(u) in known
+    ]
     todo = [u for u in urls if canonical_url(u) not in known]
     own = fetcher is None
     fetcher = fetcher or Fetcher(FetchOptions.from_settings(settings, allow_net=allow_net))
@@ -137,8 +156,15 @@ def fetch_pages(store: Store, urls: Iterable[str], *, settings: Settings, allow_
     return FetchReport(tuple(pages), report)
 
 
-def watch_feeds(store: Store, feeds: Iterable[str], *, settings: Settings, allow_net: Sequence[str] = (),
-                stages: Sequence[ArticleStage] | None = None, fetcher: Fetcher | None = None) -> list[FeedReport]:
+def watch_feeds(
+    store: Store,
+    feeds: Iterable[str],
+    *,
+    settings: Settings,
+    allow_net: Sequence[str] = (),
+    stages: Sequence[ArticleStage] | None = None,
+    fetcher: Fetcher | None = None,
+) -> list[FeedReport]:
     """One pass over the given feeds (all watched feeds when none): new entries fetched and ingested."""
     given = list(dict.fromkeys(feeds))
     with store.atomic():
@@ -171,8 +197,9 @@ def _header(got: Response, name: str) -> str:
 def _check_feed(run: _Pass, url: str) -> tuple[FeedReport, list[str]]:
     """Fetch a feed (conditionally) and save its new entries as pending, with its validators."""
     store, state = run.store, run.store.feed(url)
-    got = run.fetcher.get(url, accept=FEED_ACCEPT, etag=state.etag if state else "",
-                          last_modified=state.last_modified if state else "")
+    got = run.fetcher.get(
+        url, accept=FEED_ACCEPT, etag=state.etag if state else "", last_modified=state.last_modified if state else ""
+    )
     if isinstance(got, Rejection):
         store.save_feed_check(url, status=0, outcome="failed", reason=f"{got.code}: {got.reason}")
         return FeedReport(redact(url), "failed", f"{got.code}: {got.reason}"), []
@@ -187,11 +214,18 @@ def _check_feed(run: _Pass, url: str) -> tuple[FeedReport, list[str]]:
         for child in parsed.children:
             store.add_feed(child, parent=url)
         new = store.add_feed_entries(url, parsed.entries)
-        store.save_feed_check(url, status=got.record.status, outcome="new" if new else "unchanged",
-                              kind=parsed.kind, title=parsed.title, etag=_header(got, "etag"),
-                              last_modified=_header(got, "last-modified"))
-    return FeedReport(redact(url), "new" if new else "unchanged", kind=parsed.kind, new_entries=new,
-                      children=len(parsed.children)), list(parsed.children)
+        store.save_feed_check(
+            url,
+            status=got.record.status,
+            outcome="new" if new else "unchanged",
+            kind=parsed.kind,
+            title=parsed.title,
+            etag=_header(got, "etag"),
+            last_modified=_header(got, "last-modified"),
+        )
+    return FeedReport(
+        redact(url), "new" if new else "unchanged", kind=parsed.kind, new_entries=new, children=len(parsed.children)
+    ), list(parsed.children)
 
 
 def _fetch_pending(run: _Pass, feed_url: str, report: FeedReport) -> FeedReport:
@@ -200,10 +234,18 @@ def _fetch_pending(run: _Pass, feed_url: str, report: FeedReport) -> FeedReport:
     pages: list[PageOutcome] = []
     entries = store.pending_entries(feed_url, limit=run.settings.watch_max_entries)  # each tried once a pass
     for start in range(0, len(entries), CHUNK):
-        pages += _fetch_chunk(run, feed_url, entries[start:start + CHUNK])
+        pages += _fetch_chunk(run, feed_url, entries[start : start + CHUNK])
     waiting = len(store.pending_entries(feed_url, limit=1_000_000))
-    return FeedReport(report.url, report.outcome, report.reason, report.kind, report.new_entries, tuple(pages),
-                      waiting, report.children)
+    return FeedReport(
+        report.url,
+        report.outcome,
+        report.reason,
+        report.kind,
+        report.new_entries,
+        tuple(pages),
+        waiting,
+        report.children,
+    )
 
 
 def _fetch_chunk(run: _Pass, feed_url: str, entries: list[FeedEntry]) -> list[PageOutcome]:
@@ -246,9 +288,17 @@ def parse_every(text: str) -> float:
     return seconds
 
 
-def watch_every(store: Store, feeds: Sequence[str], *, every: float, settings: Settings,
-                allow_net: Sequence[str] = (), on_pass: Callable[[list[FeedReport]], None],
-                passes: int | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+def watch_every(
+    store: Store,
+    feeds: Sequence[str],
+    *,
+    every: float,
+    settings: Settings,
+    allow_net: Sequence[str] = (),
+    on_pass: Callable[[list[FeedReport]], None],
+    passes: int | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
     """Watch passes every ``every`` seconds (``passes`` of them, or until interrupted)."""
     done = 0
     while passes is None or done < passes:

@@ -46,8 +46,19 @@ def read_archive(path: Path, *, max_bytes: int, start: int = 0) -> Iterator[RawD
         yield Rejection(f"{path}#{start}", "archive", f"archive unreadable from here on ({exc})")
 
 
-def _document(path: Path, offset: int, *, uri: str, date: str, status: int, status_line: str,
-              headers: list[tuple[str, str]], body: bytes | None, max_bytes: int, via: str) -> RawDocument | Rejection:
+def _document(
+    path: Path,
+    offset: int,
+    *,
+    uri: str,
+    date: str,
+    status: int,
+    status_line: str,
+    headers: list[tuple[str, str]],
+    body: bytes | None,
+    max_bytes: int,
+    via: str,
+) -> RawDocument | Rejection:
     source = f"{path}#{offset}"
     if body is None or len(body) > max_bytes:
         return Rejection(source, "too-large", f"record body is over the max_bytes limit of {max_bytes:,} bytes")
@@ -58,10 +69,19 @@ def _document(path: Path, offset: int, *, uri: str, date: str, status: int, stat
             return Rejection(source, "too-large", f"record body inflates past max_bytes {max_bytes:,}")
     content_type, charset = content_type_of(next((v for k, v in headers if k.lower() == "content-type"), ""))
     record = FetchRecord(
-        url=redact(uri), final_url=redact(uri), canonical_url=canonical_url(uri), status=status, fetched_at=date,
-        body_hash=hashlib.sha256(body).hexdigest(), size=len(body), content_type=content_type, charset=charset,
+        url=redact(uri),
+        final_url=redact(uri),
+        canonical_url=canonical_url(uri),
+        status=status,
+        fetched_at=date,
+        body_hash=hashlib.sha256(body).hexdigest(),
+        size=len(body),
+        content_type=content_type,
+        charset=charset,
         http_version=status_line.split(" ", 1)[0] if status_line else "",
-        headers=tuple((k, v[:1000]) for k, v in headers if k.lower() not in _DROP_HEADERS), via=via)
+        headers=tuple((k, v[:1000]) for k, v in headers if k.lower() not in _DROP_HEADERS),
+        via=via,
+    )
     return to_document(record, body, source=source)
 
 
@@ -93,10 +113,18 @@ def _warc_records(path: Path, *, max_bytes: int, start: int) -> Iterator[RawDocu
             if http is None or http.status_code != 200 or not _is_page(http.get("Content-Type") or ""):
                 continue
             body = record.reader.read(max_bytes + 1)
-            yield _document(path, record.stream_pos, uri=record.headers.get("WARC-Target-URI") or "",
-                            date=_iso(record.headers.get("WARC-Date") or ""), status=200,
-                            status_line=http.status_line or "", headers=list(http.items()), body=body,
-                            max_bytes=max_bytes, via="warc")
+            yield _document(
+                path,
+                record.stream_pos,
+                uri=record.headers.get("WARC-Target-URI") or "",
+                date=_iso(record.headers.get("WARC-Date") or ""),
+                status=200,
+                status_line=http.status_line or "",
+                headers=list(http.items()),
+                body=body,
+                max_bytes=max_bytes,
+                via="warc",
+            )
 
 
 def _arc_records(path: Path, *, max_bytes: int, start: int, via: str = "arc") -> Iterator[RawDocument | Rejection]:
@@ -113,11 +141,18 @@ def _arc_records(path: Path, *, max_bytes: int, start: int, via: str = "arc") ->
             if status != 200 or not _is_page(http.get_header("Content-Type") or ""):
                 continue
             body = record.content_stream().read(max_bytes + 1)
-            yield _document(path, start + records.get_record_offset(),
-                            uri=record.rec_headers.get_header("WARC-Target-URI") or "",
-                            date=_iso(record.rec_headers.get_header("WARC-Date") or ""), status=status,
-                            status_line=http.protocol or "", headers=[(k, v) for k, v in http.headers],
-                            body=body, max_bytes=max_bytes, via=via)
+            yield _document(
+                path,
+                start + records.get_record_offset(),
+                uri=record.rec_headers.get_header("WARC-Target-URI") or "",
+                date=_iso(record.rec_headers.get_header("WARC-Date") or ""),
+                status=status,
+                status_line=http.protocol or "",
+                headers=[(k, v) for k, v in http.headers],
+                body=body,
+                max_bytes=max_bytes,
+                via=via,
+            )
 
 
 def _iso(date: str) -> str:

@@ -32,10 +32,24 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 # Labels stored as mentions. Names become entities; the rest (dates, numbers, money) are kept for
 # later stages (events, facts) and for search.
-KEPT_LABELS = frozenset({
-    "PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "EVENT", "DATE", "TIME", "CARDINAL", "MONEY",
-    "QUANTITY", "ORDINAL", "PERCENT",
-})
+KEPT_LABELS = frozenset(
+    {
+        "PERSON",
+        "ORG",
+        "NORP",
+        "GPE",
+        "LOC",
+        "FAC",
+        "EVENT",
+        "DATE",
+        "TIME",
+        "CARDINAL",
+        "MONEY",
+        "QUANTITY",
+        "ORDINAL",
+        "PERCENT",
+    }
+)
 
 
 @lru_cache(maxsize=4)
@@ -62,12 +76,17 @@ def english_view(article: Article) -> str:
     chars = list(article.text)
     for paragraph in article.paragraphs:
         if paragraph.language != "en":
-            chars[paragraph.start:paragraph.end] = " " * (paragraph.end - paragraph.start)
+            chars[paragraph.start : paragraph.end] = " " * (paragraph.end - paragraph.start)
     return "".join(chars)
 
 
-def analyse(nlp, articles: Sequence[Article], *, batch_size: int = default_of("batch_size"),
-            n_process: int = default_of("n_process")) -> Iterator[tuple[Analysis, Doc]]:
+def analyse(
+    nlp,
+    articles: Sequence[Article],
+    *,
+    batch_size: int = default_of("batch_size"),
+    n_process: int = default_of("n_process"),
+) -> Iterator[tuple[Analysis, Doc]]:
     """Analyse articles in order; yields (Analysis, spaCy Doc) per article."""
     texts = (english_view(a) for a in articles)
     for article, doc in zip(articles, _docs(nlp, texts, batch_size=batch_size, n_process=n_process)):
@@ -111,7 +130,7 @@ def chunks(text: str, limit: int) -> list[str]:
     """
     out, start = [], 0
     while len(text) - start > limit:
-        window = text[start:start + limit]
+        window = text[start : start + limit]
         cut = _cut(window, limit)
         out.append(window[:cut])
         start += cut

@@ -35,10 +35,33 @@ __all__ = ["PlaceFixer", "COMPONENT"]
 
 COMPONENT = "khabar_places"
 _RELABEL = frozenset({"PERSON", "ORG", "NORP"})
-_PLACE_PREPOSITIONS = frozenset({"in", "at", "from", "near", "across", "throughout", "into", "outside", "inside",
-                                 "around", "towards", "toward"})
-_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "president", "gen", "general",
-                     "minister", "king", "queen", "prince", "sheikh", "mullah", "judge", "senator", "rep"})
+_PLACE_PREPOSITIONS = frozenset(
+    {"in", "at", "from", "near", "across", "throughout", "into", "outside", "inside", "around", "towards", "toward"}
+)
+_TITLES = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "sir",
+        "lord",
+        "lady",
+        "president",
+        "gen",
+        "general",
+        "minister",
+        "king",
+        "queen",
+        "prince",
+        "sheikh",
+        "mullah",
+        "judge",
+        "senator",
+        "rep",
+    }
+)
 
 
 @Language.factory(COMPONENT, default_config={"min_population": 100_000})
@@ -65,8 +88,7 @@ class PlaceFixer:
     def __call__(self, doc: Doc) -> Doc:
         ents = [self._relabelled(doc, ent) for ent in _joined(doc, list(doc.ents))]
         ents = self._lists(doc, ents)
-        added = filter_spans([Span(doc, s, e, label="GPE") for _, s, e in self.matcher(doc)
-                              if _capitalised(doc[s:e])])
+        added = filter_spans([Span(doc, s, e, label="GPE") for _, s, e in self.matcher(doc) if _capitalised(doc[s:e])])
         for span in added:
             inside = [e for e in ents if e.start < span.end and span.start < e.end]
             if all(_replaceable(e, span) for e in inside):
@@ -96,13 +118,21 @@ class PlaceFixer:
         return ents
 
     def _relabelled(self, doc: Doc, ent: Span) -> Span:
-        if ent.label_ in ("GPE", "LOC") and len(ent) == 1 and name_key(ent.text) not in self.place_keys \
-                and _surname_of_person(doc, ent):
+        if (
+            ent.label_ in ("GPE", "LOC")
+            and len(ent) == 1
+            and name_key(ent.text) not in self.place_keys
+            and _surname_of_person(doc, ent)
+        ):
             return Span(doc, ent.start, ent.end, label="PERSON")  # "Haqqani" after "Khalil Haqqani"
         if ent.label_ not in _RELABEL or ent.ent_id_:
             return ent
-        if ent.label_ in ("ORG", "NORP") and len(ent) == 1 and name_key(ent.text) not in self.place_keys \
-                and _surname_of_person(doc, ent):
+        if (
+            ent.label_ in ("ORG", "NORP")
+            and len(ent) == 1
+            and name_key(ent.text) not in self.place_keys
+            and _surname_of_person(doc, ent)
+        ):
             return Span(doc, ent.start, ent.end, label="PERSON")  # "Baghdadi" after "Abu Omar al-Baghdadi"
         key = name_key(ent.text)
         before = doc[ent.start - 1].lower_.rstrip(".") if ent.start else ""
@@ -123,7 +153,7 @@ class PlaceFixer:
 def _listed(doc: Doc, a: Span, b: Span) -> bool:
     """Whether two entities are neighbours in a list: only ",", "and" or ", and" between them."""
     first, second = (a, b) if a.start < b.start else (b, a)
-    between = [t.lower_ for t in doc[first.end:second.start]]
+    between = [t.lower_ for t in doc[first.end : second.start]]
     return between in ([","], ["and"], [",", "and"], ["or"])
 
 
@@ -134,11 +164,17 @@ def _joined(doc: Doc, ents: list[Span]) -> list[Span]:
     out: list[Span] = []
     for ent in ents:
         prev = out[-1] if out else None
-        if ent.label_ in ("ORG", "NORP", "PERSON") and (in_compound(doc, ent.start)
-                                                        or ent.text.lower().startswith(("pro-", "anti-"))):
+        if ent.label_ in ("ORG", "NORP", "PERSON") and (
+            in_compound(doc, ent.start) or ent.text.lower().startswith(("pro-", "anti-"))
+        ):
             continue  # "anti-Taliban militia": the Taliban's enemies, not the Taliban (nor a group called so)
-        if prev is not None and prev.end == ent.start and prev.text.endswith("-") and len(prev.text) <= 4 \
-                and prev.text[:-1].lower() not in ("pro", "anti"):
+        if (
+            prev is not None
+            and prev.end == ent.start
+            and prev.text.endswith("-")
+            and len(prev.text) <= 4
+            and prev.text[:-1].lower() not in ("pro", "anti")
+        ):
             out[-1] = Span(doc, prev.start, ent.end, label=ent.label, kb_id=ent.kb_id, span_id=ent.id)
         elif prev is not None and _name_continues(prev, ent):
             out[-1] = Span(doc, prev.start, ent.end, label="ORG")
@@ -149,9 +185,18 @@ def _joined(doc: Doc, ents: list[Span]) -> list[Span]:
 
 def _name_continues(prev: Span, ent: Span) -> bool:
     """The NER's organisation runs straight into a registry organisation name: one longer name."""
-    return (prev.end == ent.start and prev.label_ == "ORG" and ent.label_ == "ORG" and not prev.ent_id_
-            and bool(ent.ent_id_) and len(ent) >= 2 and prev[-1].is_alpha and prev[-1].text[:1].isupper()
-            and ent[0].text[:1].isupper() and not ent[0].is_upper)
+    return (
+        prev.end == ent.start
+        and prev.label_ == "ORG"
+        and ent.label_ == "ORG"
+        and not prev.ent_id_
+        and bool(ent.ent_id_)
+        and len(ent) >= 2
+        and prev[-1].is_alpha
+        and prev[-1].text[:1].isupper()
+        and ent[0].text[:1].isupper()
+        and not ent[0].is_upper
+    )
 
 
 def _replaceable(ent: Span, place: Span) -> bool:
@@ -162,8 +207,12 @@ def _replaceable(ent: Span, place: Span) -> bool:
 
 
 def _usable(name: str, not_places: frozenset[str], stop_words: set[str]) -> bool:
-    return (len(name) >= 4 and any(c.isupper() for c in name) and name_key(name) not in not_places
-            and name.lower() not in stop_words)
+    return (
+        len(name) >= 4
+        and any(c.isupper() for c in name)
+        and name_key(name) not in not_places
+        and name.lower() not in stop_words
+    )
 
 
 def _capitalised(span: Span) -> bool:

@@ -74,11 +74,34 @@ def _alias_pieces(chunk: str, base: int) -> list[tuple[int, int, str]]:
 
 # A relation is a link, never an alias: "ISKP (Islamic State affiliate)", "(IS splinter)",
 # "(AQI successor)" name another group and how this one relates to it (issue 14).
-_RELATION_WORDS = frozenset({
-    "affiliate", "affiliated", "affiliates", "branch", "offshoot", "splinter", "faction", "wing", "successor",
-    "predecessor", "rival", "rivals", "ally", "allies", "allied", "linked", "franchise", "cell", "arm", "loyal",
-    "loyalist", "loyalists", "aligned", "breakaway",
-})
+_RELATION_WORDS = frozenset(
+    {
+        "affiliate",
+        "affiliated",
+        "affiliates",
+        "branch",
+        "offshoot",
+        "splinter",
+        "faction",
+        "wing",
+        "successor",
+        "predecessor",
+        "rival",
+        "rivals",
+        "ally",
+        "allies",
+        "allied",
+        "linked",
+        "franchise",
+        "cell",
+        "arm",
+        "loyal",
+        "loyalist",
+        "loyalists",
+        "aligned",
+        "breakaway",
+    }
+)
 
 
 def _relation_words(alias: str) -> bool:
@@ -133,12 +156,14 @@ def _fix_dateline(text: str, raw: list[RawMention]) -> list[RawMention]:
     match = _DATELINE.match(text)
     if not match:
         return raw
-    return [(s, e, t, "GPE" if s < match.end(1) and t.isupper() and label in ("ORG", "PERSON", "NORP") else label, n, i)
-            for s, e, t, label, n, i in raw]
+    return [
+        (s, e, t, "GPE" if s < match.end(1) and t.isupper() and label in ("ORG", "PERSON", "NORP") else label, n, i)
+        for s, e, t, label, n, i in raw
+    ]
 
 
 def _expand_before_acronyms(text: str, names: list[RawMention]) -> list[RawMention]:
-    """"Islamic State Khorasan Province (ISKP)": make the title-case run whose initials spell the
+    """ "Islamic State Khorasan Province (ISKP)": make the title-case run whose initials spell the
     acronym one mention, even when spaCy split it or missed it."""
     out = list(names)
     for match in _PAREN_ACRONYM.finditer(text):
@@ -158,7 +183,7 @@ def _trailing_run(text: str, words: list, stop: int) -> list:
     run: list = []
     pos = stop
     for w in reversed(words):
-        gap = text[w.end():pos]
+        gap = text[w.end() : pos]
         if gap.strip(" -") or len(gap) > 2:
             break
         run.insert(0, w)
@@ -221,8 +246,12 @@ def _overlapping(mentions: list[RawMention], start: int, end: int) -> int | None
 
 def _link_same_key(names: list[RawMention], union) -> None:
     # Bare surnames are left to _link_surnames: "Haqqani" may be two different Haqqanis.
-    surnames = {key for m in names if m[3] == "PERSON" and len(display_name(m[2]).split()) >= 2
-                for key in _surname_keys(display_name(m[2]).split()[-1])}
+    surnames = {
+        key
+        for m in names
+        if m[3] == "PERSON" and len(display_name(m[2]).split()) >= 2
+        for key in _surname_keys(display_name(m[2]).split()[-1])
+    }
     first: dict[tuple[str, str], int] = {}
     for i, (_, _, text, label, _, _) in enumerate(names):
         key = (label_class(label), name_key(text))

@@ -24,15 +24,84 @@ from ..registry import load_registry
 __all__ = ["add_ruler", "registry_patterns", "written_as_name", "CASE_CHECK"]
 
 CASE_CHECK = "khabar_name_case"
-_PARTICLES = frozenset({"al", "el", "ad", "ash", "as", "at", "an", "ar", "az", "ud", "ul", "ur", "wal", "wa", "i", "e",
-                        "of", "the", "and", "in", "for", "de", "du", "la", "le", "des", "del", "bin", "ibn", "bint",
-                        "y", "da", "do", "ag", "ould", "mohammed", "a"})
+_PARTICLES = frozenset(
+    {
+        "al",
+        "el",
+        "ad",
+        "ash",
+        "as",
+        "at",
+        "an",
+        "ar",
+        "az",
+        "ud",
+        "ul",
+        "ur",
+        "wal",
+        "wa",
+        "i",
+        "e",
+        "of",
+        "the",
+        "and",
+        "in",
+        "for",
+        "de",
+        "du",
+        "la",
+        "le",
+        "des",
+        "del",
+        "bin",
+        "ibn",
+        "bint",
+        "y",
+        "da",
+        "do",
+        "ag",
+        "ould",
+        "mohammed",
+        "a",
+    }
+)
 # Designators news write in lower case after a capitalised name ("the Haqqani network", "Kurdish
 # peshmerga"); accepted only when another word of the match is capitalised.
-_DESIGNATORS = frozenset({"network", "group", "movement", "front", "army", "militia", "militias", "forces", "force",
-                          "brigade", "brigades", "battalion", "party", "organisation", "organization", "faction",
-                          "council", "coalition", "alliance", "peshmerga", "police", "military", "guard", "guards",
-                          "corps", "regiment", "unit", "units", "mujahideen", "jihad", "insurgency"})
+_DESIGNATORS = frozenset(
+    {
+        "network",
+        "group",
+        "movement",
+        "front",
+        "army",
+        "militia",
+        "militias",
+        "forces",
+        "force",
+        "brigade",
+        "brigades",
+        "battalion",
+        "party",
+        "organisation",
+        "organization",
+        "faction",
+        "council",
+        "coalition",
+        "alliance",
+        "peshmerga",
+        "police",
+        "military",
+        "guard",
+        "guards",
+        "corps",
+        "regiment",
+        "unit",
+        "units",
+        "mujahideen",
+        "jihad",
+        "insurgency",
+    }
+)
 
 
 def registry_patterns() -> tuple[list[dict], list[dict]]:
@@ -61,12 +130,15 @@ def add_ruler(nlp) -> None:
     if not loose and not exact:
         return
     before = "ner" if "ner" in nlp.pipe_names else None
-    ruler = nlp.add_pipe("entity_ruler", name="khabar_names", before=before,
-                         config={"phrase_matcher_attr": "LOWER", "overwrite_ents": False})
+    ruler = nlp.add_pipe(
+        "entity_ruler",
+        name="khabar_names",
+        before=before,
+        config={"phrase_matcher_attr": "LOWER", "overwrite_ents": False},
+    )
     ruler.add_patterns(loose)
     nlp.add_pipe(CASE_CHECK, after="khabar_names", config={"lowercase": sorted(_lowercase_words(loose))})
-    exact_ruler = nlp.add_pipe("entity_ruler", name="khabar_acronyms", before=before,
-                               config={"overwrite_ents": False})
+    exact_ruler = nlp.add_pipe("entity_ruler", name="khabar_acronyms", before=before, config={"overwrite_ents": False})
     exact_ruler.add_patterns(exact)
 
 
@@ -89,8 +161,10 @@ def written_as_name(tokens, lowercase: frozenset[str] | set[str] = frozenset()) 
     if not words or all(t.is_upper for t in words):
         return bool(words)
     named = [t for t in words if t.text[:1].isupper() and t.lower_ not in _PARTICLES]
-    return all(t.text[:1].isupper() or t.lower_ in _PARTICLES or t.lower_ in lowercase
-               or (named and t.lower_ in _DESIGNATORS) for t in words)
+    return all(
+        t.text[:1].isupper() or t.lower_ in _PARTICLES or t.lower_ in lowercase or (named and t.lower_ in _DESIGNATORS)
+        for t in words
+    )
 
 
 class _NameCase:

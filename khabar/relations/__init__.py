@@ -28,8 +28,16 @@ from .values import (
 )
 
 __all__ = [
-    "Relation", "ArticleView", "Fingerprint", "Comparison", "ArticleRef", "LineageEdge", "SourceGroup", "Lineage",
-    "SentencePair", "RelationStage",
+    "Relation",
+    "ArticleView",
+    "Fingerprint",
+    "Comparison",
+    "ArticleRef",
+    "LineageEdge",
+    "SourceGroup",
+    "Lineage",
+    "SentencePair",
+    "RelationStage",
 ]
 
 

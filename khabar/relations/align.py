@@ -49,8 +49,10 @@ class SentenceSet:
 
 def sentence_set(texts: Sequence[str], embeddings: np.ndarray) -> SentenceSet:
     """Build the alignment view of sentences whose embeddings are already computed."""
-    vocab = tuple(np.unique(np.array([zlib.crc32(w.encode("utf-8")) for w in content_words(words(t))],
-                                     dtype=np.int64)) for t in texts)
+    vocab = tuple(
+        np.unique(np.array([zlib.crc32(w.encode("utf-8")) for w in content_words(words(t))], dtype=np.int64))
+        for t in texts
+    )
     lengths = np.array([len(t) for t in texts], dtype=np.float32)
     return SentenceSet(np.asarray(embeddings, dtype=np.float32), vocab, lengths)
 
@@ -72,8 +74,9 @@ def _indicator(vocab: tuple[np.ndarray, ...], columns: np.ndarray) -> np.ndarray
     return matrix
 
 
-def similarity_matrix(a: SentenceSet, b: SentenceSet, *, word_weight: float = WORD_WEIGHT,
-                      cosine_range: tuple[float, float] = (0.0, 1.0)) -> tuple[np.ndarray, np.ndarray]:
+def similarity_matrix(
+    a: SentenceSet, b: SentenceSet, *, word_weight: float = WORD_WEIGHT, cosine_range: tuple[float, float] = (0.0, 1.0)
+) -> tuple[np.ndarray, np.ndarray]:
     """(blended similarity, word overlap) of every sentence pair, each (len(a), len(b)) in 0..1.
 
     ``cosine_range`` rescales the cosine first (a model whose unrelated sentences score 0.8 gets
@@ -85,16 +88,30 @@ def similarity_matrix(a: SentenceSet, b: SentenceSet, *, word_weight: float = WO
     return (1 - word_weight) * cosine + word_weight * overlap, overlap
 
 
-def align(a: SentenceSet, b: SentenceSet, *, threshold: float, verbatim: float = 0.8, word_weight: float = WORD_WEIGHT,
-          cosine_range: tuple[float, float] = (0.0, 1.0)) -> Alignment:
+def align(
+    a: SentenceSet,
+    b: SentenceSet,
+    *,
+    threshold: float,
+    verbatim: float = 0.8,
+    word_weight: float = WORD_WEIGHT,
+    cosine_range: tuple[float, float] = (0.0, 1.0),
+) -> Alignment:
     """Match sentences one to one, best pairs first, keeping pairs with similarity >= ``threshold``."""
-    return align_matrix(a, b, threshold=threshold, verbatim=verbatim, word_weight=word_weight,
-                        cosine_range=cosine_range)[0]
+    return align_matrix(
+        a, b, threshold=threshold, verbatim=verbatim, word_weight=word_weight, cosine_range=cosine_range
+    )[0]
 
 
-def align_matrix(a: SentenceSet, b: SentenceSet, *, threshold: float, verbatim: float = 0.8,
-                 word_weight: float = WORD_WEIGHT,
-                 cosine_range: tuple[float, float] = (0.0, 1.0)) -> tuple[Alignment, np.ndarray]:
+def align_matrix(
+    a: SentenceSet,
+    b: SentenceSet,
+    *,
+    threshold: float,
+    verbatim: float = 0.8,
+    word_weight: float = WORD_WEIGHT,
+    cosine_range: tuple[float, float] = (0.0, 1.0),
+) -> tuple[Alignment, np.ndarray]:
     """:func:`align`, also returning the similarity matrix it matched on."""
     if not len(a) or not len(b):
         return Alignment((), 0.0, 0.0, 0.0, 0.0), np.zeros((len(a), len(b)), dtype=np.float32)

@@ -33,8 +33,18 @@ from .fingerprints import document_vector, lede_text, sentence_texts
 from .text import names, shingles, words
 from .values import ArticleView, Comparison, Relation
 
-__all__ = ["Thresholds", "Prepared", "prepare", "compare_prepared", "story_score", "scaled_score", "direction",
-           "parse_time", "might_derive", "shared_share"]
+__all__ = [
+    "Thresholds",
+    "Prepared",
+    "prepare",
+    "compare_prepared",
+    "story_score",
+    "scaled_score",
+    "direction",
+    "parse_time",
+    "might_derive",
+    "shared_share",
+]
 
 # Linear maps from cosine to a 0..1 story score, fitted on SemEval-2022 en-en ratings (mean cosine of
 # pairs rated 4 "very dissimilar" -> 0, rated 1 "very similar" -> 1): WordLlama document vectors
@@ -46,8 +56,10 @@ _CROSS_LINGUAL = (0.78, 0.92)
 _MIN_ORDER = 0.6  # share of aligned pairs in the same order for a paraphrase rewrite
 _MIN_COVERAGE = 0.4  # a paraphrase rewrite re-expresses at least 40% of the shorter article
 _SCREEN = 0.5  # lenient WordLlama sentence threshold of the screen (might_derive)
-_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may june "
-                      "july august september october november december".split())
+_CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june "
+    "july august september october november december".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +77,15 @@ class Thresholds:
 
     @classmethod
     def from_settings(cls, settings) -> Thresholds:
-        return cls(copy=settings.copy_containment, passages=settings.shared_passages,
-                   sentence=settings.sentence_similarity, derived=settings.rewrite_evidence,
-                   same_story=settings.same_story_score, same_story_days=settings.same_story_days,
-                   derivation=settings.derivation_threshold)
+        return cls(
+            copy=settings.copy_containment,
+            passages=settings.shared_passages,
+            sentence=settings.sentence_similarity,
+            derived=settings.rewrite_evidence,
+            same_story=settings.same_story_score,
+            same_story_days=settings.same_story_days,
+            derivation=settings.derivation_threshold,
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,8 +99,15 @@ class Prepared:
     lede: np.ndarray | None  # multilingual lede vector, when the model is available
 
 
-def prepare(view: ArticleView, sentence_model: Embedder, english: Embedder, multilingual: Embedder | None = None,
-            *, document: np.ndarray | None = None, lede: np.ndarray | None = None) -> Prepared:
+def prepare(
+    view: ArticleView,
+    sentence_model: Embedder,
+    english: Embedder,
+    multilingual: Embedder | None = None,
+    *,
+    document: np.ndarray | None = None,
+    lede: np.ndarray | None = None,
+) -> Prepared:
     """Embed an article's sentences with ``sentence_model`` and its story with the document models.
 
     ``document`` and ``lede`` may be passed when known (from the article's fingerprint).
@@ -95,8 +119,13 @@ def prepare(view: ArticleView, sentence_model: Embedder, english: Embedder, mult
         document = document_vector(english_vectors, english.dimensions)
     if lede is None and multilingual is not None and texts:
         lede = multilingual.embed([lede_text(view.text)])[0]
-    return Prepared(view, sentence_model.name, sentence_set(texts, vectors), np.asarray(document, dtype=np.float32),
-                    None if lede is None else np.asarray(lede, dtype=np.float32))
+    return Prepared(
+        view,
+        sentence_model.name,
+        sentence_set(texts, vectors),
+        np.asarray(document, dtype=np.float32),
+        None if lede is None else np.asarray(lede, dtype=np.float32),
+    )
 
 
 def story_score(a: Prepared, b: Prepared) -> tuple[float, str]:
@@ -112,8 +141,9 @@ def scaled_score(cosine: float, model: str) -> float:
     return round(min(max((cosine - low) / (high - low), 0.0), 1.0), 4)
 
 
-def compare_prepared(a: Prepared, b: Prepared, *, thresholds: Thresholds = Thresholds(),
-                     cross_lingual: bool = False) -> Comparison:
+def compare_prepared(
+    a: Prepared, b: Prepared, *, thresholds: Thresholds = Thresholds(), cross_lingual: bool = False
+) -> Comparison:
     """The relation between two prepared articles (see the module docstring)."""
     if a.view.id == b.view.id:
         return _itself(a)
@@ -131,9 +161,18 @@ def compare_prepared(a: Prepared, b: Prepared, *, thresholds: Thresholds = Thres
         probability = derivation_probability(features)
     content = features[FEATURES.index("ngram5")]
     if content >= thresholds.copy and not cross_lingual:
-        return _derived(a, b, Relation.COPY, score, passages, thresholds,
-                        f"{content:.0%} of the shorter article's word 5-grams occur in the other", alignment,
-                        probability, features)
+        return _derived(
+            a,
+            b,
+            Relation.COPY,
+            score,
+            passages,
+            thresholds,
+            f"{content:.0%} of the shorter article's word 5-grams occur in the other",
+            alignment,
+            probability,
+            features,
+        )
     reason = _rewrite_evidence(a, b, alignment, features, probability, thresholds, cross_lingual)
     if reason:
         return _derived(a, b, Relation.REWRITE, score, passages, thresholds, reason, alignment, probability, features)
@@ -162,8 +201,21 @@ def might_derive(a: Prepared, b: Prepared) -> bool:
 
 def _itself(a: Prepared) -> Comparison:
     pairs = tuple(SentencePair(i, i, 1.0, True) for i in range(len(a.view.sentences)))
-    return Comparison(a.view, a.view, Relation.COPY, 1.0, "an article compared with itself is its own copy",
-                      1.0, 1.0, 1.0, 1.0, pairs, None, "the same article: no direction", a.model)
+    return Comparison(
+        a.view,
+        a.view,
+        Relation.COPY,
+        1.0,
+        "an article compared with itself is its own copy",
+        1.0,
+        1.0,
+        1.0,
+        1.0,
+        pairs,
+        None,
+        "the same article: no direction",
+        a.model,
+    )
 
 
 def _empty(a: ArticleView, b: ArticleView) -> str:
@@ -190,8 +242,13 @@ def _shingles(text: str, size: int) -> frozenset[str]:
 def _align(a: Prepared, b: Prepared, threshold: float, cross_lingual: bool):
     """(alignment, similarity matrix); e5 cosines are rescaled (unrelated sentences sit near 0.78)."""
     low, high = _CROSS_LINGUAL if a.model == "e5" else (0.0, 1.0)
-    return align_matrix(a.sentences, b.sentences, threshold=threshold, cosine_range=(low, high),
-                        word_weight=0.0 if cross_lingual else WORD_WEIGHT)
+    return align_matrix(
+        a.sentences,
+        b.sentences,
+        threshold=threshold,
+        cosine_range=(low, high),
+        word_weight=0.0 if cross_lingual else WORD_WEIGHT,
+    )
 
 
 def _smaller(a: Prepared, b: Prepared, alignment: Alignment) -> tuple[float, int]:
@@ -201,8 +258,9 @@ def _smaller(a: Prepared, b: Prepared, alignment: Alignment) -> tuple[float, int
     return alignment.coverage_b, len(b.view.sentences)
 
 
-def _rewrite_evidence(a: Prepared, b: Prepared, alignment: Alignment, features, probability: float,
-                      t: Thresholds, cross_lingual: bool) -> str:
+def _rewrite_evidence(
+    a: Prepared, b: Prepared, alignment: Alignment, features, probability: float, t: Thresholds, cross_lingual: bool
+) -> str:
     """Why b and a are one derived text, or "" when the evidence is not there."""
     f = dict(zip(FEATURES, features))
     pairs = len(alignment.pairs)
@@ -213,9 +271,11 @@ def _rewrite_evidence(a: Prepared, b: Prepared, alignment: Alignment, features, 
     if not _aligned_evidence(a, b, alignment, t, cross_lingual):
         return ""
     kind = "translated" if cross_lingual else "aligned"
-    return (f"derivation probability {probability:.2f} >= {t.derivation:.2f}: {pairs} {kind} sentence pair(s) "
-            f"({f['in_order']:.0%} in order) covering {f['coverage_short']:.0%} of the shorter article; "
-            f"{f['ngram3']:.0%} of its word 3-grams and {f['numbers']:.0%} of its numbers kept")
+    return (
+        f"derivation probability {probability:.2f} >= {t.derivation:.2f}: {pairs} {kind} sentence pair(s) "
+        f"({f['in_order']:.0%} in order) covering {f['coverage_short']:.0%} of the shorter article; "
+        f"{f['ngram3']:.0%} of its word 3-grams and {f['numbers']:.0%} of its numbers kept"
+    )
 
 
 def _aligned_evidence(a: Prepared, b: Prepared, alignment: Alignment, t: Thresholds, cross_lingual: bool) -> bool:
@@ -230,8 +290,12 @@ def _aligned_evidence(a: Prepared, b: Prepared, alignment: Alignment, t: Thresho
     if passages >= t.passages:
         return True
     wording = 0.0 if cross_lingual else shared_share(a.view.text, b.view.text, 3)
-    return (len(alignment.pairs) >= t.min_pairs and alignment.in_order >= _MIN_ORDER and coverage >= _MIN_COVERAGE
-            and coverage + 2 * wording >= t.derived)
+    return (
+        len(alignment.pairs) >= t.min_pairs
+        and alignment.in_order >= _MIN_ORDER
+        and coverage >= _MIN_COVERAGE
+        and coverage + 2 * wording >= t.derived
+    )
 
 
 def _template_reuse(a: Prepared, b: Prepared, alignment: Alignment) -> bool:
@@ -260,35 +324,88 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in words(text)}
 
 
-def _derived(a: Prepared, b: Prepared, relation: Relation, score: float, passages: float, t: Thresholds,
-             reason: str, alignment: Alignment, probability: float, features) -> Comparison:
+def _derived(
+    a: Prepared,
+    b: Prepared,
+    relation: Relation,
+    score: float,
+    passages: float,
+    t: Thresholds,
+    reason: str,
+    alignment: Alignment,
+    probability: float,
+    features,
+) -> Comparison:
     origin, why = direction(a.view, b.view)
-    return Comparison(a.view, b.view, relation, score, reason, round(alignment.coverage_a, 4),
-                      round(alignment.coverage_b, 4), round(passages, 4), round(alignment.in_order, 4),
-                      alignment.pairs, origin, why, a.model, probability, tuple(round(float(x), 4) for x in features))
+    return Comparison(
+        a.view,
+        b.view,
+        relation,
+        score,
+        reason,
+        round(alignment.coverage_a, 4),
+        round(alignment.coverage_b, 4),
+        round(passages, 4),
+        round(alignment.in_order, 4),
+        alignment.pairs,
+        origin,
+        why,
+        a.model,
+        probability,
+        tuple(round(float(x), 4) for x in features),
+    )
 
 
-def _not_derived(a: Prepared, b: Prepared, score: float, passages: float, alignment: Alignment,
-                 t: Thresholds, probability: float, features) -> Comparison:
+def _not_derived(
+    a: Prepared,
+    b: Prepared,
+    score: float,
+    passages: float,
+    alignment: Alignment,
+    t: Thresholds,
+    probability: float,
+    features,
+) -> Comparison:
     gap = _days_apart(a.view.published, b.view.published)
     if probability < t.derivation:
         derivation = f"derivation probability {probability:.2f} < {t.derivation:.2f}"
     else:  # the model said derived, the alignment rule did not hold (precision first: both must)
-        derivation = (f"derivation probability {probability:.2f}, but too few sentences re-expressed in order "
-                      f"(aligned {max(alignment.coverage_a, alignment.coverage_b):.0%})")
+        derivation = (
+            f"derivation probability {probability:.2f}, but too few sentences re-expressed in order "
+            f"(aligned {max(alignment.coverage_a, alignment.coverage_b):.0%})"
+        )
     if score >= t.same_story and (gap is None or gap <= t.same_story_days):
         relation = Relation.SAME_STORY
         reason = f"alike stories (story similarity {score:.2f}) written independently ({derivation})"
         if gap is not None:
             reason += f", published {gap:.0f} day(s) apart"
     elif score >= t.same_story:
-        relation, reason = Relation.UNRELATED, (f"alike stories (score {score:.2f}) but published {gap:.0f} days "
-                                                f"apart (more than {t.same_story_days:.0f}): different events")
+        relation, reason = (
+            Relation.UNRELATED,
+            (
+                f"alike stories (score {score:.2f}) but published {gap:.0f} days "
+                f"apart (more than {t.same_story_days:.0f}): different events"
+            ),
+        )
     else:
         relation, reason = Relation.UNRELATED, f"different stories (story similarity {score:.2f}; {derivation})"
-    return Comparison(a.view, b.view, relation, score, reason, round(alignment.coverage_a, 4),
-                      round(alignment.coverage_b, 4), round(passages, 4), round(alignment.in_order, 4),
-                      alignment.pairs, None, "", a.model, probability, tuple(round(float(x), 4) for x in features))
+    return Comparison(
+        a.view,
+        b.view,
+        relation,
+        score,
+        reason,
+        round(alignment.coverage_a, 4),
+        round(alignment.coverage_b, 4),
+        round(passages, 4),
+        round(alignment.in_order, 4),
+        alignment.pairs,
+        None,
+        "",
+        a.model,
+        probability,
+        tuple(round(float(x), 4) for x in features),
+    )
 
 
 def direction(a: ArticleView, b: ArticleView) -> tuple[str | None, str]:

@@ -30,8 +30,9 @@ def languages_differ(a: str, b: str) -> bool:
 class Comparer:
     """Compares article views with one set of models and thresholds; keeps recent embeddings."""
 
-    def __init__(self, embedders: Embedders | None = None, thresholds: Thresholds = Thresholds(), *,
-                 cache_size: int = 1024) -> None:
+    def __init__(
+        self, embedders: Embedders | None = None, thresholds: Thresholds = Thresholds(), *, cache_size: int = 1024
+    ) -> None:
         self.embedders = embedders or Embedders()
         self.thresholds = thresholds
         self._cache: OrderedDict[tuple[str, str, int], Prepared] = OrderedDict()
@@ -42,8 +43,9 @@ class Comparer:
         """The article's fingerprint, its English sentence vectors kept for comparing it next."""
         english = self.embedders.english
         prepared = self.prepared(view, english)
-        fp = fingerprint(view, english, multilingual=self.embedders.multilingual,
-                         sentence_vectors=prepared.sentences.embeddings)
+        fp = fingerprint(
+            view, english, multilingual=self.embedders.multilingual, sentence_vectors=prepared.sentences.embeddings
+        )
         self.remember(fp)
         return fp
 
@@ -58,9 +60,17 @@ class Comparer:
         cross = languages_differ(a.language, b.language)
         model = self._model_for(a, b, cross)
         if model is None:
-            return Comparison(a, b, Relation.UNDETERMINED, 0.0, (
-                f"the articles are in different languages ({a.language}, {b.language}) and the multilingual model "
-                "is not installed or is switched off: pip install 'khabar[multilingual]' (setting multilingual=auto)"))
+            return Comparison(
+                a,
+                b,
+                Relation.UNDETERMINED,
+                0.0,
+                (
+                    f"the articles are in different languages ({a.language}, {b.language}) and the multilingual model "
+                    "is not installed or is switched off: pip install 'khabar[multilingual]' "
+                    "(setting multilingual=auto)"
+                ),
+            )
         english = self.embedders.english
         if model is not english and not cross and a.id != b.id:
             # Screen with the fast model first: copies (decided by shared 5-grams) and pairs showing no
@@ -94,8 +104,9 @@ class Comparer:
             self._cache.move_to_end(key)
             return hit
         document, lede = self._vectors.get(view.id, (None, None))
-        prepared = prepare(view, model, self.embedders.english, self.embedders.multilingual,
-                           document=document, lede=lede)
+        prepared = prepare(
+            view, model, self.embedders.english, self.embedders.multilingual, document=document, lede=lede
+        )
         self._cache[key] = prepared
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)

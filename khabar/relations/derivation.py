@@ -37,10 +37,23 @@ import numpy as np
 from .align import Alignment, SentencePair
 from .text import STOPWORDS, content_words, shingles, words
 
-__all__ = ["FEATURES", "DIRECTION_FEATURES", "Evidence", "content_mask", "pair_features", "derivation_probability",
-           "direction_features", "text_direction", "wording_alignment", "load_direction_model",
-           "fit_logistic", "predict_logistic", "load_model",
-           "specifics", "MODEL_PATH"]
+__all__ = [
+    "FEATURES",
+    "DIRECTION_FEATURES",
+    "Evidence",
+    "content_mask",
+    "pair_features",
+    "derivation_probability",
+    "direction_features",
+    "text_direction",
+    "wording_alignment",
+    "load_direction_model",
+    "fit_logistic",
+    "predict_logistic",
+    "load_model",
+    "specifics",
+    "MODEL_PATH",
+]
 
 MODEL_PATH = "data/derivation_model.json"
 
@@ -87,22 +100,30 @@ _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]+")
 _ATTRIBUTION = re.compile(
     r"\b(?:said|says|told|according to|stated|added|announced|confirmed|claimed|spokes(?:man|woman|person)|"
     r"professor|expert|analyst|researcher at|director|minister|official)\b|کے مطابق|نے کہا|کہنا|بتایا|ترجمان",
-    re.I)
-_ROUND = re.compile(r"\b(?:about|around|nearly|almost|roughly|some|more than|over|dozens|scores|hundreds|"
-                    r"several|many)\b|تقریباً|درجنوں|سینکڑوں|کئی", re.I)
+    re.I,
+)
+_ROUND = re.compile(
+    r"\b(?:about|around|nearly|almost|roughly|some|more than|over|dozens|scores|hundreds|"
+    r"several|many)\b|تقریباً|درجنوں|سینکڑوں|کئی",
+    re.I,
+)
 # Credits in the opening lines: a news agency's name (the wire story) or a desk / "agencies" (a story
 # compiled from others' reports). English and Urdu spellings of the agencies common in the corpora.
 _CREDIT = re.compile(r"[(\[]([^()\[\]]{2,40})[)\]]")
 _WIRE = re.compile(
     r"\b(?:ap|afp|reuters|app|pti|ians|uni|ani|xinhua|dpa|inp|nni|ppi|anadolu|efe|bernama|kyodo|online|sana)\b|"
-    r"اے پی پی|اے ایف پی|آئی این پی|این این آئی|پی پی آئی|یو این آئی|ثناء نیوز|آن لائن|رائٹرز|شنہوا|اے پی\b", re.I)
+    r"اے پی پی|اے ایف پی|آئی این پی|این این آئی|پی پی آئی|یو این آئی|ثناء نیوز|آن لائن|رائٹرز|شنہوا|اے پی\b",
+    re.I,
+)
 _DESK = re.compile(r"\b(?:desk|agencies|monitoring|news services)\b|ڈیسک|ایجنسیاں|ایجنسیوں|مانیٹرنگ", re.I)
 _JOINED = re.compile(r"[+/&،,]| and | و ")
 _OPENING = 300  # characters of a text searched for its credit
 _BOILERPLATE = re.compile(
     r"\b(?:comment|comments|subscribe|newsletter|share this|follow us|also read|read more|featured|related|"
     r"advertisement|your browser|click here|sign up|what do you think|tell us|let us know|all rights reserved|"
-    r"copyright)\b", re.I)
+    r"copyright)\b",
+    re.I,
+)
 
 
 _FURNITURE_WORDS = 12
@@ -159,7 +180,7 @@ def _digits(text: str) -> str:
 def _names_of(text: str) -> list[str]:
     out = []
     for m in _CAPITALISED.finditer(text):
-        if m.start() == 0 or text[max(0, m.start() - 2):m.start()].strip() in (".", "!", "?"):
+        if m.start() == 0 or text[max(0, m.start() - 2) : m.start()].strip() in (".", "!", "?"):
             continue
         name = m.group().casefold().removesuffix("'s").removesuffix("’s")
         if name not in STOPWORDS:
@@ -195,8 +216,9 @@ def _in_order(values: list[int]) -> float:
     return len(tails) / len(values) if values else 0.0
 
 
-def pair_features(texts_a: Sequence[str], texts_b: Sequence[str], alignment: Alignment,
-                  similarity: np.ndarray | None = None) -> np.ndarray:
+def pair_features(
+    texts_a: Sequence[str], texts_b: Sequence[str], alignment: Alignment, similarity: np.ndarray | None = None
+) -> np.ndarray:
     """The derivation features (:data:`FEATURES`) of two sentence lists and their alignment.
 
     ``similarity`` is the (len(a), len(b)) sentence-similarity matrix the alignment came from.
@@ -245,9 +267,29 @@ def pair_features(texts_a: Sequence[str], texts_b: Sequence[str], alignment: Ali
     kept_a = [t for t, m in zip(texts_a, mask_a) if m]
     kept_b = [t for t, m in zip(texts_b, mask_b) if m]
     wording = _wording_alignment(kept_a, kept_b) if a_short else _wording_alignment(kept_b, kept_a)
-    return np.array([ngram3, ngram5, rare2, word_share, short_cov, long_cov, aligned_share, order, mean_sim, best,
-                     numbers, number_order, name_share, quotes, length_ratio, *wording, _ngram_order(ws, wl),
-                     _char_containment(ws, wl)], dtype=float)
+    return np.array(
+        [
+            ngram3,
+            ngram5,
+            rare2,
+            word_share,
+            short_cov,
+            long_cov,
+            aligned_share,
+            order,
+            mean_sim,
+            best,
+            numbers,
+            number_order,
+            name_share,
+            quotes,
+            length_ratio,
+            *wording,
+            _ngram_order(ws, wl),
+            _char_containment(ws, wl),
+        ],
+        dtype=float,
+    )
 
 
 _MATCHED = 0.3  # best word-2-gram containment from which a sentence counts as matched for the order
@@ -285,15 +327,23 @@ def _ngram_order(short: list[str], long: list[str]) -> float:
 def _char_containment(short: list[str], long: list[str], size: int = 5) -> float:
     # Spaces dropped: catches inflected and joined spellings (Urdu postpositions written on or off).
     a, b = "".join(short), "".join(long)
-    grams_a = {a[i:i + size] for i in range(len(a) - size + 1)}
-    grams_b = {b[i:i + size] for i in range(len(b) - size + 1)}
+    grams_a = {a[i : i + size] for i in range(len(a) - size + 1)}
+    grams_b = {b[i : i + size] for i in range(len(b) - size + 1)}
     return len(grams_a & grams_b) / len(grams_a) if grams_a else 0.0
 
 
 # --- the learned combination ------------------------------------------------------------------------
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, intercept: bool = True,
-                 weights: np.ndarray | None = None, iterations: int = 50) -> dict:
+
+def fit_logistic(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    l2: float = 1.0,
+    intercept: bool = True,
+    weights: np.ndarray | None = None,
+    iterations: int = 50,
+) -> dict:
     """L2-regularised logistic regression by Newton's method on standardised features.
 
     Returns {"mean", "scale", "coef", "bias"}: p = sigmoid(bias + coef . (x - mean) / scale).
@@ -303,7 +353,7 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, intercept: bo
     y = np.asarray(y, dtype=float)
     w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
     mean = x.mean(axis=0) if intercept else np.zeros(x.shape[1])
-    scale = x.std(axis=0) if intercept else np.sqrt((x ** 2).mean(axis=0))
+    scale = x.std(axis=0) if intercept else np.sqrt((x**2).mean(axis=0))
     scale = np.where(scale < 1e-9, 1.0, scale)
     z = (x - mean) / scale
     design = np.hstack([np.ones((len(z), 1)), z]) if intercept else z
@@ -373,10 +423,13 @@ def wording_alignment(texts_a: Sequence[str], texts_b: Sequence[str]) -> Alignme
     pairs.sort(key=lambda p: p.a)
     len_a = np.array([len(t) for t in texts_a], dtype=float)
     len_b = np.array([len(t) for t in texts_b], dtype=float)
-    return Alignment(tuple(pairs), sum(len_a[p.a] for p in pairs) / max(len_a.sum(), 1.0),
-                     sum(len_b[p.b] for p in pairs) / max(len_b.sum(), 1.0),
-                     _in_order([p.b for p in pairs]) if pairs else 0.0,
-                     sum(p.verbatim for p in pairs) / max(len(pairs), 1))
+    return Alignment(
+        tuple(pairs),
+        sum(len_a[p.a] for p in pairs) / max(len_a.sum(), 1.0),
+        sum(len_b[p.b] for p in pairs) / max(len_b.sum(), 1.0),
+        _in_order([p.b for p in pairs]) if pairs else 0.0,
+        sum(p.verbatim for p in pairs) / max(len(pairs), 1),
+    )
 
 
 def direction_features(texts_a: Sequence[str], texts_b: Sequence[str], alignment: Alignment) -> np.ndarray:
@@ -400,10 +453,13 @@ def direction_features(texts_a: Sequence[str], texts_b: Sequence[str], alignment
         spec += (len(set(na) - set(nb)) + len(set(ma) - set(mb))) - (len(set(nb) - set(na)) + len(set(mb) - set(ma)))
         attrib += len(_ATTRIBUTION.findall(sa)) - len(_ATTRIBUTION.findall(sb))
         comp += math.log(max(len(sa), 1) / max(len(sb), 1))
-        exact += (len(_ROUND.findall(sb)) - len(_ROUND.findall(sa)))
+        exact += len(_ROUND.findall(sb)) - len(_ROUND.findall(sa))
     n = max(len(pairs), 1)
-    boiler = (sum(bool(_BOILERPLATE.search(t)) for t in texts_b)
-              - sum(bool(_BOILERPLATE.search(t)) for t in texts_a)) / max(len(texts_a) + len(texts_b), 1) * 2
+    boiler = (
+        (sum(bool(_BOILERPLATE.search(t)) for t in texts_b) - sum(bool(_BOILERPLATE.search(t)) for t in texts_a))
+        / max(len(texts_a) + len(texts_b), 1)
+        * 2
+    )
     len_a = np.array([len(t) for t in texts_a], dtype=float) * mask_a
     len_b = np.array([len(t) for t in texts_b], dtype=float) * mask_b
     aligned_a = sum(len_a[p.a] for p in pairs) / max(len_a.sum(), 1.0)
@@ -412,8 +468,21 @@ def direction_features(texts_a: Sequence[str], texts_b: Sequence[str], alignment
     credit_a, desk_a = _credits(texts_a)
     credit_b, desk_b = _credits(texts_b)
     length = math.log(max(len(content_words(wa)), 1) / max(len(content_words(wb)), 1))
-    return np.array([contains, spec / n, attrib / n, comp / n, boiler, unaligned, credit_a - credit_b,
-                     desk_b - desk_a, exact / n, length], dtype=float)
+    return np.array(
+        [
+            contains,
+            spec / n,
+            attrib / n,
+            comp / n,
+            boiler,
+            unaligned,
+            credit_a - credit_b,
+            desk_b - desk_a,
+            exact / n,
+            length,
+        ],
+        dtype=float,
+    )
 
 
 def _credits(texts: Sequence[str]) -> tuple[float, float]:
@@ -425,30 +494,40 @@ def _credits(texts: Sequence[str]) -> tuple[float, float]:
         agencies = len(_WIRE.findall(credit))
         wire = max(wire, float(agencies > 0))
         # A desk, "agencies", or two sources in one credit ("AP/Reuters"): compiled from others' reports.
-        desk = max(desk, float(bool(_DESK.search(credit)) or agencies >= 2
-                               or (agencies > 0 and bool(_JOINED.search(credit)))))
+        desk = max(
+            desk, float(bool(_DESK.search(credit)) or agencies >= 2 or (agencies > 0 and bool(_JOINED.search(credit))))
+        )
     return wire, desk
 
 
 # Each feature's evidence in words, by the sign of its value oriented to the origin (positive: as the
 # feature's comment above says). Only features pushing the decision the way it went are named.
 _REASONS = {
-    "contains": ("more of {d}'s word 3-grams are found in {o} than the reverse",
-                 "{d} contains {o}'s wording plus its own"),
-    "specifics": ("{o} has figures and names in the shared sentences that {d} drops",
-                  "{d} has figures and names in the shared sentences that {o} lacks"),
-    "attributions": ("{o} attributes the statements that {d} leaves unattributed",
-                     "{d} attributes statements that {o} leaves unattributed"),
+    "contains": (
+        "more of {d}'s word 3-grams are found in {o} than the reverse",
+        "{d} contains {o}'s wording plus its own",
+    ),
+    "specifics": (
+        "{o} has figures and names in the shared sentences that {d} drops",
+        "{d} has figures and names in the shared sentences that {o} lacks",
+    ),
+    "attributions": (
+        "{o} attributes the statements that {d} leaves unattributed",
+        "{d} attributes statements that {o} leaves unattributed",
+    ),
     "compression": ("{d} compresses {o}'s sentences", "{d} expands {o}'s sentences"),
     "boilerplate": ("{d} adds page boilerplate (prompts, boxes)", "{o} carries page boilerplate"),
-    "unaligned": ("{d} adds material around what it takes from {o}",
-                  "{d} leaves out parts of {o} (a trimmed copy)"),
+    "unaligned": ("{d} adds material around what it takes from {o}", "{d} leaves out parts of {o} (a trimmed copy)"),
     "credit": ("{o} carries a news agency's credit that {d} does not", "{d} carries a news agency's credit"),
-    "desk": ("{d} credits a desk or several sources (a story compiled from others' reports)",
-             "{o} credits a desk or several sources"),
+    "desk": (
+        "{d} credits a desk or several sources (a story compiled from others' reports)",
+        "{o} credits a desk or several sources",
+    ),
     "exact": ("{d} rounds or words {o}'s exact figures", "{o} rounds figures that {d} gives exactly"),
-    "length": ("{d} is shorter ({ratio:.0%} of {o}'s content words)",
-               "{d} is longer ({ratio:.0%} of {o}'s content words)"),
+    "length": (
+        "{d} is shorter ({ratio:.0%} of {o}'s content words)",
+        "{d} is longer ({ratio:.0%} of {o}'s content words)",
+    ),
 }
 DIRECTION_PATH = "data/direction_model.json"
 
@@ -459,8 +538,9 @@ def load_direction_model() -> dict:
     return json.loads(resources.files("khabar").joinpath(DIRECTION_PATH).read_text("utf-8"))
 
 
-def text_direction(texts_a: Sequence[str], texts_b: Sequence[str], *,
-                   model: dict | None = None) -> tuple[int, float, str]:
+def text_direction(
+    texts_a: Sequence[str], texts_b: Sequence[str], *, model: dict | None = None
+) -> tuple[int, float, str]:
     """(+1: a is the origin, -1: b is, 0: undetermined; probability that a is the origin; reason).
 
     Sentences are paired by wording (:func:`wording_alignment`, as in the fit), the antisymmetric
@@ -481,10 +561,19 @@ def text_direction(texts_a: Sequence[str], texts_b: Sequence[str], *,
     if threshold is None or confidence < threshold or p == 0.5:
         needed = "no threshold reached 90% in cross-validation" if threshold is None else f"< {threshold:.2f}"
         silent = not np.any(z)
-        what = ("neither text carries a credit line (news agency, desk) that the other lacks" if silent
-                else "the evidence is weak or conflicting")
-        return 0, round(p, 4), (f"the text does not say who copied whom: {what} (confidence {confidence:.2f} "
-                                f"{needed}; the wording alone is not reliable evidence of direction)")
+        what = (
+            "neither text carries a credit line (news agency, desk) that the other lacks"
+            if silent
+            else "the evidence is weak or conflicting"
+        )
+        return (
+            0,
+            round(p, 4),
+            (
+                f"the text does not say who copied whom: {what} (confidence {confidence:.2f} "
+                f"{needed}; the wording alone is not reliable evidence of direction)"
+            ),
+        )
     sign = 1 if p > 0.5 else -1
     contribution = np.asarray(model["direction"]["coef"]) * z / np.asarray(model["direction"]["scale"]) * sign
     evidence: list[str] = []

@@ -30,8 +30,7 @@ class Embedder(Protocol):
     name: str
     dimensions: int
 
-    def embed(self, texts: list[str]) -> np.ndarray:
-        ...
+    def embed(self, texts: list[str]) -> np.ndarray: ...
 
 
 class WordLlamaEmbedder:
@@ -131,8 +130,9 @@ class Embedders:
     aligns articles in different languages, or is None when off or not installed.
     """
 
-    def __init__(self, *, sentence_model: str = default_of("sentence_model"),
-                 multilingual: str = default_of("multilingual")) -> None:
+    def __init__(
+        self, *, sentence_model: str = default_of("sentence_model"), multilingual: str = default_of("multilingual")
+    ) -> None:
         if sentence_model not in ("auto", "minilm", "wordllama"):
             raise ModelNotFound(f"sentence_model must be auto, minilm or wordllama, not {sentence_model!r}")
         if multilingual not in ("auto", "on", "off"):

@@ -21,8 +21,16 @@ from .embed import Embedder
 from .text import key_terms, shingles, words
 from .values import ArticleView, Fingerprint
 
-__all__ = ["NUM_PERM", "SHINGLE", "LEDE_WORDS", "fingerprint", "minhash_of", "document_vector", "lede_text",
-           "sentence_texts"]
+__all__ = [
+    "NUM_PERM",
+    "SHINGLE",
+    "LEDE_WORDS",
+    "fingerprint",
+    "minhash_of",
+    "document_vector",
+    "lede_text",
+    "sentence_texts",
+]
 
 NUM_PERM = 128
 SHINGLE = 5
@@ -67,20 +75,30 @@ def lede_text(text: str, limit: int = LEDE_WORDS) -> str:
     return " ".join(text.split()[:limit])
 
 
-def fingerprint(view: ArticleView, embedder: Embedder, *, multilingual: Embedder | None = None,
-                sentence_vectors: np.ndarray | None = None) -> Fingerprint:
+def fingerprint(
+    view: ArticleView,
+    embedder: Embedder,
+    *,
+    multilingual: Embedder | None = None,
+    sentence_vectors: np.ndarray | None = None,
+) -> Fingerprint:
     """Fingerprint an article (``sentence_vectors`` may be passed when already computed)."""
     if sentence_vectors is None:
         sentence_vectors = embedder.embed(sentence_texts(view))
     lede = multilingual.embed([lede_text(view.text)])[0] if multilingual is not None and view.text.strip() else None
     return Fingerprint(
-        article_id=view.id, minhash=minhash_of(view.text),
-        embedding=document_vector(sentence_vectors, embedder.dimensions), keys=key_terms(view.text),
-        language=view.language, published=view.published, lede=lede,
+        article_id=view.id,
+        minhash=minhash_of(view.text),
+        embedding=document_vector(sentence_vectors, embedder.dimensions),
+        keys=key_terms(view.text),
+        language=view.language,
+        published=view.published,
+        lede=lede,
     )
 
 
-def fingerprints(views: Sequence[ArticleView], embedder: Embedder, *,
-                 multilingual: Embedder | None = None) -> list[Fingerprint]:
+def fingerprints(
+    views: Sequence[ArticleView], embedder: Embedder, *, multilingual: Embedder | None = None
+) -> list[Fingerprint]:
     """Fingerprint several articles."""
     return [fingerprint(v, embedder, multilingual=multilingual) for v in views]

@@ -47,9 +47,15 @@ class Candidate:
 class CandidateIndex:
     """In-memory index of fingerprints; cheap to build, grows as articles arrive."""
 
-    def __init__(self, *, copy_threshold: float = default_of("copy_threshold"), max_keys: int = 12,
-                 posting_cap: int = 200, min_cosine: float = 0.6,
-                 window_days: float = default_of("same_story_days")) -> None:
+    def __init__(
+        self,
+        *,
+        copy_threshold: float = default_of("copy_threshold"),
+        max_keys: int = 12,
+        posting_cap: int = 200,
+        min_cosine: float = 0.6,
+        window_days: float = default_of("same_story_days"),
+    ) -> None:
         self._lsh = MinHashLSH(threshold=copy_threshold, num_perm=NUM_PERM)
         self._max_keys, self._posting_cap = max_keys, posting_cap
         self._min_cosine, self._window = min_cosine, window_days
@@ -101,7 +107,7 @@ class CandidateIndex:
             self._vectors = np.zeros((1024, len(vector)), dtype=np.float16)
         if row >= len(self._vectors):  # grow by doubling: amortised O(1) per article
             grown = np.zeros((2 * len(self._vectors), self._vectors.shape[1]), dtype=np.float16)
-            grown[:len(self._vectors)] = self._vectors
+            grown[: len(self._vectors)] = self._vectors
             self._vectors = grown
         self._vectors[row] = vector
 
@@ -141,29 +147,29 @@ class CandidateIndex:
         """Rows sharing the most rare-key weight with ``fp`` (at least two keys), best first."""
         total = max(len(self._ids), 1)
         known = [k for k in fp.keys if k in self._postings]
-        rarest = sorted(known, key=lambda k: (len(self._postings[k]), k))[:self._max_keys]
+        rarest = sorted(known, key=lambda k: (len(self._postings[k]), k))[: self._max_keys]
         weight: defaultdict[int, float] = defaultdict(float)  # summed idf (a Counter holds ints)
         shared: Counter[int] = Counter()
         for key in rarest:
             postings = self._postings[key]
             idf = math.log(1 + total / len(postings))
-            for row in postings[-self._posting_cap:]:
+            for row in postings[-self._posting_cap :]:
                 if self._live[row]:
                     weight[row] += idf
                     shared[row] += 1
         by_weight = sorted(weight.items(), key=lambda item: item[1], reverse=True)  # as Counter.most_common
         rows = [r for r, _ in by_weight if shared[r] >= _MIN_SHARED_KEYS]
-        return rows[:3 * limit]
+        return rows[: 3 * limit]
 
     def _lede_rows(self, fp: Fingerprint) -> list[tuple[int, float]]:
         """Rows in another language whose lede vector is close, within the publication window."""
         days = _days(fp.published)
         if days is None:
-            rows = self._undated_ledes[-self._posting_cap:] + [r for _, r in self._lede_times[-self._posting_cap:]]
+            rows = self._undated_ledes[-self._posting_cap :] + [r for _, r in self._lede_times[-self._posting_cap :]]
         else:
             lo = bisect.bisect_left(self._lede_times, (days - self._window, -1))
             hi = bisect.bisect_right(self._lede_times, (days + self._window, len(self._ids)))
-            rows = [r for _, r in self._lede_times[lo:hi]] + self._undated_ledes[-self._posting_cap:]
+            rows = [r for _, r in self._lede_times[lo:hi]] + self._undated_ledes[-self._posting_cap :]
         rows = [r for r in rows if self._live[r] and self._languages[r] != fp.language]
         if not rows:
             return []

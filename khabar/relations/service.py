@@ -59,8 +59,10 @@ def _file_view(store: Store, path: Path) -> ArticleView | str:
     stored = [t for t in map(store.stored_text, store.article_ids()) if t is not None]  # ids listed: all stored
     found = [t for t in stored if t.source.startswith(str(path))]
     if len(found) > 1:
-        raise InputError(f"{path} holds {len(found)} articles; compare needs one article per file "
-                         "(ingest the file and compare stored ids with --db)")
+        raise InputError(
+            f"{path} holds {len(found)} articles; compare needs one article per file "
+            "(ingest the file and compare stored ids with --db)"
+        )
     if found:
         return view_of_stored(found[0])
     if rows:
@@ -71,8 +73,11 @@ def _file_view(store: Store, path: Path) -> ArticleView | str:
 
 
 def _unreadable(paths: list[Path], views: list) -> Comparison:
-    placeholders = [v if isinstance(v, ArticleView) else ArticleView(str(p), "", (), "und", source=str(p))
-                    for p, v in zip(paths, views)]
+    placeholders = [
+        v if isinstance(v, ArticleView) else ArticleView(str(p), "", (), "und", source=str(p))
+        for p, v in zip(paths, views)
+    ]
     reasons = [f"{p.name}: {v}" for p, v in zip(paths, views) if isinstance(v, str)]
-    return Comparison(placeholders[0], placeholders[1], Relation.UNDETERMINED, 0.0,
-                      "no article to compare: " + "; ".join(reasons))
+    return Comparison(
+        placeholders[0], placeholders[1], Relation.UNDETERMINED, 0.0, "no article to compare: " + "; ".join(reasons)
+    )

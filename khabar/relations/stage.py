@@ -79,8 +79,9 @@ class RelationStage:
         findings = result.relations if result.relations is not None else self.derive(result).relations
         assert findings is not None
         view = view_of_article(result.article, result.analysis)
-        found = relate_article(kb, view, findings.fingerprint, self.index(kb), self.comparer,
-                               limit=self.settings.relation_candidates)
+        found = relate_article(
+            kb, view, findings.fingerprint, self.index(kb), self.comparer, limit=self.settings.relation_candidates
+        )
         groups = group_changes(kb, view, found)
         return replace(result, relations=replace(findings, comparisons=tuple(found), groups=groups))
 
@@ -100,8 +101,9 @@ def load_index(kb: RelationReader, settings: Settings) -> CandidateIndex:
     return index
 
 
-def relate_article(kb: RelationReader, view: ArticleView, fp: Fingerprint, index: CandidateIndex,
-                   comparer: Comparer, *, limit: int) -> list[Comparison]:
+def relate_article(
+    kb: RelationReader, view: ArticleView, fp: Fingerprint, index: CandidateIndex, comparer: Comparer, *, limit: int
+) -> list[Comparison]:
     """Compare the article with the index's candidates; the copies, rewrites and same-story pairs found.
 
     The fingerprint joins the index afterwards (a candidate whose text is gone, added in a

@@ -21,8 +21,10 @@ _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 # always ends one. The Urdu/Arabic/Devanagari/CJK stops end a sentence even without a following space (Urdu papers
 # often write "...کیا۔انہوں"): they are never decimal points or abbreviations.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|(?<=[。！？؟।۔])[\"'”’)\]]*\s*(?=\S|$)|\n\s*\n|\n(?=\S)")
-_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Sgt|St|Sen|Rep|Gov|Prof|No|vs|Jan|Feb|Mar|Apr|"
-                           r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|a\.m|p\.m|e\.g|i\.e)|\b[A-Z])\.$")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Sgt|St|Sen|Rep|Gov|Prof|No|vs|Jan|Feb|Mar|Apr|"
+    r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|a\.m|p\.m|e\.g|i\.e)|\b[A-Z])\.$"
+)
 
 # Function words that carry no evidence of shared wording (English; other languages rely on
 # the shingles and embeddings alone).
@@ -58,7 +60,7 @@ def shingles(tokens: Sequence[str], size: int = 5) -> set[str]:
     """Word ``size``-shingles of a token list (the whole list as one shingle when it is shorter)."""
     if len(tokens) < size:
         return {" ".join(tokens)} if tokens else set()
-    return {" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1)}
+    return {" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
 
 
 def split_sentences(text: str, *, start: int = 0) -> tuple[Sentence, ...]:
@@ -71,7 +73,7 @@ def split_sentences(text: str, *, start: int = 0) -> tuple[Sentence, ...]:
     pos = 0
     pieces: list[tuple[int, int]] = []
     for match in _SENTENCE_END.finditer(text):
-        if _ABBREVIATION.search(text[pos:match.start()].rstrip("\"'”’)]")) and "\n" not in match.group():
+        if _ABBREVIATION.search(text[pos : match.start()].rstrip("\"'”’)]")) and "\n" not in match.group():
             continue
         pieces.append((pos, match.start()))
         pos = match.end()

@@ -16,6 +16,14 @@ from ..models import (
 )
 
 __all__ = [
-    "Relation", "ArticleView", "Fingerprint", "Comparison", "ArticleRef", "LineageEdge", "SourceGroup",
-    "Lineage", "SentencePair", "RelationFindings",
+    "Relation",
+    "ArticleView",
+    "Fingerprint",
+    "Comparison",
+    "ArticleRef",
+    "LineageEdge",
+    "SourceGroup",
+    "Lineage",
+    "SentencePair",
+    "RelationFindings",
 ]

@@ -18,24 +18,55 @@ __all__ = ["view_of_article", "view_of_stored", "view_of_text"]
 def view_of_article(article: Article, analysis: Analysis) -> ArticleView:
     """The view of a freshly analysed article."""
     paragraphs = [(p.start, p.end, p.language) for p in article.paragraphs]
-    return _view(article.id, article.text, article.language, paragraphs, analysis.sentences,
-                 published=article.published, outlet=article.outlet, title=article.title, source=article.source)
+    return _view(
+        article.id,
+        article.text,
+        article.language,
+        paragraphs,
+        analysis.sentences,
+        published=article.published,
+        outlet=article.outlet,
+        title=article.title,
+        source=article.source,
+    )
 
 
 def view_of_stored(stored) -> ArticleView:
     """The view of a stored article (``store.stored_text(id)``)."""
-    return _view(stored.id, stored.text, stored.language, stored.paragraphs, stored.sentences,
-                 published=stored.published, outlet=stored.outlet, title=stored.title, source=stored.source)
+    return _view(
+        stored.id,
+        stored.text,
+        stored.language,
+        stored.paragraphs,
+        stored.sentences,
+        published=stored.published,
+        outlet=stored.outlet,
+        title=stored.title,
+        source=stored.source,
+    )
 
 
-def view_of_text(article_id: str, text: str, *, language: str = "en", published: str | None = None,
-                 title: str | None = None, outlet: str | None = None) -> ArticleView:
+def view_of_text(
+    article_id: str,
+    text: str,
+    *,
+    language: str = "en",
+    published: str | None = None,
+    title: str | None = None,
+    outlet: str | None = None,
+) -> ArticleView:
     """A view of plain text split by punctuation (evaluation data, text without analysis)."""
     return ArticleView(article_id, text, split_sentences(text), language, published, outlet, title)
 
 
-def _view(article_id: str, text: str, language: str, paragraphs: Iterable[tuple[int, int, str]],
-          english: Iterable[Sentence], **meta) -> ArticleView:
+def _view(
+    article_id: str,
+    text: str,
+    language: str,
+    paragraphs: Iterable[tuple[int, int, str]],
+    english: Iterable[Sentence],
+    **meta,
+) -> ArticleView:
     sentences = [s for s in english if s.text.strip()]
     for start, end, paragraph_language in paragraphs:
         if paragraph_language != "en":

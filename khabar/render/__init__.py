@@ -14,8 +14,19 @@ from .markdown import dossier_markdown
 from .text import article_text, dossier_text, ingest_summary, search_text
 
 __all__ = [
-    "edit_text", "edits_text", "edits_json", "conflicts_text",
-    "to_jsonable", "dossier_json", "search_json", "dossier_markdown", "dossier_text", "search_text",
-    "article_text", "ingest_summary",
-    "events_text", "events_json", "events_csv",
+    "edit_text",
+    "edits_text",
+    "edits_json",
+    "conflicts_text",
+    "to_jsonable",
+    "dossier_json",
+    "search_json",
+    "dossier_markdown",
+    "dossier_text",
+    "search_text",
+    "article_text",
+    "ingest_summary",
+    "events_text",
+    "events_json",
+    "events_csv",
 ]

@@ -36,8 +36,16 @@ def dumps(data: Any) -> str:
 
 def citation_dict(c: Citation) -> dict[str, Any]:
     """A citation as the documented evidence object."""
-    return {"article_id": c.article_id, "outlet": c.outlet, "title": c.title, "published": c.published,
-            "url": c.url, "start": c.start, "end": c.end, "text": c.text}
+    return {
+        "article_id": c.article_id,
+        "outlet": c.outlet,
+        "title": c.title,
+        "published": c.published,
+        "url": c.url,
+        "start": c.start,
+        "end": c.end,
+        "text": c.text,
+    }
 
 
 def md_escape(text: str) -> str:
@@ -51,8 +59,9 @@ def md_url(url: str | None) -> str | None:
     """The URL for a Markdown link if it is http(s), else None ("javascript:" and "data:" never become links)."""
     if not url or not url.strip().lower().startswith(("http://", "https://")):
         return None
-    return (url.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29")
-            .replace("<", "%3C").replace(">", "%3E"))
+    return (
+        url.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    )
 
 
 def md_cite(c: Citation) -> str:

@@ -24,7 +24,9 @@ def page_csv(page: ListPage, places: dict | None = None) -> str:
         rows, columns = [event_row(e, (places or {}).get(e.id)) for e in page.items], EVENT_COLUMNS
     else:
         kinds: dict[str, tuple[Callable[[Any], dict[str, Any]], tuple[str, ...]]] = {
-            "entities": (entity_summary_dict, ENTITY_COLUMNS), "articles": (article_summary_dict, ARTICLE_COLUMNS)}
+            "entities": (entity_summary_dict, ENTITY_COLUMNS),
+            "articles": (article_summary_dict, ARTICLE_COLUMNS),
+        }
         item, columns = kinds[page.kind]
         rows = [item(x) for x in page.items]
     buffer = io.StringIO()

@@ -12,8 +12,11 @@ def edit_text(edit: Edit, done: str) -> str:
     """One line saying what an edit did ("merged", "split", "undid")."""
     if edit.action == "note":
         return f"{done} edit #{edit.id} (note on {edit.entity_id}) by {edit.analyst}: {edit.reason}"
-    what = (f"{edit.entity_id} into {edit.target_id}" if edit.action == "merge"
-            else f"{', '.join(edit.aliases)} from {edit.entity_id} into new entity {edit.target_id}")
+    what = (
+        f"{edit.entity_id} into {edit.target_id}"
+        if edit.action == "merge"
+        else f"{', '.join(edit.aliases)} from {edit.entity_id} into new entity {edit.target_id}"
+    )
     return f"{done} edit #{edit.id} ({edit.action} {what}) by {edit.analyst}: {edit.reason}"
 
 
@@ -27,8 +30,10 @@ def edits_text(edits: list[Edit]) -> str:
         if e.action == "note":
             lines += [f"#{e.id} {e.created_at} {e.analyst}: note on {e.entity_id} ({state})", f"    note: {e.reason}"]
             continue
-        lines.append(f"#{e.id} {e.created_at} {e.analyst}: {e.action} {e.entity_id} -> {e.target_id}"
-                     f"{' [' + ', '.join(e.aliases) + ']' if e.aliases else ''} ({state})")
+        lines.append(
+            f"#{e.id} {e.created_at} {e.analyst}: {e.action} {e.entity_id} -> {e.target_id}"
+            f"{' [' + ', '.join(e.aliases) + ']' if e.aliases else ''} ({state})"
+        )
         lines.append(f"    why: {e.reason}")
     return "\n".join(lines)
 

@@ -52,12 +52,23 @@ def sources_text(view: Sources) -> str:
     for f in view.feeds:
         state = f.last_outcome or "not checked yet"
         why = f" - {f.last_reason}" if f.last_reason else ""
-        valid = ", ".join(x for x in (f"ETag {f.etag}" if f.etag else "", f"Last-Modified {f.last_modified}"
-                                      if f.last_modified else "") if x) or "no validators"
+        valid = (
+            ", ".join(
+                x
+                for x in (
+                    f"ETag {f.etag}" if f.etag else "",
+                    f"Last-Modified {f.last_modified}" if f.last_modified else "",
+                )
+                if x
+            )
+            or "no validators"
+        )
         lines.append(f"  {f.url} [{f.kind or '?'}] {f.title}".rstrip())
         lines.append(f"      {state}{why}; checked {f.checked_at or 'never'}; {valid}")
-        lines.append(f"      entries: {f.done} done, {f.pending} pending, {f.refused} refused, {f.failed} failed"
-                     + (f"; listed by {f.parent}" if f.parent else ""))
+        lines.append(
+            f"      entries: {f.done} done, {f.pending} pending, {f.refused} refused, {f.failed} failed"
+            + (f"; listed by {f.parent}" if f.parent else "")
+        )
     lines.append(f"Latest fetches ({len(view.fetches)}):" if view.fetches else "No pages fetched yet.")
     for row in view.fetches:
         what = f"article {row.article_id[:12]}" if row.article_id else row.reason

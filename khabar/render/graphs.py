@@ -88,8 +88,11 @@ def layered_picture(nodes: Sequence[GraphNode], edges: Sequence[GraphEdge]) -> G
         placed = _band(members, [e for e in edges if e.source in {m.id for m in members}], top, group)
         boxes.update(placed)
         top = max(b.y + b.h for b in placed.values()) + _BAND_GAP
-    lines = tuple(_line(boxes[e.source], boxes[e.target], e) for e in edges
-                  if e.source in boxes and e.target in boxes and e.source != e.target)  # never a self-loop
+    lines = tuple(
+        _line(boxes[e.source], boxes[e.target], e)
+        for e in edges
+        if e.source in boxes and e.target in boxes and e.source != e.target
+    )  # never a self-loop
     width = max((b.x + b.w for b in boxes.values()), default=0) + 20
     return GraphPicture(width, max(top, 60.0), tuple(boxes.values()), lines)
 
@@ -111,8 +114,11 @@ def _depths(members: list[GraphNode], edges: list[GraphEdge], group: str) -> dic
     order = {m.id: (m.sort_key, m.id) for m in members}
     parents: dict[str, list[str]] = {}
     for e in edges:
-        source, target = (e.source, e.target) if e.directed or order.get(e.source, ("", "")) <= order.get(
-            e.target, ("", "")) else (e.target, e.source)
+        source, target = (
+            (e.source, e.target)
+            if e.directed or order.get(e.source, ("", "")) <= order.get(e.target, ("", ""))
+            else (e.target, e.source)
+        )
         parents.setdefault(target, []).append(source)
     depth = {group: 0}
     for m in sorted(members, key=lambda m: order[m.id]):

@@ -91,12 +91,23 @@ def _draw(nx, graph, positions: dict, labels: dict, axes) -> None:
     nx.draw_networkx_nodes(graph, positions, nodelist=others, node_color="#d9d9d9", node_size=700, ax=axes)
     for directed in (True, False):
         for relation, colour in _COLOURS.items():
-            edges = [(a, b) for a, b, d in graph.edges(data=True)
-                     if d["relation"] == relation and d["directed"] == directed]
-            nx.draw_networkx_edges(graph, positions, edgelist=edges, edge_color=colour, arrows=True,
-                                   arrowstyle="-|>" if directed else "-", arrowsize=18, ax=axes, node_size=900,
-                                   style="solid" if relation == "copy" else "dashed")
+            edges = [
+                (a, b) for a, b, d in graph.edges(data=True) if d["relation"] == relation and d["directed"] == directed
+            ]
+            nx.draw_networkx_edges(
+                graph,
+                positions,
+                edgelist=edges,
+                edge_color=colour,
+                arrows=True,
+                arrowstyle="-|>" if directed else "-",
+                arrowsize=18,
+                ax=axes,
+                node_size=900,
+                style="solid" if relation == "copy" else "dashed",
+            )
     nx.draw_networkx_labels(graph, positions, labels, font_size=6, ax=axes, verticalalignment="top")
-    handles = [axes.plot([], [], color=c, linestyle="-" if r == "copy" else "--", label=r)[0]
-               for r, c in _COLOURS.items()]
+    handles = [
+        axes.plot([], [], color=c, linestyle="-" if r == "copy" else "--", label=r)[0] for r, c in _COLOURS.items()
+    ]
     axes.legend(handles=handles, loc="lower right", fontsize=7, frameon=False)

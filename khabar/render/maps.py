@@ -74,8 +74,10 @@ def map_picture(points: Sequence[MapPoint], *, outlines: Sequence[Country] | Non
     x1, y1 = project(east, south)
     view = (x0, y0, x1 - x0, y1 - y0)
     r0 = max(view[2], view[3]) * 0.006
-    marks = tuple(MapMark(*project(p.longitude, p.latitude), r0 * math.sqrt(max(p.weight, 1)), p.label, p.href,
-                          p.kind) for p in sorted(points, key=lambda p: -p.weight))
+    marks = tuple(
+        MapMark(*project(p.longitude, p.latitude), r0 * math.sqrt(max(p.weight, 1)), p.label, p.href, p.kind)
+        for p in sorted(points, key=lambda p: -p.weight)
+    )
     countries = tuple((c.name, _path(c, project)) for c in outlines if _overlaps(c, west, south, east, north))
     return MapPicture(view, countries, _graticule(west, south, east, north, project), marks, bool(outlines))
 

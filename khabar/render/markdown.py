@@ -11,19 +11,29 @@ __all__ = ["dossier_markdown", "md_cite", "md_escape", "md_url"]
 
 def dossier_markdown(d: Dossier) -> str:
     """The dossier as a Markdown document."""
-    out = [f"# {md_escape(d.entity.name)}", "",
-           f"*{d.entity.type}*, id `{d.entity.id}`. Mentioned in **{d.articles}** article(s) "
-           f"from **{d.outlets}** outlet(s), **{d.source_groups}** independent source group(s).", ""]
+    out = [
+        f"# {md_escape(d.entity.name)}",
+        "",
+        f"*{d.entity.type}*, id `{d.entity.id}`. Mentioned in **{d.articles}** article(s) "
+        f"from **{d.outlets}** outlet(s), **{d.source_groups}** independent source group(s).",
+        "",
+    ]
     if d.place and d.place.resolved:
         p = d.place
-        out += [f"**Place**: {md_escape(p.name)}, {p.level}, {p.country or ''}; latitude {p.latitude:.4f}, "
-                f"longitude {p.longitude:.4f} (GeoNames {p.geonames_id or '-'})", ""]
+        out += [
+            f"**Place**: {md_escape(p.name)}, {p.level}, {p.country or ''}; latitude {p.latitude:.4f}, "
+            f"longitude {p.longitude:.4f} (GeoNames {p.geonames_id or '-'})",
+            "",
+        ]
     elif d.place:
         out += [f"**Place**: unresolved ({md_escape(d.place.note)})", ""]
     if d.links:
         out += ["## Links", ""]
-        out += [f"- {k.relation.replace('_', ' ')}: {md_escape(k.entity.name)} (`{k.entity.id}`, {k.source}"
-                f"{', since ' + k.note if k.note else ''})" for k in d.links]
+        out += [
+            f"- {k.relation.replace('_', ' ')}: {md_escape(k.entity.name)} (`{k.entity.id}`, {k.source}"
+            f"{', since ' + k.note if k.note else ''})"
+            for k in d.links
+        ]
         out.append("")
     out += ["## Aliases", "", "| alias | source | articles | outlets | example |", "|---|---|---|---|---|"]
     for a in d.aliases:
@@ -31,8 +41,10 @@ def dossier_markdown(d: Dossier) -> str:
         out.append(f"| {md_escape(a.alias)} | {', '.join(a.sources)} | {a.articles} | {a.outlets} | {example} |")
     if d.neighbours:
         out += ["", "## Mentioned with", ""]
-        out += [f"- {md_escape(n.entity.name)} ({n.entity.type}): {n.articles} article(s), {n.sentences} sentence(s)"
-                for n in d.neighbours]
+        out += [
+            f"- {md_escape(n.entity.name)} ({n.entity.type}): {n.articles} article(s), {n.sentences} sentence(s)"
+            for n in d.neighbours
+        ]
 
     out += profile_markdown_lines(d)
     out += ["", "## Evidence", ""]

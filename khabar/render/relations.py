@@ -12,8 +12,15 @@ from ..models import ArticleRef, ArticleView, Comparison, Lineage, LineageEdge, 
 from ..relations.derivation import FEATURES, specifics
 from .basics import dumps
 
-__all__ = ["comparison_text", "comparison_dict", "comparison_json", "lineage_text", "lineage_dict", "lineage_json",
-           "group_origin"]
+__all__ = [
+    "comparison_text",
+    "comparison_dict",
+    "comparison_json",
+    "lineage_text",
+    "lineage_dict",
+    "lineage_json",
+    "group_origin",
+]
 
 _WIDTH = 100
 
@@ -26,13 +33,20 @@ def _label(view: ArticleView | ArticleRef) -> str:
 
 def comparison_text(c: Comparison, *, pairs: int = 12) -> str:
     """A comparison as terminal text: verdict, reason, direction, coverage and the aligned sentences."""
-    lines = [f"A: {_label(c.a)}", f"B: {_label(c.b)}", "",
-             f"Relation: {c.relation.value}   score {c.score:.2f}", f"Why: {c.reason}",
-             f"Story similarity: {c.story_similarity:.2f}  (how alike the two stories are, 0..1: same event, same "
-             "story; independent reports of one event score high too)"]
+    lines = [
+        f"A: {_label(c.a)}",
+        f"B: {_label(c.b)}",
+        "",
+        f"Relation: {c.relation.value}   score {c.score:.2f}",
+        f"Why: {c.reason}",
+        f"Story similarity: {c.story_similarity:.2f}  (how alike the two stories are, 0..1: same event, same "
+        "story; independent reports of one event score high too)",
+    ]
     if c.features:
-        lines.append(f"Derivation: {c.derivation:.2f}  (probability that one text was written from the other; "
-                     "copy or rewrite needs it at the derivation_threshold setting, 0.5 by default)")
+        lines.append(
+            f"Derivation: {c.derivation:.2f}  (probability that one text was written from the other; "
+            "copy or rewrite needs it at the derivation_threshold setting, 0.5 by default)"
+        )
     if c.relation.derived:
         if c.origin:
             first, second = ("A", "B") if c.origin == c.a.id else ("B", "A")
@@ -40,9 +54,11 @@ def comparison_text(c: Comparison, *, pairs: int = 12) -> str:
         else:
             lines.append(f"Direction: unknown ({c.direction_reason})")
     if c.pairs or c.coverage_a or c.coverage_b:
-        lines.append(f"Aligned: {len(c.pairs)} sentence pair(s); covers {c.coverage_a:.0%} of A and {c.coverage_b:.0%} "
-                     f"of B; {c.in_order:.0%} in order; shared 5-grams {c.shared_passages:.0%}"
-                     + (f"; model {c.model}" if c.model else ""))
+        lines.append(
+            f"Aligned: {len(c.pairs)} sentence pair(s); covers {c.coverage_a:.0%} of A and {c.coverage_b:.0%} "
+            f"of B; {c.in_order:.0%} in order; shared 5-grams {c.shared_passages:.0%}"
+            + (f"; model {c.model}" if c.model else "")
+        )
     for p in c.pairs[:pairs]:
         kind = "verbatim" if p.verbatim else "similar"
         lines.append(f"  [{p.similarity:.2f} {kind}] A{p.a + 1}: " + _clip(c.a.sentences[p.a].text))
@@ -67,26 +83,51 @@ def _clip(text: str, width: int = 80) -> str:
 
 
 def _view_dict(v: ArticleView) -> dict[str, Any]:
-    return {"id": v.id, "outlet": v.outlet, "title": v.title, "published": v.published, "language": v.language,
-            "source": v.source, "sentences": len(v.sentences)}
+    return {
+        "id": v.id,
+        "outlet": v.outlet,
+        "title": v.title,
+        "published": v.published,
+        "language": v.language,
+        "source": v.source,
+        "sentences": len(v.sentences),
+    }
 
 
 def comparison_dict(c: Comparison) -> dict[str, Any]:
     """A comparison as a dict following schema khabar.compare/2."""
     return {
         "schema": "khabar.compare/2",
-        "a": _view_dict(c.a), "b": _view_dict(c.b),
-        "relation": c.relation.value, "score": c.score, "reason": c.reason,
-        "origin": c.origin, "derived": c.derived, "direction_reason": c.direction_reason,
-        "coverage_a": c.coverage_a, "coverage_b": c.coverage_b, "shared_passages": c.shared_passages,
-        "in_order": c.in_order, "model": c.model,
-        "story_similarity": c.story_similarity, "derivation": c.derivation,
+        "a": _view_dict(c.a),
+        "b": _view_dict(c.b),
+        "relation": c.relation.value,
+        "score": c.score,
+        "reason": c.reason,
+        "origin": c.origin,
+        "derived": c.derived,
+        "direction_reason": c.direction_reason,
+        "coverage_a": c.coverage_a,
+        "coverage_b": c.coverage_b,
+        "shared_passages": c.shared_passages,
+        "in_order": c.in_order,
+        "model": c.model,
+        "story_similarity": c.story_similarity,
+        "derivation": c.derivation,
         "derivation_evidence": dict(zip(FEATURES, c.features, strict=False)) if c.features else {},
         "pairs": [
-            {"a": p.a, "b": p.b, "similarity": p.similarity, "verbatim": p.verbatim,
-             "shared_specifics": _shared_specifics(c.a.sentences[p.a].text, c.b.sentences[p.b].text),
-             "a_start": c.a.sentences[p.a].start, "a_end": c.a.sentences[p.a].end, "a_text": c.a.sentences[p.a].text,
-             "b_start": c.b.sentences[p.b].start, "b_end": c.b.sentences[p.b].end, "b_text": c.b.sentences[p.b].text}
+            {
+                "a": p.a,
+                "b": p.b,
+                "similarity": p.similarity,
+                "verbatim": p.verbatim,
+                "shared_specifics": _shared_specifics(c.a.sentences[p.a].text, c.b.sentences[p.b].text),
+                "a_start": c.a.sentences[p.a].start,
+                "a_end": c.a.sentences[p.a].end,
+                "a_text": c.a.sentences[p.a].text,
+                "b_start": c.b.sentences[p.b].start,
+                "b_end": c.b.sentences[p.b].end,
+                "b_text": c.b.sentences[p.b].text,
+            }
             for p in c.pairs
         ],
     }
@@ -99,8 +140,10 @@ def comparison_json(c: Comparison) -> str:
 
 def lineage_text(lineage: Lineage) -> str:
     """Source groups as terminal text: each group's origin, then who derived from whom."""
-    lines = [f"{lineage.articles} article(s) in {lineage.independent} independent source group(s); "
-             f"{len(lineage.groups)} group(s) of copies or rewrites; {lineage.same_story} same-story link(s)."]
+    lines = [
+        f"{lineage.articles} article(s) in {lineage.independent} independent source group(s); "
+        f"{len(lineage.groups)} group(s) of copies or rewrites; {lineage.same_story} same-story link(s)."
+    ]
     lines += [f"Note: {n}" for n in lineage.notes]
     for i, group in enumerate(lineage.groups, start=1):
         origin, why = group_origin(group)
@@ -154,18 +197,37 @@ def group_origin(g: SourceGroup) -> tuple[str | None, str]:
 def _group_dict(g: SourceGroup) -> dict[str, Any]:
     origin, why = group_origin(g)
     return {
-        "id": g.id, "origin": origin, "origin_reason": why, "members": [_ref_dict(m) for m in g.members],
-        "edges": [{"a": e.a, "b": e.b, "relation": e.relation.value, "score": e.score, "origin": e.origin,
-                   "derived": (e.b if e.origin == e.a else e.a) if e.origin else None, "directed": bool(e.origin),
-                   "reason": e.reason, "direction_reason": e.direction_reason} for e in g.edges],
+        "id": g.id,
+        "origin": origin,
+        "origin_reason": why,
+        "members": [_ref_dict(m) for m in g.members],
+        "edges": [
+            {
+                "a": e.a,
+                "b": e.b,
+                "relation": e.relation.value,
+                "score": e.score,
+                "origin": e.origin,
+                "derived": (e.b if e.origin == e.a else e.a) if e.origin else None,
+                "directed": bool(e.origin),
+                "reason": e.reason,
+                "direction_reason": e.direction_reason,
+            }
+            for e in g.edges
+        ],
     }
 
 
 def lineage_dict(lineage: Lineage) -> dict[str, Any]:
     """Lineage as a dict following schema khabar.lineage/2."""
-    return {"schema": "khabar.lineage/2", "articles": lineage.articles, "independent": lineage.independent,
-            "same_story": lineage.same_story, "notes": list(lineage.notes),
-            "groups": [_group_dict(g) for g in lineage.groups]}
+    return {
+        "schema": "khabar.lineage/2",
+        "articles": lineage.articles,
+        "independent": lineage.independent,
+        "same_story": lineage.same_story,
+        "notes": list(lineage.notes),
+        "groups": [_group_dict(g) for g in lineage.groups],
+    }
 
 
 def lineage_json(lineage: Lineage) -> str:

@@ -32,6 +32,6 @@ def without_css(svg: str) -> str:
     root_rules = ""
     if block:  # matplotlib writes one rule, "*{stroke-linejoin: round; stroke-linecap: butt}": inherited from the root
         root_rules = "".join(_attributes(rule) for rule in re.findall(r"\{([^}]*)\}", block.group(1)))
-        svg = svg[:block.start()] + svg[block.end():]
+        svg = svg[: block.start()] + svg[block.end() :]
     svg = _STYLE_ATTR.sub(lambda m: _attributes(m.group(1)), svg)
     return re.sub(r"<svg\b", "<svg" + root_rules, svg, count=1) if root_rules else svg

@@ -20,8 +20,10 @@ def _wrap(text: str, indent: str = "    ") -> str:
 def dossier_text(d: Dossier) -> str:
     """The dossier as terminal text."""
     lines = [f"{d.entity.name}  ({d.entity.type}, id {d.entity.id})", "=" * min(_WIDTH, len(d.entity.name) + 30)]
-    lines.append(f"Mentioned in {d.articles} article(s) from {d.outlets} outlet(s), "
-                 f"{d.source_groups} independent source group(s).")
+    lines.append(
+        f"Mentioned in {d.articles} article(s) from {d.outlets} outlet(s), "
+        f"{d.source_groups} independent source group(s)."
+    )
     if d.candidates:
         lines.append("Also matched: " + "; ".join(f"{e.name} ({e.type}, {e.id})" for e in d.candidates))
     lines += _place_lines(d) + _link_lines(d)
@@ -65,7 +67,7 @@ def article_text(a: Article, *, show_dropped: bool = True) -> str:
     ]
     body = []
     for p in a.paragraphs:
-        body.append(_wrap(f"[{p.language}] {a.text[p.start:p.end]}", "  "))
+        body.append(_wrap(f"[{p.language}] {a.text[p.start : p.end]}", "  "))
     out = head + body
     if show_dropped and a.dropped:
         out += ["", f"Dropped by the cleaner ({len(a.dropped)}):"]
@@ -88,8 +90,10 @@ def ingest_summary(report: IngestReport) -> str:
         lines.append("Stored with warnings:")
         lines += [f"  - {w.source}: {w.message} [{w.code}]" for w in report.warnings]
     if report.internal_errors:
-        lines.append(f"{report.internal_errors} internal error(s): bugs in khabar met on the inputs marked [internal] "
-                     f"above; those inputs were skipped and the run went on. Tracebacks: {report.error_log}")
+        lines.append(
+            f"{report.internal_errors} internal error(s): bugs in khabar met on the inputs marked [internal] "
+            f"above; those inputs were skipped and the run went on. Tracebacks: {report.error_log}"
+        )
     return "\n".join(lines)
 
 
@@ -100,16 +104,21 @@ def _place_lines(d: Dossier) -> list[str]:
     if not p.resolved:
         return ["", f"Place: unresolved ({p.note}); no coordinates."]
     where = ", ".join(x for x in (p.admin1 if p.level != "admin1" else None, p.country) if x)
-    return ["", f"Place: {p.name}, {p.level}{f' in {where}' if where else ''}; latitude {p.latitude:.4f}, "
-                f"longitude {p.longitude:.4f} (GeoNames {p.geonames_id or '-'}; {p.note})"]
+    return [
+        "",
+        f"Place: {p.name}, {p.level}{f' in {where}' if where else ''}; latitude {p.latitude:.4f}, "
+        f"longitude {p.longitude:.4f} (GeoNames {p.geonames_id or '-'}; {p.note})",
+    ]
 
 
 def _link_lines(d: Dossier) -> list[str]:
     lines = ["", "Links"] if d.links else []
     for k in d.links:
         note = f", since {k.note}" if k.note else ""
-        lines.append(f"  - {k.relation.replace('_', ' ')}: {k.entity.name} ({k.entity.id}; {k.source}{note}; "
-                     f"{k.articles} article(s) here)")
+        lines.append(
+            f"  - {k.relation.replace('_', ' ')}: {k.entity.name} ({k.entity.id}; {k.source}{note}; "
+            f"{k.articles} article(s) here)"
+        )
     if d.conflicts:
         lines += ["", "Alias conflicts (for the analyst)"]
         lines += [f"  - {c.reason} [{c.article_id[:10] or 'no article'} {c.start}-{c.end}]" for c in d.conflicts]

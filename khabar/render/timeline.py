@@ -57,8 +57,9 @@ def _draw(ax, event: Event) -> None:
     label = f"{event.place or '?'}\n{event.type.replace('_', ' ')}"
     if toll is None:  # no figure reported: a hollow marker on the floor, not a made-up count
         ax.plot([when], [1], "o", markerfacecolor="white", color=colour, markersize=6)
-        ax.annotate(label + "\n(no toll)", (when, 1), textcoords="offset points", xytext=(0, 6), ha="center",
-                    fontsize=7)
+        ax.annotate(
+            label + "\n(no toll)", (when, 1), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7
+        )
         return
     low = max(toll.low, 1)
     high = max(toll.high or toll.latest.figure.value, low)

@@ -49,8 +49,7 @@ def validate(document: dict[str, Any], name: str | None = None) -> None:
     import jsonschema
     from referencing import Registry, Resource
 
-    resources_ = [(schema_file(f)["$id"], Resource.from_contents(schema_file(f)))
-                  for f in {*SCHEMAS.values(), _COMMON}]
+    resources_ = [(schema_file(f)["$id"], Resource.from_contents(schema_file(f))) for f in {*SCHEMAS.values(), _COMMON}]
     registry = Registry().with_resources(resources_)
     target = schema(name or document.get("schema", ""))
     jsonschema.Draft202012Validator(target, registry=registry).validate(document)

@@ -45,8 +45,18 @@ def _migrations() -> list[tuple[str, str]]:
 MIGRATIONS = _migrations()
 
 
-class Store(ArticleQueries, EntityQueries, RelationQueries, PlaceQueries, EditQueries, BrowseQueries, EventQueries,
-            RunQueries, ListQueries, FetchQueries):
+class Store(
+    ArticleQueries,
+    EntityQueries,
+    RelationQueries,
+    PlaceQueries,
+    EditQueries,
+    BrowseQueries,
+    EventQueries,
+    RunQueries,
+    ListQueries,
+    FetchQueries,
+):
     """A khabar database. Use :func:`open_store` (or ``khabar.open_kb``) to get one."""
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
@@ -102,8 +112,10 @@ def _begin(conn: sqlite3.Connection, path: str) -> None:
     except sqlite3.OperationalError as exc:
         if "locked" not in str(exc) and "busy" not in str(exc):
             raise
-        raise StoreError(f"{path} is locked by another writer (another `khabar ingest`?) and stayed locked for "
-                         f"{BUSY_SECONDS} s; wait for it to finish, then run this again") from None
+        raise StoreError(
+            f"{path} is locked by another writer (another `khabar ingest`?) and stayed locked for "
+            f"{BUSY_SECONDS} s; wait for it to finish, then run this again"
+        ) from None
 
 
 def _wal(conn: sqlite3.Connection) -> None:
@@ -150,8 +162,12 @@ def _open_postgresql(url: str, *, create: bool) -> Store:
     # PgConnection implements the part of sqlite3.Connection that the query mixins use (store/pg.py).
     store = Store(cast(sqlite3.Connection, conn), pg.safe_url(conn.url))
     try:
-        if not create and "migrations" not in {r[0] for r in conn.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}:
+        if not create and "migrations" not in {
+            r[0]
+            for r in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            )
+        }:
             raise StoreError(f"no khabar database at {store.path}; run `khabar ingest ... --db {store.path}` first")
         pg.migrate(store, MIGRATIONS, now())
     except BaseException:

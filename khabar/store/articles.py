@@ -35,6 +35,7 @@ class ArticleQueries:
     conn: sqlite3.Connection
 
     if TYPE_CHECKING:  # provided by the Store this mixes into (and its EntityQueries)
+
         def atomic(self) -> AbstractContextManager[sqlite3.Connection]: ...  # Store.atomic
 
         def _insert_entities(self, resolution: Resolution) -> None: ...
@@ -71,8 +72,24 @@ class ArticleQueries:
         self.conn.execute(
             f"INSERT INTO articles({_ARTICLE_COLUMNS}, words, ingested_at, published_original, published_precision)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (a.id, a.content_hash, a.source, a.kind, a.url, a.title, a.outlet, a.author, a.published, a.language,
-             a.raw, a.text, len(a.text.split()), now(), a.published_original, a.published_precision),
+            (
+                a.id,
+                a.content_hash,
+                a.source,
+                a.kind,
+                a.url,
+                a.title,
+                a.outlet,
+                a.author,
+                a.published,
+                a.language,
+                a.raw,
+                a.text,
+                len(a.text.split()),
+                now(),
+                a.published_original,
+                a.published_precision,
+            ),
         )
         self.conn.executemany(
             "INSERT INTO paragraphs(article_id, idx, char_start, char_end, language, score) VALUES (?,?,?,?,?,?)",
@@ -89,15 +106,22 @@ class ArticleQueries:
             [(article_id, s.index, s.start, s.end, s.text) for s in sentences],
         )
 
-    def _insert_mentions(self, article_id: str, mentions: tuple[Mention, ...], ids: tuple[str | None, ...],
-                         resolved: tuple[str | None, ...] = ()) -> None:
+    def _insert_mentions(
+        self,
+        article_id: str,
+        mentions: tuple[Mention, ...],
+        ids: tuple[str | None, ...],
+        resolved: tuple[str | None, ...] = (),
+    ) -> None:
         # resolved: the resolver's choice before analyst edits (store/edits.py); ids: after them.
         resolved = resolved or ids
         self.conn.executemany(
             "INSERT OR IGNORE INTO mentions(article_id, sentence, char_start, char_end, text, label, cluster,"
             " entity_id, resolved_id) VALUES (?,?,?,?,?,?,?,?,?)",
-            [(article_id, m.sentence, m.start, m.end, m.text, m.label, m.cluster, eid, rid)
-             for m, eid, rid in zip(mentions, ids, resolved)],
+            [
+                (article_id, m.sentence, m.start, m.end, m.text, m.label, m.cluster, eid, rid)
+                for m, eid, rid in zip(mentions, ids, resolved)
+            ],
         )
 
     def record_rejection(self, rejection: Rejection) -> None:
@@ -138,8 +162,10 @@ class ArticleQueries:
     def get_article(self, ref: str) -> Article:
         """The stored article (paragraphs and dropped text included)."""
         article_id = self.resolve_article_ref(ref)
-        row = self.conn.execute(f"SELECT {_ARTICLE_COLUMNS}, published_original, published_precision FROM articles "
-                               "WHERE id = ?", (article_id,)).fetchone()
+        row = self.conn.execute(
+            f"SELECT {_ARTICLE_COLUMNS}, published_original, published_precision FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
         paragraphs = tuple(
             Paragraph(r["idx"], r["char_start"], r["char_end"], r["language"], r["score"])
             for r in self.conn.execute("SELECT * FROM paragraphs WHERE article_id = ? ORDER BY idx", (article_id,))
@@ -149,10 +175,22 @@ class ArticleQueries:
             for r in self.conn.execute("SELECT * FROM dropped WHERE article_id = ? ORDER BY idx", (article_id,))
         )
         return Article(
-            id=row["id"], content_hash=row["content_hash"], source=row["source"], kind=row["kind"], raw=row["raw"],
-            text=row["text"], title=row["title"], outlet=row["outlet"], url=row["url"], author=row["author"],
-            published=row["published"], language=row["language"], paragraphs=paragraphs, dropped=dropped,
-            published_original=row["published_original"], published_precision=row["published_precision"],
+            id=row["id"],
+            content_hash=row["content_hash"],
+            source=row["source"],
+            kind=row["kind"],
+            raw=row["raw"],
+            text=row["text"],
+            title=row["title"],
+            outlet=row["outlet"],
+            url=row["url"],
+            author=row["author"],
+            published=row["published"],
+            language=row["language"],
+            paragraphs=paragraphs,
+            dropped=dropped,
+            published_original=row["published_original"],
+            published_precision=row["published_precision"],
         )
 
     def sentences(self, article_id: str) -> list[Sentence]:
@@ -170,8 +208,10 @@ class ArticleQueries:
             "SELECT * FROM mentions WHERE article_id = ? ORDER BY char_start", (article_id,)
         ).fetchall()
         return [
-            (Mention(r["char_start"], r["char_end"], r["text"], r["label"], r["sentence"], r["cluster"]),
-             r["entity_id"])
+            (
+                Mention(r["char_start"], r["char_end"], r["text"], r["label"], r["sentence"], r["cluster"]),
+                r["entity_id"],
+            )
             for r in rows
         ]
 
@@ -239,6 +279,12 @@ def _path_forms(ref: str) -> tuple[str, ...]:
 
 def _citation(row: sqlite3.Row) -> Citation:
     return Citation(
-        article_id=row["article_id"], outlet=row["outlet"], title=row["title"], published=row["published"],
-        start=row["char_start"], end=row["char_end"], text=row["text"], url=row["url"],
+        article_id=row["article_id"],
+        outlet=row["outlet"],
+        title=row["title"],
+        published=row["published"],
+        start=row["char_start"],
+        end=row["char_end"],
+        text=row["text"],
+        url=row["url"],
     )

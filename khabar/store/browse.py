@@ -32,12 +32,20 @@ class BrowseQueries:
             articles=one("SELECT count(*) FROM articles"),
             outlets=one("SELECT count(DISTINCT outlet) FROM articles"),
             sentences=one("SELECT count(*) FROM sentences"),
-            entities=sum(classes.values()), groups=classes.get("GROUP", 0), people=classes.get("PERSON", 0),
-            places=classes.get("PLACE", 0), rejected=one("SELECT count(*) FROM rejections"),
+            entities=sum(classes.values()),
+            groups=classes.get("GROUP", 0),
+            people=classes.get("PERSON", 0),
+            places=classes.get("PLACE", 0),
+            rejected=one("SELECT count(*) FROM rejections"),
         )
 
-    def article_summaries(self, *, limit: int = 50, offset: int = 0, ids: Iterable[str] | None = None,
-                          ) -> list[ArticleSummary]:
+    def article_summaries(
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        ids: Iterable[str] | None = None,
+    ) -> list[ArticleSummary]:
         """Articles, newest publication first (only ``ids`` when given)."""
         if ids is None:
             rows = self.conn.execute(
@@ -47,7 +55,7 @@ class BrowseQueries:
         wanted = list(dict.fromkeys(ids))
         out: list[ArticleSummary] = []
         for chunk in range(0, len(wanted), 500):
-            part = wanted[chunk:chunk + 500]
+            part = wanted[chunk : chunk + 500]
             rows = self.conn.execute(
                 f"SELECT {_SUMMARY} FROM articles a WHERE a.id IN ({','.join('?' * len(part))})", part
             )
@@ -137,8 +145,13 @@ class BrowseQueries:
             "FROM aliases al LEFT JOIN articles a ON a.id = al.article_id "
             "GROUP BY al.entity_id, al.norm ORDER BY al.entity_id, n_art DESC, al.norm"
         )
-        return [(r["entity_id"], AliasSupport(r["alias"], r["n_art"], r["n_out"],
-                                              tuple(sorted(set(r["sources"].split(",")))))) for r in rows]
+        return [
+            (
+                r["entity_id"],
+                AliasSupport(r["alias"], r["n_art"], r["n_out"], tuple(sorted(set(r["sources"].split(","))))),
+            )
+            for r in rows
+        ]
 
     def entity_articles(self) -> dict[str, list[str]]:
         """Entity id -> ids of the articles mentioning it, for every entity mentioned at all."""

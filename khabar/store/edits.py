@@ -30,8 +30,9 @@ class EditQueries:
 
     conn: sqlite3.Connection
 
-    def record_edit(self, action: str, entity_id: str, target_id: str, *, aliases: Sequence[str] = (),
-                    reason: str, analyst: str) -> Edit:
+    def record_edit(
+        self, action: str, entity_id: str, target_id: str, *, aliases: Sequence[str] = (), reason: str, analyst: str
+    ) -> Edit:
         """Append an edit; returns it with its id."""
         stamp = now()
         cursor = self.conn.execute(
@@ -59,13 +60,17 @@ class EditQueries:
             Assignment("mentions", r[0], r[1], r[2], name_key(r[3]))
             for r in self.conn.execute(
                 f"SELECT id, resolved_id, entity_id, text FROM mentions WHERE resolved_id IN ({marks}) "
-                f"OR entity_id IN ({marks})", ids + ids)
+                f"OR entity_id IN ({marks})",
+                ids + ids,
+            )
         ]
         out += [
             Assignment("aliases", r[0], r[1], r[2], r[3])
             for r in self.conn.execute(
                 f"SELECT rowid, resolved_id, entity_id, norm FROM aliases WHERE resolved_id IN ({marks}) "
-                f"OR entity_id IN ({marks})", ids + ids)
+                f"OR entity_id IN ({marks})",
+                ids + ids,
+            )
         ]
         return out
 
@@ -88,8 +93,9 @@ class EditQueries:
 
     def entity_record(self, entity_id: str) -> EntityRecord | None:
         """The stored entity with its class and registry link."""
-        row = self.conn.execute("SELECT id, name, type, class, registry_id FROM entities WHERE id = ?",
-                                (entity_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT id, name, type, class, registry_id FROM entities WHERE id = ?", (entity_id,)
+        ).fetchone()
         return EntityRecord(row[0], row[1], row[2], row[3], row[4]) if row else None
 
     def _insert_conflicts(self, conflicts: Iterable[AliasConflict]) -> None:
@@ -97,8 +103,10 @@ class EditQueries:
         self.conn.executemany(
             "INSERT OR IGNORE INTO alias_conflicts(alias, norm, entity_id, other_id, reason, article_id, char_start,"
             " char_end, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
-            [(c.alias, name_key(c.alias), c.entity_id, c.other_id, c.reason, c.article_id, c.start, c.end, stamp)
-             for c in conflicts],
+            [
+                (c.alias, name_key(c.alias), c.entity_id, c.other_id, c.reason, c.article_id, c.start, c.end, stamp)
+                for c in conflicts
+            ],
         )
 
     def alias_conflicts(self, entity_id: str | None = None) -> list[AliasConflict]:
@@ -106,10 +114,21 @@ class EditQueries:
         where, args = ("WHERE entity_id = ? OR other_id = ?", (entity_id, entity_id)) if entity_id else ("", ())
         rows = self.conn.execute(
             f"SELECT alias, entity_id, other_id, reason, article_id, char_start, char_end FROM alias_conflicts {where} "
-            "ORDER BY created_at, article_id, char_start", args)
+            "ORDER BY created_at, article_id, char_start",
+            args,
+        )
         return [AliasConflict(*r) for r in rows]
 
 
 def _edit(row: sqlite3.Row) -> Edit:
-    return Edit(row["id"], row["action"], row["entity_id"], row["target_id"], tuple(json.loads(row["aliases"])),
-                row["reason"], row["analyst"], row["created_at"], row["undone_at"])
+    return Edit(
+        row["id"],
+        row["action"],
+        row["entity_id"],
+        row["target_id"],
+        tuple(json.loads(row["aliases"])),
+        row["reason"],
+        row["analyst"],
+        row["created_at"],
+        row["undone_at"],
+    )

@@ -41,6 +41,7 @@ class EntityQueries:
     conn: sqlite3.Connection
 
     if TYPE_CHECKING:  # provided by the Store this mixes into (its PlaceQueries and EditQueries)
+
         def _insert_places(self, places: Iterable[Place]) -> None: ...
 
         def _insert_conflicts(self, conflicts: Iterable[AliasConflict]) -> None: ...
@@ -57,9 +58,21 @@ class EntityQueries:
         self.conn.executemany(
             "INSERT OR IGNORE INTO aliases(entity_id, alias, norm, source, article_id, char_start, char_end,"
             " resolved_id, variant) VALUES (?,?,?,?,?,?,?,?,?)",
-            [(a.entity_id, a.alias, name_key(a.alias), a.source, a.article_id, a.start, a.end,
-              a.resolved_id or a.entity_id, variant_key(a.alias))
-             for a in resolution.aliases if name_key(a.alias)],
+            [
+                (
+                    a.entity_id,
+                    a.alias,
+                    name_key(a.alias),
+                    a.source,
+                    a.article_id,
+                    a.start,
+                    a.end,
+                    a.resolved_id or a.entity_id,
+                    variant_key(a.alias),
+                )
+                for a in resolution.aliases
+                if name_key(a.alias)
+            ],
         )
 
     def entities_with_alias(self, cls: str, norm: str) -> list[str]:
@@ -152,8 +165,16 @@ class EntityQueries:
                 (entity_id, r["norm"], citations),
             ).fetchall()
             cites = tuple(
-                Citation(e["article_id"], e["outlet"], e["title"], e["published"], e["char_start"], e["char_end"],
-                         e["text"], e["url"])
+                Citation(
+                    e["article_id"],
+                    e["outlet"],
+                    e["title"],
+                    e["published"],
+                    e["char_start"],
+                    e["char_end"],
+                    e["text"],
+                    e["url"],
+                )
                 for e in examples
             )
             sources = tuple(sorted(set(r["sources"].split(",")), key=_SOURCE_ORDER.index))
@@ -188,9 +209,19 @@ class EntityQueries:
         ).fetchall()
         return [
             MentionSentence(
-                Citation(r["article_id"], r["outlet"], r["title"], r["published"], r["char_start"], r["char_end"],
-                         r["text"], r["url"]),
-                r["mine"], r["others"], r["idx"],
+                Citation(
+                    r["article_id"],
+                    r["outlet"],
+                    r["title"],
+                    r["published"],
+                    r["char_start"],
+                    r["char_end"],
+                    r["text"],
+                    r["url"],
+                ),
+                r["mine"],
+                r["others"],
+                r["idx"],
             )
             for r in rows
         ]

@@ -12,8 +12,9 @@ from .clock import now
 
 __all__ = ["FetchQueries"]
 
-_FEED_COLUMNS = ("url, parent, kind, title, etag, last_modified, added_at, checked_at, last_status, "
-                 "last_outcome, last_reason")
+_FEED_COLUMNS = (
+    "url, parent, kind, title, etag, last_modified, added_at, checked_at, last_status, last_outcome, last_reason"
+)
 _OFFSET = re.compile(r"#(\d+)$")
 
 
@@ -24,17 +25,35 @@ class FetchQueries:
 
     # --- fetches ------------------------------------------------------------------------------
 
-    def save_fetch(self, source: str, record: FetchRecord, *, outcome: str, article_id: str | None = None,
-                   reason: str = "") -> None:
+    def save_fetch(
+        self, source: str, record: FetchRecord, *, outcome: str, article_id: str | None = None, reason: str = ""
+    ) -> None:
         """Keep the raw response a document came from (one row per source; a refetch replaces it)."""
         self.conn.execute(
             "INSERT OR REPLACE INTO fetches(source, url, final_url, canonical_url, status, fetched_at, body_hash, "
             "size, content_type, charset, http_version, headers, redirects, seconds, via, outcome, article_id, "
             "reason, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (source, record.url, record.final_url, record.canonical_url, record.status, record.fetched_at,
-             record.body_hash, record.size, record.content_type, record.charset, record.http_version,
-             json.dumps([list(h) for h in record.headers]), json.dumps(list(record.redirects)),
-             round(record.seconds, 3), record.via, outcome, article_id, reason, now()),
+            (
+                source,
+                record.url,
+                record.final_url,
+                record.canonical_url,
+                record.status,
+                record.fetched_at,
+                record.body_hash,
+                record.size,
+                record.content_type,
+                record.charset,
+                record.http_version,
+                json.dumps([list(h) for h in record.headers]),
+                json.dumps(list(record.redirects)),
+                round(record.seconds, 3),
+                record.via,
+                outcome,
+                article_id,
+                reason,
+                now(),
+            ),
         )
 
     def fetched_canonical(self, canonical_urls: Iterable[str]) -> set[str]:
@@ -46,11 +65,16 @@ class FetchQueries:
         wanted = list(dict.fromkeys(canonical_urls))
         found: set[str] = set()
         for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
+            chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            found.update(r[0] for r in self.conn.execute(
-                f"SELECT canonical_url FROM fetches WHERE canonical_url IN ({marks}) AND (article_id IS NULL "
-                "OR article_id IN (SELECT id FROM articles))", chunk))
+            found.update(
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT canonical_url FROM fetches WHERE canonical_url IN ({marks}) AND (article_id IS NULL "
+                    "OR article_id IN (SELECT id FROM articles))",
+                    chunk,
+                )
+            )
         return found
 
     def fetch_rows(self, *, limit: int = 50, source: str | None = None) -> list[FetchRow]:
@@ -58,7 +82,9 @@ class FetchQueries:
         where, args = ("WHERE source = ?", [source]) if source else ("", [])
         rows = self.conn.execute(
             f"SELECT source, final_url, status, fetched_at, via, outcome, article_id, reason FROM fetches {where} "
-            "ORDER BY recorded_at DESC, rowid DESC LIMIT ?", (*args, limit))
+            "ORDER BY recorded_at DESC, rowid DESC LIMIT ?",
+            (*args, limit),
+        )
         return [FetchRow(*row) for row in rows]
 
     def fetch_headers(self, source: str) -> list[tuple[str, str]]:
@@ -74,10 +100,14 @@ class FetchQueries:
         (its article id is a content hash).
         """
         prefix = f"{path}#"
-        sources = [r[0] for r in self.conn.execute(
-            "SELECT source FROM articles WHERE substr(source, 1, ?) = ? "
-            "UNION ALL SELECT source FROM rejections WHERE substr(source, 1, ?) = ?",
-            (len(prefix), prefix, len(prefix), prefix))]
+        sources = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT source FROM articles WHERE substr(source, 1, ?) = ? "
+                "UNION ALL SELECT source FROM rejections WHERE substr(source, 1, ?) = ?",
+                (len(prefix), prefix, len(prefix), prefix),
+            )
+        ]
         offsets = [int(m.group(1)) for m in map(_OFFSET.search, sources) if m]
         return max(offsets, default=0)
 
@@ -101,17 +131,30 @@ class FetchQueries:
         counts = ", ".join(f"SUM(e.state = '{state}')" for state in ("pending", "done", "refused", "failed"))
         rows = self.conn.execute(
             f"SELECT {columns}, {counts} FROM feeds f LEFT JOIN feed_entries e ON e.feed_url = f.url {where} "
-            "GROUP BY f.url ORDER BY f.added_at, f.rowid", args)
+            "GROUP BY f.url ORDER BY f.added_at, f.rowid",
+            args,
+        )
         return [Feed(*row[:11], *(int(n or 0) for n in row[11:])) for row in rows]
 
-    def save_feed_check(self, url: str, *, status: int, outcome: str, reason: str = "", kind: str = "",
-                        title: str = "", etag: str | None = None, last_modified: str | None = None) -> None:
+    def save_feed_check(
+        self,
+        url: str,
+        *,
+        status: int,
+        outcome: str,
+        reason: str = "",
+        kind: str = "",
+        title: str = "",
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
         """Record the result of checking a feed; validators are replaced only when given."""
         self.conn.execute(
             "UPDATE feeds SET checked_at = ?, last_status = ?, last_outcome = ?, last_reason = ?, "
             "kind = CASE WHEN ? = '' THEN kind ELSE ? END, title = CASE WHEN ? = '' THEN title ELSE ? END, "
             "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified) WHERE url = ?",
-            (now(), status, outcome, reason, kind, kind, title, title, etag, last_modified, url))
+            (now(), status, outcome, reason, kind, kind, title, title, etag, last_modified, url),
+        )
 
     def add_feed_entries(self, feed_url: str, entries: Iterable[FeedEntry]) -> int:
         """Remember entries listed by a feed as pending; returns how many were new."""
@@ -119,37 +162,46 @@ class FetchQueries:
         self.conn.executemany(
             "INSERT OR IGNORE INTO feed_entries(feed_url, key, url, title, published, state, first_seen) "
             "VALUES (?, ?, ?, ?, ?, 'pending', ?)",
-            [(feed_url, e.key, e.url, e.title, e.published, now()) for e in entries])
+            [(feed_url, e.key, e.url, e.title, e.published, now()) for e in entries],
+        )
         return self.conn.total_changes - before
 
     def pending_entries(self, feed_url: str, *, limit: int) -> list[FeedEntry]:
         """Entries of a feed not fetched yet, oldest first."""
         rows = self.conn.execute(
             "SELECT key, url, title, published FROM feed_entries WHERE feed_url = ? AND state = 'pending' "
-            "ORDER BY first_seen, rowid LIMIT ?", (feed_url, limit))
+            "ORDER BY first_seen, rowid LIMIT ?",
+            (feed_url, limit),
+        )
         return [FeedEntry(*row) for row in rows]
 
     def finish_entry(self, feed_url: str, key: str, *, state: str, reason: str = "") -> None:
         """Mark an entry done, refused or failed (with the reason); 'pending' counts a failed try."""
         self.conn.execute(
             "UPDATE feed_entries SET state = ?, reason = ?, tries = tries + 1, done_at = ? "
-            "WHERE feed_url = ? AND key = ?", (state, reason, now(), feed_url, key))
+            "WHERE feed_url = ? AND key = ?",
+            (state, reason, now(), feed_url, key),
+        )
 
     def entry_tries(self, feed_url: str, key: str) -> int:
         """How many times fetching this entry has been tried."""
-        row = self.conn.execute("SELECT tries FROM feed_entries WHERE feed_url = ? AND key = ?",
-                                (feed_url, key)).fetchone()
+        row = self.conn.execute(
+            "SELECT tries FROM feed_entries WHERE feed_url = ? AND key = ?", (feed_url, key)
+        ).fetchone()
         return int(row[0]) if row else 0
 
     def entries(self, feed_url: str, *, limit: int = 100) -> list[tuple[FeedEntry, str, str]]:
         """A feed's entries with their state and reason, newest first."""
         rows = self.conn.execute(
             "SELECT key, url, title, published, state, reason FROM feed_entries WHERE feed_url = ? "
-            "ORDER BY first_seen DESC, rowid DESC LIMIT ?", (feed_url, limit))
+            "ORDER BY first_seen DESC, rowid DESC LIMIT ?",
+            (feed_url, limit),
+        )
         return [(FeedEntry(*row[:4]), row[4], row[5]) for row in rows]
 
     def rejection_of(self, source: str) -> Rejection | None:
         """The latest recorded rejection of a source, if any."""
-        row = self.conn.execute("SELECT source, code, reason FROM rejections WHERE source = ? "
-                                "ORDER BY last_seen DESC LIMIT 1", (source,)).fetchone()
+        row = self.conn.execute(
+            "SELECT source, code, reason FROM rejections WHERE source = ? ORDER BY last_seen DESC LIMIT 1", (source,)
+        ).fetchone()
         return Rejection(*row) if row else None

@@ -22,10 +22,16 @@ _ENTITY_BASE = (
     "FROM entities e WHERE e.id NOT IN (SELECT entity_id FROM edits WHERE action = 'merge' AND undone_at IS NULL)"
 )
 # "-key" sorts descending, "key" ascending; the first entry is the default.
-ENTITY_SORTS = {"-articles": "n_art DESC, n_men DESC, name", "articles": "n_art, n_men, name",
-                "-mentions": "n_men DESC, name", "mentions": "n_men, name", "name": "name COLLATE NOCASE, id",
-                "-name": "name COLLATE NOCASE DESC, id", "type": "type, n_art DESC, name",
-                "-type": "type DESC, n_art DESC, name"}
+ENTITY_SORTS = {
+    "-articles": "n_art DESC, n_men DESC, name",
+    "articles": "n_art, n_men, name",
+    "-mentions": "n_men DESC, name",
+    "mentions": "n_men, name",
+    "name": "name COLLATE NOCASE, id",
+    "-name": "name COLLATE NOCASE DESC, id",
+    "type": "type, n_art DESC, name",
+    "-type": "type DESC, n_art DESC, name",
+}
 ENTITY_FACETS = {"class": "class", "type": "type", "country": "country", "registry": "in_registry"}
 
 _ARTICLE_BASE = (
@@ -33,10 +39,16 @@ _ARTICLE_BASE = (
     " coalesce(a.outlet, '') AS outlet_key, coalesce(substr(a.published, 1, 4), '') AS year, "
     " coalesce(a.language, '') AS lang FROM articles a"
 )
-ARTICLE_SORTS = {"-published": "published DESC, id", "published": "published, id", "title": "title COLLATE NOCASE, id",
-                 "-title": "title COLLATE NOCASE DESC, id", "outlet": "outlet COLLATE NOCASE, published DESC",
-                 "-outlet": "outlet COLLATE NOCASE DESC, published DESC", "words": "words DESC, id",
-                 "-words": "words, id"}
+ARTICLE_SORTS = {
+    "-published": "published DESC, id",
+    "published": "published, id",
+    "title": "title COLLATE NOCASE, id",
+    "-title": "title COLLATE NOCASE DESC, id",
+    "outlet": "outlet COLLATE NOCASE, published DESC",
+    "-outlet": "outlet COLLATE NOCASE DESC, published DESC",
+    "words": "words DESC, id",
+    "-words": "words, id",
+}
 ARTICLE_FACETS = {"outlet": "outlet_key", "year": "year", "language": "lang"}
 
 
@@ -45,23 +57,47 @@ class ListQueries:
 
     conn: sqlite3.Connection
 
-    def entity_page(self, *, filters: dict[str, str], q: str = "", sort: str = "-articles", limit: int = 50,
-                    offset: int = 0) -> ListPage:
+    def entity_page(
+        self, *, filters: dict[str, str], q: str = "", sort: str = "-articles", limit: int = 50, offset: int = 0
+    ) -> ListPage:
         """Entities matching ``filters`` (keys of ENTITY_FACETS) and name text ``q``, sorted, with facets."""
-        rows, total, facets = self._page(_ENTITY_BASE, ENTITY_FACETS, ENTITY_SORTS, filters, sort, limit, offset,
-                                         q and ("name LIKE ? ESCAPE '\\' OR id IN (SELECT entity_id FROM aliases "
-                                                "WHERE alias LIKE ? ESCAPE '\\')", 2), q)
-        items = tuple(EntitySummary(r["id"], r["name"], r["type"], r["class"], r["registry_id"], r["n_art"], r["n_men"])
-                      for r in rows)
+        rows, total, facets = self._page(
+            _ENTITY_BASE,
+            ENTITY_FACETS,
+            ENTITY_SORTS,
+            filters,
+            sort,
+            limit,
+            offset,
+            q
+            and ("name LIKE ? ESCAPE '\\' OR id IN (SELECT entity_id FROM aliases WHERE alias LIKE ? ESCAPE '\\')", 2),
+            q,
+        )
+        items = tuple(
+            EntitySummary(r["id"], r["name"], r["type"], r["class"], r["registry_id"], r["n_art"], r["n_men"])
+            for r in rows
+        )
         return ListPage(items, total, offset, limit, sort, tuple(sorted(filters.items())), facets, "entities")
 
-    def article_page_list(self, *, filters: dict[str, str], q: str = "", sort: str = "-published", limit: int = 50,
-                          offset: int = 0) -> ListPage:
+    def article_page_list(
+        self, *, filters: dict[str, str], q: str = "", sort: str = "-published", limit: int = 50, offset: int = 0
+    ) -> ListPage:
         """Articles matching ``filters`` (keys of ARTICLE_FACETS) and title/outlet text ``q``, with facets."""
-        rows, total, facets = self._page(_ARTICLE_BASE, ARTICLE_FACETS, ARTICLE_SORTS, filters, sort, limit, offset,
-                                         q and ("title LIKE ? ESCAPE '\\' OR outlet LIKE ? ESCAPE '\\'", 2), q)
-        items = tuple(ArticleSummary(r["id"], r["title"], r["outlet"], r["published"], r["url"], r["language"],
-                                     r["words"]) for r in rows)
+        rows, total, facets = self._page(
+            _ARTICLE_BASE,
+            ARTICLE_FACETS,
+            ARTICLE_SORTS,
+            filters,
+            sort,
+            limit,
+            offset,
+            q and ("title LIKE ? ESCAPE '\\' OR outlet LIKE ? ESCAPE '\\'", 2),
+            q,
+        )
+        items = tuple(
+            ArticleSummary(r["id"], r["title"], r["outlet"], r["published"], r["url"], r["language"], r["words"])
+            for r in rows
+        )
         return ListPage(items, total, offset, limit, sort, tuple(sorted(filters.items())), facets, "articles")
 
     def _page(self, base, facet_columns, sorts, filters, sort, limit, offset, text, q):
@@ -79,14 +115,17 @@ class ListQueries:
         sql, params = where()
         total = self.conn.execute(f"SELECT count(*) FROM ({base}) AS t{sql}", params).fetchone()[0]
         order = sorts.get(sort) or next(iter(sorts.values()))
-        rows = self.conn.execute(f"SELECT * FROM ({base}) AS t{sql} ORDER BY {order} LIMIT ? OFFSET ?",
-                                 [*params, limit, offset]).fetchall()
+        rows = self.conn.execute(
+            f"SELECT * FROM ({base}) AS t{sql} ORDER BY {order} LIMIT ? OFFSET ?", [*params, limit, offset]
+        ).fetchall()
         facets = []
         for key, column in facet_columns.items():
             fsql, fparams = where(skip=key)
             counts = self.conn.execute(
                 f"SELECT {column} AS v, count(*) AS n FROM ({base}) AS t{fsql} GROUP BY v HAVING v != '' "
-                "ORDER BY n DESC, v LIMIT 30", fparams).fetchall()
+                "ORDER BY n DESC, v LIMIT 30",
+                fparams,
+            ).fetchall()
             facets.append((key, tuple((str(r["v"]), r["n"]) for r in counts)))
         return rows, total, tuple(facets)
 

@@ -44,7 +44,7 @@ def _repair(url: str) -> str:
     """``postgresql:/host/db`` (a URL folded by pathlib) -> ``postgresql://host/db``."""
     for scheme in ("postgresql:", "postgres:"):
         if url.startswith(scheme) and not url.startswith(scheme + "//"):
-            return scheme + "//" + url[len(scheme):].lstrip("/")
+            return scheme + "//" + url[len(scheme) :].lstrip("/")
     return url
 
 
@@ -110,7 +110,7 @@ class PgCursor:
         return self._rows[self._pos - 1]
 
     def fetchall(self) -> list[Row]:
-        rest, self._pos = self._rows[self._pos:], len(self._rows)
+        rest, self._pos = self._rows[self._pos :], len(self._rows)
         return rest
 
     def __iter__(self) -> Iterator[Row]:
@@ -136,8 +136,11 @@ class PgConnection:
         if plan.replace_table:
             plan = _with_upsert(plan, self._primary_keys())
         text = plan.sql
-        returning = (plan.insert_table is not None and plan.insert_table in self._serial_tables()
-                     and "RETURNING" not in text.upper())
+        returning = (
+            plan.insert_table is not None
+            and plan.insert_table in self._serial_tables()
+            and "RETURNING" not in text.upper()
+        )
         if returning:
             text += " RETURNING id"
         if plan.ignore_conflicts:
@@ -206,7 +209,10 @@ class PgConnection:
                 "JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = tc.constraint_name "
                 " AND kcu.table_schema = tc.table_schema "
                 "WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = current_schema() "
-                "ORDER BY tc.table_name, kcu.ordinal_position", (), False).fetchall()
+                "ORDER BY tc.table_name, kcu.ordinal_position",
+                (),
+                False,
+            ).fetchall()
             keys: dict[str, list[str]] = {}
             for table, column in rows:
                 keys.setdefault(table, []).append(column)
@@ -217,7 +223,10 @@ class PgConnection:
         if self._serial is None:
             rows = self._run(
                 "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() "
-                "AND column_name = 'id' AND (is_identity = 'YES' OR column_default LIKE 'nextval%%')", (), False)
+                "AND column_name = 'id' AND (is_identity = 'YES' OR column_default LIKE 'nextval%%')",
+                (),
+                False,
+            )
             self._serial = {r[0] for r in rows}
         return self._serial
 
@@ -238,13 +247,20 @@ def connect(url: str) -> PgConnection:
 
 # --- statements ---------------------------------------------------------------------------------
 
+
 class Plan:
     """A statement rewritten for PostgreSQL, with what the connection must still do."""
 
     __slots__ = ("sql", "insert_table", "replace_table", "replace_columns", "ignore_conflicts")
 
-    def __init__(self, sql: str, insert_table: str | None = None, replace_table: str | None = None,
-                 replace_columns: tuple[str, ...] = (), ignore_conflicts: bool = False) -> None:
+    def __init__(
+        self,
+        sql: str,
+        insert_table: str | None = None,
+        replace_table: str | None = None,
+        replace_columns: tuple[str, ...] = (),
+        ignore_conflicts: bool = False,
+    ) -> None:
         self.sql, self.insert_table = sql, insert_table
         self.replace_table, self.replace_columns = replace_table, replace_columns
         self.ignore_conflicts = ignore_conflicts
@@ -274,8 +290,11 @@ def translate(sql: str) -> Plan:
     text = re.sub(r"\bNOT\s+LIKE\b", "NOT ILIKE", text)
     text = re.sub(r"(?<!NOT )\bLIKE\b", "ILIKE", text)
     text = _globs(text)
-    text = re.sub(r"FROM\s+sqlite_master\s+WHERE\s+name\s*=",
-                  "FROM information_schema.tables WHERE table_schema = current_schema() AND table_name =", text)
+    text = re.sub(
+        r"FROM\s+sqlite_master\s+WHERE\s+name\s*=",
+        "FROM information_schema.tables WHERE table_schema = current_schema() AND table_name =",
+        text,
+    )
     ignore = False
     if re.match(r"UPDATE\s+OR\s+IGNORE\b", text, re.I):
         text, ignore = re.sub(r"^UPDATE\s+OR\s+IGNORE\b", "UPDATE", text, flags=re.I), True
@@ -303,6 +322,7 @@ def _with_upsert(plan: Plan, keys: dict[str, tuple[str, ...]]) -> Plan:
 
 # --- migrations ---------------------------------------------------------------------------------
 
+
 def migration_sql(name: str, sqlite_sql: str) -> str:
     """The PostgreSQL text of migration ``name``: its twin in migrations/postgresql/, else a translation."""
     twin = resources.files("khabar.store").joinpath("migrations", "postgresql", f"{name}.sql")
@@ -317,13 +337,17 @@ def translate_migration(name: str, sql: str) -> str:
     if re.search(r"\bCREATE\s+(VIRTUAL\s+TABLE|TRIGGER)\b", body, re.I) or re.search(r"\bPRAGMA\b", body, re.I):
         raise StoreError(
             f"migration {name} uses SQLite-only statements (virtual table, trigger or pragma): "
-            f"add its PostgreSQL twin as khabar/store/migrations/postgresql/{name}.sql")
-    body = re.sub(r"\bINTEGER\s+PRIMARY\s+KEY(\s+AUTOINCREMENT)?\b",
-                  "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", body, flags=re.I)
+            f"add its PostgreSQL twin as khabar/store/migrations/postgresql/{name}.sql"
+        )
+    body = re.sub(
+        r"\bINTEGER\s+PRIMARY\s+KEY(\s+AUTOINCREMENT)?\b",
+        "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+        body,
+        flags=re.I,
+    )
     body = re.sub(r"\bREAL\b", "DOUBLE PRECISION", body, flags=re.I)
     body = re.sub(r"\bBLOB\b", "BYTEA", body, flags=re.I)
-    body = re.sub(r"\bINSERT\s+OR\s+IGNORE\s+INTO\b([^;]*)", r"INSERT INTO\1 ON CONFLICT DO NOTHING", body,
-                  flags=re.I)
+    body = re.sub(r"\bINSERT\s+OR\s+IGNORE\s+INTO\b([^;]*)", r"INSERT INTO\1 ON CONFLICT DO NOTHING", body, flags=re.I)
     return _globs(body)
 
 
@@ -332,6 +356,7 @@ _GLOB = re.compile(r"\b(NOT\s+)?GLOB\s+'((?:[^']|'')*)'", re.I)
 
 def _globs(sql: str) -> str:
     """``x [NOT] GLOB 'pattern'`` (literal pattern) -> ``x [!]~ '^regex$'``."""
+
     def regex(m: re.Match) -> str:
         out, pattern = [], m.group(2)
         i = 0
@@ -339,12 +364,13 @@ def _globs(sql: str) -> str:
             c = pattern[i]
             if c == "[":
                 j = pattern.index("]", i + 1)
-                out.append(pattern[i:j + 1].replace("[^", "[^").replace("[!", "[^"))
+                out.append(pattern[i : j + 1].replace("[^", "[^").replace("[!", "[^"))
                 i = j + 1
                 continue
             out.append(".*" if c == "*" else "." if c == "?" else re.escape(c))
             i += 1
         return ("!~ " if m.group(1) else "~ ") + "'^" + "".join(out).replace("'", "''") + "$'"
+
     return _GLOB.sub(regex, sql)
 
 

@@ -21,8 +21,21 @@ class PlaceQueries:
         # The first resolution of a place entity wins; an unresolved one never overwrites coordinates.
         self.conn.executemany(
             f"INSERT OR IGNORE INTO places({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            [(p.id, p.name, p.level, p.country, p.admin1, p.latitude, p.longitude, p.population, p.geonames_id,
-              p.note) for p in places],
+            [
+                (
+                    p.id,
+                    p.name,
+                    p.level,
+                    p.country,
+                    p.admin1,
+                    p.latitude,
+                    p.longitude,
+                    p.population,
+                    p.geonames_id,
+                    p.note,
+                )
+                for p in places
+            ],
         )
 
     def place(self, entity_id: str) -> Place | None:
@@ -41,5 +54,15 @@ class PlaceQueries:
 
 
 def _place(row: sqlite3.Row) -> Place:
-    return Place(row["entity_id"], row["name"], row["level"], row["country"], row["admin1"], row["latitude"],
-                 row["longitude"], row["population"], row["geonames_id"], row["note"])
+    return Place(
+        row["entity_id"],
+        row["name"],
+        row["level"],
+        row["country"],
+        row["admin1"],
+        row["latitude"],
+        row["longitude"],
+        row["population"],
+        row["geonames_id"],
+        row["note"],
+    )

@@ -22,6 +22,7 @@ class RelationQueries:
     conn: sqlite3.Connection
 
     if TYPE_CHECKING:  # provided by the Store this mixes into
+
         def atomic(self) -> AbstractContextManager[sqlite3.Connection]: ...  # Store.atomic
 
     # --- source groups --------------------------------------------------------------------------
@@ -31,7 +32,7 @@ class RelationQueries:
         ids = list(dict.fromkeys(article_ids))
         out = {a: a for a in ids}
         for chunk in range(0, len(ids), 500):
-            part = ids[chunk:chunk + 500]
+            part = ids[chunk : chunk + 500]
             marks = ",".join("?" * len(part))
             rows = self.conn.execute(
                 f"SELECT article_id, group_id FROM source_groups WHERE article_id IN ({marks})", part
@@ -64,7 +65,9 @@ class RelationQueries:
                     self.conn.execute(
                         "INSERT INTO source_groups(article_id, group_id, updated_at) VALUES (?,?,?) "
                         "ON CONFLICT(article_id) DO UPDATE SET group_id = excluded.group_id, "
-                        "updated_at = excluded.updated_at", (article, group, stamp))
+                        "updated_at = excluded.updated_at",
+                        (article, group, stamp),
+                    )
                 else:
                     self.conn.execute("DELETE FROM source_groups WHERE article_id = ?", (article,))
 
@@ -84,21 +87,32 @@ class RelationQueries:
             self.conn.execute(
                 "INSERT OR REPLACE INTO fingerprints(article_id, minhash, embedding, model, lede, keys, language, "
                 "published) VALUES (?,?,?,?,?,?,?,?)",
-                (fp.article_id, np.asarray(fp.minhash, dtype=np.uint32).tobytes(),
-                 np.asarray(fp.embedding, dtype=np.float32).tobytes(), model, lede, "\t".join(sorted(fp.keys)),
-                 fp.language, fp.published),
+                (
+                    fp.article_id,
+                    np.asarray(fp.minhash, dtype=np.uint32).tobytes(),
+                    np.asarray(fp.embedding, dtype=np.float32).tobytes(),
+                    model,
+                    lede,
+                    "\t".join(sorted(fp.keys)),
+                    fp.language,
+                    fp.published,
+                ),
             )
 
     def fingerprints(self) -> Iterator[Fingerprint]:
         """Every stored fingerprint, oldest publication first."""
         cursor = self.conn.execute(
             "SELECT article_id, minhash, embedding, lede, keys, language, published FROM fingerprints "
-            "ORDER BY published, article_id")
+            "ORDER BY published, article_id"
+        )
         for r in cursor:
             yield Fingerprint(
-                article_id=r[0], minhash=np.frombuffer(r[1], dtype=np.uint32),
+                article_id=r[0],
+                minhash=np.frombuffer(r[1], dtype=np.uint32),
                 embedding=np.frombuffer(r[2], dtype=np.float32),
-                keys=frozenset(k for k in r[4].split("\t") if k), language=r[5], published=r[6],
+                keys=frozenset(k for k in r[4].split("\t") if k),
+                language=r[5],
+                published=r[6],
                 lede=None if r[3] is None else np.frombuffer(r[3], dtype=np.float32),
             )
 
@@ -109,7 +123,8 @@ class RelationQueries:
     def articles_without_fingerprint(self) -> list[str]:
         """Ids of stored articles the relations stage has not seen (oldest first)."""
         rows = self.conn.execute(
-            "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM fingerprints) ORDER BY published, id")
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM fingerprints) ORDER BY published, id"
+        )
         return [r[0] for r in rows]
 
     # --- texts ----------------------------------------------------------------------------------
@@ -122,14 +137,16 @@ class RelationQueries:
         if row is None:
             return None
         paragraphs = tuple(
-            (r[0], r[1], r[2]) for r in self.conn.execute(
-                "SELECT char_start, char_end, language FROM paragraphs WHERE article_id = ? ORDER BY idx",
-                (article_id,))
+            (r[0], r[1], r[2])
+            for r in self.conn.execute(
+                "SELECT char_start, char_end, language FROM paragraphs WHERE article_id = ? ORDER BY idx", (article_id,)
+            )
         )
         sentences = tuple(
-            Sentence(r[0], r[1], r[2], r[3]) for r in self.conn.execute(
-                "SELECT idx, char_start, char_end, text FROM sentences WHERE article_id = ? ORDER BY idx",
-                (article_id,))
+            Sentence(r[0], r[1], r[2], r[3])
+            for r in self.conn.execute(
+                "SELECT idx, char_start, char_end, text FROM sentences WHERE article_id = ? ORDER BY idx", (article_id,)
+            )
         )
         return StoredText(row[0], row[1], row[2], row[3], row[4], row[5], row[6], paragraphs, sentences)
 
@@ -138,10 +155,11 @@ class RelationQueries:
         ids = list(dict.fromkeys(article_ids))
         out: dict[str, ArticleRef] = {}
         for chunk in range(0, len(ids), 500):
-            part = ids[chunk:chunk + 500]
+            part = ids[chunk : chunk + 500]
             marks = ",".join("?" * len(part))
             for r in self.conn.execute(
-                    f"SELECT id, outlet, title, published, source FROM articles WHERE id IN ({marks})", part):
+                f"SELECT id, outlet, title, published, source FROM articles WHERE id IN ({marks})", part
+            ):
                 out[r[0]] = ArticleRef(r[0], r[1], r[2], r[3], r[4])
         return out
 
@@ -154,15 +172,30 @@ class RelationQueries:
         swap = c.a.id > c.b.id
         a, b = (c.b.id, c.a.id) if swap else (c.a.id, c.b.id)
         cov_a, cov_b = (c.coverage_b, c.coverage_a) if swap else (c.coverage_a, c.coverage_b)
-        pairs = [[p.b, p.a, p.similarity, p.verbatim] if swap else [p.a, p.b, p.similarity, p.verbatim]
-                 for p in c.pairs]
+        pairs = [
+            [p.b, p.a, p.similarity, p.verbatim] if swap else [p.a, p.b, p.similarity, p.verbatim] for p in c.pairs
+        ]
         with self.atomic():
             self.conn.execute(
                 "INSERT OR REPLACE INTO relations(a, b, relation, score, coverage_a, coverage_b, shared_passages, "
                 "in_order, origin, reason, direction_reason, model, pairs, created_at) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (a, b, c.relation.value, c.score, cov_a, cov_b, c.shared_passages, c.in_order, c.origin, c.reason,
-                 c.direction_reason, c.model, json.dumps(pairs), now()),
+                (
+                    a,
+                    b,
+                    c.relation.value,
+                    c.score,
+                    cov_a,
+                    cov_b,
+                    c.shared_passages,
+                    c.in_order,
+                    c.origin,
+                    c.reason,
+                    c.direction_reason,
+                    c.model,
+                    json.dumps(pairs),
+                    now(),
+                ),
             )
 
     def relation_edges(self, *, article_id: str | None = None, derived_only: bool = False) -> list[LineageEdge]:

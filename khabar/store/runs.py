@@ -34,6 +34,7 @@ class RunQueries:
     conn: sqlite3.Connection
 
     if TYPE_CHECKING:  # provided by the Store this mixes into
+
         def atomic(self) -> AbstractContextManager[sqlite3.Connection]: ...  # Store.atomic
 
     @contextmanager
@@ -42,8 +43,10 @@ class RunQueries:
         run leaves the database as it would be without this table; a killed one leaves a row whose
         process is gone, which :meth:`running_ingest` ignores)."""
         with self.atomic():
-            cur = self.conn.execute("INSERT INTO ingest_runs(pid, host, started_at) VALUES (?,?,?)",
-                                    (os.getpid(), socket.gethostname(), now()))
+            cur = self.conn.execute(
+                "INSERT INTO ingest_runs(pid, host, started_at) VALUES (?,?,?)",
+                (os.getpid(), socket.gethostname(), now()),
+            )
         run_id = cur.lastrowid
         try:
             yield
@@ -54,7 +57,8 @@ class RunQueries:
     def running_ingest(self) -> RunningIngest | None:
         """The oldest unfinished ingest whose process still lives (a killed run does not count)."""
         rows = self.conn.execute(
-            "SELECT pid, host, started_at FROM ingest_runs WHERE finished_at IS NULL ORDER BY id").fetchall()
+            "SELECT pid, host, started_at FROM ingest_runs WHERE finished_at IS NULL ORDER BY id"
+        ).fetchall()
         here = socket.gethostname()
         for pid, host, started in rows:
             if host != here or _alive(pid):

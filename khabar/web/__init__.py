@@ -19,12 +19,20 @@ __all__ = ["create_app", "serve", "check_bind"]
 def check_bind(host: str, token: str | None) -> None:
     """Refuse to listen beyond this machine without a token (anyone on the network could read the data)."""
     if not is_loopback(host) and not token:
-        raise InputError(f"binding to {host} exposes the knowledge base to the network; give --token SECRET "
-                         "(clients then send 'Authorization: Bearer SECRET') or bind to 127.0.0.1")
+        raise InputError(
+            f"binding to {host} exposes the knowledge base to the network; give --token SECRET "
+            "(clients then send 'Authorization: Bearer SECRET') or bind to 127.0.0.1"
+        )
 
 
-def serve(db: str | Path, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
-          settings: Settings | None = None) -> None:
+def serve(
+    db: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    token: str | None = None,
+    settings: Settings | None = None,
+) -> None:
     """Run the web app until interrupted."""
     import uvicorn
 

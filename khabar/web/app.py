@@ -67,8 +67,9 @@ def data_dir(db: Path, settings: Settings) -> Path:
     return db.resolve().parent / "uploads"
 
 
-def create_app(db: str | Path, *, token: str | None = None, settings: Settings | None = None,
-               loopback_only: bool | None = None) -> FastAPI:
+def create_app(
+    db: str | Path, *, token: str | None = None, settings: Settings | None = None, loopback_only: bool | None = None
+) -> FastAPI:
     """The khabar web app over the database at ``db`` (which must exist).
 
     ``token``: when given, every request must carry it (see ``security.py``). ``loopback_only``:
@@ -79,9 +80,15 @@ def create_app(db: str | Path, *, token: str | None = None, settings: Settings |
         raise StoreError(f"no database at {db}; run `khabar ingest PATH --db {db}` first")
     settings = settings or load_settings()
     open_store(db, create=False).close()  # migrate now, not on the first page
-    app = FastAPI(title="khabar", version=__version__, lifespan=_lifespan, docs_url=None, redoc_url=None,
-                  description="Evidence-linked knowledge base from news: search, dossiers, articles, exports. "
-                              "Every citation's start/end are character offsets into the article's clean text.")
+    app = FastAPI(
+        title="khabar",
+        version=__version__,
+        lifespan=_lifespan,
+        docs_url=None,
+        redoc_url=None,
+        description="Evidence-linked knowledge base from news: search, dossiers, articles, exports. "
+        "Every citation's start/end are character offsets into the article's clean text.",
+    )
     app.state.db, app.state.settings = db, settings
     app.state.stores = Stores(db)
     app.state.data_dir = data_dir(db, settings)
@@ -90,8 +97,12 @@ def create_app(db: str | Path, *, token: str | None = None, settings: Settings |
     _routes(app)
     _openapi_schemas(app)
     _errors(app)
-    _guards(app, token=token, limit=settings.upload_max_bytes,
-            loopback_only=(token is None) if loopback_only is None else loopback_only)
+    _guards(
+        app,
+        token=token,
+        limit=settings.upload_max_bytes,
+        loopback_only=(token is None) if loopback_only is None else loopback_only,
+    )
     return app
 
 
@@ -156,10 +167,19 @@ def _error(request: Request, status: int, code: str, message: str):
 
 
 def _templates() -> Environment:
-    env = Environment(loader=PackageLoader("khabar.web", "templates"), autoescape=select_autoescape(default=True),
-                      trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(entity_url=entity_url, article_url=article_url, version=__version__, url_with=url_with,
-                       group_origin=group_origin)
+    env = Environment(
+        loader=PackageLoader("khabar.web", "templates"),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        entity_url=entity_url,
+        article_url=article_url,
+        version=__version__,
+        url_with=url_with,
+        group_origin=group_origin,
+    )
     env.filters["date"] = lambda value: (value or "undated")[:10]
     env.filters["web_url"] = web_url
     env.filters["qualifier_label"] = qualifier_label

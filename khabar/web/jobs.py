@@ -54,8 +54,7 @@ class JobRunner:
         """A fresh job id (also the name of the job's upload folder)."""
         return uuid.uuid4().hex[:12]
 
-    def submit(self, job_id: str, files: list[Path], *, outlet: str | None = None,
-               published: str | None = None) -> Job:
+    def submit(self, job_id: str, files: list[Path], *, outlet: str | None = None, published: str | None = None) -> Job:
         """Queue the ingest of ``files`` (already in the data directory)."""
         job = Job(job_id, tuple(f.name for f in files), "queued")
         self._set(job)
@@ -77,8 +76,14 @@ class JobRunner:
     def _run(self, job_id: str, files: list[Path], outlet: str | None, published: str | None) -> None:
         self._update(job_id, state="running")
         try:
-            report = khabar.ingest(files, db=self.db, settings=self.settings, outlet=outlet, published=published,
-                                   progress=lambda p: self._update(job_id, progress=p))
+            report = khabar.ingest(
+                files,
+                db=self.db,
+                settings=self.settings,
+                outlet=outlet,
+                published=published,
+                progress=lambda p: self._update(job_id, progress=p),
+            )
         except Exception as exc:  # the job page must say why, whatever went wrong
             self._update(job_id, state="failed", error=str(exc) or type(exc).__name__)
             return

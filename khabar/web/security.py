@@ -31,15 +31,25 @@ from urllib.parse import parse_qs, urlsplit
 from ..errors import InputError
 
 __all__ = [
-    "is_loopback", "TokenGuard", "HostGuard", "OriginGuard", "BodyLimit", "SecurityHeaders", "safe_filename",
-    "inside", "TOKEN_COOKIE", "CSP",
+    "is_loopback",
+    "TokenGuard",
+    "HostGuard",
+    "OriginGuard",
+    "BodyLimit",
+    "SecurityHeaders",
+    "safe_filename",
+    "inside",
+    "TOKEN_COOKIE",
+    "CSP",
 ]
 
 log = logging.getLogger("khabar.web")
 TOKEN_COOKIE = "khabar_token"
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
-       "frame-ancestors 'none'")
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
 _HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -63,8 +73,18 @@ def is_loopback(host: str) -> bool:
 
 async def _reply(send, status: int, code: str, message: str, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
     body = json.dumps({"error": {"code": code, "message": message}}).encode()
-    await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *_HEADERS, *headers]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *_HEADERS,
+                *headers,
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -87,9 +107,13 @@ class TokenGuard:
         from_query = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token", [""])[0]
         offered = [from_query, _bearer(_header(scope, b"authorization")), _cookie(_header(scope, b"cookie"))]
         if not any(o and hmac.compare_digest(o.encode(), self.token.encode()) for o in offered):
-            return await _reply(send, 401, "unauthorized", "this server needs its token: send "
-                                "'Authorization: Bearer TOKEN' or open a page once with ?token=TOKEN",
-                                [(b"www-authenticate", b"Bearer")])
+            return await _reply(
+                send,
+                401,
+                "unauthorized",
+                "this server needs its token: send 'Authorization: Bearer TOKEN' or open a page once with ?token=TOKEN",
+                [(b"www-authenticate", b"Bearer")],
+            )
         if from_query:
             send = _with_cookie(send, self.token)
         await self.app(scope, receive, send)
@@ -134,7 +158,7 @@ class HostGuard:
 
 def _host_name(host: str) -> str:
     if host.startswith("["):
-        return host[1:host.find("]")] if "]" in host else host
+        return host[1 : host.find("]")] if "]" in host else host
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
@@ -222,8 +246,9 @@ class SecurityHeaders:
         except Exception:
             log.exception("%s %s failed (answered 500)", scope["method"], scope["path"])
             if not started:
-                await _reply(send, 500, "internal", "khabar met an internal error on this request; "
-                             "the server log has its cause")
+                await _reply(
+                    send, 500, "internal", "khabar met an internal error on this request; the server log has its cause"
+                )
 
 
 def safe_filename(name: str) -> str:

@@ -10,6 +10,7 @@ to the longer mention). Checks:
   * (report only, --coverage) capitalised word sequences not covered by any mention.
 Exit status 1 on any error.
 """
+
 import json
 import re
 import sys
@@ -44,7 +45,8 @@ def resolve(text: str, mentions):
     return sorted(kept)
 
 
-STOP = set("""A An The In On At As By For From Of To With After Before During Since Until Under Over
+STOP = set(
+    """A An The In On At As By For From Of To With After Before During Since Until Under Over
 Its It His Her Their They He She We I Our Unlike According Most Some Several Many Police Officials Residents
 Troops Witnesses Doctors Militants Researchers Analysts Aid Born Security Military Government President Prime
 Minister Explainer Who Smoke Suicide Fighters Taliban Islamic State Shia Sunni Friday Saturday Sunday Monday
@@ -52,7 +54,8 @@ Tuesday Wednesday Thursday January February March April May June July August Sep
 December Ramadan Muslims Arabic Afghan Afghans Iraqi Pakistani Somali Russian Rwandan Mozambican Syrian Kurdish
 Egyptian American Saudi Soviet Western Islamic Khan Several Shekau Thousands Kunduz Herat Kandahar Zobe
 Dozens Mohamud Maliki Baghdadi Haqqani Zawahiri Zawahri Trump Biden Godane Batarfi Julani Sharaa Assad Mehsud
-Barnawi Shabaab Jabhat Nusra Front US UN IS There Talks Qa Qaeda Qaida""".split())
+Barnawi Shabaab Jabhat Nusra Front US UN IS There Talks Qa Qaeda Qaida""".split()
+)
 
 
 def main(coverage: bool = False) -> int:
@@ -98,7 +101,7 @@ def main(coverage: bool = False) -> int:
                 if any(s <= m.start() and end <= e for s, e in covered):
                     continue
                 if w not in STOP:
-                    print(f"  uncovered? {art}: {m.group()!r} …{text[max(0, m.start()-25):m.end()+25]!r}")
+                    print(f"  uncovered? {art}: {m.group()!r} …{text[max(0, m.start() - 25) : m.end() + 25]!r}")
     n_m = sum(len(c["mentions"]) for c in data["clusters"])
     print(f"{len(arts)} articles, {len(ids)} clusters, {n_m} mentions, {len(data['traps'])} traps")
     for e in errors:

@@ -16,18 +16,51 @@ from collections import defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TYPES = {"bombing", "suicide_bombing", "armed_assault", "assassination", "kidnapping",
-         "hostage_taking", "hijacking", "arson", "facility_attack", "rocket_attack", "unknown"}
+TYPES = {
+    "bombing",
+    "suicide_bombing",
+    "armed_assault",
+    "assassination",
+    "kidnapping",
+    "hostage_taking",
+    "hijacking",
+    "arson",
+    "facility_attack",
+    "rocket_attack",
+    "unknown",
+}
 PRECISIONS = {"day", "week", "month", "year"}
 STATUSES = {"claimed", "attributed", "suspected", "unknown"}
 QUALIFIERS = {"exact", "at_least", "more_than", "about", "up_to", "range", "vague"}
-TARGETS = {"civilians", "military", "police", "government", "religious", "education", "business",
-           "transport", "journalists", "ngo", "diplomatic", "infrastructure", "other"}
-ATTRIBUTES = {"founded", "based_in", "active_in", "strength", "leader", "affiliate_of",
-              "linked_to", "rival_of", "designated_by", "bounty"}
+TARGETS = {
+    "civilians",
+    "military",
+    "police",
+    "government",
+    "religious",
+    "education",
+    "business",
+    "transport",
+    "journalists",
+    "ngo",
+    "diplomatic",
+    "infrastructure",
+    "other",
+}
+ATTRIBUTES = {
+    "founded",
+    "based_in",
+    "active_in",
+    "strength",
+    "leader",
+    "affiliate_of",
+    "linked_to",
+    "rival_of",
+    "designated_by",
+    "bounty",
+}
 FRONT = ("title", "outlet", "url", "published")
-DATE_RE = {"day": r"\d{4}-\d{2}-\d{2}", "week": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}",
-           "year": r"\d{4}"}
+DATE_RE = {"day": r"\d{4}-\d{2}-\d{2}", "week": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}"}
 
 
 def read_article(path: Path) -> tuple[dict[str, str], str]:
@@ -156,17 +189,23 @@ def main() -> int:
                 errs.append(f"key {key} in {name}: {e['date']} does not contain the day {days}")
     expected = {p.name for p in (HERE / "articles").glob("ev*.txt")}
     if expected != seen_articles:
-        errs.append(f"articles without annotation: {sorted(expected - seen_articles)}; "
-                    f"annotations without article: {sorted(seen_articles - expected)}")
+        errs.append(
+            f"articles without annotation: {sorted(expected - seen_articles)}; "
+            f"annotations without article: {sorted(seen_articles - expected)}"
+        )
     if errs:
         print("\n".join(errs))
         print(f"{len(errs)} problem(s)")
         return 1
     multi = {k: len({n for n, _ in v}) for k, v in by_key.items() if len({n for n, _ in v}) > 1}
-    print(f"ok: {len(seen_articles)} articles, {n_events} events ({len(by_key)} distinct keys), "
-          f"{n_facts} facts, {n_neg} negatives")
-    print("keys reported by several articles:",
-          ", ".join(f"{k} x{c}" for k, c in sorted(multi.items(), key=lambda kv: -kv[1])))
+    print(
+        f"ok: {len(seen_articles)} articles, {n_events} events ({len(by_key)} distinct keys), "
+        f"{n_facts} facts, {n_neg} negatives"
+    )
+    print(
+        "keys reported by several articles:",
+        ", ".join(f"{k} x{c}" for k, c in sorted(multi.items(), key=lambda kv: -kv[1])),
+    )
     return 0
 
 

@@ -8,6 +8,7 @@ Also prints, per pair, the share of the derived text's word 6-grams found in the
 (copy ~1.0; rewrite and same-story should be low) as a sanity report.
 Exit status 1 on any error.
 """
+
 import csv
 import re
 import sys
@@ -41,7 +42,7 @@ def load(path: Path):
 
 def grams(text: str, n: int = 6):
     w = re.findall(r"\w+", text.lower())
-    return Counter(tuple(w[i:i + n]) for i in range(len(w) - n + 1))
+    return Counter(tuple(w[i : i + n]) for i in range(len(w) - n + 1))
 
 
 def main() -> int:

@@ -7,6 +7,7 @@ Exits 1 if any error is found; warnings are printed but do not fail.
 ISO country codes are checked against pycountry when it is importable,
 otherwise only their shape (two upper-case letters) is checked.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,23 @@ from pathlib import Path
 KINDS = {"armed_group", "state_force", "government", "international_org", "political_org", "private_military"}
 RELATIONS = {"affiliate_of", "faction_of", "splinter_of", "wing_of", "branch_of", "successor_of", "part_of"}
 ROLES = {"leader", "founder", "spokesman", "commander", "deputy_leader"}
-ACTOR_FIELDS = {"id", "name", "kind", "description", "aliases", "ambiguous_aliases", "former_names", "parent",
-                "parent_relation", "linked_to", "rivals", "countries", "founded", "dissolved", "wikidata"}
+ACTOR_FIELDS = {
+    "id",
+    "name",
+    "kind",
+    "description",
+    "aliases",
+    "ambiguous_aliases",
+    "former_names",
+    "parent",
+    "parent_relation",
+    "linked_to",
+    "rivals",
+    "countries",
+    "founded",
+    "dissolved",
+    "wikidata",
+}
 PERSON_FIELDS = {"id", "name", "aliases", "ambiguous_aliases", "roles", "description", "died", "countries", "wikidata"}
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2]))?$")
@@ -37,6 +53,7 @@ def norm(s: str) -> str:
 def country_checker():
     try:
         import pycountry  # type: ignore
+
         codes = {c.alpha_2 for c in pycountry.countries} | EXTRA_COUNTRIES
         return lambda c: c in codes
     except Exception:
@@ -109,8 +126,10 @@ def check_aliases(entries, kind_label, errors, warnings):
         if other_names:
             errors.append(f"{kind_label}: alias {key!r} of {sorted(owners)} is the name of {sorted(other_names)}")
         if key in ambig:
-            errors.append(f"{kind_label}: {key!r} is a plain alias of {sorted(owners)} "
-                          f"but ambiguous for {sorted(ambig[key])}; list it as ambiguous everywhere")
+            errors.append(
+                f"{kind_label}: {key!r} is a plain alias of {sorted(owners)} "
+                f"but ambiguous for {sorted(ambig[key])}; list it as ambiguous everywhere"
+            )
     for key, owners in ambig.items():
         users = owners | names.get(key, set())
         if len(users) < 2:
@@ -187,8 +206,10 @@ def main(argv):
     kinds = defaultdict(int)
     for e in groups:
         kinds[e.get("kind")] += 1
-    print(f"actors: {len(groups)} ({', '.join(f'{k}={v}' for k, v in sorted(kinds.items()))}); "
-          f"people: {len(people)}; errors: {len(errors)}; warnings: {len(warnings)}")
+    print(
+        f"actors: {len(groups)} ({', '.join(f'{k}={v}' for k, v in sorted(kinds.items()))}); "
+        f"people: {len(people)}; errors: {len(errors)}; warnings: {len(warnings)}"
+    )
     return 1 if errors else 0
 
 

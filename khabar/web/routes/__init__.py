@@ -21,5 +21,6 @@ async def start_ingest(request: Request):
     jobs = request.app.state.jobs
     job_id = jobs.new_id()
     upload = await receive_upload(request, request.app.state.data_dir / job_id)
-    return jobs.submit(job_id, upload.files, outlet=upload.fields.get("outlet"),
-                       published=upload.fields.get("published"))
+    return jobs.submit(
+        job_id, upload.files, outlet=upload.fields.get("outlet"), published=upload.fields.get("published")
+    )

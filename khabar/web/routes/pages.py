@@ -38,10 +38,14 @@ def render(request: Request, template: str, status: int = 200, **context) -> HTM
 @router.get("/")
 def home(request: Request):
     store = store_of(request)
-    return render(request, "home.html", overview=khabar.overview(db=store),
-                  groups=khabar.entities(db=store, cls="GROUP", limit=15),
-                  people=khabar.entities(db=store, cls="PERSON", limit=15),
-                  articles=khabar.articles(db=store, limit=10))
+    return render(
+        request,
+        "home.html",
+        overview=khabar.overview(db=store),
+        groups=khabar.entities(db=store, cls="GROUP", limit=15),
+        people=khabar.entities(db=store, cls="PERSON", limit=15),
+        articles=khabar.articles(db=store, limit=10),
+    )
 
 
 @router.get("/search")
@@ -61,14 +65,19 @@ def _offset(page: int) -> int:
 
 
 @router.get("/entities")
-def entities(request: Request, cls: str | None = Query(None, pattern="^(PERSON|GROUP|PLACE)$"),
-             q: str = Query("", max_length=200), sort: str = Query("-articles", max_length=20),
-             page: int = Query(1, ge=1, le=100000)):
+def entities(
+    request: Request,
+    cls: str | None = Query(None, pattern="^(PERSON|GROUP|PLACE)$"),
+    q: str = Query("", max_length=200),
+    sort: str = Query("-articles", max_length=20),
+    page: int = Query(1, ge=1, le=100000),
+):
     filters = facet_filters(request, ENTITY_FACETS)
     if cls:
         filters.setdefault("class", cls)
-    found = khabar.list_entities(db=store_of(request), filters=filters, q=q, sort=sort, limit=PAGE,
-                                 offset=_offset(page))
+    found = khabar.list_entities(
+        db=store_of(request), filters=filters, q=q, sort=sort, limit=PAGE, offset=_offset(page)
+    )
     return render(request, "entities.html", page=found, cls=filters.get("class"), q=q)
 
 
@@ -80,8 +89,11 @@ def edits(request: Request):
 
 def _notes(store, subject_ids: set[str]) -> list:
     """Notes in force on these subjects (an entity, its facts ``ID#attribute``, events), newest first."""
-    return [e for e in reversed(khabar.edits(db=store)) if e.action == "note" and not e.undone_at
-            and e.entity_id.partition("#")[0] in subject_ids]
+    return [
+        e
+        for e in reversed(khabar.edits(db=store))
+        if e.action == "note" and not e.undone_at and e.entity_id.partition("#")[0] in subject_ids
+    ]
 
 
 def _edit_done(request: Request, store):
@@ -95,10 +107,20 @@ def entity(request: Request, entity_id: str):
     dossier = khabar.who(entity_id, db=store, settings=request.app.state.settings)
     picture = event_map(store, list(dossier.attacks)) if dossier.attacks else None
     place = dossier.place
-    spot = map_picture([MapPoint(place.longitude, place.latitude, place.name, kind="place")]) \
-        if place is not None and place.latitude is not None and place.longitude is not None else None
-    return render(request, "entity.html", d=dossier, picture=picture, spot=spot,
-                  notes=_notes(store, {dossier.entity.id}), done=_edit_done(request, store))
+    spot = (
+        map_picture([MapPoint(place.longitude, place.latitude, place.name, kind="place")])
+        if place is not None and place.latitude is not None and place.longitude is not None
+        else None
+    )
+    return render(
+        request,
+        "entity.html",
+        d=dossier,
+        picture=picture,
+        spot=spot,
+        notes=_notes(store, {dossier.entity.id}),
+        done=_edit_done(request, store),
+    )
 
 
 @router.get("/entity/{entity_id}/dossier.html")
@@ -115,9 +137,19 @@ def dossier_file(request: Request, entity_id: str):
         timeline_uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
     picture = event_map(store, list(dossier.attacks)) if dossier.attacks else None
     css = (Path(__file__).resolve().parent.parent / "static" / "khabar.css").read_text("utf-8")
-    response = render(request, "entity.html", d=dossier, picture=picture, spot=None, notes=[], done=None,
-                      standalone=True, inline_css=css, timeline_uri=timeline_uri,
-                      site=str(request.base_url).rstrip("/"))
+    response = render(
+        request,
+        "entity.html",
+        d=dossier,
+        picture=picture,
+        spot=None,
+        notes=[],
+        done=None,
+        standalone=True,
+        inline_css=css,
+        timeline_uri=timeline_uri,
+        site=str(request.base_url).rstrip("/"),
+    )
     name = "".join(ch if ch.isalnum() else "-" for ch in dossier.entity.name).strip("-")[:60] or "dossier"
     response.headers["Content-Disposition"] = f'attachment; filename="khabar-{name}.html"'
     return response
@@ -126,25 +158,47 @@ def dossier_file(request: Request, entity_id: str):
 @router.get("/entity/{entity_id}/timeline.svg")
 def timeline(request: Request, entity_id: str):
     with tempfile.TemporaryDirectory(prefix="khabar-timeline-") as tmp:
-        path = khabar.timeline(entity_id, Path(tmp) / "timeline.svg", db=store_of(request),
-                               settings=request.app.state.settings)
+        path = khabar.timeline(
+            entity_id, Path(tmp) / "timeline.svg", db=store_of(request), settings=request.app.state.settings
+        )
         return Response(path.read_bytes(), media_type="image/svg+xml")
 
 
 @router.get("/events")
-def events(request: Request, actor: str | None = Query(None, max_length=200),
-           place: str | None = Query(None, max_length=200), since: str | None = Query(None, max_length=10),
-           sort: str = Query("-date", max_length=20), page: int = Query(1, ge=1, le=100000)):
+def events(
+    request: Request,
+    actor: str | None = Query(None, max_length=200),
+    place: str | None = Query(None, max_length=200),
+    since: str | None = Query(None, max_length=10),
+    sort: str = Query("-date", max_length=20),
+    page: int = Query(1, ge=1, le=100000),
+):
     store = store_of(request)
     facets = {k: v for k, v in facet_filters(request, EVENT_FACETS).items() if k != "actor"}
     if request.query_params.get("perpetrator"):
         facets["actor"] = request.query_params["perpetrator"][:200]
-    found = khabar.list_events(db=store, actor=actor or None, place=place or None, since=since or None,
-                               filters=facets, sort=sort, limit=PAGE, offset=_offset(page),
-                               settings=request.app.state.settings)
+    found = khabar.list_events(
+        db=store,
+        actor=actor or None,
+        place=place or None,
+        since=since or None,
+        filters=facets,
+        sort=sort,
+        limit=PAGE,
+        offset=_offset(page),
+        settings=request.app.state.settings,
+    )
     picture = event_map(store, list(found.items))
-    return render(request, "events.html", page=found, picture=picture, located=len(picture.marks),
-                  actor=actor, place=place, since=since)
+    return render(
+        request,
+        "events.html",
+        page=found,
+        picture=picture,
+        located=len(picture.marks),
+        actor=actor,
+        place=place,
+        since=since,
+    )
 
 
 @router.get("/event/{event_id}")
@@ -153,16 +207,25 @@ def event(request: Request, event_id: str):
     found = khabar.event(event_id, db=store, settings=request.app.state.settings)
     places = khabar.event_places([found], db=store)
     picture = event_map(store, [found]) if places else None
-    return render(request, "event.html", e=found, picture=picture, place=places.get(found.id),
-                  notes=_notes(store, {found.id}), done=_edit_done(request, store))
+    return render(
+        request,
+        "event.html",
+        e=found,
+        picture=picture,
+        place=places.get(found.id),
+        notes=_notes(store, {found.id}),
+        done=_edit_done(request, store),
+    )
 
 
 def event_map(store, events: list) -> MapPicture:
     """A map of the events whose places have coordinates, each dot linking to its event."""
     places = khabar.event_places(events, db=store)
-    points = [MapPoint(p.longitude, p.latitude, f"{_event_label(e)} ({e.articles} report(s))",
-                       f"/event/{e.id}", e.articles)
-              for e in events if (p := places.get(e.id)) and p.latitude is not None and p.longitude is not None]
+    points = [
+        MapPoint(p.longitude, p.latitude, f"{_event_label(e)} ({e.articles} report(s))", f"/event/{e.id}", e.articles)
+        for e in events
+        if (p := places.get(e.id)) and p.latitude is not None and p.longitude is not None
+    ]
     return map_picture(points)
 
 
@@ -172,24 +235,42 @@ def _event_label(e) -> str:
 
 
 @router.get("/articles")
-def articles(request: Request, q: str = Query("", max_length=200), sort: str = Query("-published", max_length=20),
-             page: int = Query(1, ge=1, le=100000)):
-    found = khabar.list_articles(db=store_of(request), filters=facet_filters(request, ARTICLE_FACETS), q=q,
-                                 sort=sort, limit=PAGE, offset=_offset(page))
+def articles(
+    request: Request,
+    q: str = Query("", max_length=200),
+    sort: str = Query("-published", max_length=20),
+    page: int = Query(1, ge=1, le=100000),
+):
+    found = khabar.list_articles(
+        db=store_of(request),
+        filters=facet_filters(request, ARTICLE_FACETS),
+        q=q,
+        sort=sort,
+        limit=PAGE,
+        offset=_offset(page),
+    )
     return render(request, "articles.html", page=found, q=q)
 
 
 @router.get("/article/{article_id}")
-def article(request: Request, article_id: str, start: int | None = Query(None, ge=0),
-            end: int | None = Query(None, ge=0)):
+def article(
+    request: Request, article_id: str, start: int | None = Query(None, ge=0), end: int | None = Query(None, ge=0)
+):
     store = store_of(request)
     page = khabar.article_page(article_id, db=store)
     highlight = (start, end) if start is not None and end is not None and end > start else None
     paragraphs = mark_paragraphs(page.article.text, page.article.paragraphs, page.marks, highlight)
-    cited = page.article.text[highlight[0]:highlight[1]] if highlight else None
+    cited = page.article.text[highlight[0] : highlight[1]] if highlight else None
     lineage = khabar.lineage_view(db=store, article=page.article.id)
-    return render(request, "article.html", page=page, a=page.article, paragraphs=paragraphs, cited=cited,
-                  relations=_relations(page.article.id, lineage))
+    return render(
+        request,
+        "article.html",
+        page=page,
+        a=page.article,
+        paragraphs=paragraphs,
+        cited=cited,
+        relations=_relations(page.article.id, lineage),
+    )
 
 
 def _relations(article_id: str, lineage) -> list[tuple[str, object]]:
@@ -202,25 +283,51 @@ def _relations(article_id: str, lineage) -> list[tuple[str, object]]:
                 continue
             other = e.b if e.a == article_id else e.a
             kind = e.relation.value
-            how = (f"original of this {kind}" if e.origin == other else f"{kind} of this article" if e.origin
-                   else f"{kind} (which came first is unknown)")
+            how = (
+                f"original of this {kind}"
+                if e.origin == other
+                else f"{kind} of this article"
+                if e.origin
+                else f"{kind} (which came first is unknown)"
+            )
             out.append((how, refs[other]))
     return sorted(out, key=lambda item: not item[0].startswith("original"))
 
 
 @router.get("/lineage")
-def lineage(request: Request, entity: str | None = Query(None, max_length=200),
-            article: str | None = Query(None, max_length=200)):
+def lineage(
+    request: Request,
+    entity: str | None = Query(None, max_length=200),
+    article: str | None = Query(None, max_length=200),
+):
     found = khabar.lineage_view(db=store_of(request), entity=entity or None, article=article or None)
-    nodes = [GraphNode(m.id, m.title or m.id, f"{m.outlet or 'unknown outlet'} · {(m.published or 'undated')[:10]}",
-                       article_url(m.id), g.id, m.published or "") for g in found.groups for m in g.members]
+    nodes = [
+        GraphNode(
+            m.id,
+            m.title or m.id,
+            f"{m.outlet or 'unknown outlet'} · {(m.published or 'undated')[:10]}",
+            article_url(m.id),
+            g.id,
+            m.published or "",
+        )
+        for g in found.groups
+        for m in g.members
+    ]
     edges = [_graph_edge(e) for g in found.groups for e in g.edges]
     titles = {m.id: m.title or m.id for g in found.groups for m in g.members}
     from ...render.relations import group_origin
 
     origins = {o for g in found.groups if (o := group_origin(g)[0])}
-    return render(request, "lineage.html", groups=found.groups, total=found.total, subject=found.subject,
-                  picture=layered_picture(nodes, edges), titles=titles, origins=origins)
+    return render(
+        request,
+        "lineage.html",
+        groups=found.groups,
+        total=found.total,
+        subject=found.subject,
+        picture=layered_picture(nodes, edges),
+        titles=titles,
+        origins=origins,
+    )
 
 
 def _graph_edge(e) -> GraphEdge:
@@ -250,6 +357,9 @@ def job(request: Request, job_id: str):
 @router.get("/api")
 def api_index(request: Request):
     schema = request.app.openapi()
-    routes = [(method.upper(), path, op.get("summary", "")) for path, ops in schema["paths"].items()
-              for method, op in ops.items()]
+    routes = [
+        (method.upper(), path, op.get("summary", ""))
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+    ]
     return render(request, "api.html", routes=routes)
