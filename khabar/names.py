@@ -20,6 +20,7 @@ __all__ = [
     "ENTITY_LABELS",
     "label_class",
     "in_compound",
+    "CONNECTIVES",
 ]
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"})
@@ -62,9 +63,7 @@ def is_acronym(text: str) -> bool:
 
 # Spelling variants of transliterated names (issue 4): the same name written by different outlets.
 _APOSTROPHES = re.compile(r"['’‘ʿʾ`]")
-_CONNECTIVES = frozenset(
-    {"the", "al", "el", "ul", "ud", "ad", "as", "ash", "at", "ar", "az", "an", "e", "i", "a", "wa"}
-)
+CONNECTIVES = frozenset({"the", "al", "el", "ul", "ud", "ad", "as", "ash", "at", "ar", "az", "an", "e", "i", "a", "wa"})
 _VARIANT_RULES = tuple(
     (re.compile(p), r)
     for p, r in (
@@ -88,7 +87,7 @@ def variant_key(text: str) -> str:
     words = _WORD_SPLIT.split(_APOSTROPHES.sub("", unidecode(display_name(text)).lower()))
     out = []
     for word in (_NON_ALNUM.sub("", w) for w in words):
-        if not word or word in _CONNECTIVES:
+        if not word or word in CONNECTIVES:
             continue
         for pattern, repl in _VARIANT_RULES:
             word = pattern.sub(repl, word)

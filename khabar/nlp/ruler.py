@@ -18,53 +18,36 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..names import in_compound, is_acronym
+from ..names import CONNECTIVES, in_compound, is_acronym
 from ..registry import load_registry
 
 __all__ = ["add_ruler", "registry_patterns", "written_as_name", "CASE_CHECK"]
 
 CASE_CHECK = "khabar_name_case"
-_PARTICLES = frozenset(
-    {
-        "al",
-        "el",
-        "ad",
-        "ash",
-        "as",
-        "at",
-        "an",
-        "ar",
-        "az",
-        "ud",
-        "ul",
-        "ur",
-        "wal",
-        "wa",
-        "i",
-        "e",
-        "of",
-        "the",
-        "and",
-        "in",
-        "for",
-        "de",
-        "du",
-        "la",
-        "le",
-        "des",
-        "del",
-        "bin",
-        "ibn",
-        "bint",
-        "y",
-        "da",
-        "do",
-        "ag",
-        "ould",
-        "mohammed",
-        "a",
-    }
-)
+# Words of a name that news write in lower case: the name connectives ("al", "e", "the") and these.
+_PARTICLES = CONNECTIVES | {
+    "ur",
+    "wal",
+    "of",
+    "and",
+    "in",
+    "for",
+    "de",
+    "du",
+    "la",
+    "le",
+    "des",
+    "del",
+    "bin",
+    "ibn",
+    "bint",
+    "y",
+    "da",
+    "do",
+    "ag",
+    "ould",
+    "mohammed",
+}
 # Designators news write in lower case after a capitalised name ("the Haqqani network", "Kurdish
 # peshmerga"); accepted only when another word of the match is capitalised.
 _DESIGNATORS = frozenset(

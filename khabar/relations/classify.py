@@ -337,23 +337,7 @@ def _derived(
     features,
 ) -> Comparison:
     origin, why = direction(a.view, b.view)
-    return Comparison(
-        a.view,
-        b.view,
-        relation,
-        score,
-        reason,
-        round(alignment.coverage_a, 4),
-        round(alignment.coverage_b, 4),
-        round(passages, 4),
-        round(alignment.in_order, 4),
-        alignment.pairs,
-        origin,
-        why,
-        a.model,
-        probability,
-        tuple(round(float(x), 4) for x in features),
-    )
+    return _comparison(a, b, relation, score, reason, passages, alignment, probability, features, origin, why)
 
 
 def _not_derived(
@@ -389,6 +373,23 @@ def _not_derived(
         )
     else:
         relation, reason = Relation.UNRELATED, f"different stories (story similarity {score:.2f}; {derivation})"
+    return _comparison(a, b, relation, score, reason, passages, alignment, probability, features)
+
+
+def _comparison(
+    a: Prepared,
+    b: Prepared,
+    relation: Relation,
+    score: float,
+    reason: str,
+    passages: float,
+    alignment: Alignment,
+    probability: float,
+    features,
+    origin: str | None = None,
+    why: str = "",
+) -> Comparison:
+    """The Comparison of a decided pair, with its alignment, evidence and (for derived text) direction."""
     return Comparison(
         a.view,
         b.view,
@@ -400,8 +401,8 @@ def _not_derived(
         round(passages, 4),
         round(alignment.in_order, 4),
         alignment.pairs,
-        None,
-        "",
+        origin,
+        why,
         a.model,
         probability,
         tuple(round(float(x), 4) for x in features),

@@ -297,11 +297,9 @@ _MATCHED = 0.3  # best word-2-gram containment from which a sentence counts as m
 
 def _wording_alignment(short: Sequence[str], long: Sequence[str]) -> tuple[float, float, float]:
     """(sentence_overlap, sentences_kept, sentence_order) of two lists of content sentences."""
-    grams_long = [set(zip(w, w[1:])) for w in (words(t) for t in long)]
+    grams_long = _bigram_sets(long)
     best, where = [], []
-    for text in short:
-        w = words(text)
-        grams = set(zip(w, w[1:]))
+    for grams in _bigram_sets(short):
         if not grams or not grams_long:
             best.append(0.0)
             continue
@@ -314,6 +312,11 @@ def _wording_alignment(short: Sequence[str], long: Sequence[str]) -> tuple[float
         return 0.0, 0.0, 0.0
     order = _in_order(where) if len(where) >= 2 else 0.0
     return float(np.mean(best)), float(np.mean([b >= 0.5 for b in best])), order
+
+
+def _bigram_sets(texts: Sequence[str]) -> list[set[tuple[str, str]]]:
+    """Each sentence's set of word 2-grams (both wording alignments match sentences by these)."""
+    return [set(zip(w, w[1:])) for w in (words(t) for t in texts)]
 
 
 def _ngram_order(short: list[str], long: list[str]) -> float:
@@ -402,8 +405,7 @@ def wording_alignment(texts_a: Sequence[str], texts_b: Sequence[str]) -> Alignme
     other (two shared 2-grams at least); best pairs first, each sentence used once. The score is
     symmetric, so swapping the texts swaps the pairs (the direction features stay antisymmetric).
     """
-    grams_a = [set(zip(w, w[1:])) for w in (words(t) for t in texts_a)]
-    grams_b = [set(zip(w, w[1:])) for w in (words(t) for t in texts_b)]
+    grams_a, grams_b = _bigram_sets(texts_a), _bigram_sets(texts_b)
     scored = []
     for i, ga in enumerate(grams_a):
         for j, gb in enumerate(grams_b):
