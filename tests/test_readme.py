@@ -269,3 +269,16 @@ def test_exit_codes_are_documented_once_and_shown_by_help():
 
     assert exit_codes_text() in README
     assert README.count("Exit codes:") == 1
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    """CI's entry point calls the command the README opens with; Makefile refuses an old Python."""
+    opening = re.match(r"# khabar\n+```\n(.*?)```", README, re.S)
+    assert opening, "the README must open with its two commands"
+    commands = [line.split("#")[0].strip() for line in opening.group(1).splitlines()]
+    assert commands == ["make demo", "make test"]
+    ci_lines = [line.strip() for line in (ROOT / ".ci/run").read_text("utf-8").splitlines()]
+    assert "make test" in ci_lines
+    assert (ROOT / ".ci/run").stat().st_mode & 0o111, ".ci/run must be executable"
+    makefile = (ROOT / "Makefile").read_text("utf-8")
+    assert "sys.version_info < (3, 11)" in makefile
