@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException
 
 from .. import __version__
+from ..cache import set_cache_dir
 from ..errors import KhabarError, StoreError
 from ..render.events import qualifier_label
 from ..render.relations import group_origin
@@ -90,6 +91,7 @@ def create_app(
         "Every citation's start/end are character offsets into the article's clean text.",
     )
     app.state.db, app.state.settings = db, settings
+    set_cache_dir(settings.cache_dir)
     app.state.stores = Stores(db)
     app.state.data_dir = data_dir(db, settings)
     app.state.jobs = JobRunner(db, settings)
