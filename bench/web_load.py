@@ -118,7 +118,11 @@ def main() -> None:
             latencies, errors, elapsed = asyncio.run(load(base, paths, args.clients, args.seconds))
         finally:
             proc.terminate()
-            proc.wait(10)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:  # still busy with requests the clients gave up on
+                proc.kill()
+                proc.wait()
     print(f"{args.clients} clients for {args.seconds:.0f} s on {base} ({len(paths)} URLs, {os.cpu_count()} cores)")
     print(f"requests {len(latencies)}  errors {len(errors)}  throughput {len(latencies) / elapsed:.0f} req/s")
     print(

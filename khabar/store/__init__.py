@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 
 from ..errors import StoreError
 from . import pg
@@ -32,8 +32,19 @@ from .lists import ListQueries
 from .places import PlaceQueries
 from .relations import RelationQueries
 from .runs import RunningIngest, RunQueries
+from .shared import SharedReads
 
-__all__ = ["Store", "open_store", "MIGRATIONS", "RunningIngest", "is_database_url", "database_exists"]
+T = TypeVar("T")
+
+__all__ = [
+    "Store",
+    "open_store",
+    "MIGRATIONS",
+    "RunningIngest",
+    "SharedReads",
+    "is_database_url",
+    "database_exists",
+]
 
 
 def _migrations() -> list[tuple[str, str]]:
@@ -64,6 +75,12 @@ class Store(
         self.path = path
         self._depth = 0
         self.dialect: str = getattr(conn, "dialect", "sqlite")  # "sqlite" | "postgresql" (store/pg.py)
+        self.shared: SharedReads | None = None  # whole-KB values shared by the web app's threads
+
+    def cached(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()``, or the value built under ``key`` by any thread since the last commit to the
+        KB when this store shares reads (``shared.py``; the web app's stores do)."""
+        return build() if self.shared is None else self.shared.get(key, build)
 
     @contextmanager
     def atomic(self) -> Iterator[sqlite3.Connection]:
