@@ -64,6 +64,21 @@ async def client(base: str, paths: list[str], until: float, latencies: list[floa
             except httpx.HTTPError as exc:
                 errors.append(f"{type(exc).__name__} {path}")
             latencies.append(time.perf_counter() - started)
+            BY_KIND.setdefault(kind(path), []).append(latencies[-1])
+
+
+BY_KIND: dict[str, list[float]] = {}  # latencies per kind of page, for the per-kind p95
+
+
+def kind(path: str) -> str:
+    """dossier, search, article or list: the kinds of page whose p95 issue 16 asks about."""
+    if path.startswith(("/entity/", "/api/entities/")):
+        return "dossier"
+    if "search" in path:
+        return "search"
+    if path.startswith(("/article/", "/api/articles/")):
+        return "article"
+    return "list"
 
 
 async def load(base: str, paths: list[str], clients: int, seconds: float) -> tuple[list[float], list[str], float]:
@@ -129,6 +144,11 @@ def main() -> None:
         f"latency p50 {percentile(latencies, 0.50) * 1000:.0f} ms  p95 {percentile(latencies, 0.95) * 1000:.0f} ms"
         f"  p99 {percentile(latencies, 0.99) * 1000:.0f} ms  max {max(latencies, default=0) * 1000:.0f} ms"
     )
+    for name, values in sorted(BY_KIND.items()):
+        print(
+            f"  {name:<8} {len(values):6d} requests  p50 {percentile(values, 0.50) * 1000:5.0f} ms"
+            f"  p95 {percentile(values, 0.95) * 1000:5.0f} ms  p99 {percentile(values, 0.99) * 1000:5.0f} ms"
+        )
     if errors:
         print("first errors:", *errors[:5], sep="\n  ")
         raise SystemExit(1)

@@ -414,3 +414,15 @@ def test_shared_reads_are_built_once_and_again_after_any_commit(tmp_path):
     reader.cached("k", build)
     assert len(calls) == 3 and reader.shared.builds == 3
     assert open_store(db).cached("k", lambda: "unshared") == "unshared"  # a store without shared reads builds
+
+
+def test_shared_reads_keep_the_most_recently_used_values_only(tmp_path):
+    from khabar.store import SharedReads, open_store
+
+    db = tmp_path / "kb.db"
+    open_store(db).close()
+    shared = SharedReads(db, max_values=2)
+    for key in ("a", "b", "a", "c"):  # "b" is the least recently used when "c" comes
+        shared.get(key, key.upper)
+    assert shared.builds == 3
+    assert shared.get("a", lambda: "rebuilt") == "A" and shared.get("b", lambda: "rebuilt") == "rebuilt"

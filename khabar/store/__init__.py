@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import cast
 
 from ..errors import StoreError
 from . import pg
@@ -32,9 +32,7 @@ from .lists import ListQueries
 from .places import PlaceQueries
 from .relations import RelationQueries
 from .runs import RunningIngest, RunQueries
-from .shared import SharedReads
-
-T = TypeVar("T")
+from .shared import CachedReads, SharedReads
 
 __all__ = [
     "Store",
@@ -67,6 +65,7 @@ class Store(
     RunQueries,
     ListQueries,
     FetchQueries,
+    CachedReads,
 ):
     """A khabar database. Use :func:`open_store` (or ``khabar.open_kb``) to get one."""
 
@@ -75,12 +74,6 @@ class Store(
         self.path = path
         self._depth = 0
         self.dialect: str = getattr(conn, "dialect", "sqlite")  # "sqlite" | "postgresql" (store/pg.py)
-        self.shared: SharedReads | None = None  # whole-KB values shared by the web app's threads
-
-    def cached(self, key: Hashable, build: Callable[[], T]) -> T:
-        """``build()``, or the value built under ``key`` by any thread since the last commit to the
-        KB when this store shares reads (``shared.py``; the web app's stores do)."""
-        return build() if self.shared is None else self.shared.get(key, build)
 
     @contextmanager
     def atomic(self) -> Iterator[sqlite3.Connection]:
