@@ -19,6 +19,7 @@ import khabar
 from khabar.store import database_exists
 
 from . import render
+from .cache import set_cache_dir
 from .errors import InputError, KhabarError, SettingError
 from .pipeline import IngestProgress
 from .settings import SETTINGS, Settings, load_settings
@@ -106,6 +107,7 @@ def _root(
             raise SettingError(f"--set needs NAME=VALUE, got {item!r}")
         overrides[name.strip()] = value.strip()
     ctx.obj = load_settings(overrides)
+    set_cache_dir(ctx.obj.cache_dir)  # read deep inside model loading, where no Settings is passed
 
 
 @app.command()

@@ -78,10 +78,12 @@ def _relation_stage(settings: Settings):
 
 def work_batch(articles: Sequence[Article], settings: Settings) -> list[Worked]:
     """The per-article part for a batch: spaCy, fingerprints, sentence vectors (pure; runs anywhere)."""
+    from .cache import set_cache_dir
     from .nlp import analyse, load_pipeline
     from .relations.views import view_of_article
 
     started = time.perf_counter()
+    set_cache_dir(settings.cache_dir)
     nlp = load_pipeline(settings.spacy_model)
     stage = _relation_stage(settings)
     comparer = stage.comparer
@@ -255,7 +257,9 @@ class _Driver(_RunState):
         from spacy.tokens import Doc
 
         if self._vocab is None:
+            from .cache import set_cache_dir
             from .nlp import load_pipeline
 
+            set_cache_dir(self.settings.cache_dir)
             self._vocab = load_pipeline(self.settings.spacy_model).vocab
         return Doc(self._vocab).from_bytes(data)

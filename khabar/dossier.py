@@ -24,7 +24,12 @@ _INFORMATIVE = re.compile(
 
 
 def build_dossier(store: Store, name: str, *, settings: Settings) -> Dossier:
-    """Find the entity ``name`` names (id or name: :mod:`khabar.lookup`) and gather its dossier."""
+    """Find the entity ``name`` names (id or name: :mod:`khabar.lookup`) and gather its dossier (once
+    per commit for all the web app's threads: ``store/shared.py``)."""
+    return store.cached(("dossier", name, settings), lambda: _gather(store, name, settings))
+
+
+def _gather(store: Store, name: str, settings: Settings) -> Dossier:
     entity, candidates = best_entity(store, name)
     articles, outlets = store.entity_reach(entity.id)
     evidence = rank_evidence(store.mention_sentences(entity.id), limit=settings.evidence_limit)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from . import entities as entity_stage
+from .cache import set_cache_dir
 from .clean import clean
 from .entities import EntityIndex
 from .events import EventStage
@@ -327,6 +328,7 @@ class _RunState:
     def flush(self) -> None:
         if not self.pending:
             return
+        set_cache_dir(self.settings.cache_dir)  # where the model's gazetteer caches are (cache.py)
         nlp = load_pipeline(self.settings.spacy_model)
         batch = self.pending
         self.pending, self.pending_ids = [], set()

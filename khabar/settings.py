@@ -197,6 +197,13 @@ SETTINGS: tuple[Setting, ...] = (
         "A PEM file of certificate authorities that fetches trust (e.g. your organisation's); empty: the usual ones.",
     ),
     Setting(
+        "cache_dir",
+        "",
+        str,
+        "Folder for caches khabar builds from its shipped data (the gazetteer); empty: `~/.cache/khabar`. "
+        "Safe to delete.",
+    ),
+    Setting(
         "watch_max_entries",
         100,
         int,
@@ -259,6 +266,7 @@ if TYPE_CHECKING:
         fetch_concurrency: int
         allow_net: str
         fetch_ca_file: str
+        cache_dir: str
         watch_max_entries: int
 
         def __init__(self, **values: Any) -> None: ...

@@ -237,3 +237,37 @@ def test_values_below_min_confidence_are_listed_as_uncertain_with_a_reason():
     assert perpetrator_confidence("attributed", "ISKP", "actor:iskp", 1) > perpetrator_confidence(
         "attributed", "Turkish forces", None, 1
     )
+
+
+def test_the_place_index_finds_the_cluster_a_scan_of_every_cluster_finds(monkeypatch):
+    """Issue 16: a merge tries a report only against clusters whose places can agree (and clusters
+    naming no place). On random reports of towns, their province and no place, the events are the
+    ones a scan of every cluster gives."""
+    import random
+    from dataclasses import replace
+
+    from khabar import corroborate
+    from khabar.models import Perpetrator
+
+    rng = random.Random(3)
+    group = Perpetrator("Northvale Brigade", "claimed", "the group", 0, 5)
+    reports = []
+    for i in range(150):
+        place_id = rng.choice([*_PLACES, None, None])
+        day = rng.choice([None, "2020-05-02", "2020-05-02", "2020-05-03"])
+        base = _report(f"a{i % 60}", place_id or "place:1", day, rng.choice(["2020-05-02", "2020-05-04"]))
+        reports.append(
+            replace(
+                base,
+                index=i,
+                type=rng.choice(["armed_assault", "bombing", "unknown"]),
+                place=base.place if place_id else None,
+                place_id=place_id,
+                perpetrators=rng.choice([(), (group,), (group,)]),
+            )
+        )
+    indexed = _merge(reports)
+    monkeypatch.setattr(corroborate._PlaceIndex, "candidates", lambda self, own, region: range(self.made))
+    scanned = _merge(reports)
+    assert [e.reports for e in indexed] == [e.reports for e in scanned]
+    assert len(reports) > len(indexed) > 20  # some reports merged, not all

@@ -245,3 +245,78 @@ def test_a_level_word_alone_names_no_place(gazetteer):
         "Officials of the Iraqi Kurdistan Region said so.", [PlaceSpan(39, 45, "Region", "GPE")], gazetteer=gazetteer
     )
     assert not place.resolved and place.latitude is None
+
+
+# --- caches (issue 16: fast small runs) ------------------------------------------------------------
+
+
+def test_gazetteer_pickles_packed_and_answers_the_same_after_loading(gazetteer):
+    import pickle
+
+    again = pickle.loads(pickle.dumps(gazetteer, protocol=pickle.HIGHEST_PROTOCOL))
+    assert len(again) == len(gazetteer)
+    for name in ("Kunduz", "Mogadishu", "Borno", "Nangahar"):
+        assert again.lookup(name) == gazetteer.lookup(name)
+        assert again.fuzzy(name) == gazetteer.fuzzy(name)
+    assert again.area("AF") == gazetteer.area("AF") and again.area("AF").name == "Afghanistan"
+    assert again.get("place:1135690") == gazetteer.get("place:1135690")
+    assert again.names(min_population=10**12) == gazetteer.names(min_population=10**12)
+    assert again.lookup("Kunduz")[0] is again.lookup("Kunduz")[0]  # each entry made once
+
+
+def test_a_damaged_cache_file_is_rebuilt_and_replaced(tmp_path):
+    from khabar import cache
+
+    cache.set_cache_dir(tmp_path)
+    try:
+        (tmp_path / "thing-abc.pickle").write_bytes(b"\x80\x05 not a pickle")
+        assert cache.cached("thing", "abc", lambda: {"built": 1}) == {"built": 1}
+        assert cache.cached("thing", "abc", lambda: {"built": 2}) == {"built": 1}  # read back, not rebuilt
+        assert [p.name for p in tmp_path.iterdir()] == ["thing-abc.pickle"]  # no temporary file left
+    finally:
+        cache.set_cache_dir(None)
+
+
+def test_an_unwritable_cache_folder_still_gives_the_value(tmp_path):
+    from khabar import cache
+
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the folder should be")
+    cache.set_cache_dir(blocker / "cache")
+    try:
+        assert cache.cached("thing", "abc", lambda: [1, 2]) == [1, 2]
+    finally:
+        cache.set_cache_dir(None)
+
+
+def test_cache_dir_setting_reaches_the_cache_from_the_cli(tmp_path):
+    from khabar import cache
+
+    try:
+        result = CliRunner().invoke(app, ["--set", f"cache_dir={tmp_path / 'c'}", "settings"])
+        assert result.exit_code == 0, result.output
+        assert cache.cache_dir() == tmp_path / "c"
+        CliRunner().invoke(app, ["settings"])
+        assert cache.cache_dir().parts[-2:] == (".cache", "khabar")
+    finally:
+        cache.set_cache_dir(None)
+
+
+def test_place_fixer_matches_what_a_phrase_matcher_over_the_same_names_finds():
+    """The fixer's own matcher over cached token tuples replaced spaCy's PhraseMatcher (LOWER) over
+    the tokenized names, which took a second at every load: same spans, overlaps included."""
+    from spacy.matcher import PhraseMatcher
+
+    from khabar.nlp.gazetteer import COMPONENT
+
+    nlp = load_pipeline(khabar.load_settings().spacy_model)
+    fixer = nlp.get_pipe(COMPONENT)
+    names = ["kunduz", "mazar-i-sharif", "new york", "york"]
+    tuples = {tuple(t.lower_ for t in nlp.tokenizer(n)) for n in names}
+    assert all(t in fixer.phrases.get(t[0], ()) for t in tuples)
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    matcher.add("GPE", [nlp.tokenizer(n) for n in names])
+    doc = nlp.make_doc("Fighters left KUNDUZ for Mazar-i-Sharif; others flew from New York to York and to new york.")
+    wanted = {(s, e) for _, s, e in matcher(doc)}
+    assert len(wanted) == 7  # (New York, York) twice: overlaps included
+    assert {(s, e) for s, e in fixer.matches(doc) if tuple(t.lower_ for t in doc[s:e]) in tuples} == wanted

@@ -380,3 +380,49 @@ def test_web_app_on_postgresql_answers_while_an_ingest_writes(pg_server, sample_
         counts.append(client.get("/api/overview").json()["articles"])
     assert set(statuses) == {200} and len(statuses) > 2
     assert counts == sorted(counts) and counts[0] >= 1 and counts[-1] == 3
+
+
+def test_shared_reads_are_built_once_and_again_after_any_commit(tmp_path):
+    """Issue 16: ``SharedReads`` keeps a value until a connection commits (``PRAGMA data_version``)."""
+    import threading
+
+    from khabar.store import SharedReads, open_store
+
+    db = tmp_path / "kb.db"
+    writer = open_store(db)
+    reader = open_store(db)
+    reader.shared = SharedReads(db)
+    calls = []
+
+    def build():
+        calls.append(1)
+        return len(calls)
+
+    threads = [threading.Thread(target=reader.cached, args=("k", build)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1  # one builder, the others waited for its value
+    assert reader.cached("k", build) is not None and len(calls) == 1
+    with writer.atomic() as conn:
+        conn.execute("CREATE TABLE scratch (x)")  # any commit by another connection
+    reader.cached("k", build)
+    assert len(calls) == 2
+    with reader.atomic() as conn:
+        conn.execute("DROP TABLE scratch")  # a commit by the reading store itself counts too
+    reader.cached("k", build)
+    assert len(calls) == 3 and reader.shared.builds == 3
+    assert open_store(db).cached("k", lambda: "unshared") == "unshared"  # a store without shared reads builds
+
+
+def test_shared_reads_keep_the_most_recently_used_values_only(tmp_path):
+    from khabar.store import SharedReads, open_store
+
+    db = tmp_path / "kb.db"
+    open_store(db).close()
+    shared = SharedReads(db, max_values=2)
+    for key in ("a", "b", "a", "c"):  # "b" is the least recently used when "c" comes
+        shared.get(key, key.upper)
+    assert shared.builds == 3
+    assert shared.get("a", lambda: "rebuilt") == "A" and shared.get("b", lambda: "rebuilt") == "rebuilt"

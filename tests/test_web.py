@@ -405,3 +405,24 @@ def test_cli_serve_binds_loopback_and_refuses_public_bind_without_token(db):
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_pages_share_the_merged_events_until_the_kb_changes(demo_copy):
+    """Issue 16: under load every dossier merged every stored report again; the web app now builds
+    the merged events (and other whole-KB reads) once for all its threads, and again after any commit."""
+    iskp = khabar.who("ISKP", db=demo_copy)
+    app = create_app(demo_copy)
+    paths = [f"/entity/{iskp.entity.id}", f"/api/entities/{iskp.entity.id}", "/events", "/entities", "/"]
+    with TestClient(app, base_url=LOCAL) as c:
+        shared = app.state.stores.shared
+        assert all(c.get(path).status_code == 200 for path in paths)
+        assert shared.built["merged events"] == 1
+        builds = shared.builds
+        assert all(c.get(path).status_code == 200 for path in paths)
+        assert shared.builds == builds  # all from the shared values
+        event = khabar.events(db=demo_copy, actor="ISKP")[0]
+        khabar.note(event.id, "checked against the wire copy", db=demo_copy, analyst="test")  # another connection
+        again = c.get(f"/event/{event.id}")
+        assert again.status_code == 200 and "checked against the wire copy" in again.text
+        assert c.get(paths[0]).status_code == 200
+        assert shared.built["merged events"] == 2

@@ -24,14 +24,7 @@ def find_events(
 ) -> list[Event]:
     """Events across articles, newest first, optionally filtered by actor, place and start date."""
     start = _since(since)
-    events = merge_reports(
-        store.event_reports(),
-        place_info=getattr(store, "place", None),
-        groups=store.source_group_map,
-        cite=store.citations,
-        window_days=window_days,
-        related=related_actors,
-    )
+    events = list(store.cached(("merged events", window_days), lambda: merged_events(store, window_days)))
     if actor:
         events = [e for e in events if _by_actor(e, actor, store)]
     if place:
@@ -39,6 +32,21 @@ def find_events(
     if start:
         events = [e for e in events if _day(e) >= start]
     return events
+
+
+def merged_events(store, window_days: int) -> tuple[Event, ...]:
+    """Every stored report merged into events, newest first (the same for every query until the
+    KB changes: the web app shares it between requests, ``store/shared.py``)."""
+    return tuple(
+        merge_reports(
+            store.event_reports(),
+            place_info=getattr(store, "place", None),
+            groups=store.source_group_map,
+            cite=store.citations,
+            window_days=window_days,
+            related=related_actors,
+        )
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -23,7 +23,6 @@ the last word on names the gazetteer shares with people and organisations ("Wash
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from unidecode import unidecode
@@ -73,22 +72,39 @@ class PlaceFixer:
     """Relabels place names read as people or organisations, and adds missed ones (see module)."""
 
     def __init__(self, nlp: Language, *, min_population: int) -> None:
-        gazetteer, rules = load_gazetteer(), place_rules()
-        names = {n for n, p in gazetteer.names(min_population=min_population)}
-        names |= {unidecode(n) for n in names}
-        names = {n for n in names if _usable(n, rules.not_places, nlp.Defaults.stop_words)}
-        self.place_keys = {name_key(n) for n in names} - rules.not_places
-        # Relabelling ORG/PERSON/NORP: countries and first-level regions only. Cities also name
-        # teams and companies ("Leicestershire", "Chelsea"): relabelling them cost 160 ORG->LOC
-        # errors on CoNLL-2003 for +0.01 LOC F1 (docs/entities.md).
-        self.region_keys = {name_key(n) for n, p in gazetteer.names(min_population=10**12)} - rules.not_places
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.matcher.add("GPE", [nlp.tokenizer(n) for n in sorted(n.lower() for n in names)])  # = tokenizer.pipe
+        phrases, self.place_keys, self.region_keys = _phrase_set(nlp, min_population)
+        # The place names as lower-case token tuples, indexed by first token: the same matches as a
+        # spaCy PhraseMatcher on LOWER over the tokenized names, without tokenizing 60,000 names
+        # and building the matcher at every load (issue 16: fast small runs; the set is cached).
+        grouped: dict[str, set[tuple[str, ...]]] = {}
+        for phrase in phrases:
+            grouped.setdefault(phrase[0], set()).add(phrase)
+        self.phrases: dict[str, frozenset[tuple[str, ...]]] = {
+            first: frozenset(group) for first, group in grouped.items()
+        }
+        self.lengths = {first: sorted({len(p) for p in group}) for first, group in grouped.items()}
+
+    def matches(self, doc: Doc) -> list[tuple[int, int]]:
+        """(start, end) token spans whose lower-case words are a place name (overlaps included)."""
+        words = [t.lower_ for t in doc]
+        out: list[tuple[int, int]] = []
+        for start, word in enumerate(words):
+            lengths = self.lengths.get(word)
+            if lengths is None:
+                continue
+            group = self.phrases[word]
+            for n in lengths:
+                end = start + n
+                if end > len(words):
+                    break
+                if tuple(words[start:end]) in group:
+                    out.append((start, end))
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
         ents = [self._relabelled(doc, ent) for ent in _joined(doc, list(doc.ents))]
         ents = self._lists(doc, ents)
-        added = filter_spans([Span(doc, s, e, label="GPE") for _, s, e in self.matcher(doc) if _capitalised(doc[s:e])])
+        added = filter_spans([Span(doc, s, e, label="GPE") for s, e in self.matches(doc) if _capitalised(doc[s:e])])
         for span in added:
             inside = [e for e in ents if e.start < span.end and span.start < e.end]
             if all(_replaceable(e, span) for e in inside):
@@ -148,6 +164,40 @@ class PlaceFixer:
         if before in _PLACE_PREPOSITIONS and (key in self.region_keys or (len(ent) <= 2 and key in self.place_keys)):
             return Span(doc, ent.start, ent.end, label="GPE")
         return ent
+
+
+def _phrase_set(nlp: Language, min_population: int) -> tuple[list[tuple[str, ...]], set[str], set[str]]:
+    """(place names as lower-case token tuples, their name keys, country and region keys), cached
+    on disk under a key of the gazetteer's inputs, this module, the setting and the spaCy model."""
+    from importlib.metadata import version
+
+    from ..cache import cached, source_digest
+    from ..places import gazetteer_digest
+
+    meta = nlp.meta
+    digest = source_digest(
+        ("nlp/gazetteer.py",),
+        gazetteer_digest(),
+        str(min_population),
+        f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}",
+        version("spacy"),
+        " ".join(sorted(nlp.Defaults.stop_words)),
+    )
+    return cached("place-phrases", digest, lambda: _build_phrase_set(nlp, min_population))
+
+
+def _build_phrase_set(nlp: Language, min_population: int) -> tuple[list[tuple[str, ...]], set[str], set[str]]:
+    gazetteer, rules = load_gazetteer(), place_rules()
+    names = {n for n, p in gazetteer.names(min_population=min_population)}
+    names |= {unidecode(n) for n in names}
+    names = {n for n in names if _usable(n, rules.not_places, nlp.Defaults.stop_words)}
+    place_keys = {name_key(n) for n in names} - rules.not_places
+    # Relabelling ORG/PERSON/NORP: countries and first-level regions only. Cities also name
+    # teams and companies ("Leicestershire", "Chelsea"): relabelling them cost 160 ORG->LOC
+    # errors on CoNLL-2003 for +0.01 LOC F1 (docs/entities.md).
+    region_keys = {name_key(n) for n, p in gazetteer.names(min_population=10**12)} - rules.not_places
+    phrases = {tuple(t.lower_ for t in nlp.tokenizer(n)) for n in sorted(n.lower() for n in names)}
+    return sorted(p for p in phrases if p), place_keys, region_keys
 
 
 def _listed(doc: Doc, a: Span, b: Span) -> bool:

@@ -119,10 +119,14 @@ def add_ruler(nlp) -> None:
         before=before,
         config={"phrase_matcher_attr": "LOWER", "overwrite_ents": False},
     )
-    ruler.add_patterns(loose)
+    # The rulers match on LOWER and ORTH, which need only the tokenizer: spaCy would otherwise run
+    # the tagger and parser over each of the 2,000 patterns (1 s of every load; issue 16).
+    with nlp.select_pipes(disable=nlp.pipe_names):
+        ruler.add_patterns(loose)
     nlp.add_pipe(CASE_CHECK, after="khabar_names", config={"lowercase": sorted(_lowercase_words(loose))})
     exact_ruler = nlp.add_pipe("entity_ruler", name="khabar_acronyms", before=before, config={"overwrite_ents": False})
-    exact_ruler.add_patterns(exact)
+    with nlp.select_pipes(disable=nlp.pipe_names):
+        exact_ruler.add_patterns(exact)
 
 
 def _add_place_fixer(nlp) -> None:

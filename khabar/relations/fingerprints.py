@@ -13,13 +13,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 
 from .embed import Embedder
 from .text import key_terms, shingles, words
 from .values import ArticleView, Fingerprint
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
+
+# datasketch is imported where it is used: it imports scipy.integrate (0.3 s), which a command
+# that reads the knowledge base (``who``, ``--help``) never needs (issue 16: fast small runs).
 
 __all__ = [
     "NUM_PERM",
@@ -40,6 +46,8 @@ _SCHEME = "affine32"
 
 def minhash_of(text: str) -> np.ndarray:
     """MinHash values (uint32) of the text's word 5-shingles."""
+    from datasketch import MinHash
+
     m = MinHash(num_perm=NUM_PERM, scheme=_SCHEME)
     m.update_batch([s.encode("utf-8") for s in shingles(words(text), SHINGLE)])
     return m.hashvalues.astype(np.uint32)
@@ -47,6 +55,8 @@ def minhash_of(text: str) -> np.ndarray:
 
 def as_minhash(values: np.ndarray) -> LeanMinHash:
     """A datasketch (lean) MinHash from stored values: no permutations to rebuild."""
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=1, hashvalues=values.astype(np.uint64), scheme=_SCHEME)
 
 

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from ..settings import default_of
 from .classify import parse_time
@@ -56,6 +55,8 @@ class CandidateIndex:
         min_cosine: float = 0.6,
         window_days: float = default_of("same_story_days"),
     ) -> None:
+        from datasketch import MinHashLSH  # here: it imports scipy (see fingerprints.py)
+
         self._lsh = MinHashLSH(threshold=copy_threshold, num_perm=NUM_PERM)
         self._max_keys, self._posting_cap = max_keys, posting_cap
         self._min_cosine, self._window = min_cosine, window_days

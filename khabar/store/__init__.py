@@ -32,8 +32,17 @@ from .lists import ListQueries
 from .places import PlaceQueries
 from .relations import RelationQueries
 from .runs import RunningIngest, RunQueries
+from .shared import CachedReads, SharedReads
 
-__all__ = ["Store", "open_store", "MIGRATIONS", "RunningIngest", "is_database_url", "database_exists"]
+__all__ = [
+    "Store",
+    "open_store",
+    "MIGRATIONS",
+    "RunningIngest",
+    "SharedReads",
+    "is_database_url",
+    "database_exists",
+]
 
 
 def _migrations() -> list[tuple[str, str]]:
@@ -56,6 +65,7 @@ class Store(
     RunQueries,
     ListQueries,
     FetchQueries,
+    CachedReads,
 ):
     """A khabar database. Use :func:`open_store` (or ``khabar.open_kb``) to get one."""
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from ..models import AliasSupport, ArticleSummary, CoMention, EntitySummary, Overview
 from ..names import name_key
+from .shared import CachedReads
 
 __all__ = ["BrowseQueries"]
 
@@ -19,7 +20,7 @@ _ENTITY = (
 )
 
 
-class BrowseQueries:
+class BrowseQueries(CachedReads):
     """Mixin of :class:`khabar.store.Store`: what pages, the API and exports list."""
 
     conn: sqlite3.Connection
@@ -73,7 +74,11 @@ class BrowseQueries:
         return [_article(r) for r in rows]
 
     def entity_summaries(self, *, cls: str | None = None, limit: int = 100, offset: int = 0) -> list[EntitySummary]:
-        """Entities (of one class when given), most-mentioned first."""
+        """Entities (of one class when given), most-mentioned first (shared reads: ``shared.py``)."""
+        key = ("entity_summaries", cls, limit, offset)
+        return list(self.cached(key, lambda: tuple(self._entity_summaries(cls, limit, offset))))
+
+    def _entity_summaries(self, cls: str | None, limit: int, offset: int) -> list[EntitySummary]:
         where = f"WHERE {self._live()}" + (" AND e.class = ?" if cls else "")
         rows = self.conn.execute(
             f"{_ENTITY} {where} GROUP BY e.id ORDER BY n_art DESC, n_men DESC, e.name LIMIT ? OFFSET ?",

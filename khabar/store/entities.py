@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ..models import AliasConflict, AliasSupport, Citation, EntityRef, Neighbour, Place, Resolution
 from ..names import name_key, variant_key
 from .clock import now
+from .shared import CachedReads
 
 __all__ = ["EntityQueries", "EntityHit", "MentionSentence"]
 
@@ -35,7 +36,7 @@ class MentionSentence:
     sentence: int  # index of the sentence in its article
 
 
-class EntityQueries:
+class EntityQueries(CachedReads):
     """Mixin of :class:`khabar.store.Store`: entity-level reads and writes."""
 
     conn: sqlite3.Connection
@@ -182,7 +183,10 @@ class EntityQueries:
         return out
 
     def neighbours(self, entity_id: str, *, limit: int = 10) -> list[Neighbour]:
-        """Named entities most often mentioned in the same articles (and sentences)."""
+        """Named entities most often mentioned in the same articles (and sentences; shared reads)."""
+        return list(self.cached(("neighbours", entity_id, limit), lambda: tuple(self._neighbours(entity_id, limit))))
+
+    def _neighbours(self, entity_id: str, limit: int) -> list[Neighbour]:
         rows = self.conn.execute(
             "WITH mine AS (SELECT DISTINCT article_id, sentence FROM mentions WHERE entity_id = ?) "
             "SELECT e.id, e.name, e.type, count(DISTINCT m.article_id) AS n_art, "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 from ..models import ArticleSummary, EntitySummary, ListPage
+from .shared import CachedReads
 
 __all__ = ["ListQueries", "ENTITY_SORTS", "ARTICLE_SORTS", "ENTITY_FACETS", "ARTICLE_FACETS"]
 
@@ -52,7 +53,7 @@ ARTICLE_SORTS = {
 ARTICLE_FACETS = {"outlet": "outlet_key", "year": "year", "language": "lang"}
 
 
-class ListQueries:
+class ListQueries(CachedReads):
     """Mixin of :class:`khabar.store.Store`: faceted lists."""
 
     conn: sqlite3.Connection
@@ -61,6 +62,10 @@ class ListQueries:
         self, *, filters: dict[str, str], q: str = "", sort: str = "-articles", limit: int = 50, offset: int = 0
     ) -> ListPage:
         """Entities matching ``filters`` (keys of ENTITY_FACETS) and name text ``q``, sorted, with facets."""
+        key = ("entity_page", tuple(sorted(filters.items())), q, sort, limit, offset)
+        return self.cached(key, lambda: self._entity_page(filters, q, sort, limit, offset))
+
+    def _entity_page(self, filters: dict[str, str], q: str, sort: str, limit: int, offset: int) -> ListPage:
         rows, total, facets = self._page(
             _ENTITY_BASE,
             ENTITY_FACETS,
@@ -83,6 +88,10 @@ class ListQueries:
         self, *, filters: dict[str, str], q: str = "", sort: str = "-published", limit: int = 50, offset: int = 0
     ) -> ListPage:
         """Articles matching ``filters`` (keys of ARTICLE_FACETS) and title/outlet text ``q``, with facets."""
+        key = ("article_page_list", tuple(sorted(filters.items())), q, sort, limit, offset)
+        return self.cached(key, lambda: self._article_page_list(filters, q, sort, limit, offset))
+
+    def _article_page_list(self, filters: dict[str, str], q: str, sort: str, limit: int, offset: int) -> ListPage:
         rows, total, facets = self._page(
             _ARTICLE_BASE,
             ARTICLE_FACETS,

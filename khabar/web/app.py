@@ -8,6 +8,7 @@ and an error page elsewhere.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,11 +20,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException
 
 from .. import __version__
+from ..cache import set_cache_dir
 from ..errors import KhabarError, StoreError
 from ..render.events import qualifier_label
 from ..render.relations import group_origin
 from ..settings import Settings, load_settings
-from ..store import Store, database_exists, is_database_url, open_store
+from ..store import SharedReads, Store, database_exists, is_database_url, open_store
 from .jobs import JobRunner
 from .routes import api, edits, exports, pages, sources
 from .security import BodyLimit, HostGuard, OriginGuard, SecurityHeaders, TokenGuard
@@ -42,12 +44,20 @@ class Stores:
         self._local = threading.local()
         self._all: list[Store] = []
         self._lock = threading.Lock()
+        # Whole-KB values (merged events) built once for every thread until the next commit.
+        self.shared: SharedReads | None = None
+        if not is_database_url(db):
+            try:
+                self.shared = SharedReads(db)
+            except sqlite3.Error:  # cannot open a second connection: every request builds its own
+                pass
 
     def get(self) -> Store:
         """This thread's store, opened on first use."""
         store = getattr(self._local, "store", None)
         if store is None:
             store = self._local.store = open_store(self.db, create=False)
+            store.shared = self.shared
             with self._lock:
                 self._all.append(store)
         return store
@@ -58,6 +68,8 @@ class Stores:
             for store in self._all:
                 store.close()
             self._all.clear()
+            if self.shared is not None:
+                self.shared.close()
 
 
 def data_dir(db: Path, settings: Settings) -> Path:
@@ -90,6 +102,7 @@ def create_app(
         "Every citation's start/end are character offsets into the article's clean text.",
     )
     app.state.db, app.state.settings = db, settings
+    set_cache_dir(settings.cache_dir)
     app.state.stores = Stores(db)
     app.state.data_dir = data_dir(db, settings)
     app.state.jobs = JobRunner(db, settings)
