@@ -513,6 +513,84 @@ def test_derivation_probability_separates_a_reworded_copy_from_an_unrelated_text
     assert derivation_probability(text_features(origin, other)) < 0.5
 
 
+# Written for these tests: one bus-station bombing told three ways (facts invented).
+QUETTA_WIRE = """A suicide bomber blew himself up at a crowded bus station in Quetta on Friday afternoon, \
+killing 11 people and wounding 27, provincial health officials said.
+The bomber approached a queue of passengers waiting for a coach to Karachi at about 2:40 p.m., according to deputy \
+inspector general Farhan Lodhi.
+Three of the dead were children travelling with their families for the holiday.
+The station was closed for the rest of the day while bomb disposal teams searched the area.
+A faction of the Pakistani Taliban said in a message to journalists that it had sent the attacker."""
+
+QUETTA_REWORDED = """Eleven people died and 27 were hurt on Friday when a suicide attacker detonated his explosives \
+at a busy Quetta bus terminal, health officials in the province said.
+According to deputy inspector general Farhan Lodhi, the attacker walked up to travellers lining up for a \
+Karachi-bound coach at around 2:40 p.m.
+Among those killed were three children who had been on their way home for the holiday with relatives.
+Bomb disposal squads combed the area and the terminal stayed shut for the remainder of the day.
+In a statement sent to reporters, a Pakistani Taliban faction claimed it had dispatched the bomber."""
+
+QUETTA_OWN_REPORTING = """QUETTA: Rescue workers were still clearing debris late on Friday at the main bus stand, \
+where an explosion earlier in the day left at least 11 dead.
+Witness Gul Muhammad, who sells tea outside the gates, said he heard a loud bang and saw smoke rising over the \
+ticket counters.
+The Civil Hospital declared an emergency and asked residents to donate blood for the 27 wounded.
+The chief minister condemned the attack and ordered an inquiry into security lapses at transport hubs.
+Bus operators said services to Karachi and Sukkur would resume on Saturday morning.
+It was the third attack in the city this month."""
+
+
+def test_reworded_rewrite_without_shared_five_grams_is_derived(comparer):
+    # Every sentence re-expressed in the same order; no run of five words kept. The wording model alone
+    # and the full comparison both call it derived.
+    from eval.fit_derivation import text_features
+    from khabar.relations.classify import shared_share
+    from khabar.relations.derivation import derivation_probability
+
+    assert shared_share(QUETTA_WIRE, QUETTA_REWORDED, 5) < 0.05
+    assert derivation_probability(text_features(QUETTA_WIRE, QUETTA_REWORDED)) >= 0.5
+    c = comparer.compare(view("rw", QUETTA_REWORDED), view("wire", QUETTA_WIRE))
+    assert c.relation is Relation.REWRITE, c.reason
+
+
+def test_independent_reports_of_one_bombing_are_same_story_not_derived(comparer):
+    # Same event, same toll (11 dead, 27 wounded), same city: alike stories, two sources.
+    from eval.fit_derivation import text_features
+    from khabar.relations.derivation import derivation_probability
+
+    own = derivation_probability(text_features(QUETTA_WIRE, QUETTA_OWN_REPORTING))
+    assert own < 0.5 and own < derivation_probability(text_features(QUETTA_WIRE, QUETTA_REWORDED)) - 0.5
+    c = comparer.compare(view("own", QUETTA_OWN_REPORTING), view("wire", QUETTA_WIRE))
+    assert c.relation is Relation.SAME_STORY, c.reason
+
+
+def test_more_shared_wording_never_lowers_the_derivation_probability():
+    # The shipped model once weighted 5-gram containment -1.3 against 3-gram +0.1 (correlated features
+    # traded against each other): a text that kept more of the other's wording could score lower.
+    from khabar.relations.derivation import FEATURES, derivation_probability, load_model
+
+    model = load_model()
+    assert model["features"] == list(FEATURES)
+    assert min(model["derivation"]["coef"]) >= 0.0
+    base = np.array(model["derivation"]["mean"])
+    for i in range(len(FEATURES)):
+        more = base.copy()
+        more[i] += 0.2
+        assert derivation_probability(more) >= derivation_probability(base), FEATURES[i]
+
+
+def test_containment_of_the_longer_text_separates_a_padded_copy_from_own_reporting():
+    # An independent report shares the event's words with the wire, but its own material is found in
+    # neither; a copy keeps the longer text's words too.
+    from eval.fit_derivation import text_features
+    from khabar.relations.derivation import FEATURES
+
+    long1 = FEATURES.index("long1")
+    padded = QUETTA_WIRE + "\nShopkeepers near the terminal pulled down their shutters after the blast."
+    assert text_features(QUETTA_WIRE, padded)[long1] > 0.8
+    assert text_features(QUETTA_WIRE, QUETTA_OWN_REPORTING)[long1] < 0.3
+
+
 # --- direction without dates (the fitted direction model) -----------------------------------------
 
 WIRE_STORY = """Flood barrier fails above Lowmere, 23 homes evacuated
