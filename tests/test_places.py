@@ -245,3 +245,16 @@ def test_a_level_word_alone_names_no_place(gazetteer):
         "Officials of the Iraqi Kurdistan Region said so.", [PlaceSpan(39, 45, "Region", "GPE")], gazetteer=gazetteer
     )
     assert not place.resolved and place.latitude is None
+
+
+def test_a_university_named_after_a_state_is_placed_in_the_state_not_a_small_town_of_that_name():
+    text = "Researchers at Nebraska State University and Oregon State University published the study."
+    nebraska, oregon = geocode(text, spans_of(text, "Nebraska State University", "Oregon State University"))
+    assert (nebraska.level, nebraska.country) == ("admin1", "US"), nebraska
+    assert (oregon.level, oregon.country) == ("admin1", "US"), oregon
+
+
+def test_st_abbreviation_also_finds_the_saint_spelling():
+    text = "The delegation flew from Moscow to St. Petersburg, Russia, for the talks."
+    moscow, petersburg, russia = geocode(text, spans_of(text, "Moscow", "St. Petersburg", "Russia"))
+    assert petersburg.country == "RU", petersburg
