@@ -411,7 +411,7 @@ def _queries(text: str, spans: Sequence[PlaceSpan], gazetteer: Gazetteer) -> lis
         if country and (area := gazetteer.area(country)) is not None:
             candidates, how = [area], "demonym"
         if not candidates and name[:1].isupper():
-            candidates, how = gazetteer.lookup(name), "exact"
+            candidates, how = _lookup_spellings(name, gazetteer), "exact"
         if not candidates and name[:1].isupper():  # "bush", "mosques": not names
             candidates, how = gazetteer.fuzzy(name), "fuzzy"
         if not candidates and (span.label == "FAC" or _facility(name, rules)):
@@ -420,6 +420,24 @@ def _queries(text: str, spans: Sequence[PlaceSpan], gazetteer: Gazetteer) -> lis
             _Query(span, name, cue, _container(text, spans, i), tuple(candidates), how if candidates else "none")
         )
     return out
+
+
+_ABBREVIATED = {"st": "Saint", "ste": "Sainte", "mt": "Mount", "ft": "Fort", "pt": "Point"}
+
+
+def _lookup_spellings(name: str, gazetteer: Gazetteer) -> list[Place]:
+    """Entries named ``name`` or its spelling with "St."/"Mt."/"Ft." written out ("St. Petersburg"
+    is also Saint Petersburg, "Mt. Kenya" Mount Kenya): both kinds, the ranker decides."""
+    found = gazetteer.lookup(name)
+    words = name.split()
+    if words and words[0].lower().rstrip(".") in _ABBREVIATED and len(words) >= 2:
+        long = " ".join((_ABBREVIATED[words[0].lower().rstrip(".")], *words[1:]))
+        seen = {p.id for p in found}
+        found += [p for p in gazetteer.lookup(long) if p.id not in seen]
+    return found
+
+
+_FACILITY_TOWN_MIN = 100_000  # a facility is placed in the town it is named after when the town is this large
 
 
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'.-]*")
@@ -440,7 +458,7 @@ def _facility_place(name: str, gazetteer: Gazetteer, rules: PlaceRules) -> list[
             part = words[i : i + size]
             if any(w.lower().rstrip(".") in rules.facility_words or not w[:1].isupper() for w in part):
                 continue
-            found = gazetteer.lookup(" ".join(part).rstrip("'s").strip())
+            found = _lookup_spellings(" ".join(part).rstrip("'s").strip(), gazetteer)
             found = [p for p in found if p.level != "city" or p.population >= 1000]
             if found:
                 return found
@@ -497,8 +515,11 @@ def _eligible(query: _Query, context: list[tuple[int, Place]]) -> tuple[Place, .
         # inside the article's countries
         countries = {p.country for _, p in context if p.country}
         return tuple(c for c in query.candidates if c.country in countries)
-    if query.how == "facility" and any(c.level == "city" for c in query.candidates):
-        # "Donetsk airport", "the Kabul Serena Hotel": a facility is in the town it is named after
+    if query.how == "facility" and any(
+        c.level == "city" and c.population >= _FACILITY_TOWN_MIN for c in query.candidates
+    ):
+        # "Donetsk airport", "the Kabul Serena Hotel": a facility is in the large town it is named
+        # after; "Colorado State University" is in the state, not in a small town called Colorado
         return tuple(c for c in query.candidates if c.level == "city")
     if query.cue and any(c.level == query.cue for c in query.candidates):
         # the text names the level ("Kunduz province", "the city of Kunduz"): only that level fits

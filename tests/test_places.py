@@ -320,3 +320,16 @@ def test_place_fixer_matches_what_a_phrase_matcher_over_the_same_names_finds():
     wanted = {(s, e) for _, s, e in matcher(doc)}
     assert len(wanted) == 7  # (New York, York) twice: overlaps included
     assert {(s, e) for s, e in fixer.matches(doc) if tuple(t.lower_ for t in doc[s:e]) in tuples} == wanted
+
+
+def test_a_university_named_after_a_state_is_placed_in_the_state_not_a_small_town_of_that_name():
+    text = "Researchers at Nebraska State University and Oregon State University published the study."
+    nebraska, oregon = geocode(text, spans_of(text, "Nebraska State University", "Oregon State University"))
+    assert (nebraska.level, nebraska.country) == ("admin1", "US"), nebraska
+    assert (oregon.level, oregon.country) == ("admin1", "US"), oregon
+
+
+def test_st_abbreviation_also_finds_the_saint_spelling():
+    text = "The delegation flew from Moscow to St. Petersburg, Russia, for the talks."
+    moscow, petersburg, russia = geocode(text, spans_of(text, "Moscow", "St. Petersburg", "Russia"))
+    assert petersburg.country == "RU", petersburg
