@@ -31,7 +31,10 @@ import khabar
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 
 
-def urls(db: Path) -> list[str]:
+WORDS: list[str] = []  # with --search-words: each search asks for one of these, at random
+
+
+def urls(db: Path, search_words: int = 0) -> list[str]:
     """The request mix: pages and API calls over real entities, articles and citations."""
     out = ["/", "/api/overview", "/articles", "/entities?cls=GROUP"]
     for name in ["ISKP", "Boko Haram", "al-Shabaab", "Taliban"]:
@@ -48,6 +51,10 @@ def urls(db: Path) -> list[str]:
         ]
     out += [f"/search?q={q}" for q in ["suicide bomber", "kidnapped", "Kabul airport"]]
     out += [f"/api/search?q={q}" for q in ["claimed responsibility", "Mogadishu"]]
+    if search_words:  # as many different searches as asked, so that few are answered from the server's cache
+        names = khabar.entities(db=db, limit=search_words * 3)
+        WORDS[:] = sorted({w for e in names for w in e.name.split() if w.isalpha()})[:search_words]
+        out = [p if "search" not in p else p.split("=")[0] + "={word}" for p in out]
     return out
 
 
@@ -56,6 +63,8 @@ async def client(base: str, paths: list[str], until: float, latencies: list[floa
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
         while time.perf_counter() < until:
             path = rng.choice(paths)
+            if "{word}" in path:
+                path = path.replace("{word}", rng.choice(WORDS))
             started = time.perf_counter()
             try:
                 response = await http.get(path)
@@ -121,13 +130,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument(
+        "--search-words",
+        type=int,
+        default=0,
+        help="search that many different words (names in the KB) instead of the five fixed queries",
+    )
     parser.add_argument("--db", type=Path, help="knowledge base to serve (default: the demo corpus, ingested now)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or Path(tmp) / "demo.db"
         if not args.db:
             khabar.ingest([EXAMPLES], db=db)
-        paths = urls(db)
+        paths = urls(db, args.search_words)
         proc, base = start_server(db)
         try:
             latencies, errors, elapsed = asyncio.run(load(base, paths, args.clients, args.seconds))

@@ -47,7 +47,12 @@ def overview(store: Store) -> Overview:
 
 
 def find(store: Store, query: str, *, limit: int = 20) -> Findings:
-    """Entities whose names start with ``query``, articles titled with it, sentences containing its words."""
+    """Entities whose names start with ``query``, articles titled with it, sentences containing its words
+    (a query asked again before the next commit is answered from the web app's shared reads)."""
+    return store.cached(("find", query, limit), lambda: _find(store, query, limit))
+
+
+def _find(store: Store, query: str, limit: int) -> Findings:
     return Findings(
         query=query,
         entities=tuple(store.search_entities(query, limit=limit)),

@@ -5,7 +5,7 @@ This stage reads bytes and decodes them; it never interprets HTML or article str
 
 * ``.html`` / ``.htm``: a web page;
 * ``.txt``: plain text; an optional front-matter block (``---`` / ``key: value`` lines / ``---``)
-  gives title, outlet, url, published, author; without it the first line is the title;
+  gives title, outlet, url, published, author; without it the first line is the title (a file of one line is all body);
 * ``.jsonl`` / ``.json``: records with ``text`` or ``html`` and optional ``url``, ``title``,
   ``outlet``, ``published``, ``author``, ``language``;
 * any of these compressed with gzip (``.html.gz`` ...);
@@ -327,14 +327,15 @@ def _jsonl_record(source: str, line: bytes, *, encoding: str | None, first: bool
 
 
 def parse_text(source: str, text: str) -> RawDocument:
-    """Parse a plain-text article: front matter if present, else first line as title."""
+    """Parse a plain-text article: front matter if present, else first line as title (when more follows)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     meta, body_start = _front_matter(lines)
     if meta is None:
         meta, body_start = {}, 0
         while body_start < len(lines) and not lines[body_start].strip():
             body_start += 1
-        if body_start < len(lines):
+        rest = "\n".join(lines[body_start + 1 :]).strip()
+        if body_start < len(lines) and rest:  # a file of one line is all body: no title to take from it
             meta["title"] = lines[body_start].strip()
             body_start += 1
     body = "\n".join(lines[body_start:]).strip("\n")

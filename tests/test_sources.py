@@ -29,6 +29,14 @@ def test_plain_text_first_line_is_title():
     assert doc.content.startswith("First paragraph.")
 
 
+def test_a_text_file_of_one_line_is_its_body_not_an_empty_article_with_a_title():
+    """Issue 16: one paragraph on one line was taken as the title and the article rejected as
+    'only 0 words of article text'."""
+    line = "Gunmen attacked a market in the north of the province on Monday, killing four traders, police said."
+    doc = parse_text("x.txt", f"\n{line}\n\n")
+    assert doc.content == line and doc.title is None
+
+
 def test_dashes_that_are_not_front_matter_stay_text():
     doc = parse_text("x.txt", "---\nnot a key value line at all\n---\nBody")
     assert doc.title == "---"

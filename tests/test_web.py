@@ -412,7 +412,14 @@ def test_pages_share_the_merged_events_until_the_kb_changes(demo_copy):
     the merged events (and other whole-KB reads) once for all its threads, and again after any commit."""
     iskp = khabar.who("ISKP", db=demo_copy)
     app = create_app(demo_copy)
-    paths = [f"/entity/{iskp.entity.id}", f"/api/entities/{iskp.entity.id}", "/events", "/entities", "/"]
+    paths = [
+        f"/entity/{iskp.entity.id}",
+        f"/api/entities/{iskp.entity.id}",
+        "/events",
+        "/entities",
+        "/",
+        "/search?q=ISKP",
+    ]
     with TestClient(app, base_url=LOCAL) as c:
         shared = app.state.stores.shared
         assert all(c.get(path).status_code == 200 for path in paths)
