@@ -539,6 +539,51 @@ The chief minister condemned the attack and ordered an inquiry into security lap
 Bus operators said services to Karachi and Sukkur would resume on Saturday morning.
 It was the third attack in the city this month."""
 
+PAGE_WITH_FURNITURE = """Quetta blast
+
+Eleven people died and 27 were hurt on Friday when a suicide attacker set off explosives at a busy Quetta bus terminal.
+
+Share this story with your friends and family.
+
+The attacker walked up to travellers lining up for a Karachi-bound coach at around 2:40 p.m., police said.
+
+Follow us on social media for the latest updates.
+
+Among those killed were three children on their way home for the holiday with relatives.
+
+What do you think? Tell us in the comments below.
+
+Bomb disposal squads combed the area and the terminal stayed shut for the rest of the day.
+
+Also read: traders protest against new market timings in the city centre.
+
+Subscribe to our newsletter for a daily digest of the main stories.
+
+Click here to see more pictures from the scene of the attack.
+
+Related: how the city's bus network grew.
+
+Advertisement
+
+All rights reserved by the publisher.
+
+Sign up for breaking news alerts.
+
+Share this article."""
+
+QUETTA_FOLLOW_UP = (
+    "Doctors at the Civil Hospital said four of the wounded were in critical condition.",
+    "The provincial government announced compensation for the families of the dead.",
+    "Security at bus terminals across the province was raised after the attack.",
+    "It was the second attack on public transport in the city this year.",
+    "Police said they had collected the bomber's remains for forensic tests.",
+    "The federal interior minister called the provincial chief minister to offer help with the inquiry.",
+    "Schools in the area will stay closed on Saturday.",
+    "Traders in the nearby market said they would keep their shops shut as a mark of mourning.",
+    "The bus company that ran the Karachi service said it would suspend night departures for a week.",
+    "Lawyers in the provincial capital announced a one-day boycott of the courts to protest the killings.",
+)
+
 
 def test_reworded_rewrite_without_shared_five_grams_is_derived(comparer):
     # Every sentence re-expressed in the same order; no run of five words kept. The wording model alone
@@ -589,6 +634,36 @@ def test_containment_of_the_longer_text_separates_a_padded_copy_from_own_reporti
     padded = QUETTA_WIRE + "\nShopkeepers near the terminal pulled down their shutters after the blast."
     assert text_features(QUETTA_WIRE, padded)[long1] > 0.8
     assert text_features(QUETTA_WIRE, QUETTA_OWN_REPORTING)[long1] < 0.3
+
+
+def test_rewrite_coverage_counts_content_sentences_not_page_furniture():
+    # A page that rewords four of the wire's sentences among share prompts, newsletter boxes and a
+    # comment call has more sentences than the wire, so the wire was "the shorter article" and its raw
+    # coverage (0.34) missed the 0.4 floor. Counted over content sentences the page is the shorter
+    # text and is covered in full.
+    from khabar.relations.align import Alignment, SentencePair, sentence_set
+    from khabar.relations.classify import Prepared, Thresholds, _aligned_evidence, _smaller
+    from khabar.relations.derivation import FEATURES, pair_features
+    from khabar.relations.fingerprints import sentence_texts
+
+    page = PAGE_WITH_FURNITURE
+    wire = QUETTA_WIRE + "\n\n" + "\n\n".join(QUETTA_FOLLOW_UP)
+    va, vb = view("page", page), view("wire", wire)
+    ta, tb = sentence_texts(va), sentence_texts(vb)
+    prepared = [
+        Prepared(v, "wordllama", sentence_set(t, np.zeros((len(t), 4), np.float32)), np.zeros(4, np.float32), None)
+        for v, t in ((va, ta), (vb, tb))
+    ]
+    reworded = [i for i, t in enumerate(ta) if t.startswith(("Eleven", "The attacker", "Among", "Bomb"))]
+    pairs = tuple(SentencePair(i, j, 0.7, False) for i, j in zip(reworded, range(4), strict=True))
+    size_a, size_b = np.array([len(t) for t in ta]), np.array([len(t) for t in tb])
+    alignment = Alignment(
+        pairs, sum(size_a[p.a] for p in pairs) / size_a.sum(), sum(size_b[p.b] for p in pairs) / size_b.sum(), 1.0, 0.0
+    )
+    features = dict(zip(FEATURES, pair_features(ta, tb, alignment)))
+    assert _smaller(*prepared, alignment)[0] < 0.4  # what the rule once read
+    assert features["coverage_short"] == 1.0
+    assert _aligned_evidence(*prepared, alignment, features, Thresholds(), False)
 
 
 # --- direction without dates (the fitted direction model) -----------------------------------------

@@ -6,8 +6,10 @@ The decision, in order (thresholds are settings, see :class:`Thresholds`):
 2. **rewrite**: derived text, shown by *either* shared passages (at least ``passages`` of the shorter
    article's 5-grams, in two or more aligned sentences) *or* paraphrase: three or more sentences
    aligned mostly in order, whose coverage of the shorter article plus twice its share of shared
-   word 3-grams (wording kept from the source) reaches ``derived``. A candidate whose aligned text
-   names mostly other places and people than the other article is template reuse, not a rewrite;
+   word 3-grams (wording kept from the source) reaches ``derived``, all counted over content sentences
+   (headings, prompts, boxes left out: :func:`~khabar.relations.derivation.content_mask`). A
+   candidate whose aligned text names mostly other places and people than the other article is
+   template reuse, not a rewrite;
 3. **same-story**: not derived, but the stories are alike (``score`` >= ``same_story``) and, when both
    dates are known, published within ``same_story_days`` of each other;
 4. otherwise **unrelated**. An article compared with itself is a copy of itself; an empty article, or
@@ -268,7 +270,7 @@ def _rewrite_evidence(
         return ""
     if not cross_lingual and _template_reuse(a, b, alignment):
         return ""
-    if not _aligned_evidence(a, b, alignment, t, cross_lingual):
+    if not _aligned_evidence(a, b, alignment, f, t, cross_lingual):
         return ""
     kind = "translated" if cross_lingual else "aligned"
     return (
@@ -278,21 +280,26 @@ def _rewrite_evidence(
     )
 
 
-def _aligned_evidence(a: Prepared, b: Prepared, alignment: Alignment, t: Thresholds, cross_lingual: bool) -> bool:
+def _aligned_evidence(
+    a: Prepared, b: Prepared, alignment: Alignment, f: dict[str, float], t: Thresholds, cross_lingual: bool
+) -> bool:
     """The alignment rule that must hold besides the probability (precision first): shared verbatim
     passages, or ``min_pairs`` sentences aligned mostly in order over enough of the shorter article.
 
+    Coverage, order and kept 3-grams are those of the content sentences (``f``, from
+    :func:`~khabar.relations.derivation.pair_features`): headings, reader comments, share prompts and
+    boxes count neither for nor against (they once diluted a rewrite's coverage below the floor).
     The fitted model uses wording features only so far; it does not see the alignment, and alone it
     calls independent English reports of one attack derived (demo corpus).
     """
-    coverage, _ = _smaller(a, b, alignment)
     passages = 0.0 if cross_lingual else shared_share(a.view.text, b.view.text, 5)
     if passages >= t.passages:
         return True
-    wording = 0.0 if cross_lingual else shared_share(a.view.text, b.view.text, 3)
+    coverage = f["coverage_short"]
+    wording = 0.0 if cross_lingual else f["ngram3"]
     return (
         len(alignment.pairs) >= t.min_pairs
-        and alignment.in_order >= _MIN_ORDER
+        and f["in_order"] >= _MIN_ORDER
         and coverage >= _MIN_COVERAGE
         and coverage + 2 * wording >= t.derived
     )
