@@ -738,3 +738,26 @@ def test_direction_model_ships_its_cross_validated_accuracy():
     model = load_direction_model()
     assert set(model["features"]) <= set(DIRECTION_FEATURES) and model["direction"]["bias"] == 0.0
     assert model["threshold"] is None or model["cv"]["all"]["accuracy"] >= model["target_accuracy"]
+
+
+def test_minilm_embeds_only_screened_sentences_and_each_once_per_run():
+    # Speed (issue 11): MiniLM is spent only on sentences WordLlama finds a counterpart for, and a
+    # sentence compared with a second article is not embedded again; the decision stays the one of
+    # the fully embedded pair.
+    from khabar.relations.classify import compare_prepared
+    from khabar.relations.embed import minilm_available
+
+    if not minilm_available():
+        pytest.skip("MiniLM weights not installed")
+    off_topic = "\n\nThe city's football club won its league title last season after a penalty shoot-out."
+    comparer = Comparer(Embedders(sentence_model="minilm", multilingual="off"))
+    source, rewrite = view("src", SOURCE, published="2023-05-09T10:00"), view("rw", REWRITE + off_topic)
+    c = comparer.compare(rewrite, source)
+    minilm = comparer.embedders.sentences
+    full = compare_prepared(comparer.prepared(rewrite, minilm), comparer.prepared(source, minilm))
+    assert c.relation is full.relation is Relation.REWRITE and c.model == "minilm"
+    assert [(p.a, p.b) for p in c.pairs] == [(p.a, p.b) for p in full.pairs]
+    embedded = comparer.sentences_embedded
+    assert embedded < len(source.sentences) + len(rewrite.sentences)
+    again = comparer.compare(view("rw2", REWRITE + off_topic), source)
+    assert comparer.sentences_embedded == embedded and again.relation is Relation.REWRITE

@@ -75,15 +75,22 @@ def _indicator(vocab: tuple[np.ndarray, ...], columns: np.ndarray) -> np.ndarray
 
 
 def similarity_matrix(
-    a: SentenceSet, b: SentenceSet, *, word_weight: float = WORD_WEIGHT, cosine_range: tuple[float, float] = (0.0, 1.0)
+    a: SentenceSet,
+    b: SentenceSet,
+    *,
+    word_weight: float = WORD_WEIGHT,
+    cosine_range: tuple[float, float] = (0.0, 1.0),
+    cosine: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(blended similarity, word overlap) of every sentence pair, each (len(a), len(b)) in 0..1.
 
     ``cosine_range`` rescales the cosine first (a model whose unrelated sentences score 0.8 gets
-    ``(0.8, 0.95)``); word overlap is the Dice coefficient of the content words.
+    ``(0.8, 0.95)``); word overlap is the Dice coefficient of the content words. ``cosine``, when
+    given, is the (len(a), len(b)) sentence cosine matrix to use instead of the sets' embeddings.
     """
     low, high = cosine_range
-    cosine = np.clip((a.embeddings @ b.embeddings.T - low) / (high - low), 0.0, 1.0)
+    raw = a.embeddings @ b.embeddings.T if cosine is None else cosine
+    cosine = np.clip((raw - low) / (high - low), 0.0, 1.0)
     overlap = word_overlap(a, b)
     return (1 - word_weight) * cosine + word_weight * overlap, overlap
 
@@ -111,11 +118,13 @@ def align_matrix(
     verbatim: float = 0.8,
     word_weight: float = WORD_WEIGHT,
     cosine_range: tuple[float, float] = (0.0, 1.0),
+    cosine: np.ndarray | None = None,
 ) -> tuple[Alignment, np.ndarray]:
-    """:func:`align`, also returning the similarity matrix it matched on."""
+    """:func:`align`, also returning the similarity matrix it matched on (``cosine``: see
+    :func:`similarity_matrix`)."""
     if not len(a) or not len(b):
         return Alignment((), 0.0, 0.0, 0.0, 0.0), np.zeros((len(a), len(b)), dtype=np.float32)
-    sim, overlap = similarity_matrix(a, b, word_weight=word_weight, cosine_range=cosine_range)
+    sim, overlap = similarity_matrix(a, b, word_weight=word_weight, cosine_range=cosine_range, cosine=cosine)
     pairs = _greedy_matching(sim, overlap, threshold, verbatim)
     covered_a = sum(a.lengths[p.a] for p in pairs) / max(a.lengths.sum(), 1.0)
     covered_b = sum(b.lengths[p.b] for p in pairs) / max(b.lengths.sum(), 1.0)

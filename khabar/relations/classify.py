@@ -144,9 +144,18 @@ def scaled_score(cosine: float, model: str) -> float:
 
 
 def compare_prepared(
-    a: Prepared, b: Prepared, *, thresholds: Thresholds = Thresholds(), cross_lingual: bool = False
+    a: Prepared,
+    b: Prepared,
+    *,
+    thresholds: Thresholds = Thresholds(),
+    cross_lingual: bool = False,
+    cosine: np.ndarray | None = None,
 ) -> Comparison:
-    """The relation between two prepared articles (see the module docstring)."""
+    """The relation between two prepared articles (see the module docstring).
+
+    ``cosine``, when given, is the sentence cosine matrix to align on instead of the one of the
+    articles' sentence vectors (the comparer's screened MiniLM matrix: khabar/relations/compare.py).
+    """
     if a.view.id == b.view.id:
         return _itself(a)
     empty = _empty(a.view, b.view)
@@ -154,7 +163,7 @@ def compare_prepared(
         return Comparison(a.view, b.view, Relation.UNDETERMINED, 0.0, empty)
     score, _ = story_score(a, b)
     passages = shared_share(a.view.text, b.view.text, 5)
-    alignment, sim = _align(a, b, thresholds.sentence, cross_lingual)
+    alignment, sim = _align(a, b, thresholds.sentence, cross_lingual, cosine)
     texts_a, texts_b = sentence_texts(a.view), sentence_texts(b.view)
     features = pair_features(texts_a, texts_b, alignment, sim)
     if cross_lingual:
@@ -241,7 +250,7 @@ def _shingles(text: str, size: int) -> frozenset[str]:
     return frozenset(shingles(words(text), size))
 
 
-def _align(a: Prepared, b: Prepared, threshold: float, cross_lingual: bool):
+def _align(a: Prepared, b: Prepared, threshold: float, cross_lingual: bool, cosine: np.ndarray | None = None):
     """(alignment, similarity matrix); e5 cosines are rescaled (unrelated sentences sit near 0.78)."""
     low, high = _CROSS_LINGUAL if a.model == "e5" else (0.0, 1.0)
     return align_matrix(
@@ -250,6 +259,7 @@ def _align(a: Prepared, b: Prepared, threshold: float, cross_lingual: bool):
         threshold=threshold,
         cosine_range=(low, high),
         word_weight=0.0 if cross_lingual else WORD_WEIGHT,
+        cosine=cosine,
     )
 
 

@@ -2,7 +2,9 @@
 
 Both articles in English: sentences are aligned with the sentence model (MiniLM when installed,
 else WordLlama) blended with shared words; with MiniLM, WordLlama screens the pair first and only
-pairs with some sign of derived text are embedded with MiniLM. Both in the same other language: the multilingual model
+pairs with some sign of derived text are embedded with MiniLM, and of those only the sentences that
+WordLlama finds a plausible match for in the other article (:data:`SENTENCE_SCREEN`), each sentence
+once per run (an in-memory cache of its vector). Both in the same other language: the multilingual model
 aligns them when installed (shared 5-grams still find copies without it). Different languages: the
 multilingual model aligns translated sentences, and without it the answer is *undetermined*, with
 the reason and the command that installs it.
@@ -11,13 +13,22 @@ the reason and the command that installs it.
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import replace
+
+import numpy as np
 
 from .classify import Prepared, Thresholds, compare_prepared, might_derive, prepare, shared_share
 from .embed import Embedder, Embedders
-from .fingerprints import fingerprint
+from .fingerprints import fingerprint, sentence_texts
 from .values import ArticleView, Comparison, Fingerprint, Relation
 
-__all__ = ["Comparer", "languages_differ"]
+__all__ = ["Comparer", "languages_differ", "SENTENCE_SCREEN"]
+
+# WordLlama cosine from which a sentence may have a counterpart in the other article and is embedded
+# with MiniLM. A pair aligns at a blended similarity of 0.6 (sentence_similarity: 0.7 cosine + 0.3
+# word overlap); below 0.35 WordLlama, MiniLM almost never reaches that (demo corpus: the same
+# relations and scores with 35% fewer sentences embedded), and those pairs keep the WordLlama cosine.
+SENTENCE_SCREEN = 0.35
 
 _UNKNOWN = frozenset({"und", "", "unknown"})
 
@@ -38,6 +49,9 @@ class Comparer:
         self._cache: OrderedDict[tuple[str, str, int], Prepared] = OrderedDict()
         self._cache_size = cache_size
         self._vectors: OrderedDict[str, tuple] = OrderedDict()
+        # (model, sentence text) -> its vector: a sentence compared with several articles is embedded once.
+        self._sentence_vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self.sentences_embedded = 0  # sentences embedded with the screened sentence model (for bench/)
 
     def fingerprint(self, view: ArticleView) -> Fingerprint:
         """The article's fingerprint, its English sentence vectors kept for comparing it next."""
@@ -79,8 +93,50 @@ class Comparer:
             ca, cb = self.prepared(a, english), self.prepared(b, english)
             if not might_derive(ca, cb) or shared_share(a.text, b.text, 5) >= self.thresholds.copy:
                 return compare_prepared(ca, cb, thresholds=self.thresholds)
+            if model.name == "minilm" and "en" in (a.language, b.language):
+                return self._screened(ca, cb, model)
         pa, pb = self.prepared(a, model), self.prepared(b, model)
         return compare_prepared(pa, pb, thresholds=self.thresholds, cross_lingual=cross)
+
+    def _screened(self, ca: Prepared, cb: Prepared, model: Embedder) -> Comparison:
+        """Compare with ``model`` embedding only the sentences WordLlama finds a counterpart for.
+
+        The cosine of a pair where either sentence is left out stays the WordLlama one (below
+        :data:`SENTENCE_SCREEN`, too low to align).
+        """
+        screen = ca.sentences.embeddings @ cb.sentences.embeddings.T
+        if not screen.size:
+            return compare_prepared(ca, cb, thresholds=self.thresholds)
+        rows = np.flatnonzero(screen.max(axis=1) >= SENTENCE_SCREEN)
+        cols = np.flatnonzero(screen.max(axis=0) >= SENTENCE_SCREEN)
+        all_a, all_b = sentence_texts(ca.view), sentence_texts(cb.view)
+        texts_a, texts_b = [all_a[i] for i in rows], [all_b[j] for j in cols]
+        va, vb = self._sentence_vectors_of(model, texts_a, texts_b)
+        cosine = screen.copy()
+        cosine[np.ix_(rows, cols)] = va @ vb.T
+        pa, pb = replace(ca, model=model.name), replace(cb, model=model.name)
+        return compare_prepared(pa, pb, thresholds=self.thresholds, cosine=cosine)
+
+    def _sentence_vectors_of(self, model: Embedder, *groups: list[str]) -> list[np.ndarray]:
+        """The ``model`` vectors of each group of sentences, embedding once those not seen this run."""
+        cache = self._sentence_vectors
+        missing = list(dict.fromkeys(t for group in groups for t in group if (model.name, t) not in cache))
+        if missing:
+            self.sentences_embedded += len(missing)
+            for text, vector in zip(missing, model.embed(missing)):
+                self._keep_vector(model.name, text, vector)
+        out = []
+        for group in groups:
+            rows = [cache[(model.name, t)] for t in group]
+            for t in group:
+                cache.move_to_end((model.name, t))
+            out.append(np.array(rows, dtype=np.float32).reshape(len(group), model.dimensions))
+        return out
+
+    def _keep_vector(self, model: str, text: str, vector: np.ndarray) -> None:
+        self._sentence_vectors[(model, text)] = vector
+        if len(self._sentence_vectors) > 32 * self._cache_size:  # 32k sentences of 384 floats: 50 MB
+            self._sentence_vectors.popitem(last=False)
 
     def _model_for(self, a: ArticleView, b: ArticleView, cross: bool) -> Embedder | None:
         if cross:
@@ -95,6 +151,9 @@ class Comparer:
         self._cache[(view.id, prepared.model, len(view.text))] = prepared
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
+        if prepared.model != self.embedders.english.name:
+            for text, vector in zip(sentence_texts(view), prepared.sentences.embeddings):
+                self._keep_vector(prepared.model, text, vector)
 
     def prepared(self, view: ArticleView, model: Embedder) -> Prepared:
         """The view with its sentence vectors for ``model`` (cached by id, model and text length)."""
