@@ -210,8 +210,9 @@ FLOORS: dict[str, float] = {
     "type": 0.47,
     "date": 0.61,
     "fatalities": 0.60,
-    "perpetrator": 0.21,
+    "perpetrator": 0.30,
     "perpetrator P": 0.65,
+    "perpetrator R": 0.19,
     "admin1": 0.36,
     "25km": 0.19,
     "merged": 0.24,
@@ -456,6 +457,7 @@ def table(name: str, res: Results) -> dict[str, float]:
         print(f"  {key:<28}{c.p:7.3f}{c.r:7.3f}{c.f1:7.3f}   {c.tp} / {c.predicted} / {c.gold}")
         out[key] = c.f1
         out[key + " P"] = c.p
+        out[key + " R"] = c.r
     e = sorted(res.errors_km)
     n = res.geocoded_gold
     w25, w161 = sum(x <= 25 for x in e), sum(x <= 161 for x in e)

@@ -271,3 +271,20 @@ def test_the_place_index_finds_the_cluster_a_scan_of_every_cluster_finds(monkeyp
     scanned = _merge(reports)
     assert [e.reports for e in indexed] == [e.reports for e in scanned]
     assert len(reports) > len(indexed) > 20  # some reports merged, not all
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 12 June 2021, the Allied Democratic Forces fired mortars at army positions near Beni. "
+        "During the day, three soldiers were wounded.",
+        "On 12 June 2021, Al Shabaab fighters fired mortars at an army base near Baidoa. "
+        "Two soldiers were wounded in the shelling.",
+    ],
+)
+def test_the_actor_of_a_lead_that_opens_no_event_is_its_perpetrator(nlp, text):
+    # "fired mortars at" is no trigger of its own: the event opens in the next sentence, and its
+    # perpetrator is the group the lead names as the subject of the act.
+    (event,) = events_of(nlp, text, "2021-06-12")
+    assert [p.status for p in event.perpetrators] == ["attributed"]
+    assert event.perpetrators[0].name.endswith(("Forces", "Shabaab"))

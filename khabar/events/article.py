@@ -48,14 +48,30 @@ def group_clues(
     """Group an article's sentence clues into its events; see the module docstring."""
     drafts: list[_Draft] = []
     current: _Draft | None = None
+    waiting: list[Clue] = []  # perpetrator clues read before the first event opened
     for clue in clues:
         if not (clue.opens or clue.reference or clue.perpetrators):
             continue
         anchor = drafts[0].date if drafts else None
         if clue.date is not None and anchor is not None:
             clue = replace(clue, date=reanchor_weekday(clue.date, anchor))
+        had = bool(drafts)
         current = _place_clue(clue, drafts, current)
+        if not had and not drafts and clue.perpetrators:
+            waiting.append(clue)
+        elif not had and drafts and waiting:
+            _take_waiting(drafts[0], waiting)
     return [_report(d, i, article_id, published, dateline) for i, d in enumerate(drafts)]
+
+
+def _take_waiting(draft: _Draft, waiting: list[Clue]) -> None:
+    """ "Militants beheaded a delegate near X on 1 May. The victim had been abducted hours before.":
+    the act of the first sentence is no trigger of its own, but its actor is the perpetrator of the
+    event the next sentence opens, when the dates agree (its perpetrators and places, not its toll)."""
+    own = draft.date
+    taken = [c for c in waiting if c.date is None or own is None or dates_overlap(own, c.date, slack_days=1)]
+    # the opening clue's date stays the event's date (the waiting clue's only had to agree with it)
+    draft.clues[:0] = [replace(c, killed=(), injured=(), date=c.date if own is None else None) for c in taken]
 
 
 def _place_clue(clue: Clue, drafts: list[_Draft], current: _Draft | None) -> _Draft | None:
