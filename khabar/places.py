@@ -412,10 +412,6 @@ def _queries(text: str, spans: Sequence[PlaceSpan], gazetteer: Gazetteer) -> lis
             candidates, how = [area], "demonym"
         if not candidates and name[:1].isupper():
             candidates, how = _lookup_spellings(name, gazetteer), "exact"
-        if not candidates and (rest := _without_compass(name)):
-            # only a country or region has parts the news names this way ("West Wales")
-            found = _lookup_spellings(rest, gazetteer)
-            candidates, how = [c for c in found if c.level in ("country", "admin1", "region")], "compass"
         if not candidates and name[:1].isupper():  # "bush", "mosques": not names
             candidates, how = gazetteer.fuzzy(name), "fuzzy"
         if not candidates and (span.label == "FAC" or _facility(name, rules)):
@@ -424,25 +420,6 @@ def _queries(text: str, spans: Sequence[PlaceSpan], gazetteer: Gazetteer) -> lis
             _Query(span, name, cue, _container(text, spans, i), tuple(candidates), how if candidates else "none")
         )
     return out
-
-
-_COMPASS = frozenset(
-    "north south east west northern southern eastern western central northeast northwest southeast southwest "
-    "north-east north-west south-east south-west northeastern northwestern southeastern southwestern "
-    "north-eastern north-western south-eastern south-western upper lower".split()
-)
-
-
-def _without_compass(name: str) -> str | None:
-    """The place a directional phrase names a part of: "northern Syria", "West Wales", "East of
-    England" -> "Syria", "Wales", "England" (used only when the whole phrase is no entry's name)."""
-    words = name.split()
-    if len(words) < 2 or words[0].lower() not in _COMPASS:
-        return None
-    rest = words[2:] if words[1].lower() == "of" else words[1:]
-    if rest and rest[0].lower() == "the":
-        rest = rest[1:]
-    return " ".join(rest) if rest and rest[0][:1].isupper() else None
 
 
 _ABBREVIATED = {"st": "Saint", "ste": "Sainte", "mt": "Mount", "ft": "Fort", "pt": "Point"}
@@ -460,7 +437,6 @@ def _lookup_spellings(name: str, gazetteer: Gazetteer) -> list[Place]:
     return found
 
 
-_FACILITY_PART_MIN = 15_000  # smallest town a facility is placed in without other places of its country
 _FACILITY_TOWN_MIN = 100_000  # a facility is placed in the town it is named after when the town is this large
 
 
@@ -470,21 +446,6 @@ _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'.-]*")
 def _facility(name: str, rules: PlaceRules) -> bool:
     words = [w.lower().rstrip(".") for w in name.split()]
     return len(words) >= 2 and any(w in rules.facility_words for w in words)
-
-
-# Words that name no place on their own inside a facility's name (a compass word, a title word).
-_NOT_A_PLACE_PART = _COMPASS | frozenset(
-    "no new old great republic people's peoples national federal royal supreme central union united general "
-    "state international memorial first second third saint st".split()
-)
-
-
-def _without_possessive(name: str) -> str:
-    """ "Kabul's" -> "Kabul"; other endings are kept ("Barclays" is not "Barclay")."""
-    for suffix in ("'s", "’s"):
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name.strip()
 
 
 def _facility_place(name: str, gazetteer: Gazetteer, rules: PlaceRules) -> list[Place]:
@@ -497,9 +458,7 @@ def _facility_place(name: str, gazetteer: Gazetteer, rules: PlaceRules) -> list[
             part = words[i : i + size]
             if any(w.lower().rstrip(".") in rules.facility_words or not w[:1].isupper() for w in part):
                 continue
-            if all(w.lower().strip(".,'’") in _NOT_A_PLACE_PART for w in part):
-                continue  # "North State Street", "Supreme People's Court": no place named
-            found = _lookup_spellings(_without_possessive(" ".join(part)), gazetteer)
+            found = _lookup_spellings(" ".join(part).rstrip("'s").strip(), gazetteer)
             found = [p for p in found if p.level != "city" or p.population >= 1000]
             if found:
                 return found
@@ -556,18 +515,6 @@ def _eligible(query: _Query, context: list[tuple[int, Place]]) -> tuple[Place, .
         # inside the article's countries
         countries = {p.country for _, p in context if p.country}
         return tuple(c for c in query.candidates if c.country in countries)
-    if query.how == "facility":
-        # the place inside a facility's name is a country or region, a town of some size, or any
-        # town in the article's countries ("Percy French Hotel" is not in Percy, France)
-        countries = {p.country for _, p in context if p.country}
-        candidates = tuple(
-            c
-            for c in query.candidates
-            if c.level in ("country", "admin1", "region")
-            or (c.level == "city" and c.population >= _FACILITY_PART_MIN)
-            or c.country in countries
-        )
-        query = replace(query, candidates=candidates)
     if query.how == "facility" and any(
         c.level == "city" and c.population >= _FACILITY_TOWN_MIN for c in query.candidates
     ):
