@@ -288,3 +288,16 @@ def test_the_actor_of_a_lead_that_opens_no_event_is_its_perpetrator(nlp, text):
     (event,) = events_of(nlp, text, "2021-06-12")
     assert [p.status for p in event.perpetrators] == ["attributed"]
     assert event.perpetrators[0].name.endswith(("Forces", "Shabaab"))
+
+
+def test_the_by_agent_of_an_attack_noun_is_the_perpetrator(nlp):
+    text = (
+        "On 2 June 2021, two policemen were wounded following an attack by Taliban fighters on a checkpoint in Kunduz."
+    )
+    (event,) = events_of(nlp, text, "2021-06-02")
+    assert [(p.name, p.status) for p in event.perpetrators] == [("Taliban", "attributed")]
+
+
+def test_the_place_in_an_unnamed_agent_phrase_is_no_perpetrator(nlp):
+    text = "On 2 June 2021, a guard was wounded in an attack by unidentified assailants in Milagros, Masbate."
+    assert not _perps(events_of(nlp, text, "2021-06-02"))

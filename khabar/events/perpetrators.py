@@ -219,6 +219,8 @@ def perpetrators(sent, names: list[Name], last_group: Name | None, lex: Lexicon)
                 ]
         if lemma in _ACT_LEMMAS and tok.pos_ == "VERB":
             out += _did_it(tok, sent, names, last_group, lex)
+        elif lemma in _ACT_NOUNS and tok.pos_ == "NOUN":
+            out += _act_by(tok, sent, names, last_group, lex)
     out += _in_the_name_of(sent, names, last_group)
     return _dedupe(out)
 
@@ -248,6 +250,49 @@ def _did_it(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
     words = {t.lower_ for t in actor.subtree}
     status = "suspected" if words & _SUSPECTED_MODS or _hedged(verb, lex) else "attributed"
     return [_perp(g, status, _reporter(verb, lex)) for g in groups]
+
+
+# Nouns of an attack whose "by" phrase names who made it ("following an attack by Taliban militants").
+_ACT_NOUNS = frozenset(
+    {
+        "attack",
+        "ambush",
+        "assault",
+        "raid",
+        "shelling",
+        "bombardment",
+        "bombing",
+        "shooting",
+        "massacre",
+        "killing",
+        "abduction",
+        "kidnapping",
+    }
+)
+# Words before an attack noun that make it a habit or a hypothesis, not the act reported.
+_NOT_THIS_ACT = frozenset({"many", "several", "frequent", "repeated", "past", "previous", "earlier", "possible"})
+
+
+def _act_by(noun, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
+    """ "an attack by Taliban militants on a checkpoint", "a raid by ADF fighters": the "by" agent
+    of an attack noun, when the noun is a real act (not planned, foiled, negated or a habit)."""
+    if is_unreal(noun, lex) or any(c.lower_ in _NOT_THIS_ACT for c in noun.children if c.dep_ in ("amod", "det")):
+        return []
+    agents = _prep_objects(noun, ("by",))
+    groups = []
+    for agent in agents:  # the agent's own name, not a place or person in its phrase ("assailants in Masbate")
+        core = _phrase_core(agent)
+        if any(t.lower_ in ("unidentified", "unknown") for t in core):
+            continue
+        groups += [
+            g
+            for g in _groups_in(agent, sent, names, last_group)
+            if label_class(g.label) != "PLACE" and any(t.idx < g.end and g.start < t.idx + len(t) for t in core)
+        ]
+    status = "suspected" if any(t.lower_ in _SUSPECTED_MODS for a in agents for t in a.subtree) else "attributed"
+    if _hedged(noun, lex):
+        status = "suspected"
+    return [_perp(g, status, _reporter(noun, lex)) for g in groups]
 
 
 _ROLE_NOUNS = frozenset(
