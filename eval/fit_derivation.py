@@ -11,10 +11,10 @@ out of sample; the tuning split is also scored by 5-fold cross-validation (fixed
 
 The features are :data:`khabar.relations.derivation.FEATURES`; this fit uses the wording features only
 (containment of word n-grams both ways, rare content 2-grams, words, numbers and their order, names,
-quotes, length ratio, common runs of words), computed without embeddings so that the fit is fast and
-deterministic; the alignment features get weight 0 (listed in the JSON as not fitted). Weights are kept >= 0
-(:func:`fit`). The pairs are
-not re-weighted: the probability is calibrated to the development mixture of candidate pairs on one
+quotes, length ratio, common runs of words, the longer text's sentences re-found by character 4-grams),
+computed without embeddings so that the fit is fast and deterministic; the alignment features get
+weight 0 (listed in the JSON as not fitted). Weights are kept >= 0 (:func:`fit`). The pairs are not
+re-weighted: the probability is calibrated to the development mixture of candidate pairs on one
 story (69% derived), so "derived at probability >= 0.5" means what it says on such pairs; the table
 gives the Brier score and the observed derived share per probability band on the checking split.
 

@@ -636,6 +636,20 @@ def test_containment_of_the_longer_text_separates_a_padded_copy_from_own_reporti
     assert text_features(QUETTA_WIRE, QUETTA_OWN_REPORTING)[long1] < 0.3
 
 
+def test_sentences_of_the_longer_text_are_refound_across_joined_and_split_urdu_spellings():
+    # A rewrite writes "کیلئے" where its source wrote "کے لیے" and drops the space before "۔": word
+    # n-grams miss the sentence, its character 4-grams (spaces dropped) do not. A report's own
+    # sentences (a witness, the background) find no counterpart in the other text.
+    from khabar.relations.derivation import _sentences_found
+
+    source = ["وزیر اعلیٰ نے شہر کے لیے نئے ہسپتال کا اعلان کیا", "منصوبے پر دو سال میں کام مکمل ہوگا"]
+    reworded = ["وزیراعلیٰ نے شہر کیلئے نئے ہسپتال کا اعلان کر دیا", "منصوبے پر دو سال میں کام مکمل ہو گا"]
+    own = ["ایک دکاندار نے بتایا کہ بازار صبح سے بند تھا", "پچھلے برس بھی یہاں سیلاب آیا تھا"]
+    assert _sentences_found(reworded, source) > 0.7
+    assert _sentences_found(reworded + own, source) < 0.5
+    assert _sentences_found(own, source) < 0.25
+
+
 def test_rewrite_coverage_counts_content_sentences_not_page_furniture():
     # A page that rewords four of the wire's sentences among share prompts, newsletter boxes and a
     # comment call has more sentences than the wire, so the wire was "the shorter article" and its raw
