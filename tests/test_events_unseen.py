@@ -203,6 +203,55 @@ def test_reports_a_day_apart_at_one_town_need_the_same_group():
     assert len(events) == 2
 
 
+def test_town_reports_do_not_chain_through_their_province():
+    # the province report agrees with each town; the two towns are two incidents (complete link)
+    events = _merge(
+        [
+            _report("a", "place:3", "2020-05-02", "2020-05-02"),
+            _report("b", "place:1", "2020-05-02", "2020-05-02"),
+            _report("c", "place:2", "2020-05-02", "2020-05-02"),
+        ]
+    )
+    assert not [e for e in events if {"b", "c"} <= {r.article_id for r in e.reports}]
+
+
+def test_different_days_stated_to_the_day_are_two_incidents_even_with_one_group():
+    from dataclasses import replace
+
+    from khabar.models import Perpetrator
+
+    group = (Perpetrator("Northvale Brigade", "attributed", "the brigade", 0, 5),)
+    a = replace(_report("a", "place:1", "2020-05-02", "2020-05-02"), perpetrators=group)
+    b = replace(_report("b", "place:1", "2020-05-03", "2020-05-03"), perpetrators=group)
+    assert len(_merge([a, b])) == 2
+
+
+def test_villages_geocoded_to_the_city_beside_them_are_not_that_city():
+    from dataclasses import replace
+
+    # "near Kirovo, Northvale" and "near Petrovka, Northvale": villages the gazetteer lacks, both
+    # geocoded to Northvale, are two places; each is still inside Northvale.
+    kirovo = replace(_report("a", "place:1", "2020-05-02", "2020-05-02"), place="Kirovo")
+    petrovka = replace(_report("b", "place:1", "2020-05-02", "2020-05-02"), place="Petrovka")
+    assert len(_merge([kirovo, petrovka])) == 2
+    assert len(_merge([kirovo, _report("c", "place:1", "2020-05-02", "2020-05-02")])) == 1
+    spelled = replace(_report("d", "place:1", "2020-05-02", "2020-05-02"), place="Northvale city")
+    assert len(_merge([spelled, _report("c", "place:1", None, "2020-05-04")])) == 1  # the city itself
+
+
+def test_an_undated_report_days_later_joins_only_at_the_place_with_the_group_named():
+    from dataclasses import replace
+
+    from khabar.models import Perpetrator
+
+    dated = _report("a", "place:1", "2020-05-02", "2020-05-02")
+    later = _report("b", "place:1", None, "2020-05-06")
+    assert len(_merge([dated, later])) == 2
+    group = (Perpetrator("Northvale Brigade", "claimed", "the brigade", 0, 5),)
+    assert len(_merge([replace(dated, perpetrators=group), replace(later, perpetrators=group)])) == 1
+    assert len(_merge([dated, _report("c", "place:1", None, "2020-05-03")])) == 1  # the next day
+
+
 def test_a_rival_of_a_branch_is_not_an_affiliate(nlp):
     from khabar.facts import extract_facts
 
