@@ -213,9 +213,9 @@ FLOORS: dict[str, float] = {
     "perpetrator": 0.33,
     "perpetrator P": 0.65,
     "perpetrator R": 0.21,
-    "admin1": 0.36,
-    "25km": 0.19,
-    "merged": 0.20,
+    "admin1": 0.40,
+    "25km": 0.21,
+    "merged": 0.18,
     "denied": 0,
 }
 

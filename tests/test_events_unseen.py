@@ -350,3 +350,15 @@ def test_the_by_agent_of_an_attack_noun_is_the_perpetrator(nlp):
 def test_the_place_in_an_unnamed_agent_phrase_is_no_perpetrator(nlp):
     text = "On 2 June 2021, a guard was wounded in an attack by unidentified assailants in Milagros, Masbate."
     assert not _perps(events_of(nlp, text, "2021-06-02"))
+
+
+def test_a_demonym_is_not_the_place_of_an_event(nlp):
+    text = "On 3 March 2021, rebels fired mortars at army positions. During the day, one Ukrainian soldier was wounded."
+    (event,) = events_of(nlp, text, "2021-03-03")
+    assert event.place is None  # "Ukrainian" says whose soldier, not where
+
+
+def test_the_place_shelled_is_the_place_of_the_event(nlp):
+    text = "On 3 March 2021, government forces shelled Zuwaydah in Raqqa province with artillery."
+    (event,) = events_of(nlp, text, "2021-03-03")
+    assert event.place == "Zuwaydah"  # the village hit, not only the province it lies in

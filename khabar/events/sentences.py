@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 
 from ..dates import resolve_date
 from ..models import DateValue, Figure, Perpetrator
-from ..names import label_class
+from ..names import label_class, name_key
 from ..numbers import count_phrases
+from ..places import place_rules
 from .lexicon import Lexicon, lexicon
 from .perpetrators import acting_forces, perpetrators
 from .syntax import Name, is_generic, is_groupish, is_unreal, token_at
@@ -561,10 +562,14 @@ def _reaches(verb, anchor) -> bool:
 
 
 def _places(sent, names: list[Name], anchor) -> tuple[tuple[Name, ...], int]:
+    demonyms = place_rules().demonyms
     places = [
         n
         for n in names
-        if label_class(n.label) == "PLACE" and any(c.isalpha() for c in n.text) and not _is_speaker(sent, n)
+        if label_class(n.label) == "PLACE"
+        and any(c.isalpha() for c in n.text)
+        and not _is_speaker(sent, n)
+        and name_key(n.text) not in demonyms  # "one Ukrainian soldier was wounded" says nothing of where
     ]
     if anchor is None:
         return tuple(places), 0
@@ -593,6 +598,8 @@ def _attached(sent, name: Name, anchor) -> bool:
             return True
         if node.dep_ == "compound" and node.head.head.i == anchor.i:
             return True
+        if node.dep_ in ("dobj", "nsubjpass") and node.head.i == anchor.i:
+            return True  # "shelled Qarainah in al-Hasakeh", "Qarainah was shelled": the place hit
         node = node.head
     return False
 
