@@ -362,3 +362,28 @@ def test_the_place_shelled_is_the_place_of_the_event(nlp):
     text = "On 3 March 2021, government forces shelled Zuwaydah in Raqqa province with artillery."
     (event,) = events_of(nlp, text, "2021-03-03")
     assert event.place == "Zuwaydah"  # the village hit, not only the province it lies in
+
+
+def test_a_claim_to_have_attacked_is_a_claim(nlp):
+    text = "On Sunday, Boko Haram claimed to have attacked an army base outside Bama with rockets."
+    assert ("Boko Haram", "claimed") in _perps(events_of(nlp, text))
+
+
+def test_claiming_to_speak_for_a_group_is_no_claim(nlp):
+    text = "A man claiming to speak for the Taliban said a car bomb killed four people in Ghazni on Monday."
+    assert not any(status == "claimed" for _, status in _perps(events_of(nlp, text)))
+
+
+def test_the_acronym_is_as_subject_is_the_perpetrator(nlp):
+    text = "On Friday, IS attacked a militia checkpoint near Mayadin, killing three fighters."
+    assert any(name == "IS" or "Islamic State" in name for name, _ in _perps(events_of(nlp, text)))
+
+
+def test_a_vehicle_named_beside_a_planted_bomb_is_no_perpetrator(nlp):
+    text = "On Monday, a mine planted in an SDF patrol car by unknown men blew up near Hasakah, wounding two."
+    assert not any("SDF" in name or "Syrian Democratic" in name for name, _ in _perps(events_of(nlp, text)))
+
+
+def test_a_demonym_agent_is_no_perpetrator(nlp):
+    text = "On Monday, a shopkeeper was stabbed by a Moroccan in the market of Ceuta and died in hospital."
+    assert not any("Moroccan" in name for name, _ in _perps(events_of(nlp, text)))
