@@ -208,7 +208,7 @@ _SHOW_ERRORS = False  # --errors: print wrong perpetrators (error analysis on th
 FLOORS: dict[str, float] = {
     "event": 0.75,
     "type": 0.47,
-    "date": 0.66,
+    "date": 0.69,
     "fatalities": 0.60,
     "perpetrator": 0.33,
     "perpetrator P": 0.65,

@@ -387,3 +387,12 @@ def test_a_vehicle_named_beside_a_planted_bomb_is_no_perpetrator(nlp):
 def test_a_demonym_agent_is_no_perpetrator(nlp):
     text = "On Monday, a shopkeeper was stabbed by a Moroccan in the market of Ceuta and died in hospital."
     assert not any("Moroccan" in name for name, _ in _perps(events_of(nlp, text)))
+
+
+def test_the_lead_naming_the_actor_dates_the_act_the_next_sentence_opens(nlp):
+    # "fired mortars at" opens no event; the wounding in the next sentence does, on the lead's day
+    text = (
+        "On 12 June 2021, the Allied Democratic Forces fired mortars at army posts near Oicha. Two soldiers were hurt."
+    )
+    (event,) = events_of(nlp, text, "2021-06-14")
+    assert (event.date.value, event.date.precision) == ("2021-06-12", "day")

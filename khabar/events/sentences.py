@@ -144,7 +144,10 @@ def read_sentence(
         t.i for t in sent if t.pos_ == "VERB" and t.lemma_.lower() in lex.killed | lex.injured and not is_unreal(t, lex)
     }
     when = _event_date(ents, published, lex, anchors, context_year)
-    if when is None and opens:
+    named = tuple(perpetrators(sent, names, last_group, lex))
+    if when is None and (opens or named):
+        # "On 9 May 2020, the NAF fired mortars at ... During the day, a soldier was wounded": the
+        # lead that names the actor dates the act the next sentence opens.
         when = _lead_date(sent, ents, published, context_year)
     return Clue(
         start=sent.start_char,
@@ -155,7 +158,7 @@ def read_sentence(
         date=when,
         places=places,
         attached=attached,
-        perpetrators=tuple(perpetrators(sent, names, last_group, lex)),
+        perpetrators=named,
         killed=tuple(killed),
         injured=tuple(injured),
         target=_target(sent, anchor, lex),
