@@ -208,14 +208,14 @@ _SHOW_ERRORS = False  # --errors: print wrong perpetrators (error analysis on th
 FLOORS: dict[str, float] = {
     "event": 0.75,
     "type": 0.47,
-    "date": 0.61,
+    "date": 0.69,
     "fatalities": 0.60,
     "perpetrator": 0.33,
     "perpetrator P": 0.65,
     "perpetrator R": 0.21,
-    "admin1": 0.36,
-    "25km": 0.19,
-    "merged": 0.24,
+    "admin1": 0.40,
+    "25km": 0.21,
+    "merged": 0.18,
     "denied": 0,
 }
 

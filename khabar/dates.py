@@ -43,7 +43,12 @@ _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _WEEKDAY_RE = "|".join(_WEEKDAYS)
 _PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night|late afternoon|early morning))?"
 
-_LEAD = re.compile(r"^(?:on|in|at|during|since|by|from|until|of|the|this past|over the)\s+", re.I)
+# "around 28 April 2020", "on or about 3 May": a hedged day is still that day (ACLED's "Around").
+_LEAD = re.compile(
+    r"^(?:on or about|on or around|on|in|at|during|since|by|from|until|of|the|this past|over the|around|"
+    r"about|approximately|circa)\s+",
+    re.I,
+)
 _TRAIL = re.compile(r"(?:['’]s|,)$")
 _RELATIVE_TO_EVENT = re.compile(
     r"\b(?:after|before|earlier|later|following|previous|prior|preceding|next|ensuing|since then|that day|"

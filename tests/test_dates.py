@@ -30,6 +30,8 @@ THURSDAY = date(2021, 8, 26)
         ("the 1980s", THURSDAY, "1980-01-01", "decade"),
         ("in March last year", date(2024, 12, 11), "2023-03-01", "month"),
         ("14 October", date(2017, 12, 3), "2017-10-14", "day"),
+        ("Around 12 August 2021", THURSDAY, "2021-08-12", "day"),  # a hedged day was left undated
+        ("on or about 20 August", THURSDAY, "2021-08-20", "day"),
     ],
 )
 def test_resolves_expressions_against_the_publication_date(text, published, value, precision):

@@ -203,6 +203,55 @@ def test_reports_a_day_apart_at_one_town_need_the_same_group():
     assert len(events) == 2
 
 
+def test_town_reports_do_not_chain_through_their_province():
+    # the province report agrees with each town; the two towns are two incidents (complete link)
+    events = _merge(
+        [
+            _report("a", "place:3", "2020-05-02", "2020-05-02"),
+            _report("b", "place:1", "2020-05-02", "2020-05-02"),
+            _report("c", "place:2", "2020-05-02", "2020-05-02"),
+        ]
+    )
+    assert not [e for e in events if {"b", "c"} <= {r.article_id for r in e.reports}]
+
+
+def test_different_days_stated_to_the_day_are_two_incidents_even_with_one_group():
+    from dataclasses import replace
+
+    from khabar.models import Perpetrator
+
+    group = (Perpetrator("Northvale Brigade", "attributed", "the brigade", 0, 5),)
+    a = replace(_report("a", "place:1", "2020-05-02", "2020-05-02"), perpetrators=group)
+    b = replace(_report("b", "place:1", "2020-05-03", "2020-05-03"), perpetrators=group)
+    assert len(_merge([a, b])) == 2
+
+
+def test_villages_geocoded_to_the_city_beside_them_are_not_that_city():
+    from dataclasses import replace
+
+    # "near Kirovo, Northvale" and "near Petrovka, Northvale": villages the gazetteer lacks, both
+    # geocoded to Northvale, are two places; each is still inside Northvale.
+    kirovo = replace(_report("a", "place:1", "2020-05-02", "2020-05-02"), place="Kirovo")
+    petrovka = replace(_report("b", "place:1", "2020-05-02", "2020-05-02"), place="Petrovka")
+    assert len(_merge([kirovo, petrovka])) == 2
+    assert len(_merge([kirovo, _report("c", "place:1", "2020-05-02", "2020-05-02")])) == 1
+    spelled = replace(_report("d", "place:1", "2020-05-02", "2020-05-02"), place="Northvale city")
+    assert len(_merge([spelled, _report("c", "place:1", None, "2020-05-04")])) == 1  # the city itself
+
+
+def test_an_undated_report_days_later_joins_only_at_the_place_with_the_group_named():
+    from dataclasses import replace
+
+    from khabar.models import Perpetrator
+
+    dated = _report("a", "place:1", "2020-05-02", "2020-05-02")
+    later = _report("b", "place:1", None, "2020-05-06")
+    assert len(_merge([dated, later])) == 2
+    group = (Perpetrator("Northvale Brigade", "claimed", "the brigade", 0, 5),)
+    assert len(_merge([replace(dated, perpetrators=group), replace(later, perpetrators=group)])) == 1
+    assert len(_merge([dated, _report("c", "place:1", None, "2020-05-03")])) == 1  # the next day
+
+
 def test_a_rival_of_a_branch_is_not_an_affiliate(nlp):
     from khabar.facts import extract_facts
 
@@ -301,3 +350,49 @@ def test_the_by_agent_of_an_attack_noun_is_the_perpetrator(nlp):
 def test_the_place_in_an_unnamed_agent_phrase_is_no_perpetrator(nlp):
     text = "On 2 June 2021, a guard was wounded in an attack by unidentified assailants in Milagros, Masbate."
     assert not _perps(events_of(nlp, text, "2021-06-02"))
+
+
+def test_a_demonym_is_not_the_place_of_an_event(nlp):
+    text = "On 3 March 2021, rebels fired mortars at army positions. During the day, one Ukrainian soldier was wounded."
+    (event,) = events_of(nlp, text, "2021-03-03")
+    assert event.place is None  # "Ukrainian" says whose soldier, not where
+
+
+def test_the_place_shelled_is_the_place_of_the_event(nlp):
+    text = "On 3 March 2021, government forces shelled Zuwaydah in Raqqa province with artillery."
+    (event,) = events_of(nlp, text, "2021-03-03")
+    assert event.place == "Zuwaydah"  # the village hit, not only the province it lies in
+
+
+def test_a_claim_to_have_attacked_is_a_claim(nlp):
+    text = "On Sunday, Boko Haram claimed to have attacked an army base outside Bama with rockets."
+    assert ("Boko Haram", "claimed") in _perps(events_of(nlp, text))
+
+
+def test_claiming_to_speak_for_a_group_is_no_claim(nlp):
+    text = "A man claiming to speak for the Taliban said a car bomb killed four people in Ghazni on Monday."
+    assert not any(status == "claimed" for _, status in _perps(events_of(nlp, text)))
+
+
+def test_the_acronym_is_as_subject_is_the_perpetrator(nlp):
+    text = "On Friday, IS attacked a militia checkpoint near Mayadin, killing three fighters."
+    assert any(name == "IS" or "Islamic State" in name for name, _ in _perps(events_of(nlp, text)))
+
+
+def test_a_vehicle_named_beside_a_planted_bomb_is_no_perpetrator(nlp):
+    text = "On Monday, a mine planted in an SDF patrol car by unknown men blew up near Hasakah, wounding two."
+    assert not any("SDF" in name or "Syrian Democratic" in name for name, _ in _perps(events_of(nlp, text)))
+
+
+def test_a_demonym_agent_is_no_perpetrator(nlp):
+    text = "On Monday, a shopkeeper was stabbed by a Moroccan in the market of Ceuta and died in hospital."
+    assert not any("Moroccan" in name for name, _ in _perps(events_of(nlp, text)))
+
+
+def test_the_lead_naming_the_actor_dates_the_act_the_next_sentence_opens(nlp):
+    # "fired mortars at" opens no event; the wounding in the next sentence does, on the lead's day
+    text = (
+        "On 12 June 2021, the Allied Democratic Forces fired mortars at army posts near Oicha. Two soldiers were hurt."
+    )
+    (event,) = events_of(nlp, text, "2021-06-14")
+    assert (event.date.value, event.date.precision) == ("2021-06-12", "day")

@@ -69,6 +69,7 @@ _ACT_LEMMAS = frozenset(
         "gun",
         "hack",
         "burn",
+        "plant",
     }
 )
 # Nouns of armed men that, with a nationality, a state or an organisation in front, name who acted
@@ -230,8 +231,16 @@ def _did_it(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
     funeral") or its passive agent ("was attacked by X"); status suspected when the words hedge it."""
     if is_unreal(verb, lex) or any(c.dep_ == "neg" for c in verb.children):
         return []
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
-    actor = _agent(verb) if passive else _subject(verb)
+    # "IS attacked a convoy": the parser reads the acronym "IS" as a passive auxiliary; a named
+    # organisation in that slot, with no passive subject, is the verb's subject.
+    misread = [
+        c for c in verb.children if c.dep_ == "auxpass" and c.ent_type_ == "ORG" and c.lower_ == "is" and c.i < verb.i
+    ]
+    passive = not misread and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    actor = misread[0] if misread and not any(c.dep_ == "nsubjpass" for c in verb.children) else None
+    if verb.dep_ == "acl" and verb.tag_ == "VBN":
+        return []  # "an IED planted in a vehicle": the noun a passive participle hangs on did nothing
+    actor = actor or (_agent(verb) if passive else _subject(verb))
     if actor is None or actor.dep_ == "nsubjpass" or actor.lower_ in ("who", "whoever", "those"):
         return []
     core, span = _phrase_core(actor), list(actor.subtree)
@@ -240,6 +249,7 @@ def _did_it(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
         g
         for g in _groups_in(actor, sent, names, last_group)
         if label_class(g.label) != "PLACE"
+        and not (g.label == "NORP" and g.entity_id is None)  # "stabbed by a Palestinian": no actor
         and (not (lo <= g.start < hi) or any(t.idx < g.end and g.start < t.idx + len(t) for t in core))
     ]
     if not groups:
@@ -355,6 +365,8 @@ def acting_forces(sent, names: list[Name], lex: Lexicon) -> list[Perpetrator]:
             continue
         if any(c.dep_ in ("nsubjpass", "auxpass", "neg") for c in verb.children):
             continue
+        if lemma == "plant" or verb.dep_ == "acl" and verb.tag_ == "VBN":
+            continue  # "a mine planted near the army post", "a convoy targeted ...": the noun did nothing
         actor = _subject(verb)
         force = _force_phrase(actor, names) if actor is not None else None
         if force is not None:
@@ -506,8 +518,13 @@ def _claimed(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
     objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
     if objects and not any(o.lemma_.lower() in _EVENT_OBJECT or o.lower_ in _EVENT_OBJECT for o in objects):
         return []
-    if not objects and any(c.dep_ in ("xcomp", "ccomp") for c in verb.children):
-        return []  # "a caller claiming to speak for X", "X claims that ...": not a claim of the attack
+    # "X claimed to have attacked the camp" is a claim of the act; "a caller claiming to speak for
+    # X", "X claims that ..." are not claims of the attack.
+    acts = [
+        c for c in verb.children if c.dep_ == "xcomp" and c.lemma_.lower() in _ACT_LEMMAS and not is_negated(c, lex)
+    ]
+    if not objects and not acts and any(c.dep_ in ("xcomp", "ccomp") for c in verb.children):
+        return []
     if any(is_generic(o) for o in objects) or is_negated(verb, lex) or is_hypothetical(verb, lex):
         return []
     governor = _speaker_verb(verb, lex)

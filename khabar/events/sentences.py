@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 
 from ..dates import resolve_date
 from ..models import DateValue, Figure, Perpetrator
-from ..names import label_class
+from ..names import label_class, name_key
 from ..numbers import count_phrases
+from ..places import place_rules
 from .lexicon import Lexicon, lexicon
 from .perpetrators import acting_forces, perpetrators
 from .syntax import Name, is_generic, is_groupish, is_unreal, token_at
@@ -143,7 +144,10 @@ def read_sentence(
         t.i for t in sent if t.pos_ == "VERB" and t.lemma_.lower() in lex.killed | lex.injured and not is_unreal(t, lex)
     }
     when = _event_date(ents, published, lex, anchors, context_year)
-    if when is None and opens:
+    named = tuple(perpetrators(sent, names, last_group, lex))
+    if when is None and (opens or named):
+        # "On 9 May 2020, the NAF fired mortars at ... During the day, a soldier was wounded": the
+        # lead that names the actor dates the act the next sentence opens.
         when = _lead_date(sent, ents, published, context_year)
     return Clue(
         start=sent.start_char,
@@ -154,7 +158,7 @@ def read_sentence(
         date=when,
         places=places,
         attached=attached,
-        perpetrators=tuple(perpetrators(sent, names, last_group, lex)),
+        perpetrators=named,
         killed=tuple(killed),
         injured=tuple(injured),
         target=_target(sent, anchor, lex),
@@ -561,10 +565,14 @@ def _reaches(verb, anchor) -> bool:
 
 
 def _places(sent, names: list[Name], anchor) -> tuple[tuple[Name, ...], int]:
+    demonyms = place_rules().demonyms
     places = [
         n
         for n in names
-        if label_class(n.label) == "PLACE" and any(c.isalpha() for c in n.text) and not _is_speaker(sent, n)
+        if label_class(n.label) == "PLACE"
+        and any(c.isalpha() for c in n.text)
+        and not _is_speaker(sent, n)
+        and name_key(n.text) not in demonyms  # "one Ukrainian soldier was wounded" says nothing of where
     ]
     if anchor is None:
         return tuple(places), 0
@@ -593,6 +601,8 @@ def _attached(sent, name: Name, anchor) -> bool:
             return True
         if node.dep_ == "compound" and node.head.head.i == anchor.i:
             return True
+        if node.dep_ in ("dobj", "nsubjpass") and node.head.i == anchor.i:
+            return True  # "shelled Qarainah in al-Hasakeh", "Qarainah was shelled": the place hit
         node = node.head
     return False
 
