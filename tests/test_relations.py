@@ -267,6 +267,31 @@ def test_different_languages_with_the_multilingual_model_never_crash(comparer):
     assert c.relation in (Relation.UNRELATED, Relation.SAME_STORY) and c.model == "e5"
 
 
+def test_multilingual_auto_is_the_default_and_spends_e5_only_where_a_text_is_not_english():
+    # Regression: the setting defaulted to off (every cross-language pair undetermined), and "auto"
+    # gave every English article an e5 lede (~0.15 s each) although English pairs do not need it.
+    from khabar.settings import default_of
+
+    assert default_of("multilingual") == "auto"
+    auto = Embedders(sentence_model="wordllama", multilingual="auto")
+    assert auto.multilingual_for("en") is None and auto.multilingual_for("und") is None
+    assert not auto.multilingual_everywhere
+    assert Embedders(multilingual="off").multilingual_for("ur") is None
+    comparer = Comparer(auto)
+    assert comparer.fingerprint(view("en1", SOURCE)).lede is None
+    if not multilingual_available():
+        return
+    urdu = view(
+        "ur1", "گردیز میں پولیس ہیڈکوارٹر کے باہر کار بم دھماکہ ہوا۔ کم از کم 14 افراد ہلاک ہوئے۔", language="ur"
+    )
+    assert comparer.fingerprint(urdu).lede is not None
+    c = comparer.compare(view("en1", SOURCE), urdu)  # the English side gets a lede for this pair only
+    assert c.model == "e5" and c.relation is not Relation.UNDETERMINED
+    # Two Urdu articles: the sentence model aligns (it did better on Urdu rewrites than e5), e5 the story.
+    other = view("ur2", "کوئٹہ میں سیلاب کے بعد امدادی ٹیمیں کشتیوں سے دیہات پہنچ گئیں۔", language="ur")
+    assert comparer.compare(urdu, other).model == "wordllama"
+
+
 # --- files, store, stage ---------------------------------------------------------------------------
 
 

