@@ -39,6 +39,7 @@ from .names import display_name, name_key
 __all__ = ["Gazetteer", "load_gazetteer", "geocode", "PlaceSpan", "place_rules", "unresolved_id"]
 
 _FUZZY_MIN = 90  # rapidfuzz ratio for a spelling variant ("Nangahar" -> "Nangarhar"), names of 6+ letters
+_FUZZY_MEMO = 50_000  # names remembered with their closest key (a news archive repeats its misspellings)
 _FUZZY_MIN_POPULATION = 15_000  # fuzzy matching only among countries, regions and towns this large
 _RULER_MIN_POPULATION = 15_000  # smallest town whose names are kept as written (for the entity ruler)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -137,7 +138,8 @@ class Gazetteer:
                     bucket.append(row)
                 if place.level != "city" or place.population >= _RULER_MIN_POPULATION:
                     surfaces.append((name, row))
-        self._fuzzy_keys: list[str] | None = None
+        self._fuzzy_keys: dict[int, tuple[list[int], list[str]]] | None = None
+        self._fuzzy_found: dict[str, str | None] = {}
         rules = place_rules()
         for (code, region), abbreviations in rules.admin1_aliases.items():
             for row in self._by_key.get(name_key(region), ()):
@@ -166,6 +168,7 @@ class Gazetteer:
         self._rows, self._by_key, self._by_id, self._surfaces, self._areas = state
         self._made = {}
         self._fuzzy_keys = None
+        self._fuzzy_found = {}
 
     def _place(self, row: int) -> Place:
         place = self._made.get(row)
@@ -196,17 +199,47 @@ class Gazetteer:
 
     def fuzzy(self, name: str) -> list[Place]:
         """Entries whose name is a close spelling variant (countries, regions, towns of 15k+)."""
-        from rapidfuzz import fuzz, process
-
         key = name_key(name)
         if len(key) < 6:
             return []
+        if key not in self._fuzzy_found:
+            if len(self._fuzzy_found) >= _FUZZY_MEMO:
+                self._fuzzy_found.clear()
+            self._fuzzy_found[key] = self._closest_key(key)
+        best = self._fuzzy_found[key]
+        return [self._place(row) for row in self._by_key[best]] if best else []
+
+    def _closest_key(self, key: str) -> str | None:
+        """The fuzzy key of highest ratio (>= _FUZZY_MIN) to ``key``, the first in index order on a tie.
+
+        Only keys of a length that can reach the cutoff are scored: ratio is 100 * (1 - d / (m + n))
+        with an edit distance d >= |m - n|, so at 90 the lengths differ by at most a tenth of their sum
+        (for 8 letters: 7 to 9, a quarter of the 90,000 keys). The result is the one of a scan of them all.
+        """
+        from rapidfuzz import fuzz, process
+
+        buckets = self._fuzzy_buckets()
+        found = []
+        for length, (order, keys) in buckets.items():
+            gap = abs(length - len(key))
+            if 100.0 * (1.0 - gap / (length + len(key))) < _FUZZY_MIN - 1e-6:
+                continue
+            best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN)
+            if best:
+                found.append((-best[1], order[best[2]], best[0]))
+        return min(found)[2] if found else None
+
+    def _fuzzy_buckets(self) -> dict[int, tuple[list[int], list[str]]]:
+        """Fuzzy keys (names of 5+ letters of places large enough) by length, with their index order."""
         if self._fuzzy_keys is None:
-            self._fuzzy_keys = [
-                k for k, rows in self._by_key.items() if len(k) >= 5 and any(self._fuzzy_size(row) for row in rows)
-            ]
-        best = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN)
-        return [self._place(row) for row in self._by_key[best[0]]] if best else []
+            keys = [k for k, rows in self._by_key.items() if len(k) >= 5 and any(self._fuzzy_size(row) for row in rows)]
+            buckets: dict[int, tuple[list[int], list[str]]] = {}
+            for i, k in enumerate(keys):
+                order, same = buckets.setdefault(len(k), ([], []))
+                order.append(i)
+                same.append(k)
+            self._fuzzy_keys = buckets
+        return self._fuzzy_keys
 
     def _fuzzy_size(self, row: int) -> bool:
         level, population = self._rows[row][_LEVEL], self._rows[row][_POPULATION]

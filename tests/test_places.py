@@ -333,3 +333,21 @@ def test_st_abbreviation_also_finds_the_saint_spelling():
     text = "The delegation flew from Moscow to St. Petersburg, Russia, for the talks."
     moscow, petersburg, russia = geocode(text, spans_of(text, "Moscow", "St. Petersburg", "Russia"))
     assert petersburg.country == "RU", petersburg
+
+
+def test_fuzzy_by_length_buckets_finds_what_a_scan_of_every_key_finds(gazetteer):
+    """The length-bucketed fuzzy index (issue 11: fast on one machine) keeps the full scan's answer, ties too."""
+    from rapidfuzz import fuzz, process
+
+    from khabar.names import name_key
+
+    buckets = gazetteer._fuzzy_buckets()
+    every = [""] * sum(len(order) for order, _ in buckets.values())
+    for order, keys in buckets.values():
+        for i, key in zip(order, keys):
+            every[i] = key
+    misspelt = ("Nangahar", "Kandahaar", "Mogadisu", "Afganistan", "Peshawarr", "Maidugurii", "Jalalabd", "Qwertzuiop")
+    for name in misspelt:
+        scanned = process.extractOne(name_key(name), every, scorer=fuzz.ratio, score_cutoff=90)
+        assert gazetteer._closest_key(name_key(name)) == (scanned[0] if scanned else None), name
+    assert gazetteer.fuzzy("Nangahar") == gazetteer.fuzzy("Nangahar")  # the remembered answer is the same

@@ -803,3 +803,25 @@ def test_minilm_embeds_only_screened_sentences_and_each_once_per_run():
     assert embedded < len(source.sentences) + len(rewrite.sentences)
     again = comparer.compare(view("rw2", REWRITE + off_topic), source)
     assert comparer.sentences_embedded == embedded and again.relation is Relation.REWRITE
+
+
+def test_minilm_packed_batch_gives_each_sentence_the_vector_it_has_alone():
+    # Speed (issue 11): the token-wise layers run on the real tokens of a batch packed one after another
+    # and only attention pads; a sentence must neither see its neighbours' tokens nor their padding.
+    from khabar.relations.embed import minilm_available
+
+    if not minilm_available():
+        pytest.skip("MiniLM weights not installed")
+    from khabar.relations.minilm import MiniLMEmbedder
+
+    minilm = MiniLMEmbedder()
+    short = "Gunmen attacked a police post."
+    long = (
+        "Officials in the northern province said on Tuesday that at least twelve people, among them three "
+        "police officers and a schoolteacher, were killed when gunmen on motorcycles attacked a market."
+    )
+    alone = np.vstack([minilm.embed([short]), minilm.embed([long])])
+    together = minilm.embed([long, short, long + " " + long])[[1, 0]]
+    assert np.abs(together - alone).max() < 1e-6
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-6)
+    assert float(together[0] @ together[1]) < 0.9  # different sentences, different vectors
