@@ -396,3 +396,15 @@ def test_the_lead_naming_the_actor_dates_the_act_the_next_sentence_opens(nlp):
     )
     (event,) = events_of(nlp, text, "2021-06-14")
     assert (event.date.value, event.date.precision) == ("2021-06-12", "day")
+
+
+def test_an_attacker_noun_misread_as_a_compound_of_the_verb_is_its_subject(nlp):
+    text = "On 2 June 2021, a Taliban sniper shot dead a policeman in Kunduz."
+    (event,) = events_of(nlp, text, "2021-06-02")
+    assert _perps([event]) == {("Taliban", "attributed")}
+
+
+def test_the_armed_wing_of_a_group_saying_it_fired_rockets_is_a_claim_by_the_group(nlp):
+    text = "On 2 June 2021, the armed wing of Hamas said it fired rockets at Ashkelon, wounding three people."
+    (event,) = events_of(nlp, text, "2021-06-02")
+    assert _perps([event]) == {("Hamas", "claimed")}

@@ -240,7 +240,7 @@ def _did_it(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
     actor = misread[0] if misread and not any(c.dep_ == "nsubjpass" for c in verb.children) else None
     if verb.dep_ == "acl" and verb.tag_ == "VBN":
         return []  # "an IED planted in a vehicle": the noun a passive participle hangs on did nothing
-    actor = actor or (_agent(verb) if passive else _subject(verb))
+    actor = actor or (_agent(verb) if passive else _subject(verb) or _misread_subject(verb))
     if actor is None or actor.dep_ == "nsubjpass" or actor.lower_ in ("who", "whoever", "those"):
         return []
     core, span = _phrase_core(actor), list(actor.subtree)
@@ -260,6 +260,18 @@ def _did_it(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
     words = {t.lower_ for t in actor.subtree}
     status = "suspected" if words & _SUSPECTED_MODS or _hedged(verb, lex) else "attributed"
     return [_perp(g, status, _reporter(verb, lex)) for g in groups]
+
+
+def _misread_subject(verb):
+    """ "a Taliban sniper shot dead a policeman": the parser reads "sniper" as a compound of the verb
+    ("sniper shot"), leaving the verb without a subject; an attacker noun right before it is one."""
+    before = [c for c in verb.children if c.dep_ == "compound" and c.i == verb.i - 1]
+    if before and before[0].pos_ == "NOUN" and before[0].lemma_.lower() in _ATTACKER_NOUNS:
+        return before[0]
+    return None
+
+
+_ATTACKER_NOUNS = frozenset({"sniper", "gunman", "gunmen", "militant", "fighter", "bomber", "assailant", "attacker"})
 
 
 # Nouns of an attack whose "by" phrase names who made it ("following an attack by Taliban militants").
@@ -486,7 +498,12 @@ def _said_it_did(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrato
         return []
     for clause in (c for c in verb.children if c.dep_ in ("ccomp", "xcomp")):
         lemma = clause.lemma_.lower()
-        acts = lemma in lex.trigger_lemmas or lemma in lex.carry_out or lemma in ("abduct", "kidnap", "seize", "kill")
+        acts = (
+            lemma in lex.trigger_lemmas
+            or lemma in lex.carry_out
+            or lemma in ("abduct", "kidnap", "seize", "kill")
+            or (lemma == "fire" and _fired_weapon(clause))
+        )
         agent = _subject(clause)
         if not acts or agent is None or is_negated(clause, lex):
             continue
@@ -496,6 +513,17 @@ def _said_it_did(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrato
         if own:
             return [_perp(g, "claimed", "the group itself") for g in groups]
     return []
+
+
+_WEAPONS = frozenset({"rocket", "missile", "shell", "mortar", "round", "shot", "bullet", "grenade", "drone"})
+
+
+def _fired_weapon(verb) -> bool:
+    """ "fired rockets", "fired on the convoy", "fired at troops" (not "fired its spokesman")."""
+    return any(
+        (c.dep_ == "dobj" and c.lemma_.lower() in _WEAPONS) or (c.dep_ == "prep" and c.lower_ in ("at", "on"))
+        for c in verb.children
+    )
 
 
 def _in_the_name_of(sent, names, last_group) -> list[Perpetrator]:
