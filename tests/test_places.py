@@ -333,3 +333,37 @@ def test_st_abbreviation_also_finds_the_saint_spelling():
     text = "The delegation flew from Moscow to St. Petersburg, Russia, for the talks."
     moscow, petersburg, russia = geocode(text, spans_of(text, "Moscow", "St. Petersburg", "Russia"))
     assert petersburg.country == "RU", petersburg
+
+
+def test_an_ocean_or_sea_is_placed_at_the_water_not_at_a_town_of_that_name():
+    text = "The tanker crossed the Atlantic and the Mediterranean, then the Black Sea to Odesa."
+    atlantic, med, black, _ = geocode(text, spans_of(text, "Atlantic", "Mediterranean", "Black Sea", "Odesa"))
+    assert atlantic.level == "region" and atlantic.country is None and atlantic.longitude < -10, atlantic
+    assert med.level == "region" and med.country is None, med
+    assert black.level == "region" and 28 < black.longitude < 42, black
+
+
+def test_an_abbreviation_never_resolves_to_a_small_town_spelled_the_same():
+    text = "Delegates of the OAS and the US met in Lima, Peru."
+    oas, us, _, _ = geocode(text, spans_of(text, "OAS", "US", "Lima", "Peru"))
+    assert not oas.resolved, oas
+    assert (us.level, us.country) == ("country", "US")
+
+
+def test_a_village_named_like_a_foreign_town_is_placed_at_the_province_named_beside_it():
+    text = "Two men were shot in Paris, Helmand province, on Monday."
+    village, helmand = geocode(text, spans_of(text, "Paris", "Helmand"))
+    assert helmand.level == "admin1" and helmand.country == "AF"
+    assert village.id == helmand.id and "inside Helmand" in village.note, village
+
+
+def test_a_village_beside_an_unknown_district_is_placed_at_the_province_after_it():
+    text = "A mine went off in Qalat-e-Zorwaniyan, Sheen Ghazwa district, Helmand province."
+    village, district, helmand = geocode(text, spans_of(text, "Qalat-e-Zorwaniyan", "Sheen Ghazwa", "Helmand"))
+    assert helmand.level == "admin1" and village.id == helmand.id and district.id == helmand.id
+
+
+def test_a_list_of_towns_is_not_read_as_a_town_inside_the_next_one():
+    text = "Rockets hit Kabul, Kandahar and Herat."
+    kabul, kandahar, herat = geocode(text, spans_of(text, "Kabul", "Kandahar", "Herat"))
+    assert (kabul.level, kandahar.level, herat.level) == ("city", "city", "city")
