@@ -439,6 +439,8 @@ def _queries(text: str, spans: Sequence[PlaceSpan], gazetteer: Gazetteer) -> lis
             candidates, how = gazetteer.fuzzy(name), "fuzzy"
         if not candidates and (span.label == "FAC" or _facility(name, rules)):
             candidates, how = _facility_place(name, gazetteer, rules), "facility"
+        if not candidates and name[:1].isupper():
+            candidates, how = _leading_area(name, gazetteer, rules), "leading"
         nxt = text[span.end : spans[i + 1].start].strip().lower() if i + 1 < len(spans) else ""
         listed = nxt in (",", "and", ", and", "or", ", or")
         out.append(
@@ -496,6 +498,40 @@ def _facility_place(name: str, gazetteer: Gazetteer, rules: PlaceRules) -> list[
             if found:
                 return found
     return best
+
+
+_COMPASS = frozenset(
+    "north south east west northern southern eastern western central northeast northwest southeast "
+    "southwest north-east north-west south-east south-west northeastern northwestern southeastern "
+    "southwestern north-eastern north-western south-eastern south-western upper lower".split()
+)
+_AREA_LEVELS = ("country", "admin1", "region")
+
+
+def _leading_area(name: str, gazetteer: Gazetteer, rules: PlaceRules) -> list[Place]:
+    """The country or province a name that is no entry's name begins with or names a part of:
+    "Mexican Senate" -> Mexico, "Manitoba Chambers of Commerce" -> Manitoba, "West Wales" -> Wales,
+    "Western US" -> the United States, "East of England" -> England. Only a country, first-level
+    region or world region (a demonym gives its area), never a town: "Robinson College" is not in
+    a town called Robinson."""
+    words = name.split()
+    compass = len(words) >= 2 and words[0].lower() in _COMPASS
+    if compass:
+        words = words[2:] if len(words) > 2 and words[1].lower() == "of" else words[1:]
+        if len(words) >= 2 and words[0].lower() == "the":
+            words = words[1:]
+    longest = len(words) if compass else len(words) - 1
+    for size in range(longest, 0, -1):
+        part = " ".join(words[:size])
+        if not part[:1].isupper():
+            return []
+        country = rules.demonyms.get(name_key(part))
+        if country and (area := gazetteer.area(country)) is not None:
+            return [area]
+        found = [p for p in _lookup_spellings(part, gazetteer) if p.level in _AREA_LEVELS]
+        if found:
+            return found
+    return []
 
 
 def _strip_level(name: str, rules: PlaceRules, *, keep_level: bool = False) -> tuple[str, str | None]:

@@ -367,3 +367,19 @@ def test_a_list_of_towns_is_not_read_as_a_town_inside_the_next_one():
     text = "Rockets hit Kabul, Kandahar and Herat."
     kabul, kandahar, herat = geocode(text, spans_of(text, "Kabul", "Kandahar", "Herat"))
     assert (kabul.level, kandahar.level, herat.level) == ("city", "city", "city")
+
+
+def test_a_name_that_is_no_entry_is_placed_in_the_country_or_province_it_begins_with():
+    text = "The Mexican Senate voted, the Manitoba Chambers of Commerce objected and West Wales was flooded."
+    senate, chambers, wales = geocode(
+        text, spans_of(text, "Mexican Senate", "Manitoba Chambers of Commerce", "West Wales")
+    )
+    assert (senate.level, senate.country) == ("country", "MX"), senate
+    assert (chambers.level, chambers.name) == ("admin1", "Manitoba"), chambers
+    assert wales.country == "GB" and wales.level in ("country", "admin1"), wales
+
+
+def test_a_name_beginning_with_a_town_name_is_not_placed_in_that_town():
+    text = "She worked for Robinson Fellows before moving abroad."
+    (fellows,) = geocode(text, spans_of(text, "Robinson Fellows"))
+    assert not fellows.resolved, fellows
