@@ -17,6 +17,7 @@ the record's ``location`` is labelled with the coded point.
 
     python -m eval.fit_geo --data ../shared/eval-data            # fit and write the weights
     python -m eval.fit_geo --data ../shared/eval-data --dry-run  # fit and print only
+    python -m eval.fit_geo --data ../shared/eval-data --only natural_feature  # fit one new weight
 """
 
 from __future__ import annotations
@@ -60,8 +61,9 @@ def design(articles, weights, gazetteer):
     return np.array(rows), np.array(starts), np.array(labels)
 
 
-def fit(X, starts, y, w0, steps=STEPS, lr=0.5):
-    """Conditional-logit weights maximising log P(some right candidate) per mention, with L2."""
+def fit(X, starts, y, w0, steps=STEPS, lr=0.5, free=None):
+    """Conditional-logit weights maximising log P(some right candidate) per mention, with L2.
+    ``free`` (a boolean mask over the features) fits only those weights, keeping the others."""
     group = np.zeros(len(X), dtype=int)
     group[starts[1:]] = 1
     group = np.cumsum(group)
@@ -75,6 +77,8 @@ def fit(X, starts, y, w0, steps=STEPS, lr=0.5):
         ey = e * y
         p_pos = ey / np.add.reduceat(ey, starts)[group]
         grad = ((p_all - p_pos) @ X) / n + L2 * w
+        if free is not None:
+            grad = grad * free
         w -= lr * grad
     s = X @ w
     s = s - np.maximum.reduceat(s, starts)[group]
@@ -140,15 +144,18 @@ def acled_share(articles, weights, gazetteer) -> float:
     return near / max(1, total)
 
 
-def main(data: Path, dry_run: bool) -> None:
+def main(data: Path, dry_run: bool, only: list[str] | None = None) -> None:
     gazetteer = load_gazetteer()
     gwn_tuning, acled_tuning = articles_of(data, "tuning"), acled_articles(data, "tuning")
     tuning = gwn_tuning + acled_tuning
     print(f"{len(tuning)} tuning texts (GeoWebNews tuning half + ACLED tuning notes naming their location)")
     w = np.array(_fitted_weights(), dtype=float)
+    free = np.array([name in only for name in FEATURES], dtype=float) if only else None
+    if only:
+        print("fitting only: " + ", ".join(only) + " (the other weights are kept as shipped)")
     for r in range(ROUNDS):
         X, starts, y = design(tuning, w, gazetteer)
-        w, loss = fit(X, starts, y, w)
+        w, loss = fit(X, starts, y, w, free=free)
         print(f"round {r + 1}: {len(starts)} ambiguous mentions, {len(X)} candidates, loss {loss:.4f}")
     for name, value in zip(FEATURES, w):
         print(f"  {name:22s} {value:8.3f}")
@@ -181,5 +188,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/eval-data"))
     parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--only", nargs="+", choices=FEATURES, help="fit only these weights (a new feature)")
     args = parser.parse_args()
-    sys.exit(main(args.data, args.dry_run))
+    sys.exit(main(args.data, args.dry_run, args.only))

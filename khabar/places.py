@@ -22,6 +22,7 @@ with a note saying why.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import re
@@ -72,6 +73,7 @@ class PlaceRules:
     demonyms: dict[str, str]  # name key of a demonym ("Afghan", "Afghans") -> ISO country or M49 region code
     facility_words: frozenset[str]  # "airport", "university": a name with one is a facility
     admin1_aliases: dict[tuple[str, str], tuple[str, ...]]  # (country, region name) -> abbreviations
+    natural_features: tuple[tuple[Place, tuple[str, ...]], ...]  # seas, peninsulas ... with other names
 
 
 @lru_cache(maxsize=1)
@@ -100,7 +102,15 @@ def place_rules() -> PlaceRules:
         demonyms,
         frozenset(data["facility_words"]["words"]),
         {tuple(k.split("/", 1)): tuple(v) for k, v in data["admin1_aliases"].items()},
+        tuple(_natural_feature(name, row) for name, row in data.get("natural_features", {}).items()),
     )
+
+
+def _natural_feature(name: str, row: dict) -> tuple[Place, tuple[str, ...]]:
+    gid = row.get("geonames_id")
+    place_id = f"place:{gid}" if gid else "place:feature-" + name_key(name)
+    lat, lng = float(row["latitude"]), float(row["longitude"])
+    return Place(place_id, name, "region", None, None, lat, lng, 0, gid), tuple(row.get("names", ()))
 
 
 def unresolved_id(name: str) -> str:
@@ -286,11 +296,10 @@ def _build_gazetteer() -> Gazetteer:
     from .geonames import gazetteer_entries
 
     rules = place_rules()
-    return Gazetteer(
-        gazetteer_entries(
-            rules.country_aliases, rules.place_aliases, rules.region_aliases, rules.continents, rules.country_points
-        )
+    entries = gazetteer_entries(
+        rules.country_aliases, rules.place_aliases, rules.region_aliases, rules.continents, rules.country_points
     )
+    return Gazetteer(itertools.chain(entries, rules.natural_features))
 
 
 # --- geocoding ------------------------------------------------------------------------------------
@@ -304,6 +313,7 @@ class _Query:
     container: int | None  # index of the query naming a containing place ("X, Y")
     candidates: tuple[Place, ...]
     how: str  # "exact", "fuzzy" or "none"
+    in_list: bool = False  # followed by ", X" or "and X": one item of a list, not a containing area
 
 
 def geocode(
@@ -321,14 +331,18 @@ def geocode(
     chosen = [_choose(i, queries, context, w) for i in range(len(queries))]
     out = []
     for q, (place, confidence) in zip(queries, chosen):
-        outer, outer_confidence = chosen[q.container] if q.container is not None else (None, None)
+        outer, outer_confidence, j = None, None, q.container
+        while j is not None and outer is None:  # "Kalay village, Nad-e-Ali district, Helmand province"
+            outer, outer_confidence = chosen[j]
+            j = queries[j].container
         if place is None and outer is not None:
             # "in Kalay, Helmand province": a village the gazetteer lacks is at least in its province
             out.append(
                 replace(
                     outer,
-                    note=f"no gazetteer entry named {q.name!r}; placed at the place named "
-                    f"beside it, {outer.name} ({outer.level})",
+                    note=f"no gazetteer entry named {q.name!r}"
+                    + (f" inside {outer.name}" if q.candidates else "")
+                    + f"; placed at the place named beside it, {outer.name} ({outer.level})",
                     confidence=outer_confidence,
                 )
             )
@@ -389,6 +403,7 @@ FEATURES = (
     "relative_population",
     "country_population",
     "facility_town",
+    "natural_feature",
 )
 
 
@@ -445,14 +460,34 @@ def _queries(text: str, spans: Sequence[PlaceSpan], gazetteer: Gazetteer) -> lis
             candidates, how = [area], "demonym"
         if not candidates and name[:1].isupper():
             candidates, how = _lookup_spellings(name, gazetteer), "exact"
+        if how == "exact" and _abbreviation(name):
+            # "OAS", "UCLA": an abbreviation names a country or region (US, UK, DRC, UAE) or a large
+            # city (NYC), never a small town spelled the same way (Oas, Philippines)
+            candidates = [
+                c
+                for c in candidates
+                if c.level in ("country", "admin1", "region") or c.population >= _FACILITY_TOWN_MIN
+            ]
         if not candidates and name[:1].isupper():  # "bush", "mosques": not names
             candidates, how = gazetteer.fuzzy(name), "fuzzy"
         if not candidates and (span.label == "FAC" or _facility(name, rules)):
             candidates, how = _facility_place(name, gazetteer, rules), "facility"
+        if not candidates and name[:1].isupper():
+            candidates, how = _leading_area(name, gazetteer, rules), "leading"
+        nxt = text[span.end : spans[i + 1].start].strip().lower() if i + 1 < len(spans) else ""
+        listed = nxt in (",", "and", ", and", "or", ", or")
         out.append(
-            _Query(span, name, cue, _container(text, spans, i), tuple(candidates), how if candidates else "none")
+            _Query(
+                span, name, cue, _container(text, spans, i), tuple(candidates), how if candidates else "none", listed
+            )
         )
     return out
+
+
+def _abbreviation(name: str) -> bool:
+    """ "US", "U.K.", "DRC", "OAS": a short name written in capitals."""
+    letters = [ch for ch in name if ch.isalpha()]
+    return 2 <= len(letters) <= 5 and all(ch.isupper() for ch in letters) and " " not in name.strip()
 
 
 _ABBREVIATED = {"st": "Saint", "ste": "Sainte", "mt": "Mount", "ft": "Fort", "pt": "Point"}
@@ -496,6 +531,40 @@ def _facility_place(name: str, gazetteer: Gazetteer, rules: PlaceRules) -> list[
             if found:
                 return found
     return best
+
+
+_COMPASS = frozenset(
+    "north south east west northern southern eastern western central northeast northwest southeast "
+    "southwest north-east north-west south-east south-west northeastern northwestern southeastern "
+    "southwestern north-eastern north-western south-eastern south-western upper lower".split()
+)
+_AREA_LEVELS = ("country", "admin1", "region")
+
+
+def _leading_area(name: str, gazetteer: Gazetteer, rules: PlaceRules) -> list[Place]:
+    """The country or province a name that is no entry's name begins with or names a part of:
+    "Mexican Senate" -> Mexico, "Manitoba Chambers of Commerce" -> Manitoba, "West Wales" -> Wales,
+    "Western US" -> the United States, "East of England" -> England. Only a country, first-level
+    region or world region (a demonym gives its area), never a town: "Robinson College" is not in
+    a town called Robinson."""
+    words = name.split()
+    compass = len(words) >= 2 and words[0].lower() in _COMPASS
+    if compass:
+        words = words[2:] if len(words) > 2 and words[1].lower() == "of" else words[1:]
+        if len(words) >= 2 and words[0].lower() == "the":
+            words = words[1:]
+    longest = len(words) if compass else len(words) - 1
+    for size in range(longest, 0, -1):
+        part = " ".join(words[:size])
+        if not part[:1].isupper():
+            return []
+        country = rules.demonyms.get(name_key(part))
+        if country and (area := gazetteer.area(country)) is not None:
+            return [area]
+        found = [p for p in _lookup_spellings(part, gazetteer) if p.level in _AREA_LEVELS]
+        if found:
+            return found
+    return []
 
 
 def _strip_level(name: str, rules: PlaceRules, *, keep_level: bool = False) -> tuple[str, str | None]:
@@ -567,7 +636,12 @@ def _choose(
     q = queries[i]
     if q.container is not None:
         # "Portland, Maine": a containing place named right after the name is decisive
-        inside = tuple(c for c in candidates if any(_contains(o, c) for o in queries[q.container].candidates))
+        outer = queries[q.container]
+        inside = tuple(c for c in candidates if any(_contains(o, c) for o in outer.candidates))
+        if not inside and not outer.in_list and _named_area(outer) and _below(q, outer):
+            # "in Kalay, Helmand province" with no Kalay in Helmand: not a Kalay abroad; geocode()
+            # places the mention at the province instead
+            return None, None
         candidates = inside or candidates
     if not candidates:
         return None, None
@@ -576,6 +650,22 @@ def _choose(
     total = sum(math.exp(x - top) for x in scores)
     best = max(range(len(candidates)), key=lambda k: (scores[k], candidates[k].population, candidates[k].id))
     return candidates[best], math.exp(scores[best] - top) / total
+
+
+def _named_area(query: _Query) -> bool:
+    """Whether a mention surely names a province or country: "Helmand province", "Afghanistan"
+    (not a bare name that may be one item of a list of towns)."""
+    if query.cue == "admin1":
+        return any(c.level == "admin1" for c in query.candidates)
+    return bool(query.candidates) and all(c.level == "country" for c in query.candidates)
+
+
+def _below(query: _Query, outer: _Query) -> bool:
+    """Whether every candidate of a mention is of a lower level than the area named after it (a
+    town or district before a province; "France, Germany and Italy" are a list, not a nesting)."""
+    rank = {"city": 0, "admin2": 1, "admin1": 2, "country": 3, "region": 4}
+    top = max(rank.get(c.level, 4) for c in outer.candidates)
+    return all(rank.get(c.level, 4) < top for c in query.candidates)
 
 
 def _features(c: Place, i: int, queries: list[_Query], context: list[tuple[int, Place]]) -> list[float]:
@@ -600,9 +690,13 @@ def _features(c: Place, i: int, queries: list[_Query], context: list[tuple[int, 
         and name_key(c.name) == name_key(q.name)
         and any(o.level == "admin1" and o.name == c.admin1 for o in q.candidates)
     )
+    top = max(o.population for o in q.candidates)
+    natural = c.id in _natural_ids()
+    # a sea or peninsula has no population: it is not ranked below a town of that name for lacking one
+    population = top if natural else c.population
     return [
         float(c.level == "city"),
-        math.log10(c.population + 1) / 7.0,
+        math.log10(population + 1) / 7.0,
         float(c.level == "country"),
         float(c.level == "admin1"),
         float(c.level == "admin2"),
@@ -619,10 +713,16 @@ def _features(c: Place, i: int, queries: list[_Query], context: list[tuple[int, 
         float(c.id in place_rules().preferred),
         capital,
         float(q.how == "demonym"),
-        (math.log10(c.population + 1) - math.log10(max(o.population for o in q.candidates) + 1)) / 7.0,
+        (math.log10(population + 1) - math.log10(top + 1)) / 7.0,
         math.log10(_country_population(c.country) + 1) / 9.0 if c.country else 1.0,
         float(q.how == "facility" and c.level == "city"),
+        float(natural),
     ]
+
+
+@lru_cache(maxsize=1)
+def _natural_ids() -> frozenset[str]:
+    return frozenset(p.id for p, _ in place_rules().natural_features)
 
 
 @lru_cache(maxsize=512)

@@ -351,3 +351,53 @@ def test_fuzzy_by_length_buckets_finds_what_a_scan_of_every_key_finds(gazetteer)
         scanned = process.extractOne(name_key(name), every, scorer=fuzz.ratio, score_cutoff=90)
         assert gazetteer._closest_key(name_key(name)) == (scanned[0] if scanned else None), name
     assert gazetteer.fuzzy("Nangahar") == gazetteer.fuzzy("Nangahar")  # the remembered answer is the same
+
+
+def test_an_ocean_or_sea_is_placed_at_the_water_not_at_a_town_of_that_name():
+    text = "The tanker crossed the Atlantic and the Mediterranean, then the Black Sea to Odesa."
+    atlantic, med, black, _ = geocode(text, spans_of(text, "Atlantic", "Mediterranean", "Black Sea", "Odesa"))
+    assert atlantic.level == "region" and atlantic.country is None and atlantic.longitude < -10, atlantic
+    assert med.level == "region" and med.country is None, med
+    assert black.level == "region" and 28 < black.longitude < 42, black
+
+
+def test_an_abbreviation_never_resolves_to_a_small_town_spelled_the_same():
+    text = "Delegates of the OAS and the US met in Lima, Peru."
+    oas, us, _, _ = geocode(text, spans_of(text, "OAS", "US", "Lima", "Peru"))
+    assert not oas.resolved, oas
+    assert (us.level, us.country) == ("country", "US")
+
+
+def test_a_village_named_like_a_foreign_town_is_placed_at_the_province_named_beside_it():
+    text = "Two men were shot in Paris, Helmand province, on Monday."
+    village, helmand = geocode(text, spans_of(text, "Paris", "Helmand"))
+    assert helmand.level == "admin1" and helmand.country == "AF"
+    assert village.id == helmand.id and "inside Helmand" in village.note, village
+
+
+def test_a_village_beside_an_unknown_district_is_placed_at_the_province_after_it():
+    text = "A mine went off in Qalat-e-Zorwaniyan, Sheen Ghazwa district, Helmand province."
+    village, district, helmand = geocode(text, spans_of(text, "Qalat-e-Zorwaniyan", "Sheen Ghazwa", "Helmand"))
+    assert helmand.level == "admin1" and village.id == helmand.id and district.id == helmand.id
+
+
+def test_a_list_of_towns_is_not_read_as_a_town_inside_the_next_one():
+    text = "Rockets hit Kabul, Kandahar and Herat."
+    kabul, kandahar, herat = geocode(text, spans_of(text, "Kabul", "Kandahar", "Herat"))
+    assert (kabul.level, kandahar.level, herat.level) == ("city", "city", "city")
+
+
+def test_a_name_that_is_no_entry_is_placed_in_the_country_or_province_it_begins_with():
+    text = "The Mexican Senate voted, the Manitoba Chambers of Commerce objected and West Wales was flooded."
+    senate, chambers, wales = geocode(
+        text, spans_of(text, "Mexican Senate", "Manitoba Chambers of Commerce", "West Wales")
+    )
+    assert (senate.level, senate.country) == ("country", "MX"), senate
+    assert (chambers.level, chambers.name) == ("admin1", "Manitoba"), chambers
+    assert wales.country == "GB" and wales.level in ("country", "admin1"), wales
+
+
+def test_a_name_beginning_with_a_town_name_is_not_placed_in_that_town():
+    text = "She worked for Robinson Fellows before moving abroad."
+    (fellows,) = geocode(text, spans_of(text, "Robinson Fellows"))
+    assert not fellows.resolved, fellows
