@@ -825,3 +825,13 @@ def test_minilm_packed_batch_gives_each_sentence_the_vector_it_has_alone():
     assert np.abs(together - alone).max() < 1e-6
     assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-6)
     assert float(together[0] @ together[1]) < 0.9  # different sentences, different vectors
+
+
+def test_lede_of_a_text_without_spaces_is_bounded_so_e5_does_not_take_minutes():
+    """A 2 MB junk input with no spaces was one 'word' of 2 MB handed to e5 as its lede (13 min of the
+    hostile corpus ingest once multilingual=auto gave non-English articles a lede)."""
+    from khabar.relations.fingerprints import lede_text
+
+    assert len(lede_text("x" * 2_000_000)) <= 2_000
+    words = " ".join(f"word{i}" for i in range(300))
+    assert lede_text(words) == " ".join(f"word{i}" for i in range(100))  # news text: still the first 100 words
