@@ -164,12 +164,26 @@ def _contains(outer, inner) -> bool:
     return n > 0 and any(tuple(outer[i : i + n]) == tuple(inner) for i in range(len(outer) - n + 1))
 
 
-def same_admin1(ours: str | None, theirs: str) -> bool:
-    """Region names compared without accents, case, punctuation or words like "province"."""
+def same_admin1(ours: str | None, theirs: str, country: str | None = None) -> bool:
+    """Region names compared without accents, case, punctuation or words like "province"; with our
+    place's country (ISO code), also by identity in the gazetteer: ACLED's name is looked up among
+    that country's first-level regions (names, aliases and romanisations, ``Gazetteer.variant``), so
+    that "Aleppo" is GeoNames' "Halab" and "Deir-ez-Zor" its "Dayr az Zawr" (the same region)."""
     if not ours:
         return False
     a, b = _region_key(ours), _region_key(theirs)
-    return bool(a) and (a == b or (min(len(a), len(b)) >= 5 and (a in b or b in a)))
+    if a and (a == b or (min(len(a), len(b)) >= 5 and (a in b or b in a))):
+        return True
+    return country is not None and ours in _region_names(theirs, country)
+
+
+def _region_names(name: str, country: str) -> set[str]:
+    """GeoNames names of the first-level regions of ``country`` that ``name`` names."""
+    from khabar.places import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    found = gazetteer.lookup(name) + gazetteer.variant(name)
+    return {p.name for p in found if p.level == "admin1" and p.country == country}
 
 
 def _region_key(name: str) -> str:
@@ -213,8 +227,8 @@ FLOORS: dict[str, float] = {
     "perpetrator": 0.33,
     "perpetrator P": 0.65,
     "perpetrator R": 0.21,
-    "admin1": 0.40,
-    "25km": 0.21,
+    "admin1": 0.49,
+    "25km": 0.22,
     "merged": 0.19,
     "denied": 0,
 }
@@ -391,7 +405,7 @@ def _score(res: Results, record: dict, events: list, article_id: str | None, sto
     if place is not None and place.resolved:
         admin1 = place.name if place.level == "admin1" else place.admin1
         s["admin1"].predicted += bool(admin1)
-        s["admin1"].tp += same_admin1(admin1, record["admin1"])
+        s["admin1"].tp += same_admin1(admin1, record["admin1"], place.country)
         res.errors_km.append(km(place.latitude, place.longitude, float(record["latitude"]), float(record["longitude"])))
     if record["admin1"]:
         s["admin1"].gold += 1

@@ -37,7 +37,15 @@ from .cache import cached, source_digest
 from .models import Place
 from .names import display_name, name_key
 
-__all__ = ["Gazetteer", "load_gazetteer", "geocode", "PlaceSpan", "place_rules", "unresolved_id"]
+__all__ = [
+    "Gazetteer",
+    "load_gazetteer",
+    "geocode",
+    "PlaceSpan",
+    "place_rules",
+    "unresolved_id",
+    "transliteration_key",
+]
 
 _FUZZY_MIN = 90  # rapidfuzz ratio for a spelling variant ("Nangahar" -> "Nangarhar"), names of 6+ letters
 _FUZZY_MEMO = 50_000  # names remembered with their closest key (a news archive repeats its misspellings)
@@ -132,6 +140,7 @@ class Gazetteer:
         self._made: dict[int, Place] = {}
         self._by_key: dict[str, list[int]] = {}
         self._by_id: dict[str, int] = {}
+        self._variants: dict[str, list[int]] = {}  # transliteration key -> first-level regions
         surfaces: list[tuple[str, int]] = []  # names of countries, regions, large towns
         keys: dict[str, str] = {}  # name -> key: 320k names, 200k distinct
         for place, names in places:
@@ -148,6 +157,10 @@ class Gazetteer:
                     bucket.append(row)
                 if place.level != "city" or place.population >= _RULER_MIN_POPULATION:
                     surfaces.append((name, row))
+                if place.level == "admin1" and len(skeleton := transliteration_key(name)) >= 3:
+                    same = self._variants.setdefault(skeleton, [])
+                    if row not in same:
+                        same.append(row)
         self._fuzzy_keys: dict[int, tuple[list[int], list[str]]] | None = None
         self._fuzzy_found: dict[str, str | None] = {}
         rules = place_rules()
@@ -172,10 +185,10 @@ class Gazetteer:
         self._surfaces = [(n, row) for n, row in surfaces if name_key(n) not in bare]
 
     def __getstate__(self) -> tuple:
-        return (self._rows, self._by_key, self._by_id, self._surfaces, self._areas)
+        return (self._rows, self._by_key, self._by_id, self._surfaces, self._areas, self._variants)
 
     def __setstate__(self, state: tuple) -> None:
-        self._rows, self._by_key, self._by_id, self._surfaces, self._areas = state
+        self._rows, self._by_key, self._by_id, self._surfaces, self._areas, self._variants = state
         self._made = {}
         self._fuzzy_keys = None
         self._fuzzy_found = {}
@@ -206,6 +219,20 @@ class Gazetteer:
     def lookup(self, name: str) -> list[Place]:
         """Entries having this name (or alias), case-, accent- and punctuation-insensitive."""
         return [self._place(row) for row in self._by_key.get(name_key(name), ())]
+
+    def variant(self, name: str) -> list[Place]:
+        """First-level regions whose name is another romanisation of ``name`` ("Idleb" -> Idlib,
+        "al-Hasakeh" -> Al Hasakah): same :func:`transliteration_key`. Two regions of one country
+        with that key (Hunan, Henan) make the name ambiguous there: neither is returned."""
+        from rapidfuzz import fuzz
+
+        if len(name_key(name)) < 5:
+            return []
+        found = [self._place(row) for row in self._variants.get(transliteration_key(name), ())]
+        # the key forgets vowels: the spellings must still be alike ("Boungou" is not "Bengo")
+        found = [p for p in found if fuzz.ratio(_unarticled(name), _unarticled(p.name)) >= _VARIANT_MIN]
+        per_country = Counter(p.country for p in found)
+        return [p for p in found if per_country[p.country] == 1]
 
     def fuzzy(self, name: str) -> list[Place]:
         """Entries whose name is a close spelling variant (countries, regions, towns of 15k+)."""
@@ -266,6 +293,33 @@ class Gazetteer:
         ]
 
 
+_ARABIC_ARTICLES = frozenset({"al", "el", "ar", "as", "ash", "ad", "at", "an", "az", "ag"})
+
+
+def transliteration_key(name: str) -> str:
+    """A key that romanisations of one name share: the article ("al-", "ar-") dropped, doubled
+    letters single, vowels after the first letter and a final "h" removed ("Idleb" and "Idlib" ->
+    "idlb"; "al-Hasakeh" and "Al Hasakah" -> "hsk"; "Banadir" and "Banaadir" -> "bndr")."""
+
+    key = re.sub(r"(.)\1+", r"\1", _unarticled(name))
+    key = key[:1] + re.sub(r"[aeiouy]", "", key[1:])
+    return key[:-1] if len(key) > 1 and key.endswith("h") else key
+
+
+def _unarticled(name: str) -> str:
+    """Letters of a name, lower-case ASCII, without a leading Arabic article ("al-Hasakeh" -> "hasakeh")."""
+    from unidecode import unidecode
+
+    words = [w for w in _NON_ALPHA.split(unidecode(name).lower()) if w]
+    if len(words) >= 2 and words[0] in _ARABIC_ARTICLES:
+        words = words[1:]
+    return "".join(words)
+
+
+_NON_ALPHA = re.compile(r"[^a-z]+")
+_VARIANT_MIN = 75  # rapidfuzz ratio of two romanisations with the same transliteration key
+
+
 def _ascii_key(name: str) -> str:
     """name_key for ASCII names without the (slow) transliteration step; same result."""
     return _NON_ALNUM.sub("", display_name(name).lower())
@@ -314,6 +368,7 @@ class _Query:
     candidates: tuple[Place, ...]
     how: str  # "exact", "fuzzy" or "none"
     in_list: bool = False  # followed by ", X" or "and X": one item of a list, not a containing area
+    nested: bool = False  # its container is named in brackets: "Tanandava (Beroroha, Atsimo Andrefana)"
 
 
 def geocode(
@@ -455,10 +510,10 @@ def _queries(text: str, spans: Sequence[PlaceSpan], gazetteer: Gazetteer) -> lis
         cue = cue or _level_cue(text, span, rules)
         how = "none"
         candidates: list[Place] = []
-        country = rules.demonyms.get(name_key(name)) if name[:1].isupper() else None
+        country = rules.demonyms.get(name_key(name)) if _capitalised(name) else None
         if country and (area := gazetteer.area(country)) is not None:
             candidates, how = [area], "demonym"
-        if not candidates and name[:1].isupper():
+        if not candidates and _capitalised(name):
             candidates, how = _lookup_spellings(name, gazetteer), "exact"
         if how == "exact" and _abbreviation(name):
             # "OAS", "UCLA": an abbreviation names a country or region (US, UK, DRC, UAE) or a large
@@ -468,20 +523,38 @@ def _queries(text: str, spans: Sequence[PlaceSpan], gazetteer: Gazetteer) -> lis
                 for c in candidates
                 if c.level in ("country", "admin1", "region") or c.population >= _FACILITY_TOWN_MIN
             ]
-        if not candidates and name[:1].isupper():  # "bush", "mosques": not names
+        if not candidates and _capitalised(name) and not _abbreviation(name):
+            candidates, how = gazetteer.variant(name), "variant"
+        if not candidates and _capitalised(name):  # "bush", "mosques": not names
             candidates, how = gazetteer.fuzzy(name), "fuzzy"
         if not candidates and (span.label == "FAC" or _facility(name, rules)):
             candidates, how = _facility_place(name, gazetteer, rules), "facility"
-        if not candidates and name[:1].isupper():
+        if not candidates and _capitalised(name):
             candidates, how = _leading_area(name, gazetteer, rules), "leading"
         nxt = text[span.end : spans[i + 1].start].strip().lower() if i + 1 < len(spans) else ""
         listed = nxt in (",", "and", ", and", "or", ", or")
         out.append(
             _Query(
-                span, name, cue, _container(text, spans, i), tuple(candidates), how if candidates else "none", listed
+                span,
+                name,
+                cue,
+                _container(text, spans, i),
+                tuple(candidates),
+                how if candidates else "none",
+                listed,
+                _bracketed(text, spans, i),
             )
         )
     return out
+
+
+_LOWER_ARTICLE = re.compile(r"(?:al|el|ad|ar|as|ash|at|an|az)-[A-Z]")
+
+
+def _capitalised(name: str) -> bool:
+    """Whether a mention is written as a name: capitalised, or behind a lower-case Arabic article
+    ("al-Hasakeh", "ar-Raqqa")."""
+    return name[:1].isupper() or bool(_LOWER_ARTICLE.match(name))
 
 
 def _abbreviation(name: str) -> bool:
@@ -597,21 +670,40 @@ def _level_cue(text: str, span: PlaceSpan, rules: PlaceRules) -> str | None:
 
 def _container(text: str, spans: Sequence[PlaceSpan], i: int) -> int | None:
     """Index of the span right after this one, separated by a comma only ("Jalalabad, Nangarhar") or
-    in brackets ("Vodyane (Donetsk)")."""
+    in brackets ("Vodyane (Donetsk)", "Tanandava (Beroroha, Atsimo Andrefana)")."""
     if i + 1 < len(spans):
-        between = text[spans[i].end : spans[i + 1].start].strip().lower()
-        words = between.replace(",", " , ").split()
+        words = text[spans[i].end : spans[i + 1].start].strip().lower().replace(",", " , ").split()
         while words and words[0] in place_rules().level_words:  # "Zamanly village of Tovuz"
             words = words[1:]
-        between = " ".join(words)
-        if between in (",", "in", "of", "in the", ", in") or (
-            between == "(" and text[spans[i + 1].end : spans[i + 1].end + 1] == ")"
-        ):
+        if " ".join(words) in (",", "in", "of", "in the", ", in") or _bracketed(text, spans, i):
             return i + 1
     return None
 
 
+def _bracketed(text: str, spans: Sequence[PlaceSpan], i: int) -> bool:
+    """Whether the next mention is an area named in brackets after this one: "X (Y)", "X (Y, Z)",
+    "X village (Y district, Z)", "X (Chikun LGA, Kaduna)" (what comes before a comma inside the
+    bracket need not be a mention): the ACLED and wire style of naming a place's district and
+    province."""
+    if i + 1 >= len(spans):
+        return False
+    lead, after = _bracket_patterns()
+    return bool(lead.match(text, spans[i].end, spans[i + 1].start)) and bool(after.match(text, spans[i + 1].end))
+
+
+@lru_cache(maxsize=1)
+def _bracket_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    levels = "|".join(sorted(map(re.escape, place_rules().level_words), key=len, reverse=True))
+    lead = re.compile(rf"(?i)\s*(?:(?:{levels})\s+)*\(\s*(?:[^(),;\n]{{1,40}},\s*)*\Z")
+    after = re.compile(rf"(?i)\s*(?:(?:{levels})\b\s*)*[,)]")
+    return lead, after
+
+
 def _eligible(query: _Query, context: list[tuple[int, Place]]) -> tuple[Place, ...]:
+    if query.how == "variant" and context:
+        # another romanisation of a region's name ("Idleb"): in the article's countries, when it has any
+        countries = {p.country for _, p in context if p.country}
+        return tuple(c for c in query.candidates if c.country in countries) if countries else query.candidates
     if query.how == "fuzzy" or (query.span.label == "FAC" and query.how != "facility"):
         # a spelling variant, or a facility named like a town ("the Shangri-La"), only counts
         # inside the article's countries
@@ -636,9 +728,9 @@ def _choose(
     q = queries[i]
     if q.container is not None:
         # "Portland, Maine": a containing place named right after the name is decisive
-        outer = queries[q.container]
-        inside = tuple(c for c in candidates if any(_contains(o, c) for o in outer.candidates))
-        if not inside and not outer.in_list and _named_area(outer) and _below(q, outer):
+        outers = _outers(i, queries)
+        inside = tuple(c for c in candidates if any(_within(o, c, q.nested) for x in outers for o in x.candidates))
+        if not inside and _area_beside(q, outers):
             # "in Kalay, Helmand province" with no Kalay in Helmand: not a Kalay abroad; geocode()
             # places the mention at the province instead
             return None, None
@@ -650,6 +742,48 @@ def _choose(
     total = sum(math.exp(x - top) for x in scores)
     best = max(range(len(candidates)), key=lambda k: (scores[k], candidates[k].population, candidates[k].id))
     return candidates[best], math.exp(scores[best] - top) / total
+
+
+def _outers(i: int, queries: list[_Query]) -> list[_Query]:
+    """The containers named after a mention: the next one, and on through a bracket of areas
+    ("Tanandava (Beroroha, Atsimo Andrefana)": Beroroha, then Atsimo Andrefana)."""
+    q = queries[i]
+    assert q.container is not None
+    out = [queries[q.container]]
+    while q.nested and out[-1].container is not None and len(out) < 4:
+        q, out = out[-1], out + [queries[out[-1].container]]
+    return out
+
+
+_NEAR_AREA_KM = 250  # a town this close to the region named beside it in brackets is taken as in it
+
+
+def _within(outer: Place, inner: Place, nested: bool) -> bool:
+    """Whether ``inner`` lies in ``outer``; for an area named in brackets after it, also a town of
+    that country near the area's point (GeoNames files some towns under a neighbouring region:
+    "Burgersfort (Sekhukhune, Limpopo)")."""
+    if _contains(outer, inner):
+        return True
+    return (
+        nested
+        and outer.level in ("admin1", "admin2")
+        and outer.country == inner.country
+        and inner.level == "city"
+        and outer.latitude is not None
+        and inner.latitude is not None
+        and _km(outer, inner) <= _NEAR_AREA_KM
+    )
+
+
+def _area_beside(query: _Query, outers: list[_Query]) -> bool:
+    """Whether the areas named after a mention surely contain it, so that a candidate outside them
+    is a homonym: "Kalay, Helmand province" (a named province), "Tanandava (Beroroha, Atsimo
+    Andrefana)" (areas in brackets), never "France, Germany and Italy" (a list)."""
+    if query.nested:
+        named = [o for o in outers if any(c.level in ("admin1", "admin2", "country") for c in o.candidates)]
+        return bool(named) and all(_below(query, o) for o in named[:1])
+    outer = outers[0]
+    return not outer.in_list and _named_area(outer) and _below(query, outer)
 
 
 def _named_area(query: _Query) -> bool:
@@ -664,6 +798,8 @@ def _below(query: _Query, outer: _Query) -> bool:
     """Whether every candidate of a mention is of a lower level than the area named after it (a
     town or district before a province; "France, Germany and Italy" are a list, not a nesting)."""
     rank = {"city": 0, "admin2": 1, "admin1": 2, "country": 3, "region": 4}
+    if not outer.candidates:
+        return False
     top = max(rank.get(c.level, 4) for c in outer.candidates)
     return all(rank.get(c.level, 4) < top for c in query.candidates)
 

@@ -401,3 +401,40 @@ def test_a_name_beginning_with_a_town_name_is_not_placed_in_that_town():
     text = "She worked for Robinson Fellows before moving abroad."
     (fellows,) = geocode(text, spans_of(text, "Robinson Fellows"))
     assert not fellows.resolved, fellows
+
+
+def test_a_town_abroad_is_not_taken_when_brackets_name_its_district_and_province():
+    # Buruku is a town in Benue; "(Chikun LGA, Kaduna)" says this one is in Kaduna state
+    text = "Gunmen raided Buruku (Chikun LGA, Kaduna) at dawn."
+    buruku, kaduna = geocode(text, spans_of(text, "Buruku", "Kaduna"))
+    assert buruku.admin1 == "Kaduna" and kaduna.admin1 == "Kaduna"
+    assert "no gazetteer entry named 'Buruku' inside Kaduna" in buruku.note
+
+
+def test_a_missing_village_takes_the_areas_in_the_brackets_after_it():
+    text = "Herders clashed at Qaryat Zzyzx village (Gumla, Jharkhand) last week."
+    village, _, state = geocode(text, spans_of(text, "Qaryat Zzyzx", "Gumla", "Jharkhand"))
+    assert village.resolved and village.country == "IN"
+    assert (village.admin1 or village.name) == state.name
+
+
+def test_a_bracketed_region_keeps_a_nearby_town_of_its_country():
+    # GeoNames files Burgersfort under Mpumalanga; a bracket naming Limpopo must not lose the town
+    text = "Police in Burgersfort (Sekhukhune, Limpopo) detained two men."
+    town = geocode(text, spans_of(text, "Burgersfort", "Limpopo"))[0]
+    assert town.level == "city" and town.name == "Burgersfort"
+
+
+def test_another_romanisation_of_a_region_resolves_to_it():
+    text = "Jets struck a market in Idleb on Sunday."
+    idleb = geocode(text, spans_of(text, "Idleb"))[0]
+    assert idleb.name == "Idlib" and idleb.level == "admin1" and "variant" in idleb.note
+    text = "Shelling hit villages in al-Hasakeh overnight."
+    hasakeh = geocode(text, spans_of(text, "al-Hasakeh"))[0]
+    assert hasakeh.country == "SY" and hasakeh.level == "admin1"
+
+
+def test_a_romanisation_unlike_in_its_vowels_is_not_a_region():
+    # "Boungou" shares its consonants with Angola's Bengo province, not its spelling
+    place = geocode("Gunmen entered Boungou.", [PlaceSpan(15, 22, "Boungou")])[0]
+    assert place.country != "AO"
