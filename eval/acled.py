@@ -353,6 +353,8 @@ def _score(res: Results, record: dict, events: list, article_id: str | None, sto
         others = {rep.article_id for rep in main.reports} - {article_id}
         res.merged_of += 1
         res.merged_wrongly += bool(others)
+        if others and _SHOW_ERRORS:
+            print(f"    merged: {record['data_id']} {main.type} with {len(others)} others: {record['notes'][:150]!r}")
         if any(p.status == "claimed" for p in main.perpetrators) and re.search(
             r"(?i)\bden(y|ied|ies)\b", record["notes"]
         ):
@@ -385,6 +387,8 @@ def _score(res: Results, record: dict, events: list, article_id: str | None, sto
         res.rules[rule].tp += right
     if named_perpetrator(actor):
         s["perpetrator"].gold += 1
+        if perp is None and main is not None and _SHOW_ERRORS:
+            print(f"    missed perpetrator: {actor!r}: {record['notes'][:200]!r}")
     # place: admin1 and distance to the coded point
     place = store.place(main.place_id) if main is not None and main.place_id else None
     admin1 = None
