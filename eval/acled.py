@@ -215,7 +215,7 @@ FLOORS: dict[str, float] = {
     "perpetrator R": 0.21,
     "admin1": 0.40,
     "25km": 0.21,
-    "merged": 0.19,
+    "merged": 0.17,
     "denied": 0,
 }
 
