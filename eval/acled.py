@@ -229,7 +229,7 @@ FLOORS: dict[str, float] = {
     "perpetrator R": 0.21,
     "admin1": 0.49,
     "25km": 0.22,
-    "merged": 0.19,
+    "merged": 0.17,
     "denied": 0,
 }
 
@@ -367,6 +367,8 @@ def _score(res: Results, record: dict, events: list, article_id: str | None, sto
         others = {rep.article_id for rep in main.reports} - {article_id}
         res.merged_of += 1
         res.merged_wrongly += bool(others)
+        if others and _SHOW_ERRORS:
+            print(f"    merged: {record['data_id']} {main.type} with {len(others)} others: {record['notes'][:150]!r}")
         if any(p.status == "claimed" for p in main.perpetrators) and re.search(
             r"(?i)\bden(y|ied|ies)\b", record["notes"]
         ):
@@ -399,6 +401,8 @@ def _score(res: Results, record: dict, events: list, article_id: str | None, sto
         res.rules[rule].tp += right
     if named_perpetrator(actor):
         s["perpetrator"].gold += 1
+        if perp is None and main is not None and _SHOW_ERRORS:
+            print(f"    missed perpetrator: {actor!r}: {record['notes'][:200]!r}")
     # place: admin1 and distance to the coded point
     place = store.place(main.place_id) if main is not None and main.place_id else None
     admin1 = None

@@ -5,11 +5,13 @@ Every text here is written for these tests (no sentence comes from an evaluation
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from khabar.corroborate import merge_reports
 from khabar.events.syntax import Name, is_groupish
-from khabar.models import DateValue, EventReport, Place
+from khabar.models import DateValue, EventReport, Perpetrator, Place
 from khabar.nlp import load_pipeline
 from khabar.settings import default_of, load_settings
 from tests.test_events import events_of
@@ -163,11 +165,27 @@ def test_two_towns_of_one_province_on_one_day_are_two_incidents():
     assert len(events) == 2
 
 
-def test_a_town_and_its_province_on_one_day_are_one_incident():
-    events = _merge(
-        [_report("a", "place:1", "2020-05-02", "2020-05-02"), _report("b", "place:3", "2020-05-02", "2020-05-03")]
-    )
-    assert len(events) == 1
+def test_a_town_and_its_province_on_one_day_are_one_incident_only_with_the_same_group():
+    town = _report("a", "place:1", "2020-05-02", "2020-05-02")
+    province = _report("b", "place:3", "2020-05-02", "2020-05-03")
+    assert len(_merge([town, province])) == 2  # a province sees several incidents a day
+    group = (Perpetrator("Northvale Brigade", "attributed", "the brigade", 0, 5),)
+    assert len(_merge([replace(town, perpetrators=group), replace(province, perpetrators=group)])) == 1
+
+
+def test_reports_naming_only_one_province_on_one_day_need_the_same_group():
+    a = _report("a", "place:3", "2020-05-02", "2020-05-02")
+    b = _report("b", "place:3", "2020-05-02", "2020-05-02")
+    assert len(_merge([a, b])) == 2
+    group = (Perpetrator("Northvale Brigade", "attributed", "the brigade", 0, 5),)
+    assert len(_merge([replace(a, perpetrators=group), replace(b, perpetrators=group)])) == 1
+
+
+def test_a_city_name_read_once_as_its_province_is_still_that_city():
+    # "NORTHVALE —" geocoded once to the city and once to the province of the same name: one place
+    city = _report("a", "place:1", "2020-05-02", "2020-05-02")
+    province = replace(_report("b", "place:3", "2020-05-02", "2020-05-03"), place="Northvale")
+    assert len(_merge([city, province])) == 1
 
 
 def test_next_day_reports_of_another_town_do_not_merge():
@@ -216,10 +234,6 @@ def test_town_reports_do_not_chain_through_their_province():
 
 
 def test_different_days_stated_to_the_day_are_two_incidents_even_with_one_group():
-    from dataclasses import replace
-
-    from khabar.models import Perpetrator
-
     group = (Perpetrator("Northvale Brigade", "attributed", "the brigade", 0, 5),)
     a = replace(_report("a", "place:1", "2020-05-02", "2020-05-02"), perpetrators=group)
     b = replace(_report("b", "place:1", "2020-05-03", "2020-05-03"), perpetrators=group)
@@ -240,10 +254,6 @@ def test_villages_geocoded_to_the_city_beside_them_are_not_that_city():
 
 
 def test_an_undated_report_days_later_joins_only_at_the_place_with_the_group_named():
-    from dataclasses import replace
-
-    from khabar.models import Perpetrator
-
     dated = _report("a", "place:1", "2020-05-02", "2020-05-02")
     later = _report("b", "place:1", None, "2020-05-06")
     assert len(_merge([dated, later])) == 2
