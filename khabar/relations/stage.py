@@ -32,6 +32,7 @@ from ..models import (
 from .classify import Thresholds
 from .compare import Comparer
 from .embed import Embedders
+from .fingerprints import lede_text
 from .groups import assign_groups
 from .index import CandidateIndex
 from .views import view_of_article, view_of_stored
@@ -39,7 +40,7 @@ from .views import view_of_article, view_of_stored
 if TYPE_CHECKING:
     from ..settings import Settings
 
-__all__ = ["RelationStage", "RelationReader", "relate_article", "group_changes", "load_index"]
+__all__ = ["RelationStage", "RelationReader", "relate_article", "lazy_ledes", "group_changes", "load_index"]
 
 
 class RelationReader(Protocol):
@@ -110,6 +111,7 @@ def relate_article(
     transaction that was rolled back, leaves it).
     """
     comparer.remember(fp)
+    fp = lazy_ledes(kb, view, fp, index, comparer)
     found = []
     for candidate in index.candidates(fp, limit=limit):
         stored = kb.stored_text(candidate.article_id)
@@ -121,6 +123,37 @@ def relate_article(
             found.append(comparison)
     index.add(fp)
     return found
+
+
+def lazy_ledes(
+    kb: RelationReader, view: ArticleView, fp: Fingerprint, index: CandidateIndex, comparer: Comparer
+) -> Fingerprint:
+    """With ``multilingual=auto``, the e5 ledes that English articles were fingerprinted without, where
+    a text in another language is near: the fingerprint, with its lede when it now has one.
+
+    An English article gets its lede when a non-English article with one lies within the window; a
+    non-English article has the English articles in its window without one given theirs (at most
+    ``index.LAZY_LEDES``, each once per run, kept in the index). Without this, an English original
+    and its Urdu translation never met as candidates (no shared words, no lede on the English side).
+    An English-only collection never loads e5.
+    """
+    embedders = comparer.embedders
+    if embedders.multilingual_everywhere:
+        return fp
+    if fp.lede is None:
+        if not view.text.strip() or not index.foreign_ledes_near(fp) or embedders.multilingual is None:
+            return fp
+        fp = replace(fp, lede=embedders.multilingual.embed([lede_text(view.text)])[0])
+        comparer.remember(fp)
+        return fp
+    wanted = [kb.stored_text(i) for i in index.ledes_wanted(fp)]
+    stored = [s for s in wanted if s is not None and s.text.strip()]
+    if stored and embedders.multilingual is not None:
+        vectors = embedders.multilingual.embed([lede_text(view_of_stored(s).text) for s in stored])
+        for s, vector in zip(stored, vectors, strict=True):
+            index.set_lede(s.id, vector, s.published)
+            comparer.remember_lede(s.id, vector)
+    return fp
 
 
 def group_changes(kb: RelationReader, view: ArticleView, found: Iterable[Comparison]) -> tuple[tuple[str, str], ...]:
