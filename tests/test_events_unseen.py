@@ -93,6 +93,22 @@ def test_carried_out_by_names_the_perpetrator(nlp):
     assert any(name.lower().startswith("al-shabaab") for name, _ in perps), perps
 
 
+def test_the_agent_of_the_second_of_two_passive_verbs_is_the_perpetrator(nlp):
+    # "were shot and killed by X": the agent hangs on "killed", the auxiliary on "shot"
+    text = "On 3 March 2021, two guards were shot and killed by Taliban gunmen near a bridge in Zabul."
+    assert ("Taliban", "attributed") in _perps(events_of(nlp, text, "2021-03-03"))
+
+
+def test_the_group_that_planted_the_bomb_is_its_perpetrator(nlp):
+    text = "On 3 March 2021, three soldiers were wounded by a Taliban-planted roadside bomb in Wardak."
+    assert _perps(events_of(nlp, text, "2021-03-03")) == {("Taliban", "attributed")}
+
+
+def test_a_place_before_a_hyphenated_participle_is_no_perpetrator(nlp):
+    text = "On 3 March 2021, a US-made rocket hit a house in Wardak, killing two children."
+    assert _perps(events_of(nlp, text, "2021-03-03")) == set()
+
+
 def test_a_named_force_that_opens_the_event_is_its_perpetrator(nlp):
     (event,) = events_of(nlp, "On 8 May 2020, Turkish forces shelled a village near Tell Abiad.")
     assert [p.name for p in event.perpetrators] == ["Turkish forces"]

@@ -236,11 +236,12 @@ def _did_it(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
     misread = [
         c for c in verb.children if c.dep_ == "auxpass" and c.ent_type_ == "ORG" and c.lower_ == "is" and c.i < verb.i
     ]
-    passive = not misread and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    # "were shot and killed by X": the second participle carries the agent, the first the auxiliary.
+    passive = not misread and any(c.dep_ in ("nsubjpass", "auxpass", "agent") for c in verb.children)
     actor = misread[0] if misread and not any(c.dep_ == "nsubjpass" for c in verb.children) else None
     if verb.dep_ == "acl" and verb.tag_ == "VBN":
         return []  # "an IED planted in a vehicle": the noun a passive participle hangs on did nothing
-    actor = actor or (_agent(verb) if passive else _subject(verb) or _misread_subject(verb))
+    actor = actor or _hyphen_agent(verb) or (_agent(verb) if passive else _subject(verb) or _misread_subject(verb))
     if actor is None or actor.dep_ == "nsubjpass" or actor.lower_ in ("who", "whoever", "those"):
         return []
     core, span = _phrase_core(actor), list(actor.subtree)
@@ -260,6 +261,20 @@ def _did_it(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
     words = {t.lower_ for t in actor.subtree}
     status = "suspected" if words & _SUSPECTED_MODS or _hedged(verb, lex) else "attributed"
     return [_perp(g, status, _reporter(verb, lex)) for g in groups]
+
+
+# Participles that, joined by a hyphen to who did it, name the maker of the device ("a Taliban-planted mine").
+_HYPHEN_ACTS = frozenset({"plant", "lay"})
+
+
+def _hyphen_agent(verb):
+    """ "a Taliban-planted bomb": the name before the hyphen of a participle modifying the device."""
+    if verb.dep_ != "amod" or verb.lemma_.lower() not in _HYPHEN_ACTS or verb.i < 2:
+        return None
+    hyphen, before = verb.doc[verb.i - 1], verb.doc[verb.i - 2]
+    if hyphen.text != "-" or before.head.i != verb.i or before.pos_ != "PROPN":
+        return None
+    return before
 
 
 def _misread_subject(verb):
