@@ -226,10 +226,10 @@ FLOORS: dict[str, float] = {
     "fatalities": 0.60,
     "perpetrator": 0.33,
     "perpetrator P": 0.65,
-    "perpetrator R": 0.21,
+    "perpetrator R": 0.22,
     "admin1": 0.49,
     "25km": 0.22,
-    "merged": 0.17,
+    "merged": 0.16,
     "denied": 0,
 }
 
