@@ -413,9 +413,20 @@ def geocode(
                     f"({place.name}, {place.country})",
                 )
             )
+        elif place is None and q.how == "facility" and q.candidates:
+            out.append(_finish(q, None, None, _facility_abroad_note(q)))
         else:
             out.append(_finish(q, place, confidence))
     return out
+
+
+def _facility_abroad_note(q: _Query) -> str:
+    """Why a facility named after small towns abroad only is left unresolved."""
+    towns = ", ".join(sorted({f"{c.name} ({c.country})" for c in q.candidates}))
+    return (
+        f"no gazetteer entry named {q.name!r}; the places its name contains are small and lie outside "
+        f"the article's countries: {towns}"
+    )
 
 
 _ABROAD_MAX_POPULATION = 1_000_000  # a city this large is news anywhere ("London" in a US story)
@@ -487,7 +498,7 @@ def ranking_features(
     context = _first_pass(queries, w)
     out = []
     for i, q in enumerate(queries):
-        candidates = _eligible(q, context)
+        candidates = _eligible(q, context, i)
         out.append((candidates, [_features(c, i, queries, context) for c in candidates]))
     return out
 
@@ -699,7 +710,8 @@ def _bracket_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return lead, after
 
 
-def _eligible(query: _Query, context: list[tuple[int, Place]]) -> tuple[Place, ...]:
+def _eligible(query: _Query, context: list[tuple[int, Place]], own: int = -1) -> tuple[Place, ...]:
+    """The candidates a mention may take in context (``own``: its index, left out of the context)."""
     if query.how == "variant" and context:
         # another romanisation of a region's name ("Idleb"): in the article's countries, when it has any
         countries = {p.country for _, p in context if p.country}
@@ -709,22 +721,42 @@ def _eligible(query: _Query, context: list[tuple[int, Place]]) -> tuple[Place, .
         # inside the article's countries
         countries = {p.country for _, p in context if p.country}
         return tuple(c for c in query.candidates if c.country in countries)
-    if query.how == "facility" and any(
-        c.level == "city" and c.population >= _FACILITY_TOWN_MIN for c in query.candidates
-    ):
-        # "Donetsk airport", "the Kabul Serena Hotel": a facility is in the large town it is named
-        # after; "Colorado State University" is in the state, not in a small town called Colorado
-        return tuple(c for c in query.candidates if c.level == "city")
+    if query.how == "facility":
+        return _facility_eligible(query, _countries(context, own))
     if query.cue and any(c.level == query.cue for c in query.candidates):
         # the text names the level ("Kunduz province", "the city of Kunduz"): only that level fits
         return tuple(c for c in query.candidates if c.level == query.cue)
     return query.candidates
 
 
+def _countries(context: list[tuple[int, Place]], own: int) -> set[str]:
+    """The countries of the article's places in context, other than mention ``own``'s."""
+    return {p.country for j, p in context if j != own and p.country}
+
+
+def _large_town(place: Place) -> bool:
+    return place.level == "city" and place.population >= _FACILITY_TOWN_MIN
+
+
+def _facility_eligible(query: _Query, countries: set[str]) -> tuple[Place, ...]:
+    """Candidates for the place a facility's name contains. A small town or a district only in the
+    article's countries: the "Grand" of "Cinnamon Grand" in a Colombo story is no village in Côte
+    d'Ivoire, the "Abbey" of Kabul's "Abbey Gate" no town in Australia (none left: unresolved, with
+    why)."""
+    kept = tuple(
+        c for c in query.candidates if c.level not in ("city", "admin2") or _large_town(c) or c.country in countries
+    )
+    if any(_large_town(c) for c in kept):
+        # "Donetsk airport", "the Kabul Serena Hotel": a facility is in the large town it is named
+        # after; "Colorado State University" is in the state, not in a small town called Colorado
+        return tuple(c for c in kept if c.level == "city")
+    return kept
+
+
 def _choose(
     i: int, queries: list[_Query], context: list[tuple[int, Place]], w: tuple[float, ...]
 ) -> tuple[Place | None, float | None]:
-    candidates = _eligible(queries[i], context)
+    candidates = _eligible(queries[i], context, i)
     q = queries[i]
     if q.container is not None:
         # "Portland, Maine": a containing place named right after the name is decisive

@@ -201,6 +201,37 @@ def test_a_facility_is_placed_at_its_town_and_named_as_a_facility():
     assert airport.level == "city" and airport.country == "AF" and airport.note.startswith("facility")
 
 
+def fac(text: str, name: str) -> PlaceSpan:
+    start = text.index(name)
+    return PlaceSpan(start, start + len(name), name, "FAC")
+
+
+def test_a_hotel_named_grand_is_not_placed_in_a_small_town_grand_abroad():
+    # the bug: "Cinnamon Grand" in a Colombo story was placed at Grand, a village in Côte d'Ivoire
+    text = (
+        "NAIROBI, Kenya - Gunmen stormed the Velvora Grand on Saturday. Police in Nairobi said the "
+        "hotel was sealed off. Later, troops cleared the Abbey Gate of the compound."
+    )
+    spans = sorted(
+        [*spans_of(text, "NAIROBI", "Kenya", "Nairobi"), fac(text, "Velvora Grand"), fac(text, "Abbey Gate")],
+        key=lambda s: s.start,
+    )
+    places = {s.text: p for s, p in zip(spans, geocode(text, spans))}
+    assert places["Nairobi"].country == "KE"
+    for name in ("Velvora Grand", "Abbey Gate"):
+        hotel = places[name]
+        assert hotel.country in (None, "KE"), hotel
+        if not hotel.resolved:
+            assert hotel.latitude is None and hotel.longitude is None and "outside" in hotel.note, hotel
+
+
+def test_a_hotel_named_after_a_small_town_is_placed_there_in_that_town_country():
+    text = "MAN, Ivory Coast - Gunmen stormed the Velvora Grand in western Ivory Coast on Saturday."
+    spans = sorted([*spans_of(text, "Ivory Coast", "Ivory Coast"), fac(text, "Velvora Grand")], key=lambda s: s.start)
+    hotel = geocode(text, spans)[[s.text for s in spans].index("Velvora Grand")]
+    assert hotel.country == "CI" and hotel.latitude is not None and hotel.note.startswith("facility"), hotel
+
+
 def test_demonyms_and_leading_articles_resolve_to_the_country():
     text = "Russian jets and the United States navy patrolled near Afghan airspace."
     russian, usa, afghan = geocode(text, spans_of(text, "Russian", "the United States", "Afghan"))

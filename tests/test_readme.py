@@ -90,7 +90,7 @@ EXPECT = [
         lambda o: o.startswith("id,type,type_label,gtd_type,acled_type") and o.count("\n") >= 2,
     ),
     (["merge", "Ag Ghaly", "Iyad Ag Ghaly"], lambda o: "Recorded edit" in o and "merge" in o),
-    (["split", "Cinnamon Grand", "Shangri-La"], lambda o: "Recorded edit" in o and "split" in o),
+    (["split", "place:169387", "Barisha"], lambda o: "Recorded edit" in o and "split" in o),
     (["note", "Iyad Ag Ghaly"], lambda o: "Recorded edit" in o and "note on person:iyad-ag-ghaly" in o),
     (["undo", "--db"], lambda o: o.startswith("Undid edit")),
     (["edits", "--db"], lambda o: "in force" in o and "undone" in o),
