@@ -29,6 +29,7 @@ from unidecode import unidecode
 
 from ..names import in_compound, name_key
 from ..places import load_gazetteer, place_rules
+from .spans import org_named_after
 
 __all__ = ["PlaceFixer", "COMPONENT"]
 
@@ -104,7 +105,7 @@ class PlaceFixer:
     def __call__(self, doc: Doc) -> Doc:
         ents = [self._relabelled(doc, ent) for ent in _joined(doc, list(doc.ents))]
         ents = self._lists(doc, ents)
-        added = filter_spans([Span(doc, s, e, label="GPE") for s, e in self.matches(doc) if _capitalised(doc[s:e])])
+        added = filter_spans([_missed_span(doc, s, e) for s, e in self.matches(doc) if self._missed_place(doc, s, e)])
         for span in added:
             inside = [e for e in ents if e.start < span.end and span.start < e.end]
             if all(_replaceable(e, span) for e in inside):
@@ -115,6 +116,14 @@ class PlaceFixer:
                 for token in ent:  # a joined longer name ("the Syrian Arab Coalition") keeps no registry id
                     token.ent_id_ = ""
         return doc
+
+    def _missed_place(self, doc: Doc, start: int, end: int) -> bool:
+        """A capitalised place name the NER missed, not "the X" unless X is a country or region:
+        "the Shangri-La" (a hotel) and "the Kingsbury" name a facility or firm, not the town."""
+        if not _capitalised(doc[start:end]):
+            return False
+        after_the = start > 0 and doc[start - 1].lower_ == "the"
+        return not after_the or name_key(doc[start:end].text) in self.region_keys
 
     def _lists(self, doc: Doc, ents: list[Span]) -> list[Span]:
         """A country or region read as PERSON/ORG in a list with places is a place ("attacked
@@ -154,6 +163,10 @@ class PlaceFixer:
         before = doc[ent.start - 1].lower_.rstrip(".") if ent.start else ""
         if before in _TITLES or _surname_of_person(doc, ent):
             return ent
+        if before == "the":  # "into the Punjab" is a place; "at the Shangri-La" (a town's name) is not
+            ahead = doc[ent.start - 2].lower_ if ent.start > 1 else ""
+            placed = ahead in _PLACE_PREPOSITIONS and key in self.region_keys
+            return Span(doc, ent.start, ent.end, label="GPE") if placed else ent
         if ent.label_ in ("NORP", "PERSON") and key in self.region_keys:
             return Span(doc, ent.start, ent.end, label="GPE")  # "Kunduz" or "Mozambique" as a person
         if key in self.region_keys and before == "of":  # "the president of Mozambique"
@@ -198,6 +211,12 @@ def _build_phrase_set(nlp: Language, min_population: int) -> tuple[list[tuple[st
     region_keys = {name_key(n) for n, p in gazetteer.names(min_population=10**12)} - rules.not_places
     phrases = {tuple(t.lower_ for t in nlp.tokenizer(n)) for n in sorted(n.lower() for n in names)}
     return sorted(p for p in phrases if p), place_keys, region_keys
+
+
+def _missed_span(doc: Doc, start: int, end: int) -> Span:
+    """A missed place name, or the organisation named after it ("Real Madrid", "Kabul University")."""
+    named = org_named_after(doc, start, end)
+    return Span(doc, *named, label="ORG") if named else Span(doc, start, end, label="GPE")
 
 
 def _listed(doc: Doc, a: Span, b: Span) -> bool:

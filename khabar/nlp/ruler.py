@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 from ..names import CONNECTIVES, in_compound, is_acronym
 from ..registry import load_registry
 
-__all__ = ["add_ruler", "registry_patterns", "written_as_name", "CASE_CHECK"]
+__all__ = ["add_ruler", "registry_patterns", "written_as_name", "part_of_longer_name", "CASE_CHECK"]
 
 CASE_CHECK = "khabar_name_case"
 # Words of a name that news write in lower case: the name connectives ("al", "e", "the") and these.
@@ -130,11 +130,17 @@ def add_ruler(nlp) -> None:
 
 
 def _add_place_fixer(nlp) -> None:
-    """The gazetteer's place-name fixer after "ner" (``gazetteer.py``; issue 4)."""
+    """The span trimmer right after "ner" (``spans.py``; issue 14), then the gazetteer's place-name
+    fixer (``gazetteer.py``; issue 4), which reads the trimmed spans."""
+    from . import spans
     from .gazetteer import COMPONENT
 
-    if COMPONENT not in nlp.pipe_names and "ner" in nlp.pipe_names:
-        nlp.add_pipe(COMPONENT, after="ner")
+    if "ner" not in nlp.pipe_names:
+        return
+    if spans.COMPONENT not in nlp.pipe_names:
+        nlp.add_pipe(spans.COMPONENT, after="ner")
+    if COMPONENT not in nlp.pipe_names:
+        nlp.add_pipe(COMPONENT, after=spans.COMPONENT)
 
 
 def _lowercase_words(patterns: list[dict]) -> set[str]:
@@ -154,8 +160,39 @@ def written_as_name(tokens, lowercase: frozenset[str] | set[str] = frozenset()) 
     )
 
 
+_NOT_NAME_PARTS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+    | {"january", "february", "march", "april", "may", "june", "july", "august", "september"}
+    | {"october", "november", "december"}
+)
+
+
+def part_of_longer_name(doc: Doc, ent: Span) -> bool:
+    """A one-word case-insensitive match followed by another capitalised word of the same name, in
+    running text: "Shane" in "Shane Warne" is a given name, not the alias "Shane" of the OLA. Headlines
+    in title case ("Taliban Attack Kills Five"), weekdays and months ("the Taliban Sunday") do not count."""
+    if len(ent) != 1 or ent.end >= len(doc):
+        return False
+    nxt = doc[ent.end]
+    if not (nxt.is_alpha and nxt.is_title and ent[0].whitespace_ == " ") or nxt.lower_ in _NOT_NAME_PARTS:
+        return False
+    return not _title_case_line(doc, ent.start)
+
+
+def _title_case_line(doc: Doc, i: int) -> bool:
+    """Whether most words of the line around token ``i`` start with a capital (a headline)."""
+    start, end = i, i
+    while start > 0 and "\n" not in doc[start - 1].whitespace_ and "\n" not in doc[start - 1].text:
+        start -= 1
+    while end < len(doc) - 1 and "\n" not in doc[end].whitespace_ and "\n" not in doc[end + 1].text:
+        end += 1
+    words = [t for t in doc[start : end + 1] if t.is_alpha and not t.is_stop]
+    return sum(t.text[:1].isupper() for t in words) >= 0.7 * len(words)
+
+
 class _NameCase:
-    """Drop the loose ruler's matches not written as names, or inside pro-/anti- compounds (before NER)."""
+    """Drop the loose ruler's matches not written as names, inside pro-/anti- compounds, or the first
+    word of a longer name (before NER)."""
 
     def __init__(self, lowercase: list[str]):
         self.lowercase = frozenset(lowercase)
@@ -164,7 +201,8 @@ class _NameCase:
         kept: list[Span] = []
         dropped: list[Span] = []
         for e in doc.ents:
-            (kept if written_as_name(e, self.lowercase) and not in_compound(doc, e.start) else dropped).append(e)
+            named = written_as_name(e, self.lowercase) and not in_compound(doc, e.start)
+            (kept if named and not part_of_longer_name(doc, e) else dropped).append(e)
         if dropped:
             doc.ents = kept
             for e in dropped:
