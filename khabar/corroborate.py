@@ -456,11 +456,22 @@ def _same_place(cluster: _Cluster, report: EventReport, keys_of: PlaceKeys) -> b
 
 
 def _any_coarse(cluster: _Cluster, report: EventReport, coarse_of: Coarse) -> bool:
-    """True when the report or a report of the cluster names only a region (a province, a country).
-    A name another report resolves to a town is that town ("MADRID" read once as the region)."""
+    """True when the report or a report of the cluster names only a region (a province, a country)
+    or a place outside its own sentences. A name another report resolves to a town is that town
+    ("MADRID" read once as the region)."""
     placed = [r for r in [report, *cluster.reports] if r.place]
+    if any(_placed_by_lead(r) for r in placed):
+        return True
     towns = {name_key(r.place or "") for r in placed if not coarse_of(r.place or "", r.place_id)}
     return any(coarse_of(r.place or "", r.place_id) and name_key(r.place or "") not in towns for r in placed)
+
+
+def _placed_by_lead(report: EventReport) -> bool:
+    """True when the report's place is named outside its own sentences (the article's lead or
+    dateline, see events/article.py): where the article is, not a place the event's sentences tie
+    to the act, so it is as weak a sign of one incident as a province is."""
+    start = report.place_start
+    return start >= 0 and bool(report.evidence) and not any(s <= start < e for s, e in report.evidence)
 
 
 def _same_target(cluster: _Cluster, report: EventReport) -> bool:

@@ -197,6 +197,18 @@ def test_reports_naming_only_one_province_on_one_day_need_the_same_group():
     assert len(_merge([replace(a, perpetrators=group), replace(b, perpetrators=group)])) == 1
 
 
+def test_two_reports_placed_only_by_their_leads_need_the_same_group():
+    # each report's place is named in its lead, outside the sentences of the act: the city the story
+    # is in, which sees several incidents a day, not the place the act is tied to
+    a = replace(_report("a", "place:1", "2020-05-02", "2020-05-02"), evidence=((40, 90),), place_start=10)
+    b = replace(_report("b", "place:1", "2020-05-02", "2020-05-02"), evidence=((50, 80),), place_start=12)
+    assert len(_merge([a, b])) == 2
+    group = (Perpetrator("Northvale Brigade", "attributed", "the brigade", 0, 5),)
+    assert len(_merge([replace(a, perpetrators=group), replace(b, perpetrators=group)])) == 1
+    inside = [replace(r, place_start=r.evidence[0][0] + 2) for r in (a, b)]
+    assert len(_merge(inside)) == 1  # the city named in the sentence of the act: one incident
+
+
 def test_a_city_name_read_once_as_its_province_is_still_that_city():
     # "NORTHVALE —" geocoded once to the city and once to the province of the same name: one place
     city = _report("a", "place:1", "2020-05-02", "2020-05-02")
@@ -434,3 +446,23 @@ def test_the_armed_wing_of_a_group_saying_it_fired_rockets_is_a_claim_by_the_gro
     text = "On 2 June 2021, the armed wing of Hamas said it fired rockets at Ashkelon, wounding three people."
     (event,) = events_of(nlp, text, "2021-06-02")
     assert _perps([event]) == {("Hamas", "claimed")}
+
+
+def test_the_lead_gives_its_place_and_day_to_an_event_the_next_sentence_opens(nlp):
+    # the raid itself is no attack; the shooting in the next sentence is, where and when the lead says
+    text = (
+        "On 3 March 2021, in Tarin Kot, police officers raided a compound. Two suspects were shot dead in an "
+        "exchange of fire."
+    )
+    (event,) = events_of(nlp, text, "2021-03-05")
+    assert event.place == "Tarin Kot"
+    assert (event.date.value, event.date.precision) == ("2021-03-03", "day")
+
+
+def test_a_place_named_after_the_lead_is_not_given_to_the_event(nlp):
+    text = (
+        "Two suspects were shot dead in an exchange of fire on Monday. Police officers had travelled from "
+        "Kandahar the day before."
+    )
+    (event,) = events_of(nlp, text, "2021-03-05")
+    assert event.place is None

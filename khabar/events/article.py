@@ -61,7 +61,24 @@ def group_clues(
             waiting.append(clue)
         elif not had and drafts and waiting:
             _take_waiting(drafts[0], waiting)
-    return [_report(d, i, article_id, published, dateline) for i, d in enumerate(drafts)]
+    lead = _Lead.of(clues)
+    return [_report(d, i, article_id, published, dateline, lead) for i, d in enumerate(drafts)]
+
+
+@dataclass(frozen=True)
+class _Lead:
+    """The place and day the article's lead states ("On 9 May 2020, in X, Y, police raided a house.
+    Two men were shot dead."): the main event's when none of its own sentences states them. Only
+    the first sentence counts: a place or day named later belongs to whatever that sentence is about."""
+
+    place: Name | None = None
+    date: DateValue | None = None
+
+    @classmethod
+    def of(cls, clues: list[Clue]) -> _Lead:
+        if not clues:
+            return cls()
+        return cls(best_place(list(clues[0].places), None), clues[0].opening_date)
 
 
 def _take_waiting(draft: _Draft, waiting: list[Clue]) -> None:
@@ -126,7 +143,9 @@ def _same(a: Name, b: Name | None) -> bool:
     return b is not None and a.start == b.start
 
 
-def _report(draft: _Draft, index: int, article_id: str, published: str | None, dateline: Name | None) -> EventReport:
+def _report(
+    draft: _Draft, index: int, article_id: str, published: str | None, dateline: Name | None, lead: _Lead
+) -> EventReport:
     clues = draft.clues
     first = next((c for c in clues if c.opens), clues[0])
     kind = _event_type(first, clues)
@@ -134,11 +153,12 @@ def _report(draft: _Draft, index: int, article_id: str, published: str | None, d
     place = best_place(list(first.places[: first.attached]), own_dateline) if first.attached else None
     place = place or best_place(list(first.places), own_dateline)
     place = place or best_place([p for c in clues for p in c.places], own_dateline)
+    place = place or (lead.place if index == 0 else None)
     return EventReport(
         article_id=article_id,
         index=index,
         type=kind,
-        date=draft.date,
+        date=draft.date or (lead.date if index == 0 else None),
         place=place.text if place else None,
         place_id=place.entity_id if place else None,
         perpetrators=_perpetrators(clues) or first.forces,

@@ -109,6 +109,9 @@ class Clue:
     target: str | None
     reference: bool = False  # refers back to an attack ("the attack", "the bombing") without new facts
     forces: tuple[Perpetrator, ...] = ()  # named forces acting ("Turkish forces shelled ..."): see article.py
+    opening_date: DateValue | None = (
+        None  # a day-precise date opening the sentence ("On 9 May 2020, ..."): see article.py
+    )
 
 
 def read_sentence(
@@ -145,10 +148,11 @@ def read_sentence(
     }
     when = _event_date(ents, published, lex, anchors, context_year)
     named = tuple(perpetrators(sent, names, last_group, lex))
-    if when is None and (opens or named):
+    opening = _lead_date(sent, ents, published, context_year) if when is None else None
+    if opens or named:
         # "On 9 May 2020, the NAF fired mortars at ... During the day, a soldier was wounded": the
         # lead that names the actor dates the act the next sentence opens.
-        when = _lead_date(sent, ents, published, context_year)
+        when = when or opening
     return Clue(
         start=sent.start_char,
         end=sent.end_char,
@@ -164,6 +168,7 @@ def read_sentence(
         target=_target(sent, anchor, lex),
         reference=bool(triggers) and not opens,
         forces=tuple(acting_forces(sent, names, lex)) if opens else (),
+        opening_date=opening,
     )
 
 
