@@ -45,6 +45,7 @@ __all__ = [
     "place_rules",
     "unresolved_id",
     "transliteration_key",
+    "is_place_mention",
 ]
 
 _FUZZY_MIN = 90  # rapidfuzz ratio for a spelling variant ("Nangahar" -> "Nangarhar"), names of 6+ letters
@@ -119,6 +120,19 @@ def _natural_feature(name: str, row: dict) -> tuple[Place, tuple[str, ...]]:
     place_id = f"place:{gid}" if gid else "place:feature-" + name_key(name)
     lat, lng = float(row["latitude"]), float(row["longitude"])
     return Place(place_id, name, "region", None, None, lat, lng, 0, gid), tuple(row.get("names", ()))
+
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+def is_place_mention(label: str, text: str) -> bool:
+    """Whether a named-entity mention names a place: a GPE, LOC or FAC, or a nationality that is
+    a country's or world region's demonym ("Russian" officials, "Mexicans": GeoWebNews' annotators
+    count them as toponyms, Mordecai geocodes them to the country). The NER keeps its NORP label
+    (CoNLL counts demonyms as MISC); only the place layer reads them as their country."""
+    if label in PLACE_LABELS:
+        return True
+    return label == "NORP" and _capitalised(text) and name_key(text) in place_rules().demonyms
 
 
 def unresolved_id(name: str) -> str:

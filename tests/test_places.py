@@ -266,7 +266,31 @@ def test_nationality_and_sect_words_never_become_actor_entities(tmp_path):
     khabar.ingest([article], db=db)
     with khabar.open_kb(db) as store:
         hits = [h for word in ("Afghan", "Shia", "Pashtun") for h in store.find_entities(word)]
-    assert not [h for h in hits if h.type in ("ORG", "NORP", "PERSON")], hits
+    assert not [h for h in hits if h.entity.type in ("ORG", "NORP", "PERSON")], hits
+
+
+def test_a_country_demonym_names_its_country_as_a_place(tmp_path):
+    # issue 14: GeoWebNews' annotators count "Russian" in "Russian officials" as a toponym; the
+    # NER keeps NORP (CoNLL's MISC), the place layer reads it as the country
+    from khabar.places import is_place_mention
+
+    assert is_place_mention("NORP", "Kenyans") and is_place_mention("GPE", "Garissa")
+    assert not is_place_mention("NORP", "Shia") and not is_place_mention("NORP", "kenyan")
+    article = tmp_path / "demonym.txt"
+    article.write_text(
+        "Border talks\n\nKenyan negotiators met Somali elders in Garissa on Tuesday. The Shia delegation left early.\n",
+        "utf-8",
+    )
+    db = tmp_path / "kb.db"
+    khabar.ingest([article], db=db)
+    with khabar.open_kb(db) as store:
+        rows = store.conn.execute("SELECT text, entity_id FROM mentions").fetchall()
+        found = {r["text"]: r["entity_id"] for r in rows}
+        kenya = store.entity(found["Kenyan"])
+        shia = [h for h in store.find_entities("Shia") if h.entity.type != "GPE"]
+    assert kenya is not None and kenya.id.startswith("place:") and kenya.type == "GPE", kenya
+    assert found["Somali"] and found["Somali"].startswith("place:"), found
+    assert not shia
 
 
 def test_a_level_word_alone_names_no_place(gazetteer):
