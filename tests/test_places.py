@@ -493,3 +493,26 @@ def test_a_romanisation_unlike_in_its_vowels_is_not_a_region():
     # "Boungou" shares its consonants with Angola's Bengo province, not its spelling
     place = geocode("Gunmen entered Boungou.", [PlaceSpan(15, 22, "Boungou")])[0]
     assert place.country != "AO"
+
+
+def test_a_street_the_gazetteer_lacks_is_placed_at_the_main_town_of_a_local_story():
+    # issue 14: GeoWebNews annotates streets and buildings of a local story; none is in GeoNames
+    text = (
+        "Fire crews in Mombasa were called to Kibarani Lane late on Friday. Mombasa county officials "
+        "said the blaze spread from a timber yard; traders from Malindi lost stock in Kenya's worst "
+        "market fire this year."
+    )
+    places = geocode(text, spans_of(text, "Mombasa", "Kibarani Lane", "Mombasa", "Malindi", "Kenya"))
+    lane = places[1]
+    assert lane.level == "local" and lane.name == "Kibarani Lane" and lane.country == "KE", lane
+    assert (lane.latitude, lane.longitude) == (places[0].latitude, places[0].longitude)
+    assert lane.id.startswith("e:") and lane.geonames_id is None and "Mombasa" in lane.note
+
+
+def test_a_street_in_a_story_of_two_towns_stays_unresolved():
+    text = (
+        "Protesters gathered on Kibarani Lane before marching; police in Nairobi and Mombasa waited, "
+        "Nairobi and Mombasa shut."
+    )
+    places = geocode(text, spans_of(text, "Kibarani Lane", "Mombasa", "Nairobi", "Nairobi", "Mombasa"))
+    assert not places[0].resolved and places[0].level == "unresolved", places[0]
