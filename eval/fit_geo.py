@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from eval.geo import gold_given, half, km, read_gold, read_ids, read_points
-from khabar.places import FEATURES, PlaceSpan, _fitted_weights, load_gazetteer, ranking_features
+from khabar.places import FEATURES, PlaceSpan, _fitted_weights, is_place_mention, load_gazetteer, ranking_features
 
 OUT = Path(__file__).resolve().parent.parent / "khabar" / "data" / "geo_ranker.json"
 L2 = 0.01
@@ -118,7 +118,9 @@ def acled_articles(data: Path, which: str, limit: int | None = None):
     out = []
     for record, doc in zip(records, nlp.pipe((r["notes"] for r in records), batch_size=64)):
         spans = [
-            PlaceSpan(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")
+            PlaceSpan(e.start_char, e.end_char, e.text, e.label_)
+            for e in doc.ents
+            if is_place_mention(e.label_, e.text)
         ]
         try:
             point = (float(record["latitude"]), float(record["longitude"]))

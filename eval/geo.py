@@ -1,7 +1,8 @@
 """Toponym recognition and geocoding on GeoWebNews (200 real news articles, brat + GWN.xml).
 
 Recognition: khabar's pipeline (spaCy + registry rulers + gazetteer place fixer) predicts place
-spans (GPE, LOC, FAC); gold toponyms are the brat annotations of every toponym type (literal,
+spans (GPE, LOC, FAC, and NORP demonyms of a country or world region: ``khabar.places.is_place_mention``,
+as entity resolution reads them); gold toponyms are the brat annotations of every toponym type (literal,
 associative, embedded, demonyms ...) except the common-noun expressions and ``Non_Toponym``.
 Exact-span micro P/R/F1, plus recall per gold type.
 
@@ -35,7 +36,7 @@ from pathlib import Path
 
 from khabar.models import Place
 from khabar.nlp import load_pipeline
-from khabar.places import PlaceSpan, geocode
+from khabar.places import PlaceSpan, geocode, is_place_mention
 from khabar.settings import load_settings
 
 # Floors pinned a little below the measured scores (docs/entities.md).
@@ -48,7 +49,6 @@ FLOORS = {
 }
 SPLIT_SEED = "khabar-geo-split-1"
 NOT_TOPONYMS = {"Literal_Expression", "Non_Lit_Expression", "Non_Toponym"}
-PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
 Span = tuple[str, int, int]  # article, start, end
 
@@ -149,10 +149,20 @@ def predict(texts: dict[str, str]) -> dict[Span, Place | None]:
     out: dict[Span, Place | None] = {}
     stems = list(texts)
     for stem, doc in zip(stems, nlp.pipe((texts[s] for s in stems), batch_size=8)):
-        spans = [PlaceSpan(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents if e.label_ in PLACE_LABELS]
+        spans = [
+            PlaceSpan(e.start_char, e.end_char, e.text, e.label_)
+            for e in doc.ents
+            if is_place_mention(e.label_, e.text)
+        ]
         for span, place in zip(spans, geocode(doc.text, spans)):
             out[(stem, span.start, span.end)] = place if place.resolved else None
     return out
+
+
+def _prf(pred: set[Span], gold: set[Span]) -> str:
+    hit = len(pred & gold)
+    p, r = hit / max(1, len(pred)), hit / max(1, len(gold))
+    return f"P {p:.3f}  R {r:.3f}  F1 {2 * p * r / (p + r) if hit else 0.0:.3f}"
 
 
 def _point(place: Place) -> tuple[float, float]:
@@ -172,6 +182,10 @@ def main(data: Path) -> bool:
     f1 = 2 * p * r / (p + r) if hit else 0.0
     print(f"GeoWebNews: {len(texts)} articles, {len(gold)} gold toponyms, {len(pred)} predicted places")
     print(f"recognition (exact span)  P {p:.3f}  R {r:.3f}  F1 {f1:.3f}")
+    for which in ("tuning", "checking"):
+        print(
+            f"  {which:8s} " + _prf({s for s in pred if half(s[0]) == which}, {s for s in gold if half(s[0]) == which})
+        )
     by_type, found = Counter(gold.values()), Counter(gold[s] for s in hit)
     print("recall by gold type: " + ", ".join(f"{k} {found[k]}/{n}" for k, n in by_type.most_common()))
     scored = [s for s in hit if s in points]

@@ -37,7 +37,7 @@ from typing import Protocol
 
 from .models import AliasConflict, AliasRecord, Analysis, Edit, EditRules, EntityRecord, Mention, Place, Resolution
 from .names import ENTITY_LABELS, display_name, is_acronym, label_class, name_key, variant_key
-from .places import Gazetteer, PlaceSpan, geocode
+from .places import PLACE_LABELS, Gazetteer, PlaceSpan, geocode, is_place_mention
 from .registry import Registry, load_registry
 
 __all__ = [
@@ -156,7 +156,9 @@ def _classes(mentions: Sequence[Mention], registry: Registry) -> list[str]:
         if cls in ("PLACE", "PERSON") and _actor_name(m.text, registry):
             cls = "GROUP"  # "Boko Haram" is often read as a person, "Islamic State" as a place
         elif m.label == "NORP" and not _actor_name(m.text, registry):
-            cls = "OTHER"  # "Afghan", "Shia", "Pashtun": a nationality or sect, not an actor
+            # "Afghan", "Shia", "Pashtun": a nationality or sect, not an actor; a country's demonym
+            # names its country as a place ("Russian officials": Russia), as annotators count it
+            cls = "PLACE" if is_place_mention(m.label, m.text) else "OTHER"
         out.append(cls if _name_like(m.text) else "OTHER")
     return out
 
@@ -181,7 +183,9 @@ def _resolve_places(state: _State, text: str, classes: list[str], gazetteer: Gaz
         by_place.setdefault(place.id, []).append(i)
     for place_id, members in by_place.items():
         place = state.places[place_id]
-        label = Counter(mentions[i].label for i in members).most_common(1)[0][0]
+        # a place's type is a place label: "Russian" (NORP) alone is still the place Russia (GPE)
+        labels = Counter(mentions[i].label for i in members if mentions[i].label in PLACE_LABELS)
+        label = labels.most_common(1)[0][0] if labels else "GPE"
         state.assign(members, EntityRecord(place_id, place.name, label, "PLACE", place_id if place.resolved else None))
 
 

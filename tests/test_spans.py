@@ -93,3 +93,26 @@ def test_a_registry_alias_before_a_lower_case_word_is_still_the_group(nlp):
 def test_a_registry_name_in_a_title_case_headline_keeps_its_id(nlp):
     doc = nlp("Hamas Rockets Hit Southern Town")
     assert any(e.text == "Hamas" and e.ent_id_ == "actor:hamas" for e in doc.ents)
+
+
+@pytest.mark.parametrize(
+    "text, read, name, label",
+    [
+        ("Eritrea coastguard boats turned back.", "Eritrea coastguard", "Eritrea", "GPE"),
+        ("Tanzanian border guards waved them on.", "Tanzanian border guards", "Tanzanian", "NORP"),
+    ],
+)
+def test_a_country_read_with_its_common_nouns_as_an_organisation_is_the_place(nlp, text, read, name, label):
+    # issue 14: "US military" read as one ORG hides the place; the nouns are no part of a name
+    doc = nlp.make_doc(text)
+    start = len(doc.text[: text.index(read)].split())
+    doc.ents = [Span(doc, start, start + len(read.split()), label="ORG")]
+    doc = nlp.get_pipe("khabar_places")(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [(name, label)]
+
+
+def test_an_organisation_with_a_capitalised_name_after_the_country_stays_one(nlp):
+    doc = nlp.make_doc("Eritrea Coast Guard boats turned back.")
+    doc.ents = [Span(doc, 0, 3, label="ORG")]
+    doc = nlp.get_pipe("khabar_places")(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Eritrea Coast Guard", "ORG")]

@@ -110,8 +110,9 @@ class Place:
     """A gazetteer entry a place mention resolved to, or an unresolved place kept with its reason.
 
     ``level`` is "country", "admin1" (province, state, region), "admin2" (district, county) or
-    "city"; "unresolved" when no gazetteer entry fits, and then latitude and longitude are None
-    (never 0, 0) and ``note`` says why.
+    "city"; "local" for a street or building the gazetteer lacks, placed at the main town of a local
+    story (its own entity, no GeoNames id, the town's point; ``note`` says so); "unresolved" when no
+    gazetteer entry fits, and then latitude and longitude are None (never 0, 0) and ``note`` says why.
     """
 
     id: str  # entity id: "place:<GeoNames id>", or "e:..." when unresolved

@@ -11,6 +11,8 @@ Reads ``doc.ents``; writes ``doc.ents``:
 * a one-word "place", organisation or NORP that is the last name of a person named in full in the
   text, and no gazetteer name, becomes PERSON ("Haqqani" read as a place, "Baghdadi" after "Abu
   Omar al-Baghdadi" read as an organisation);
+* an organisation that is a country or region followed by common nouns only ("US military",
+  "Malaysian navy") is cut to the place (GPE) or demonym (NORP): the nouns are no part of a name;
 * a capitalised country, region or town (100,000+ people by default) name the NER missed becomes
   GPE, when it overlaps no other entity and is not a common word or given name
   (``not_places`` in ``data/places.toml``).
@@ -103,7 +105,7 @@ class PlaceFixer:
         return out
 
     def __call__(self, doc: Doc) -> Doc:
-        ents = [self._relabelled(doc, ent) for ent in _joined(doc, list(doc.ents))]
+        ents = [_area_before_nouns(self._relabelled(doc, ent)) for ent in _joined(doc, list(doc.ents))]
         ents = self._lists(doc, ents)
         added = filter_spans([_missed_span(doc, s, e) for s, e in self.matches(doc) if self._missed_place(doc, s, e)])
         for span in added:
@@ -177,6 +179,32 @@ class PlaceFixer:
         if before in _PLACE_PREPOSITIONS and (key in self.region_keys or (len(ent) <= 2 and key in self.place_keys)):
             return Span(doc, ent.start, ent.end, label="GPE")
         return ent
+
+
+_AREA_LEVELS = frozenset({"country", "admin1", "region"})
+
+
+def _area_before_nouns(ent: Span) -> Span:
+    """An organisation read as a country or region followed by common nouns only is the place and
+    its nouns: "US military", "U.S. forces", "Malaysian navy" -> "US" (GPE), "Malaysian" (NORP). A
+    name is capitalised; its lower-case words are not part of it ("US Special Forces" stays ORG)."""
+    if ent.label_ != "ORG" or ent.ent_id_ or len(ent) < 2:
+        return ent
+    head = 1
+    while head < len(ent) and not ent[head].text.islower():
+        head += 1
+    tail = ent[head:]
+    if not tail or len(tail) > 2 or not all(t.is_alpha and t.text.islower() for t in tail):
+        return ent
+    name = ent[:head]
+    if not name.text[:1].isupper():
+        return ent
+    rules = place_rules()
+    if name_key(name.text) in rules.demonyms:
+        return Span(ent.doc, ent.start, ent.start + head, label="NORP")
+    if any(p.level in _AREA_LEVELS for p in load_gazetteer().lookup(name.text)):
+        return Span(ent.doc, ent.start, ent.start + head, label="GPE")
+    return ent
 
 
 def _phrase_set(nlp: Language, min_population: int) -> tuple[list[tuple[str, ...]], set[str], set[str]]:
