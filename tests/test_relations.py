@@ -767,7 +767,93 @@ def test_rewrite_coverage_counts_content_sentences_not_page_furniture():
     features = dict(zip(FEATURES, pair_features(ta, tb, alignment)))
     assert _smaller(*prepared, alignment)[0] < 0.4  # what the rule once read
     assert features["coverage_short"] == 1.0
-    assert _aligned_evidence(*prepared, alignment, features, Thresholds(), False)
+    assert _aligned_evidence(*prepared, alignment, features, Thresholds(), False, 0.5)
+
+
+def test_hard_wrapped_lines_are_joined_into_their_sentences():
+    # Plain-text files wrap lines at a fixed width. Each line was a "sentence", so a wrapped rewrite
+    # aligned fragments ("in the river valley.") with nothing and missed the coverage floor.
+    from khabar.relations.text import split_sentences
+
+    wrapped = (
+        "The ferry service across the lake was started by two brothers\n"
+        "in the spring of 1952. It carried mail and passengers between the\n"
+        "villages on either shore.\n"
+        "Timetable\n"
+        "Boats leave every hour."
+    )
+    assert [" ".join(s.text.split()) for s in split_sentences(wrapped)] == [
+        "The ferry service across the lake was started by two brothers in the spring of 1952.",
+        "It carried mail and passengers between the villages on either shore.",
+        "Timetable",
+        "Boats leave every hour.",
+    ]
+    sentences = split_sentences(wrapped)
+    assert all(wrapped[s.start : s.end] == s.text for s in sentences)  # offsets still point into the text
+    # A line that ends a sentence, or a line before a capital, still ends one.
+    assert len(split_sentences("Polls closed at six.\nresults came later")) == 2
+    assert len(split_sentences("Results\nThe count began at once.")) == 2
+
+
+def _rule_inputs(pairs_at: list[tuple[int, int]]):
+    """Prepared articles, an alignment of the given pairs and its features, for the alignment rule."""
+    from khabar.relations.align import Alignment, SentencePair, sentence_set
+    from khabar.relations.classify import Prepared
+    from khabar.relations.derivation import FEATURES, pair_features
+    from khabar.relations.fingerprints import sentence_texts
+
+    va, vb = view("rewrite", HEAVY_REWRITE), view("origin", HEAVY_ORIGIN)
+    ta, tb = sentence_texts(va), sentence_texts(vb)
+    prepared = [
+        Prepared(v, "minilm", sentence_set(t, np.zeros((len(t), 4), np.float32)), np.zeros(4, np.float32), None)
+        for v, t in ((va, ta), (vb, tb))
+    ]
+    pairs = tuple(SentencePair(i, j, 0.7, False) for i, j in pairs_at)
+    size_a, size_b = np.array([len(t) for t in ta]), np.array([len(t) for t in tb])
+    alignment = Alignment(
+        pairs, sum(size_a[p.a] for p in pairs) / size_a.sum(), sum(size_b[p.b] for p in pairs) / size_b.sum(), 1.0, 0.0
+    )
+    return prepared, alignment, dict(zip(FEATURES, pair_features(ta, tb, alignment)))
+
+
+HEAVY_ORIGIN = """A lighthouse keeper tends the light and the lens of a coastal tower.
+Before electric lamps, keepers trimmed the wicks and wound the clockwork that turned the lens every few hours.
+The first keepers on the northern coast were appointed by the harbour board in 1821.
+Most towers were automated between 1960 and 1990, and the last keeper left the island station in 1998.
+Keepers also logged the weather, reported passing ships and rescued sailors from wrecks near the rocks.
+Several former stations are now museums run by local trusts, and two of them still keep a working lamp.
+The keepers' cottages at the southern point were sold in 2004 and became holiday homes for walkers.
+A society of former keepers meets every summer and publishes a newsletter about the old stations and their lenses.
+Its archive holds the logbooks of eleven stations, with the daily weather and the ships seen over a century.
+Researchers have used the logbooks to study storms and the changing routes of the fishing fleets along the coast.
+Some towers have lost their lenses to collectors, and the trusts are raising money to buy them back."""
+
+HEAVY_REWRITE = """The keeper looked after the lamp of a coastal lighthouse.
+With oil lamps, keepers cut the wicks and rewound the lens clockwork.
+The harbour board named the first northern keepers in 1821.
+People often imagine the work as lonely but romantic, and many novels and films have told it that way.
+It was in truth hard and repetitive work, with long shifts in cold weather and very little company at all.
+Families sometimes lived at the station too, and children were taught at home by their parents in winter.
+Today visitors can tour some of the old towers and climb the stairs to the lamp room for the view."""
+
+
+def test_heavy_rewrite_with_few_aligned_sentences_needs_a_strong_derivation_probability():
+    # A heavy rewrite re-expresses three of the origin's sentences in order and adds its own material:
+    # about a quarter of it aligns, below the 40% floor. At a derivation probability of 0.8 the wording
+    # evidence carries the rest; at 0.6, with only two aligned sentences, or out of order, it does not.
+    from khabar.relations.classify import Thresholds, _aligned_evidence
+
+    prepared, alignment, features = _rule_inputs([(0, 0), (1, 1), (2, 2)])
+    assert 0.15 <= features["coverage_short"] < 0.4 and features["in_order"] == 1.0
+    assert _aligned_evidence(*prepared, alignment, features, Thresholds(), False, 0.85)
+    assert not _aligned_evidence(*prepared, alignment, features, Thresholds(), False, 0.6)
+    assert not _aligned_evidence(*prepared, alignment, features, Thresholds(), True, 0.85)  # translations: 40%
+    prepared, alignment, features = _rule_inputs([(0, 0), (2, 2)])
+    assert not _aligned_evidence(*prepared, alignment, features, Thresholds(), False, 0.95)
+    # Three pairs, one out of order (two explainers of one topic picking the same facts): not enough.
+    prepared, alignment, features = _rule_inputs([(0, 2), (1, 0), (2, 1)])
+    assert features["in_order"] < 1.0
+    assert not _aligned_evidence(*prepared, alignment, features, Thresholds(), False, 0.95)
 
 
 # --- direction without dates (the fitted direction model) -----------------------------------------

@@ -75,6 +75,8 @@ def split_sentences(text: str, *, start: int = 0) -> tuple[Sentence, ...]:
     for match in _SENTENCE_END.finditer(text):
         if _ABBREVIATION.search(text[pos : match.start()].rstrip("\"'”’)]")) and "\n" not in match.group():
             continue
+        if _wrapped(text, match):
+            continue
         pieces.append((pos, match.start()))
         pos = match.end()
     pieces.append((pos, len(text)))
@@ -86,6 +88,18 @@ def split_sentences(text: str, *, start: int = 0) -> tuple[Sentence, ...]:
         first = begin + (len(chunk) - len(chunk.lstrip()))
         out.append(Sentence(len(out), start + first, start + first + len(stripped), stripped))
     return tuple(out)
+
+
+def _wrapped(text: str, match: re.Match[str]) -> bool:
+    """True for a line break inside a hard-wrapped sentence: one line break, not after a sentence's
+    end, before a lower-case letter ("... a method used\\nin probability theory."). Plain-text files
+    and wire feeds wrap lines at a fixed width; splitting there cut a sentence into fragments that
+    aligned with nothing. Scripts without case (Urdu, Arabic) are unaffected.
+    """
+    if match.group() != "\n" or match.start() == 0 or text[match.start() - 1] in ".!?:;":
+        return False
+    following = text[match.end() : match.end() + 1]
+    return following.islower()
 
 
 def key_terms(text: str) -> frozenset[str]:
