@@ -33,11 +33,11 @@ from pathlib import Path
 import numpy as np
 
 from khabar.relations.align import Alignment
+from khabar.relations.derivation import ALIGNMENT_FEATURES as ALIGNMENT
 from khabar.relations.derivation import FEATURES, fit_logistic, pair_features, predict_logistic
 from khabar.relations.text import split_sentences
 
 OUT = Path(__file__).resolve().parent.parent / "khabar" / "data" / "derivation_model.json"
-ALIGNMENT = ("coverage_short", "coverage_long", "aligned_share", "in_order", "similarity", "best_match")
 USED = [i for i, name in enumerate(FEATURES) if name not in ALIGNMENT]
 L2 = 1.0
 FOLDS = 5

@@ -953,6 +953,75 @@ def test_minilm_embeds_only_screened_sentences_and_each_once_per_run():
     assert comparer.sentences_embedded == embedded and again.relation is Relation.REWRITE
 
 
+CHECKPOINT = """
+MARAWI — Gunmen on motorcycles opened fire on a checkpoint outside Marawi on Sunday night, killing three soldiers,
+the regional army command said.
+The attackers fled into the hills south of the city before reinforcements arrived, a military spokesman told reporters.
+Officials said the toll was expected to rise as two of the wounded were in a critical condition.
+No group has said it carried out the attack, the spokesman added.
+Troops have since closed the main road to Iligan while they search the villages nearby.
+"""
+
+FLOOD = """
+COTABATO — Floodwater cut off dozens of villages near Cotabato on Thursday after two days of heavy rain, the
+provincial disaster office said.
+Rescuers used rubber boats to reach families stranded on their roofs, a disaster official told reporters.
+Officials said the toll was expected to rise as several fishermen were still missing.
+No group of volunteers had yet reached the remotest hamlets, the official added.
+Schools in the province will stay closed until the water recedes.
+"""
+
+
+@pytest.fixture
+def screened_unrelated():
+    """Two of our reports that share stock phrasing (past the pair screen) but tell different stories."""
+    from khabar.relations.classify import might_derive
+    from khabar.relations.embed import minilm_available
+
+    if not minilm_available():
+        pytest.skip("MiniLM weights not installed")
+    comparer = Comparer(Embedders(sentence_model="minilm", multilingual="off"))
+    a = view("checkpoint", CHECKPOINT, published="2024-03-03")
+    b = view("flood", FLOOD, published="2024-09-12")
+    english = comparer.embedders.english
+    assert might_derive(comparer.prepared(a, english), comparer.prepared(b, english))
+    return comparer, a, b
+
+
+def test_minilm_is_not_spent_on_a_screened_pair_that_cannot_come_out_derived(screened_unrelated):
+    # Speed (issue 11): the derivation probability reads no alignment feature, so a pair below the
+    # threshold is no rewrite whatever MiniLM aligns; unrelated, it keeps the WordLlama comparison, whose
+    # relation, reason and probability are those of the fully embedded pair.
+    from khabar.relations.classify import compare_prepared
+
+    comparer, a, b = screened_unrelated
+    c = comparer.compare(a, b)
+    assert comparer.sentences_embedded == 0 and c.model == "wordllama"
+    minilm = comparer.embedders.sentences
+    full = compare_prepared(comparer.prepared(a, minilm), comparer.prepared(b, minilm))
+    assert c.relation is full.relation is Relation.UNRELATED
+    assert (c.reason, c.derivation, c.score) == (full.reason, full.derivation, full.score)
+
+
+def test_minilm_is_spent_again_when_the_probability_reads_the_alignment(screened_unrelated, monkeypatch):
+    # A derivation model refitted with weight on an alignment feature would make MiniLM change the
+    # probability: then every screened pair is embedded again.
+    import khabar.relations.compare as compare
+
+    monkeypatch.setattr(compare, "probability_reads_alignment", lambda: True)
+    comparer, a, b = screened_unrelated
+    c = comparer.compare(a, b)
+    assert comparer.sentences_embedded > 0 and c.model == "minilm" and c.relation is Relation.UNRELATED
+
+
+def test_shipped_derivation_model_gives_no_weight_to_the_alignment():
+    from khabar.relations.derivation import ALIGNMENT_FEATURES, FEATURES, load_model, probability_reads_alignment
+
+    coef = dict(zip(FEATURES, load_model()["derivation"]["coef"]))
+    assert not probability_reads_alignment()
+    assert all(coef[name] == 0 for name in ALIGNMENT_FEATURES) and any(coef.values())
+
+
 def test_minilm_packed_batch_gives_each_sentence_the_vector_it_has_alone():
     # Speed (issue 11): the token-wise layers run on the real tokens of a batch packed one after another
     # and only attention pads; a sentence must neither see its neighbours' tokens nor their padding.

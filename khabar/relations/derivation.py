@@ -39,10 +39,12 @@ from .text import STOPWORDS, content_words, shingles, words
 
 __all__ = [
     "FEATURES",
+    "ALIGNMENT_FEATURES",
     "DIRECTION_FEATURES",
     "Evidence",
     "content_mask",
     "pair_features",
+    "probability_reads_alignment",
     "derivation_probability",
     "direction_features",
     "text_direction",
@@ -251,6 +253,44 @@ def pair_features(
 
     ``similarity`` is the (len(a), len(b)) sentence-similarity matrix the alignment came from.
     """
+    wording = _wording(tuple(texts_a), tuple(texts_b))
+    aligned = _alignment_features(wording, alignment, similarity)
+    return np.array([*wording.values[:_FIRST_ALIGNED], *aligned, *wording.values[_FIRST_ALIGNED:]], dtype=float)
+
+
+# The features that read the sentence alignment (the rest read the two texts alone); the fitted model gives
+# them no weight so far (eval/fit_derivation.py leaves them out).
+ALIGNMENT_FEATURES = ("coverage_short", "coverage_long", "aligned_share", "in_order", "similarity", "best_match")
+_FIRST_ALIGNED = FEATURES.index(ALIGNMENT_FEATURES[0])
+assert FEATURES[_FIRST_ALIGNED : _FIRST_ALIGNED + len(ALIGNMENT_FEATURES)] == ALIGNMENT_FEATURES
+
+
+@lru_cache(maxsize=1)
+def probability_reads_alignment() -> bool:
+    """True when the fitted derivation probability gives weight to a feature of the sentence alignment.
+
+    While it does not, the sentence model cannot change the probability of a pair, only its alignment
+    (the comparer then skips MiniLM for pairs that cannot come out derived: khabar/relations/compare.py).
+    """
+    coef = load_model()["derivation"]["coef"]
+    return any(coef[FEATURES.index(name)] != 0 for name in ALIGNMENT_FEATURES)
+
+
+@dataclass(frozen=True, eq=False)
+class _Wording:
+    """What the derivation features read from two sentence lists alone, before any alignment."""
+
+    values: tuple[float, ...]  # the features not in ALIGNMENT_FEATURES, in FEATURES order
+    mask_a: np.ndarray  # content sentences of a
+    mask_b: np.ndarray
+    len_a: np.ndarray  # characters per sentence of a, 0 for sentences that are not content
+    len_b: np.ndarray
+    a_short: bool  # a has fewer content words than b
+
+
+@lru_cache(maxsize=16)
+def _wording(texts_a: tuple[str, ...], texts_b: tuple[str, ...]) -> _Wording:
+    # Cached: the comparer scores a screened pair with WordLlama first, then with MiniLM; the texts are the same.
     mask_a, mask_b = content_mask(texts_a, texts_b), content_mask(texts_b, texts_a)
     body_a = " ".join(t for t, m in zip(texts_a, mask_a) if m)
     body_b = " ".join(t for t, m in zip(texts_b, mask_b) if m)
@@ -263,22 +303,6 @@ def pair_features(
     content_s = {w for w in ws if w not in STOPWORDS}
     content_l = {w for w in wl if w not in STOPWORDS}
     word_share = _containment(content_s, content_l)
-    # Alignment over content sentences only.
-    pairs = [p for p in alignment.pairs if p.a < len(mask_a) and p.b < len(mask_b) and mask_a[p.a] and mask_b[p.b]]
-    len_a = np.array([len(t) for t in texts_a], dtype=float) * mask_a
-    len_b = np.array([len(t) for t in texts_b], dtype=float) * mask_b
-    cov_a = sum(len_a[p.a] for p in pairs) / max(len_a.sum(), 1.0)
-    cov_b = sum(len_b[p.b] for p in pairs) / max(len_b.sum(), 1.0)
-    n_a, n_b = int(mask_a.sum()), int(mask_b.sum())
-    short_cov, long_cov = (cov_a, cov_b) if a_short else (cov_b, cov_a)
-    n_short = n_a if a_short else n_b
-    aligned_share = len(pairs) / max(n_short, 1)
-    order = _in_order([p.b for p in pairs]) if len(pairs) >= 3 else 0.0
-    mean_sim = float(np.mean([p.similarity for p in pairs])) if pairs else 0.0
-    best = 0.0
-    if similarity is not None and similarity.size and n_a and n_b:
-        sub = similarity[np.ix_(mask_a, mask_b)]
-        best = float(sub.max(axis=1 if a_short else 0).mean())
     na, names_a = specifics(body_a)
     nb, names_b = specifics(body_b)
     (ns, nl), (ms, ml) = ((na, nb), (names_a, names_b)) if a_short else ((nb, na), (names_b, names_a))
@@ -295,31 +319,46 @@ def pair_features(
     kept_a = [t for t, m in zip(texts_a, mask_a) if m]
     kept_b = [t for t, m in zip(texts_b, mask_b) if m]
     wording = _wording_alignment(kept_a, kept_b) if a_short else _wording_alignment(kept_b, kept_a)
-    return np.array(
-        [
-            ngram3,
-            ngram5,
-            rare2,
-            word_share,
-            short_cov,
-            long_cov,
-            aligned_share,
-            order,
-            mean_sim,
-            best,
-            numbers,
-            number_order,
-            name_share,
-            quotes,
-            length_ratio,
-            *wording,
-            _ngram_order(ws, wl),
-            _char_containment(ws, wl),
-            *_both_ways(ws, wl),
-            _sentences_found(kept_b, kept_a) if a_short else _sentences_found(kept_a, kept_b),
-        ],
-        dtype=float,
+    values = (
+        ngram3,
+        ngram5,
+        rare2,
+        word_share,
+        numbers,
+        number_order,
+        name_share,
+        quotes,
+        length_ratio,
+        *wording,
+        _ngram_order(ws, wl),
+        _char_containment(ws, wl),
+        *_both_ways(ws, wl),
+        _sentences_found(kept_b, kept_a) if a_short else _sentences_found(kept_a, kept_b),
     )
+    len_a = np.array([len(t) for t in texts_a], dtype=float) * mask_a
+    len_b = np.array([len(t) for t in texts_b], dtype=float) * mask_b
+    for array in (mask_a, mask_b, len_a, len_b):
+        array.setflags(write=False)
+    return _Wording(values, mask_a, mask_b, len_a, len_b, a_short)
+
+
+def _alignment_features(w: _Wording, alignment: Alignment, similarity: np.ndarray | None) -> list[float]:
+    """The :data:`ALIGNMENT_FEATURES` of an alignment, over content sentences only."""
+    mask_a, mask_b, len_a, len_b, a_short = w.mask_a, w.mask_b, w.len_a, w.len_b, w.a_short
+    pairs = [p for p in alignment.pairs if p.a < len(mask_a) and p.b < len(mask_b) and mask_a[p.a] and mask_b[p.b]]
+    cov_a = sum(len_a[p.a] for p in pairs) / max(len_a.sum(), 1.0)
+    cov_b = sum(len_b[p.b] for p in pairs) / max(len_b.sum(), 1.0)
+    n_a, n_b = int(mask_a.sum()), int(mask_b.sum())
+    short_cov, long_cov = (cov_a, cov_b) if a_short else (cov_b, cov_a)
+    n_short = n_a if a_short else n_b
+    aligned_share = len(pairs) / max(n_short, 1)
+    order = _in_order([p.b for p in pairs]) if len(pairs) >= 3 else 0.0
+    mean_sim = float(np.mean([p.similarity for p in pairs])) if pairs else 0.0
+    best = 0.0
+    if similarity is not None and similarity.size and n_a and n_b:
+        sub = similarity[np.ix_(mask_a, mask_b)]
+        best = float(sub.max(axis=1 if a_short else 0).mean())
+    return [short_cov, long_cov, aligned_share, order, mean_sim, best]
 
 
 def _content_grams(tokens: Sequence[str], size: int) -> set[tuple[str, ...]]:
