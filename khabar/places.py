@@ -156,7 +156,7 @@ class Gazetteer:
         self._made: dict[int, Place] = {}
         self._by_key: dict[str, list[int]] = {}
         self._by_id: dict[str, int] = {}
-        self._variants: dict[str, list[int]] = {}  # transliteration key -> first-level regions
+        self._variants: dict[str, list[int]] = {}  # transliteration key -> first-level regions, towns
         surfaces: list[tuple[str, int]] = []  # names of countries, regions, large towns
         keys: dict[str, str] = {}  # name -> key: 320k names, 200k distinct
         for place, names in places:
@@ -173,7 +173,7 @@ class Gazetteer:
                     bucket.append(row)
                 if place.level != "city" or place.population >= _RULER_MIN_POPULATION:
                     surfaces.append((name, row))
-                if place.level == "admin1" and len(skeleton := transliteration_key(name)) >= 3:
+                if _variant_indexed(place) and len(skeleton := transliteration_key(name)) >= 3:
                     same = self._variants.setdefault(skeleton, [])
                     if row not in same:
                         same.append(row)
@@ -237,9 +237,11 @@ class Gazetteer:
         return [self._place(row) for row in self._by_key.get(name_key(name), ())]
 
     def variant(self, name: str) -> list[Place]:
-        """First-level regions whose name is another romanisation of ``name`` ("Idleb" -> Idlib,
-        "al-Hasakeh" -> Al Hasakah): same :func:`transliteration_key`. Two regions of one country
-        with that key (Hunan, Henan) make the name ambiguous there: neither is returned."""
+        """First-level regions and towns of 15,000+ whose name is another romanisation of ``name``
+        ("Idleb" -> Idlib, "al-Hasakeh" -> Al Hasakah, "Qamishli" -> Al Qamishli, "Fallujah" -> Al
+        Fallujah): same :func:`transliteration_key`. Two regions (or two towns) of one country with
+        that key (Hunan, Henan) make the name ambiguous there: neither is returned; a region hides a
+        town of its country with that key ("al-Hasakeh" is the province, as before towns were read)."""
         from rapidfuzz import fuzz
 
         if len(name_key(name)) < 5:
@@ -247,8 +249,10 @@ class Gazetteer:
         found = [self._place(row) for row in self._variants.get(transliteration_key(name), ())]
         # the key forgets vowels: the spellings must still be alike ("Boungou" is not "Bengo")
         found = [p for p in found if fuzz.ratio(_unarticled(name), _unarticled(p.name)) >= _VARIANT_MIN]
-        per_country = Counter(p.country for p in found)
-        return [p for p in found if per_country[p.country] == 1]
+        per_country = Counter((p.country, p.level) for p in found)
+        found = [p for p in found if per_country[(p.country, p.level)] == 1]
+        regions = {p.country for p in found if p.level == "admin1"}
+        return [p for p in found if p.level == "admin1" or p.country not in regions]  # a region first
 
     def fuzzy(self, name: str) -> list[Place]:
         """Entries whose name is a close spelling variant (countries, regions, towns of 15k+)."""
@@ -307,6 +311,13 @@ class Gazetteer:
             if self._rows[row][_LEVEL] in ("country", "admin1")
             or (self._rows[row][_LEVEL] == "city" and self._rows[row][_POPULATION] >= min_population)
         ]
+
+
+_VARIANT_MIN_POPULATION = 15_000  # towns this large are found by another romanisation of their name
+
+
+def _variant_indexed(place: Place) -> bool:
+    return place.level == "admin1" or (place.level == "city" and place.population >= _VARIANT_MIN_POPULATION)
 
 
 _ARABIC_ARTICLES = frozenset({"al", "el", "ar", "as", "ash", "ad", "at", "an", "az", "ag"})
@@ -432,7 +443,8 @@ def geocode(
             )
         elif place is None and q.how == "facility" and q.candidates:
             out.append(_finish(q, None, None, _facility_abroad_note(q)))
-        elif place is None and q.how == "none" and town is not None:
+        elif place is None and q.how in ("none", "variant") and town is not None:
+            # no entry, or only other romanisations abroad
             out.append(_local(q, *town))
         else:
             out.append(_finish(q, place, confidence))
@@ -447,7 +459,7 @@ def _main_town(places: list[Place]) -> tuple[Place, int, float] | None:
     """The town a local story is about, with its mentions and the share of places in its country:
     named most often (twice or more, no other town as often), in the country of most places
     (70%+). On GeoWebNews' tuning half a street or building the gazetteer lacks lies within 161 km of
-    that town 9 times in 10 (52 in 57 on the checking half; docs/entities.md)."""
+    that town 9 times in 10 (52 in 59 on the checking half; docs/entities.md)."""
     towns = Counter(p.id for p in places if p.level == "city")
     top = towns.most_common(2)
     if not top or top[0][1] < _TOWN_MIN_MENTIONS or (len(top) > 1 and top[1][1] == top[0][1]):
@@ -770,10 +782,13 @@ def _bracket_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 def _eligible(query: _Query, context: list[tuple[int, Place]], own: int = -1) -> tuple[Place, ...]:
     """The candidates a mention may take in context (``own``: its index, left out of the context)."""
-    if query.how == "variant" and context:
-        # another romanisation of a region's name ("Idleb"): in the article's countries, when it has any
+    if query.how == "variant":
+        # another romanisation of a region's name ("Idleb"): in the article's countries, when it has
+        # any; of a town's ("Qamishli"), only inside the article's countries
         countries = {p.country for _, p in context if p.country}
-        return tuple(c for c in query.candidates if c.country in countries) if countries else query.candidates
+        if countries:
+            return tuple(c for c in query.candidates if c.country in countries)
+        return tuple(c for c in query.candidates if c.level == "admin1")
     if query.how == "fuzzy" or (query.span.label == "FAC" and query.how != "facility"):
         # a spelling variant, or a facility named like a town ("the Shangri-La"), only counts
         # inside the article's countries
