@@ -527,3 +527,11 @@ def test_a_town_written_without_its_arabic_article_is_found_inside_the_article_c
     assert geocode(text, spans_of(text, "Fallujah", "Iraqi"))[0].country == "IQ"
     alone = geocode("Fallujah was calm.", spans_of("Fallujah was calm.", "Fallujah"))[0]
     assert not alone.resolved, alone  # no country in the article: another romanisation is not enough
+
+
+@pytest.mark.parametrize(
+    "demonym, code", [("Salvadoran", "SV"), ("Trinidadian", "TT"), ("Kosovar", "XK"), ("Puerto Rican", "PR")]
+)
+def test_demonyms_of_smaller_countries_resolve_to_them(demonym, code):
+    text = f"The {demonym} delegation arrived late."
+    assert geocode(text, spans_of(text, demonym))[0].country == code
