@@ -413,7 +413,7 @@ def geocode(
     chosen = [_choose(i, queries, context, w) for i in range(len(queries))]
     town = _main_town([p for p, _ in chosen if p is not None])
     out = []
-    for q, (place, confidence) in zip(queries, chosen):
+    for i, (q, (place, confidence)) in enumerate(zip(queries, chosen)):
         outer, outer_confidence, j = None, None, q.container
         while j is not None and outer is None:  # "Kalay village, Nad-e-Ali district, Helmand province"
             outer, outer_confidence = chosen[j]
@@ -429,8 +429,8 @@ def geocode(
                     confidence=outer_confidence,
                 )
             )
-        elif place is not None and _abroad(q, place, [p for j, p in context if p is not place]):
-            home = next(p.country for _, p in context if p.country)
+        elif place is not None and _abroad(q, place, named := _named_others(queries, chosen, place)):
+            home = next(p.country for p in named if p.country)
             out.append(
                 _finish(
                     q,
@@ -443,7 +443,7 @@ def geocode(
             )
         elif place is None and q.how == "facility" and q.candidates:
             out.append(_finish(q, None, None, _facility_abroad_note(q)))
-        elif place is None and q.how in ("none", "variant") and town is not None:
+        elif place is None and q.how in ("none", "variant") and town is not None and _local_name(text, queries, i):
             # no entry, or only other romanisations abroad
             out.append(_local(q, *town))
         else:
@@ -472,6 +472,29 @@ def _main_town(places: list[Place]) -> tuple[Place, int, float] | None:
     return (town, top[0][1], share) if share >= _TOWN_MIN_SHARE else None
 
 
+_LOCAL_BEFORE = frozenset(
+    "the in at on near from to into onto outside inside around towards toward across through along off via".split()
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\W*$")
+
+
+def _local_name(text: str, queries: list[_Query], i: int) -> bool:
+    """Whether a mention may be a local place: written as a name, and either of two words or more
+    ("Royal Street", "Buckland Elementary"), or right after a preposition of place or "the" ("in
+    Hodan", "the A417"), or next in a list of places ("the A436, A40 and A429"): a lone word
+    elsewhere is as often a holiday, people or language the NER read as a place ("during Easter
+    services", "Shia and Hazara targets"); nor a name of ``not_places`` ("in Urdu")."""
+    q = queries[i]
+    if not _capitalised(q.name) or name_key(q.name) in place_rules().not_places:
+        return False
+    if len(q.name.split()) >= 2:
+        return True
+    if i > 0 and queries[i - 1].in_list and queries[i - 1].span.end >= q.span.start - 6:
+        return True
+    before = _WORD_BEFORE.search(text, max(0, q.span.start - 20), q.span.start)
+    return before is not None and before.group(1).lower() in _LOCAL_BEFORE
+
+
 def _local(q: _Query, town: Place, mentions: int, share: float) -> Place:
     """A place the gazetteer lacks ("Royal Street", "the A417"), placed at the article's main town:
     its own entity (one per name and town), level "local", no GeoNames id, the town's point."""
@@ -497,6 +520,12 @@ def _facility_abroad_note(q: _Query) -> str:
         f"no gazetteer entry named {q.name!r}; the places its name contains are small and lie outside "
         f"the article's countries: {towns}"
     )
+
+
+def _named_others(queries: list[_Query], chosen: list[tuple[Place | None, float | None]], place: Place) -> list[Place]:
+    """The article's other places as chosen, named rather than read from a demonym: "Somali" elders
+    in a Cabo Delgado story put it in Somalia no more than "French" oil workers put it in France."""
+    return [p for (p, _), q in zip(chosen, queries) if p is not None and p is not place and q.how != "demonym"]
 
 
 _ABROAD_MAX_POPULATION = 1_000_000  # a city this large is news anywhere ("London" in a US story)
@@ -576,7 +605,12 @@ def ranking_features(
 def _first_pass(queries: list[_Query], w: tuple[float, ...]) -> list[tuple[int, Place]]:
     """Context for the second pass: places of unambiguous mentions, else every first choice."""
     first = [(i, _choose(i, queries, [], w)[0]) for i in range(len(queries))]
-    confident = [(i, p) for i, p in first if p is not None and len(queries[i].candidates) == 1]
+    # a spelling variant is no evidence of the article's country ("Kapsoya" is not Afghanistan's Kapisa)
+    confident = [
+        (i, p)
+        for i, p in first
+        if p is not None and len(queries[i].candidates) == 1 and queries[i].how not in ("variant", "fuzzy")
+    ]
     return confident or [(i, p) for i, p in first if p is not None]
 
 
@@ -785,7 +819,7 @@ def _eligible(query: _Query, context: list[tuple[int, Place]], own: int = -1) ->
     if query.how == "variant":
         # another romanisation of a region's name ("Idleb"): in the article's countries, when it has
         # any; of a town's ("Qamishli"), only inside the article's countries
-        countries = {p.country for _, p in context if p.country}
+        countries = _countries(context, own)
         if countries:
             return tuple(c for c in query.candidates if c.country in countries)
         return tuple(c for c in query.candidates if c.level == "admin1")

@@ -175,6 +175,21 @@ def test_a_homonym_is_decided_by_the_article_countries_and_provinces():
     palma = geocode(text, spans_of(text, "Palma", "Cabo Delgado", "Mozambique", "Mocimboa da Praia"))[0]
     # GeoNames' towns of 500+ people hold no Palma in Mozambique: right or silent, never Mallorca
     assert palma.country == "MZ" or (not palma.resolved and "abroad" in palma.note), palma
+    # issue 14: demonyms are places too, but "Somali" traders and "French" engineers do not make
+    # a Cabo Delgado story international
+    text = (
+        "Somali traders fled when insurgents raided Palma. French engineers left the gas site; the "
+        "army said Cabo Delgado province was calm and Pemba was safe."
+    )
+    spans = spans_of(text, "Somali", "Palma", "French", "Cabo Delgado", "Pemba")
+    palma = geocode(text, spans)[1]
+    assert palma.country == "MZ" or (not palma.resolved and "abroad" in palma.note), palma
+    text = (
+        "NAMPULA - Aid groups halted work in Cabo Delgado after gunmen stormed the small town of Palma; "
+        "the gunmen are unrelated to the Somali militants."
+    )
+    palma = geocode(text, spans_of(text, "NAMPULA", "Cabo Delgado", "Palma", "Somali"))[2]
+    assert palma.country == "MZ" or (not palma.resolved and "abroad" in palma.note), palma
     text = "Insurgents raided Tarin Kot. The town lies in Uruzgan province, far from Kandahar."
     tarin = geocode(text, spans_of(text, "Tarin Kot", "Uruzgan", "Kandahar"))[0]
     assert tarin.country == "AF" and tarin.confidence is not None and 0 < tarin.confidence <= 1
@@ -535,3 +550,15 @@ def test_a_town_written_without_its_arabic_article_is_found_inside_the_article_c
 def test_demonyms_of_smaller_countries_resolve_to_them(demonym, code):
     text = f"The {demonym} delegation arrived late."
     assert geocode(text, spans_of(text, demonym))[0].country == code
+
+
+def test_a_lone_word_read_as_a_place_is_local_only_after_a_preposition_of_place():
+    # issue 14: "during Easter" and "in Urdu" are no streets of the story's town
+    text = (
+        "Police in Eldoret sealed roads in Kapsoya before Easter prayers; a witness told reporters in Swahili "
+        "that Eldoret was tense. Kenya's police later reopened Kapsoya."
+    )
+    spans = spans_of(text, "Eldoret", "Kapsoya", "Easter", "Swahili", "Eldoret", "Kenya", "Kapsoya")
+    places = geocode(text, spans)
+    assert places[2].level == "unresolved" and places[3].level == "unresolved", places[2:4]
+    assert places[1].level == "local" and places[1].country == "KE", places[1]
