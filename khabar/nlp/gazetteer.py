@@ -14,8 +14,9 @@ Reads ``doc.ents``; writes ``doc.ents``:
 * an organisation that is a country or region followed by common nouns only ("US military",
   "Malaysian navy") is cut to the place (GPE) or demonym (NORP): the nouns are no part of a name;
 * a capitalised country, region or town (100,000+ people by default) name the NER missed becomes
-  GPE, when it overlaps no other entity and is not a common word or given name
-  (``not_places`` in ``data/places.toml``).
+  GPE, when it overlaps no other entity, is not a common word or given name (``not_places`` in
+  ``data/places.toml``); a town's name with a score after it ("Watford 4 2 0 2") is a team in a
+  results table and is added as ORG.
 
 It runs after the NER (not before, like the registry ruler) so that the statistical model keeps
 the last word on names the gazetteer shares with people and organisations ("Washington",
@@ -107,7 +108,9 @@ class PlaceFixer:
     def __call__(self, doc: Doc) -> Doc:
         ents = [_area_before_nouns(self._relabelled(doc, ent)) for ent in _joined(doc, list(doc.ents))]
         ents = self._lists(doc, ents)
-        added = filter_spans([_missed_span(doc, s, e) for s, e in self.matches(doc) if self._missed_place(doc, s, e)])
+        added = filter_spans(
+            [self._team(_missed_span(doc, s, e)) for s, e in self.matches(doc) if self._missed_place(doc, s, e)]
+        )
         for span in added:
             inside = [e for e in ents if e.start < span.end and span.start < e.end]
             if all(_replaceable(e, span) for e in inside):
@@ -118,6 +121,13 @@ class PlaceFixer:
                 for token in ent:  # a joined longer name ("the Syrian Arab Coalition") keeps no registry id
                     token.ent_id_ = ""
         return doc
+
+    def _team(self, span: Span) -> Span:
+        """A town's name with a score after it ("Watford 4 2 0 2", "CHICAGO 65 66 .496") is a team in
+        a results table, an ORG; a country's stays a place (national sides: CoNLL-2003 LOC)."""
+        if span.label_ != "GPE" or name_key(span.text) in self.region_keys or not _score_follows(span.doc, span.end):
+            return span
+        return Span(span.doc, span.start, span.end, label="ORG")
 
     def _missed_place(self, doc: Doc, start: int, end: int) -> bool:
         """A capitalised place name the NER missed, not "the X" unless X is a country or region:
@@ -245,6 +255,17 @@ def _missed_span(doc: Doc, start: int, end: int) -> Span:
     """A missed place name, or the organisation named after it ("Real Madrid", "Kabul University")."""
     named = org_named_after(doc, start, end)
     return Span(doc, *named, label="ORG") if named else Span(doc, start, end, label="GPE")
+
+
+def _score_follows(doc: Doc, end: int) -> bool:
+    """Whether a score or table figure follows the name on its line ("Watford 4 2 0 2", "CHICAGO 65
+    66 .496", "Chicago 11 TORONTO 2"): a team in a results table, not the town (CoNLL-2003: 91 of the
+    tuning half's ORG errors were teams the fixer added as places). A date ("LONDON 1996-08-30")
+    is no score."""
+    if end >= len(doc) or "\n" in doc[end - 1].whitespace_:
+        return False
+    nxt = doc[end].text
+    return nxt.isdigit() or (nxt.startswith(".") and nxt[1:].isdigit())
 
 
 def _listed(doc: Doc, a: Span, b: Span) -> bool:
