@@ -306,9 +306,11 @@ class _Side:
     char5: frozenset[str]  # character 5-grams, spaces dropped
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def _side(body: str) -> _Side:
-    # Cached: the stage compares a new article with several candidates, and a candidate with several articles.
+    # Cached: the stage compares a new article with several candidates, and a candidate with several
+    # articles. ~0.4 MB per 270-word text (its n-gram sets), so 64 of them: the demo x3 ingest misses 55
+    # of its first 288 lookups with no eviction at all.
     tokens = words(body)
     numbers, names = specifics(body)
     first3: dict[tuple[str, ...], int] = {}
@@ -456,7 +458,7 @@ def _char_gram_sets(texts: Sequence[str]) -> list[frozenset[str]]:
     return [_char_grams(text) for text in texts]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _char_grams(text: str) -> frozenset[str]:
     # Cached per sentence, as the other per-sentence sets below: a sentence meets several articles.
     joined = "".join(words(text)).translate(_LETTER_FOLD)
@@ -490,13 +492,13 @@ def _bigram_sets(texts: Sequence[str]) -> list[frozenset[tuple[str, str]]]:
     return [_bigrams(t) for t in texts]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _bigrams(text: str) -> frozenset[tuple[str, str]]:
     w = _sentence_words(text)
     return frozenset(zip(w, w[1:]))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _sentence_words(text: str) -> tuple[str, ...]:
     return tuple(words(text))
 
