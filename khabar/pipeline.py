@@ -154,6 +154,7 @@ def save_result(store: Store, result: ArticleResult) -> None:
 
 def _save_relations(store: Store, found: RelationFindings) -> None:
     store.save_fingerprint(found.fingerprint, model=found.model)
+    store.save_sentence_vectors(found.vectors)
     for comparison in found.comparisons:
         store.save_relation(comparison)
     if found.groups:

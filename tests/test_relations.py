@@ -1022,6 +1022,36 @@ def test_shipped_derivation_model_gives_no_weight_to_the_alignment():
     assert all(coef[name] == 0 for name in ALIGNMENT_FEATURES) and any(coef.values())
 
 
+def test_sentence_vectors_are_stored_and_a_later_run_does_not_embed_them_again(tmp_path, monkeypatch):
+    # Speed (issue 11): MiniLM's vectors are kept in the store by a hash of the sentence, so the next
+    # run (a new comparer, its memory empty) reads them instead of embedding the sentences again.
+    from khabar.relations.embed import load_embedder, minilm_available
+
+    if not minilm_available():
+        pytest.skip("MiniLM weights not installed")
+    minilm = load_embedder("minilm")
+    embedded: list[str] = []
+    real = type(minilm).embed
+    monkeypatch.setattr(minilm, "embed", lambda texts: embedded.extend(texts) or real(minilm, texts))
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    write_article(tmp_path / "one", "source.txt", SOURCE, published="2023-05-09T10:00", outlet="Wire")
+    write_article(tmp_path / "one", "rewrite.txt", REWRITE, published="2023-05-09T14:00", outlet="Daily")
+    write_article(tmp_path / "two", "again.txt", REWRITE, published="2023-05-10T09:00", outlet="Weekly")
+    db = tmp_path / "kb.db"
+    khabar.ingest([tmp_path / "one"], db=db, settings=khabar.load_settings({"sentence_model": "minilm"}))
+    first = list(embedded)
+    with sqlite3.connect(db) as conn:
+        kept = conn.execute("SELECT count(*) FROM sentence_vectors WHERE model = 'minilm'").fetchone()[0]
+    assert first and kept == len(set(first))
+    embedded.clear()
+    khabar.ingest([tmp_path / "two"], db=db, settings=khabar.load_settings({"sentence_model": "minilm"}))
+    assert embedded == []
+    with khabar.open_kb(db) as store:
+        relations = {e.relation for e in store.relation_edges()}
+    assert Relation.REWRITE in relations and Relation.COPY in relations
+
+
 def test_minilm_packed_batch_gives_each_sentence_the_vector_it_has_alone():
     # Speed (issue 11): the token-wise layers run on the real tokens of a batch packed one after another
     # and only attention pads; a sentence must neither see its neighbours' tokens nor their padding.

@@ -165,6 +165,22 @@ def test_atomic_rolls_back_whole(empty_db):
         assert store.rejections() == [Rejection("a.txt", "too-short", "8 words")]
 
 
+def test_sentence_vectors_kept_once_by_key(empty_db):
+    from khabar.models import SentenceVector
+
+    first, other = np.arange(4, dtype=np.float32) / 4, np.ones(4, dtype=np.float32) / 2
+    with open_store(empty_db) as store:
+        assert store.sentence_vectors("minilm", ["k1"]) == {}
+        store.save_sentence_vectors([SentenceVector("minilm", "k1", first), SentenceVector("minilm", "k2", other)])
+        store.save_sentence_vectors([SentenceVector("minilm", "k1", other)])  # a key already kept keeps its vector
+        store.save_sentence_vectors([])
+    with open_store(empty_db) as store:
+        got = store.sentence_vectors("minilm", ["k1", "k2", "k3", "k1"])
+        assert sorted(got) == ["k1", "k2"] and got["k1"].tolist() == first.tolist()
+        assert got["k2"].dtype == np.float32 and got["k2"].tolist() == other.tolist()
+        assert store.sentence_vectors("e5", ["k1"]) == {}  # per model
+
+
 def test_edits_merge_and_undo(backend, empty_db, tmp_path):
     a = write_article(
         tmp_path,

@@ -62,6 +62,7 @@ from .relations import (
     LineageEdge,
     Relation,
     SentencePair,
+    SentenceVector,
     SourceGroup,
     StoredText,
 )
@@ -126,6 +127,7 @@ __all__ = [
     "SearchHit",
     "Sentence",
     "SentencePair",
+    "SentenceVector",
     "SourceGroup",
     "StoredText",
     "SupportedValue",

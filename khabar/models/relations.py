@@ -19,6 +19,7 @@ __all__ = [
     "ArticleView",
     "StoredText",
     "Fingerprint",
+    "SentenceVector",
     "SentencePair",
     "Comparison",
     "ArticleRef",
@@ -83,6 +84,15 @@ class Fingerprint:
     language: str
     published: str | None = None
     lede: np.ndarray | None = None  # float32 multilingual vector of the first words, when enabled
+
+
+@dataclass(frozen=True, eq=False)
+class SentenceVector:
+    """A sentence model's vector of one sentence, keyed by a hash of the sentence's text."""
+
+    model: str  # the sentence model ("minilm")
+    key: str  # khabar.relations.compare.sentence_key(text): what the store keeps instead of the text
+    vector: np.ndarray  # float32, L2-normalised
 
 
 @dataclass(frozen=True, slots=True)

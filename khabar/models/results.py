@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from .articles import Analysis, Article
 from .entities import Resolution
 from .events import EventReport, Fact
-from .relations import Comparison, Fingerprint
+from .relations import Comparison, Fingerprint, SentenceVector
 
 __all__ = ["RelationFindings", "ArticleResult"]
 
@@ -22,13 +22,16 @@ class RelationFindings:
     ``fingerprint`` (with the embedding ``model`` of its document vector) is derived from the article
     alone; ``comparisons`` (copies, rewrites, same-story pairs with stored articles) and ``groups``
     (article -> source group for every article whose group the new links touch; empty when none) are
-    found against the knowledge base through a read-only view.
+    found against the knowledge base through a read-only view. ``vectors`` are the sentence vectors
+    the comparisons embedded that the knowledge base did not hold yet (saved so that no later run
+    embeds those sentences again).
     """
 
     fingerprint: Fingerprint
     model: str
     comparisons: tuple[Comparison, ...] = ()
     groups: tuple[tuple[str, str], ...] = ()
+    vectors: tuple[SentenceVector, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,10 @@ unless compared with a text in another language.
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 import numpy as np
@@ -25,9 +28,9 @@ from .derivation import derivation_probability, pair_features, probability_reads
 from .embed import UNKNOWN_LANGUAGES as _UNKNOWN
 from .embed import Embedder, Embedders
 from .fingerprints import fingerprint, sentence_texts
-from .values import ArticleView, Comparison, Fingerprint, Relation
+from .values import ArticleView, Comparison, Fingerprint, Relation, SentenceVector
 
-__all__ = ["Comparer", "languages_differ", "SENTENCE_SCREEN"]
+__all__ = ["Comparer", "languages_differ", "sentence_key", "SENTENCE_SCREEN"]
 
 # WordLlama cosine from which a sentence may have a counterpart in the other article and is embedded
 # with MiniLM. A pair aligns at a blended similarity of 0.6 (sentence_similarity: 0.7 cosine + 0.3
@@ -35,6 +38,11 @@ __all__ = ["Comparer", "languages_differ", "SENTENCE_SCREEN"]
 # relations and scores with 35% fewer sentences embedded), and those pairs keep the WordLlama cosine.
 SENTENCE_SCREEN = 0.35
 _UNALIGNED = Alignment((), 0.0, 0.0, 0.0, 0.0)
+
+
+def sentence_key(text: str) -> str:
+    """The key a sentence's vector is stored under: blake2b-128 of its text, hex (32 characters)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def languages_differ(a: str, b: str) -> bool:
@@ -56,6 +64,21 @@ class Comparer:
         # (model, sentence text) -> its vector: a sentence compared with several articles is embedded once.
         self._sentence_vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self.sentences_embedded = 0  # sentences embedded with the screened sentence model (for bench/)
+        # While reading(kb): the store's sentence vectors, and the vectors embedded that it lacks.
+        self._lookup: Callable[[str, Iterable[str]], dict[str, np.ndarray]] | None = None
+        self._fresh: list[SentenceVector] | None = None
+
+    @contextmanager
+    def reading(self, kb) -> Iterator[list[SentenceVector]]:
+        """Within the block, a sentence vector not in memory is looked up in ``kb`` (its
+        ``sentence_vectors``) before it is embedded; yields the list of vectors embedded meanwhile,
+        which ``kb`` lacks (the pipeline saves them with the article: khabar/pipeline.py)."""
+        fresh: list[SentenceVector] = []
+        self._lookup, self._fresh = kb.sentence_vectors, fresh
+        try:
+            yield fresh
+        finally:
+            self._lookup, self._fresh = None, None
 
     def fingerprint(self, view: ArticleView) -> Fingerprint:
         """The article's fingerprint, its English sentence vectors kept for comparing it next."""
@@ -156,10 +179,19 @@ class Comparer:
         """The ``model`` vectors of each group of sentences, embedding once those not seen this run."""
         cache = self._sentence_vectors
         missing = list(dict.fromkeys(t for group in groups for t in group if (model.name, t) not in cache))
+        if missing and self._lookup is not None:
+            keys = {t: sentence_key(t) for t in missing}
+            stored = self._lookup(model.name, keys.values())
+            for text in missing:
+                if keys[text] in stored:
+                    self._keep_vector(model.name, text, stored[keys[text]])
+            missing = [t for t in missing if keys[t] not in stored]
         if missing:
             self.sentences_embedded += len(missing)
             for text, vector in zip(missing, model.embed(missing)):
                 self._keep_vector(model.name, text, vector)
+                if self._fresh is not None:
+                    self._fresh.append(SentenceVector(model.name, sentence_key(text), vector))
         out = []
         for group in groups:
             rows = [cache[(model.name, t)] for t in group]

@@ -28,6 +28,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -180,7 +181,7 @@ def content_mask(sentences: Sequence[str], other: Sequence[str] = ()) -> np.ndar
     others = {_norm(s) for s in other}
     mask = []
     for s in sentences:
-        tokens = words(s)
+        tokens = _sentence_words(s)
         if len(tokens) < 4 or (len(s) <= 160 and _BOILERPLATE.search(s) and not _NUMBER.search(s)):
             mask.append(False)
         elif len(tokens) <= _FURNITURE_WORDS and _norm(s) in others and not _NUMBER.search(s) and not _names_of(s):
@@ -191,7 +192,7 @@ def content_mask(sentences: Sequence[str], other: Sequence[str] = ()) -> np.ndar
 
 
 def _norm(s: str) -> str:
-    return " ".join(words(s))
+    return " ".join(_sentence_words(s))
 
 
 def specifics(text: str) -> tuple[list[str], list[str]]:
@@ -218,7 +219,7 @@ def _names_of(text: str) -> list[str]:
     return out
 
 
-def _containment(short: set, long: set) -> float:
+def _containment(short: AbstractSet, long: AbstractSet) -> float:
     return len(short & long) / len(short) if short else 0.0
 
 
@@ -288,24 +289,64 @@ class _Wording:
     a_short: bool  # a has fewer content words than b
 
 
+@dataclass(frozen=True, eq=False)
+class _Side:
+    """What the derivation features read from one text (its content sentences joined) on its own."""
+
+    words: list[str]
+    shingles3: frozenset[str]
+    shingles5: frozenset[str]
+    rare2: frozenset[str]  # content-word 2-grams
+    content: frozenset[str]  # content words
+    numbers: list[str]  # in order (specifics)
+    names: list[str]
+    quotes: frozenset[str]
+    grams: tuple[frozenset[tuple[str, ...]], ...]  # word 1-, 2- and 3-grams with a content word
+    first3: dict[tuple[str, ...], int]  # each word 3-gram -> its first position
+    char5: frozenset[str]  # character 5-grams, spaces dropped
+
+
+@lru_cache(maxsize=64)
+def _side(body: str) -> _Side:
+    # Cached: the stage compares a new article with several candidates, and a candidate with several
+    # articles. ~0.4 MB per 270-word text (its n-gram sets), so 64 of them: the demo x3 ingest misses 55
+    # of its first 288 lookups with no eviction at all.
+    tokens = words(body)
+    numbers, names = specifics(body)
+    first3: dict[tuple[str, ...], int] = {}
+    for i, gram in enumerate(zip(tokens, tokens[1:], tokens[2:])):
+        first3.setdefault(gram, i)
+    joined = "".join(tokens)
+    return _Side(
+        tokens,
+        frozenset(shingles(tokens, 3)),
+        frozenset(shingles(tokens, 5)),
+        frozenset(_content_bigrams(tokens)),
+        frozenset(w for w in tokens if w not in STOPWORDS),
+        numbers,
+        names,
+        frozenset(_quote_grams(body)),
+        _content_gram_sets(tokens),
+        first3,
+        # Spaces dropped: catches inflected and joined spellings (Urdu postpositions written on or off).
+        frozenset(joined[i : i + 5] for i in range(len(joined) - 5 + 1)),
+    )
+
+
 @lru_cache(maxsize=16)
 def _wording(texts_a: tuple[str, ...], texts_b: tuple[str, ...]) -> _Wording:
     # Cached: the comparer scores a screened pair with WordLlama first, then with MiniLM; the texts are the same.
     mask_a, mask_b = content_mask(texts_a, texts_b), content_mask(texts_b, texts_a)
-    body_a = " ".join(t for t, m in zip(texts_a, mask_a) if m)
-    body_b = " ".join(t for t, m in zip(texts_b, mask_b) if m)
-    wa, wb = words(body_a), words(body_b)
-    a_short = len(wa) <= len(wb)
-    (ws, wl), (bs, bl) = ((wa, wb), (body_a, body_b)) if a_short else ((wb, wa), (body_b, body_a))
-    ngram3 = _containment(shingles(ws, 3), shingles(wl, 3)) if len(ws) >= 3 else 0.0
-    ngram5 = _containment(shingles(ws, 5), shingles(wl, 5)) if len(ws) >= 5 else 0.0
-    rare2 = _containment(_content_bigrams(ws), _content_bigrams(wl))
-    content_s = {w for w in ws if w not in STOPWORDS}
-    content_l = {w for w in wl if w not in STOPWORDS}
-    word_share = _containment(content_s, content_l)
-    na, names_a = specifics(body_a)
-    nb, names_b = specifics(body_b)
-    (ns, nl), (ms, ml) = ((na, nb), (names_a, names_b)) if a_short else ((nb, na), (names_b, names_a))
+    side_a = _side(" ".join(t for t, m in zip(texts_a, mask_a) if m))
+    side_b = _side(" ".join(t for t, m in zip(texts_b, mask_b) if m))
+    a_short = len(side_a.words) <= len(side_b.words)
+    short, long = (side_a, side_b) if a_short else (side_b, side_a)
+    ws, wl = short.words, long.words
+    ngram3 = _containment(short.shingles3, long.shingles3) if len(ws) >= 3 else 0.0
+    ngram5 = _containment(short.shingles5, long.shingles5) if len(ws) >= 5 else 0.0
+    rare2 = _containment(short.rare2, long.rare2)
+    word_share = _containment(short.content, long.content)
+    (ns, nl), (ms, ml) = (short.numbers, long.numbers), (short.names, long.names)
     numbers = _containment(set(ns), set(nl))
     shared = set(ns) & set(nl)
     first_l: dict[str, int] = {}
@@ -314,7 +355,7 @@ def _wording(texts_a: tuple[str, ...], texts_b: tuple[str, ...]) -> _Wording:
     seq = [first_l[n] for n in dict.fromkeys(n for n in ns if n in shared)]
     number_order = _in_order(seq) if len(seq) >= 2 else 0.0
     name_share = _containment(set(ms), set(ml))
-    quotes = _containment(_quote_grams(bs), _quote_grams(bl))
+    quotes = _containment(short.quotes, long.quotes)
     length_ratio = len(ws) / max(len(wl), 1)
     kept_a = [t for t, m in zip(texts_a, mask_a) if m]
     kept_b = [t for t, m in zip(texts_b, mask_b) if m]
@@ -330,9 +371,9 @@ def _wording(texts_a: tuple[str, ...], texts_b: tuple[str, ...]) -> _Wording:
         quotes,
         length_ratio,
         *wording,
-        _ngram_order(ws, wl),
-        _char_containment(ws, wl),
-        *_both_ways(ws, wl),
+        _ngram_order(ws, long.first3),
+        _containment(short.char5, long.char5),
+        *_both_ways(short, long),
         _sentences_found(kept_b, kept_a) if a_short else _sentences_found(kept_a, kept_b),
     )
     len_a = np.array([len(t) for t in texts_a], dtype=float) * mask_a
@@ -361,21 +402,26 @@ def _alignment_features(w: _Wording, alignment: Alignment, similarity: np.ndarra
     return [short_cov, long_cov, aligned_share, order, mean_sim, best]
 
 
-def _content_grams(tokens: Sequence[str], size: int) -> set[tuple[str, ...]]:
-    """Word ``size``-grams with at least one word that is not a function word."""
-    return {gram for gram in zip(*(tokens[i:] for i in range(size))) if any(w not in _FUNCTION for w in gram)}
+def _content_gram_sets(tokens: Sequence[str]) -> tuple[frozenset[tuple[str, ...]], ...]:
+    """Word 1-, 2- and 3-grams with at least one word that is not a function word."""
+    content = [w not in _FUNCTION for w in tokens]
+    one = frozenset((w,) for w, c in zip(tokens, content) if c)
+    two = frozenset((w, x) for w, x, c, d in zip(tokens, tokens[1:], content, content[1:]) if c or d)
+    three = frozenset(
+        (w, x, y)
+        for w, x, y, c, d, e in zip(tokens, tokens[1:], tokens[2:], content, content[1:], content[2:])
+        if c or d or e
+    )
+    return one, two, three
 
 
-def _both_ways(short: list[str], long: list[str]) -> list[float]:
-    """(long1, long2, long3, short2, tiled_short, tiled_long, longest_run) of two word lists."""
+def _both_ways(short: _Side, long: _Side) -> list[float]:
+    """(long1, long2, long3, short2, tiled_short, tiled_long, longest_run) of two texts."""
     import difflib
 
-    out = []
-    grams = {n: (_content_grams(short, n), _content_grams(long, n)) for n in (1, 2, 3)}
-    for n in (1, 2, 3):
-        out.append(_containment(grams[n][1], grams[n][0]))
-    out.append(_containment(grams[2][0], grams[2][1]))
-    a, b = short[:_TILE_CAP], long[:_TILE_CAP]
+    out = [_containment(long.grams[n], short.grams[n]) for n in range(3)]
+    out.append(_containment(short.grams[1], long.grams[1]))
+    a, b = short.words[:_TILE_CAP], long.words[:_TILE_CAP]
     blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks() if a and b else []
     tiled = sum(m.size for m in blocks if m.size >= _TILE_MIN)
     longest = max((m.size for m in blocks), default=0)
@@ -408,12 +454,15 @@ def _sentences_found(long: Sequence[str], short: Sequence[str]) -> float:
     return float(np.mean(best)) if best else 0.0
 
 
-def _char_gram_sets(texts: Sequence[str]) -> list[set[str]]:
-    out = []
-    for text in texts:
-        joined = "".join(words(text)).translate(_LETTER_FOLD)
-        out.append({joined[i : i + _CHAR_GRAM] for i in range(len(joined) - _CHAR_GRAM + 1)})
-    return out
+def _char_gram_sets(texts: Sequence[str]) -> list[frozenset[str]]:
+    return [_char_grams(text) for text in texts]
+
+
+@lru_cache(maxsize=4096)
+def _char_grams(text: str) -> frozenset[str]:
+    # Cached per sentence, as the other per-sentence sets below: a sentence meets several articles.
+    joined = "".join(words(text)).translate(_LETTER_FOLD)
+    return frozenset(joined[i : i + _CHAR_GRAM] for i in range(len(joined) - _CHAR_GRAM + 1))
 
 
 _MATCHED = 0.3  # best word-2-gram containment from which a sentence counts as matched for the order
@@ -438,25 +487,26 @@ def _wording_alignment(short: Sequence[str], long: Sequence[str]) -> tuple[float
     return float(np.mean(best)), float(np.mean([b >= 0.5 for b in best])), order
 
 
-def _bigram_sets(texts: Sequence[str]) -> list[set[tuple[str, str]]]:
+def _bigram_sets(texts: Sequence[str]) -> list[frozenset[tuple[str, str]]]:
     """Each sentence's set of word 2-grams (both wording alignments match sentences by these)."""
-    return [set(zip(w, w[1:])) for w in (words(t) for t in texts)]
+    return [_bigrams(t) for t in texts]
 
 
-def _ngram_order(short: list[str], long: list[str]) -> float:
-    first: dict[tuple[str, ...], int] = {}
-    for i, gram in enumerate(zip(long, long[1:], long[2:])):
-        first.setdefault(gram, i)
+@lru_cache(maxsize=4096)
+def _bigrams(text: str) -> frozenset[tuple[str, str]]:
+    w = _sentence_words(text)
+    return frozenset(zip(w, w[1:]))
+
+
+@lru_cache(maxsize=4096)
+def _sentence_words(text: str) -> tuple[str, ...]:
+    return tuple(words(text))
+
+
+def _ngram_order(short: list[str], first: dict[tuple[str, ...], int]) -> float:
+    """Share of the shorter text's 3-grams found in the longer (``first``: their positions there) in order."""
     seq = [first[g] for g in zip(short, short[1:], short[2:]) if g in first]
     return _in_order(seq) if len(seq) >= 3 else 0.0
-
-
-def _char_containment(short: list[str], long: list[str], size: int = 5) -> float:
-    # Spaces dropped: catches inflected and joined spellings (Urdu postpositions written on or off).
-    a, b = "".join(short), "".join(long)
-    grams_a = {a[i : i + size] for i in range(len(a) - size + 1)}
-    grams_b = {b[i : i + size] for i in range(len(b) - size + 1)}
-    return len(grams_a & grams_b) / len(grams_a) if grams_a else 0.0
 
 
 # --- the learned combination ------------------------------------------------------------------------

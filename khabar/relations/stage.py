@@ -6,8 +6,9 @@ The stage has the two halves of the stage contract (``khabar.pipeline``, docs/ar
   and lede vectors, key terms);
 * :meth:`RelationStage.link` (cross-article, read-only): ask the candidate index for the stored
   articles worth comparing, compare each, and work out the source groups that the copy and rewrite
-  links found merge. It reads the knowledge base through :class:`RelationReader` and writes
-  nothing: the pipeline saves the :class:`~khabar.models.RelationFindings` it returns.
+  links found merge. It reads the knowledge base through :class:`RelationReader` (sentence vectors
+  stored by earlier runs included) and writes nothing: the pipeline saves the
+  :class:`~khabar.models.RelationFindings` it returns, with the sentence vectors it embedded.
 
 The index is built from the stored fingerprints the first time the stage meets a reader, then grows
 with every article linked.
@@ -18,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
 
 from ..models import (
     ArticleRef,
@@ -56,6 +59,8 @@ class RelationReader(Protocol):
 
     def relation_edges(self, *, article_id: str | None = None, derived_only: bool = False) -> list[LineageEdge]: ...
 
+    def sentence_vectors(self, model: str, keys: Iterable[str]) -> dict[str, np.ndarray]: ...
+
     def article_refs(self, article_ids: Iterable[str]) -> dict[str, ArticleRef]: ...
 
 
@@ -80,11 +85,14 @@ class RelationStage:
         findings = result.relations if result.relations is not None else self.derive(result).relations
         assert findings is not None
         view = view_of_article(result.article, result.analysis)
-        found = relate_article(
-            kb, view, findings.fingerprint, self.index(kb), self.comparer, limit=self.settings.relation_candidates
-        )
+        with self.comparer.reading(kb) as fresh:
+            found = relate_article(
+                kb, view, findings.fingerprint, self.index(kb), self.comparer, limit=self.settings.relation_candidates
+            )
         groups = group_changes(kb, view, found)
-        return replace(result, relations=replace(findings, comparisons=tuple(found), groups=groups))
+        return replace(
+            result, relations=replace(findings, comparisons=tuple(found), groups=groups, vectors=tuple(fresh))
+        )
 
     def index(self, kb: RelationReader) -> CandidateIndex:
         """The candidate index of ``kb``, built from its fingerprints on first use."""

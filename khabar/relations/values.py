@@ -12,6 +12,7 @@ from ..models import (
     Relation,
     RelationFindings,
     SentencePair,
+    SentenceVector,
     SourceGroup,
 )
 
@@ -25,5 +26,6 @@ __all__ = [
     "SourceGroup",
     "Lineage",
     "SentencePair",
+    "SentenceVector",
     "RelationFindings",
 ]

@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..models import ArticleRef, Comparison, Fingerprint, LineageEdge, Relation, Sentence, SentencePair, StoredText
+from ..models import (
+    ArticleRef,
+    Comparison,
+    Fingerprint,
+    LineageEdge,
+    Relation,
+    Sentence,
+    SentencePair,
+    SentenceVector,
+    StoredText,
+)
 from .clock import now
 
 __all__ = ["RelationQueries", "StoredText"]
@@ -126,6 +136,29 @@ class RelationQueries:
             "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM fingerprints) ORDER BY published, id"
         )
         return [r[0] for r in rows]
+
+    # --- sentence vectors -----------------------------------------------------------------------
+
+    def sentence_vectors(self, model: str, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        """Key -> stored ``model`` vector, for the given sentence keys that have one."""
+        wanted = list(dict.fromkeys(keys))
+        out: dict[str, np.ndarray] = {}
+        for chunk in range(0, len(wanted), 500):
+            part = wanted[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            rows = self.conn.execute(
+                f"SELECT key, vector FROM sentence_vectors WHERE model = ? AND key IN ({marks})", [model, *part]
+            )
+            out.update({r[0]: np.frombuffer(r[1], dtype=np.float32) for r in rows})
+        return out
+
+    def save_sentence_vectors(self, vectors: Iterable[SentenceVector]) -> None:
+        """Keep sentence vectors (a key already stored keeps its vector)."""
+        rows = [(v.model, v.key, np.asarray(v.vector, dtype=np.float32).tobytes()) for v in vectors]
+        if not rows:
+            return
+        with self.atomic():
+            self.conn.executemany("INSERT OR IGNORE INTO sentence_vectors(model, key, vector) VALUES (?,?,?)", rows)
 
     # --- texts ----------------------------------------------------------------------------------
 
