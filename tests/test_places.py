@@ -469,3 +469,26 @@ def test_a_romanisation_unlike_in_its_vowels_is_not_a_region():
     # "Boungou" shares its consonants with Angola's Bengo province, not its spelling
     place = geocode("Gunmen entered Boungou.", [PlaceSpan(15, 22, "Boungou")])[0]
     assert place.country != "AO"
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "country"),
+    [("Lower Shabelle", "Shabeellaha Hoose", "SO"), ("Saladin", "Şalāḩ ad Dīn", "IQ"), ("Ar-Raqqa", "Ar Raqqah", "SY")],
+)
+def test_news_spellings_of_first_level_regions_resolve(gazetteer, name, code, country):
+    assert [(p.name, p.country) for p in gazetteer.lookup(name) if p.level == "admin1"] == [(code, country)]
+
+
+def test_a_region_alias_spelled_like_the_region_adds_nothing(monkeypatch):
+    # an alias sharing the region's own key was appended to the list being read: an endless loop
+    from dataclasses import replace
+
+    import khabar.places as places
+    from khabar.models import Place
+
+    rules = replace(place_rules(), admin1_aliases={("XX", "Northvale"): ("Northvale", "N'vale")})
+    monkeypatch.setattr(places, "place_rules", lambda: rules)
+    region = Place("place:9", "Northvale", "admin1", "XX", None, 1.0, 1.0)
+    gazetteer = places.Gazetteer([(region, ())])
+    assert gazetteer.lookup("Northvale") == [region]
+    assert gazetteer.lookup("N'vale") == [region]
