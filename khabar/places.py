@@ -189,10 +189,12 @@ class Gazetteer:
         self._fuzzy_found: dict[str, str | None] = {}
         rules = place_rules()
         for (code, region), abbreviations in rules.admin1_aliases.items():
-            for row in self._by_key.get(name_key(region), ()):
+            for row in list(self._by_key.get(name_key(region), ())):  # a copy: an alias may share the key
                 if self._place(row).level == "admin1" and self._place(row).country == code:
                     for abbreviation in abbreviations:
-                        self._by_key.setdefault(name_key(abbreviation), []).append(row)
+                        bucket = self._by_key.setdefault(name_key(abbreviation), [])
+                        if row not in bucket:
+                            bucket.append(row)
         areas = {p.country: self._by_id[p.id] for p in self._made.values() if p.level == "country"}
         for code, (gid, _, _) in rules.continents.items():
             if f"place:{gid}" in self._by_id:

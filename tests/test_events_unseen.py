@@ -466,3 +466,14 @@ def test_a_place_named_after_the_lead_is_not_given_to_the_event(nlp):
     )
     (event,) = events_of(nlp, text, "2021-03-05")
     assert event.place is None
+
+
+def test_armed_sides_that_clash_are_an_armed_assault(nlp):
+    (event,) = events_of(nlp, "On 4 April 2021, two rival militias clashed near Kalay, killing three fighters.")
+    assert event.type == "armed_assault"
+    (event,) = events_of(nlp, "On 4 April 2021, soldiers and gunmen exchanged fire at a checkpoint near Kalay.")
+    assert event.type == "armed_assault"
+
+
+def test_protesters_clashing_with_police_is_no_attack(nlp):
+    assert events_of(nlp, "On 4 April 2021, protesters clashed with police outside the governor's office.") == []

@@ -570,3 +570,26 @@ def test_the_kurdistan_region_is_a_region_of_iraq_not_iraq_nor_the_philippines()
     spans = spans_of(text, "Kurdistan Region of Iraq", "Duhok", "Iraqi Kurdistan Region")
     region, _, again = geocode(text, spans)
     assert (region.level, region.country) == ("admin1", "IQ") and region.id == again.id, region
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "country"),
+    [("Lower Shabelle", "Shabeellaha Hoose", "SO"), ("Saladin", "Şalāḩ ad Dīn", "IQ"), ("Ar-Raqqa", "Ar Raqqah", "SY")],
+)
+def test_news_spellings_of_first_level_regions_resolve(gazetteer, name, code, country):
+    assert [(p.name, p.country) for p in gazetteer.lookup(name) if p.level == "admin1"] == [(code, country)]
+
+
+def test_a_region_alias_spelled_like_the_region_adds_nothing(monkeypatch):
+    # an alias sharing the region's own key was appended to the list being read: an endless loop
+    from dataclasses import replace
+
+    import khabar.places as places
+    from khabar.models import Place
+
+    rules = replace(place_rules(), admin1_aliases={("XX", "Northvale"): ("Northvale", "N'vale")})
+    monkeypatch.setattr(places, "place_rules", lambda: rules)
+    region = Place("place:9", "Northvale", "admin1", "XX", None, 1.0, 1.0)
+    gazetteer = places.Gazetteer([(region, ())])
+    assert gazetteer.lookup("Northvale") == [region]
+    assert gazetteer.lookup("N'vale") == [region]

@@ -184,7 +184,15 @@ def _triggers(sent, lex: Lexicon) -> list[tuple[Token, str]]:
         lemma_kind = lex.trigger_lemmas.get(tok.lemma_.lower()) or lex.trigger_lemmas.get(tok.lower_)
         if lemma_kind and tok.i not in found and tok.pos_ in ("NOUN", "VERB", "PROPN") and not is_generic(tok):
             found[tok.i] = (tok, lemma_kind)
+    if any(t.lemma_.lower() in _CROWDS for t in sent):
+        found = {i: (t, k) for i, (t, k) in found.items() if t.lemma_.lower() not in _CROWD_ACTS}
     return sorted(found.values(), key=lambda item: item[0].i)
+
+
+# "Protesters clashed with police": a clash of a crowd is a riot, not an armed attack. A clash
+# (or a scuffle) is an attack trigger only when no crowd is named in the sentence.
+_CROWDS = frozenset({"protester", "protestor", "demonstrator", "rioter", "protest", "demonstration", "mob", "fan"})
+_CROWD_ACTS = frozenset({"clash"})
 
 
 def _acts(tok, lex: Lexicon) -> bool:
