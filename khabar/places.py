@@ -467,7 +467,7 @@ def _main_town(places: list[Place]) -> tuple[Place, int, float] | None:
     """The town a local story is about, with its mentions and the share of places in its country:
     named most often (twice or more, no other town as often), in the country of most places
     (70%+). On GeoWebNews' tuning half a street or building the gazetteer lacks lies within 161 km of
-    that town 9 times in 10 (52 in 59 on the checking half; docs/entities.md)."""
+    that town 9 times in 9 (48 in 55 on the checking half; docs/entities.md)."""
     towns = Counter(p.id for p in places if p.level == "city")
     top = towns.most_common(2)
     if not top or top[0][1] < _TOWN_MIN_MENTIONS or (len(top) > 1 and top[1][1] == top[0][1]):
