@@ -831,6 +831,10 @@ def _eligible(query: _Query, context: list[tuple[int, Place]], own: int = -1) ->
         if countries:
             return tuple(c for c in query.candidates if c.country in countries)
         return tuple(c for c in query.candidates if c.level == "admin1")
+    if _compass_only(query.name):
+        # "West", "Western": a direction names a region of the article's countries, not a town
+        countries = _countries(context, own)
+        return tuple(c for c in query.candidates if c.country in countries and c.level in ("admin1", "admin2"))
     if query.how == "fuzzy" or (query.span.label == "FAC" and query.how != "facility"):
         # a spelling variant, or a facility named like a town ("the Shangri-La"), only counts
         # inside the article's countries
@@ -842,6 +846,13 @@ def _eligible(query: _Query, context: list[tuple[int, Place]], own: int = -1) ->
         # the text names the level ("Kunduz province", "the city of Kunduz"): only that level fits
         return tuple(c for c in query.candidates if c.level == query.cue)
     return query.candidates
+
+
+def _compass_only(name: str) -> bool:
+    """ "West", "Western", "the North": a direction names a region only inside the article's
+    countries (Cameroon's West region, Uganda's Western region), never the West of a story about
+    Washington and Moscow (nor the town of West, Texas)."""
+    return name.lower().removeprefix("the ").strip() in _COMPASS
 
 
 def _countries(context: list[tuple[int, Place]], own: int) -> set[str]:

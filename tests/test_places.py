@@ -570,3 +570,12 @@ def test_the_kurdistan_region_is_a_region_of_iraq_not_iraq_nor_the_philippines()
     spans = spans_of(text, "Kurdistan Region of Iraq", "Duhok", "Iraqi Kurdistan Region")
     region, _, again = geocode(text, spans)
     assert (region.level, region.country) == ("admin1", "IQ") and region.id == again.id, region
+
+
+def test_a_direction_is_a_region_only_inside_the_article_countries():
+    # issue 14: "the West" of a Moscow-Washington story was Cameroon's West region
+    text = "Moscow accused the West of meddling, and Washington denied it."
+    assert not geocode(text, spans_of(text, "Moscow", "West", "Washington"))[1].resolved
+    text = "Floods hit the Western region of Uganda; officials in Kampala and Gulu said."
+    western = geocode(text, spans_of(text, "Western", "Uganda", "Kampala", "Gulu"))[0]
+    assert (western.level, western.country) == ("admin1", "UG"), western
