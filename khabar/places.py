@@ -81,7 +81,7 @@ class PlaceRules:
     level_words: dict[str, str]  # word -> level
     not_places: frozenset[str]  # name keys the gazetteer ruler must not add on its own
     country_points: dict[str, tuple[float, float]]  # ISO code -> GeoNames' point, where the centroid is far off
-    demonyms: dict[str, str]  # name key of a demonym ("Afghan", "Afghans") -> ISO country or M49 region code
+    demonyms: dict[str, str]  # name key of a demonym ("Afghan", "Welsh") -> ISO country, M49 region or "GB/Wales"
     facility_words: frozenset[str]  # "airport", "university": a name with one is a facility
     admin1_aliases: dict[tuple[str, str], tuple[str, ...]]  # (country, region name) -> abbreviations
     natural_features: tuple[tuple[Place, tuple[str, ...]], ...]  # seas, peninsulas ... with other names
@@ -224,7 +224,12 @@ class Gazetteer:
         return place
 
     def area(self, code: str) -> Place | None:
-        """The country (ISO 3166-1 alpha-2) or world region (UN M49 code) with this code."""
+        """The country (ISO 3166-1 alpha-2) or world region (UN M49 code) with this code, or the
+        first-level region named by "country/region" ("GB/England")."""
+        if "/" in code:
+            country, _, region = code.partition("/")
+            found = [p for p in self.lookup(region) if p.level == "admin1" and p.country == country]
+            return found[0] if found else None
         row = self._areas.get(code)
         return None if row is None else self._place(row)
 

@@ -579,3 +579,10 @@ def test_a_direction_is_a_region_only_inside_the_article_countries():
     text = "Floods hit the Western region of Uganda; officials in Kampala and Gulu said."
     western = geocode(text, spans_of(text, "Western", "Uganda", "Kampala", "Gulu"))[0]
     assert (western.level, western.country) == ("admin1", "UG"), western
+
+
+def test_a_demonym_of_a_first_level_region_resolves_to_the_region():
+    text = "The Welsh minister met Sicilian farmers and English buyers in Cardiff."
+    welsh, sicilian, english, _ = geocode(text, spans_of(text, "Welsh", "Sicilian", "English", "Cardiff"))
+    assert (welsh.name, welsh.level) == ("Wales", "admin1") and english.name == "England", (welsh, english)
+    assert (sicilian.level, sicilian.country) == ("admin1", "IT"), sicilian
