@@ -586,3 +586,11 @@ def test_a_demonym_of_a_first_level_region_resolves_to_the_region():
     welsh, sicilian, english, _ = geocode(text, spans_of(text, "Welsh", "Sicilian", "English", "Cardiff"))
     assert (welsh.name, welsh.level) == ("Wales", "admin1") and english.name == "England", (welsh, english)
     assert (sicilian.level, sicilian.country) == ("admin1", "IT"), sicilian
+
+
+def test_a_demonym_read_as_a_person_is_a_nationality():
+    from khabar.nlp import load_pipeline
+
+    nlp = load_pipeline(khabar.load_settings().spacy_model)
+    doc = nlp("Tajik guards stopped the convoy at the border, officials said.")
+    assert "PERSON" not in {e.label_ for e in doc.ents if e.text == "Tajik"}, [(e.text, e.label_) for e in doc.ents]
