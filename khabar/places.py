@@ -81,7 +81,7 @@ class PlaceRules:
     level_words: dict[str, str]  # word -> level
     not_places: frozenset[str]  # name keys the gazetteer ruler must not add on its own
     country_points: dict[str, tuple[float, float]]  # ISO code -> GeoNames' point, where the centroid is far off
-    demonyms: dict[str, str]  # name key of a demonym ("Afghan", "Afghans") -> ISO country or M49 region code
+    demonyms: dict[str, str]  # name key of a demonym ("Afghan", "Welsh") -> ISO country, M49 region or "GB/Wales"
     facility_words: frozenset[str]  # "airport", "university": a name with one is a facility
     admin1_aliases: dict[tuple[str, str], tuple[str, ...]]  # (country, region name) -> abbreviations
     natural_features: tuple[tuple[Place, tuple[str, ...]], ...]  # seas, peninsulas ... with other names
@@ -226,7 +226,12 @@ class Gazetteer:
         return place
 
     def area(self, code: str) -> Place | None:
-        """The country (ISO 3166-1 alpha-2) or world region (UN M49 code) with this code."""
+        """The country (ISO 3166-1 alpha-2) or world region (UN M49 code) with this code, or the
+        first-level region named by "country/region" ("GB/England")."""
+        if "/" in code:
+            country, _, region = code.partition("/")
+            found = [p for p in self.lookup(region) if p.level == "admin1" and p.country == country]
+            return found[0] if found else None
         row = self._areas.get(code)
         return None if row is None else self._place(row)
 
@@ -469,7 +474,7 @@ def _main_town(places: list[Place]) -> tuple[Place, int, float] | None:
     """The town a local story is about, with its mentions and the share of places in its country:
     named most often (twice or more, no other town as often), in the country of most places
     (70%+). On GeoWebNews' tuning half a street or building the gazetteer lacks lies within 161 km of
-    that town 9 times in 10 (52 in 59 on the checking half; docs/entities.md)."""
+    that town 9 times in 9 (48 in 55 on the checking half; docs/entities.md)."""
     towns = Counter(p.id for p in places if p.level == "city")
     top = towns.most_common(2)
     if not top or top[0][1] < _TOWN_MIN_MENTIONS or (len(top) > 1 and top[1][1] == top[0][1]):
@@ -833,6 +838,10 @@ def _eligible(query: _Query, context: list[tuple[int, Place]], own: int = -1) ->
         if countries:
             return tuple(c for c in query.candidates if c.country in countries)
         return tuple(c for c in query.candidates if c.level == "admin1")
+    if _compass_only(query.name):
+        # "West", "Western": a direction names a region of the article's countries, not a town
+        countries = _countries(context, own)
+        return tuple(c for c in query.candidates if c.country in countries and c.level in ("admin1", "admin2"))
     if query.how == "fuzzy" or (query.span.label == "FAC" and query.how != "facility"):
         # a spelling variant, or a facility named like a town ("the Shangri-La"), only counts
         # inside the article's countries
@@ -844,6 +853,13 @@ def _eligible(query: _Query, context: list[tuple[int, Place]], own: int = -1) ->
         # the text names the level ("Kunduz province", "the city of Kunduz"): only that level fits
         return tuple(c for c in query.candidates if c.level == query.cue)
     return query.candidates
+
+
+def _compass_only(name: str) -> bool:
+    """ "West", "Western", "the North": a direction names a region only inside the article's
+    countries (Cameroon's West region, Uganda's Western region), never the West of a story about
+    Washington and Moscow (nor the town of West, Texas)."""
+    return name.lower().removeprefix("the ").strip() in _COMPASS
 
 
 def _countries(context: list[tuple[int, Place]], own: int) -> set[str]:

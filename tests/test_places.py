@@ -593,3 +593,27 @@ def test_a_region_alias_spelled_like_the_region_adds_nothing(monkeypatch):
     gazetteer = places.Gazetteer([(region, ())])
     assert gazetteer.lookup("Northvale") == [region]
     assert gazetteer.lookup("N'vale") == [region]
+
+
+def test_a_direction_is_a_region_only_inside_the_article_countries():
+    # issue 14: "the West" of a Moscow-Washington story was Cameroon's West region
+    text = "Moscow accused the West of meddling, and Washington denied it."
+    assert not geocode(text, spans_of(text, "Moscow", "West", "Washington"))[1].resolved
+    text = "Floods hit the Western region of Uganda; officials in Kampala and Gulu said."
+    western = geocode(text, spans_of(text, "Western", "Uganda", "Kampala", "Gulu"))[0]
+    assert (western.level, western.country) == ("admin1", "UG"), western
+
+
+def test_a_demonym_of_a_first_level_region_resolves_to_the_region():
+    text = "The Welsh minister met Sicilian farmers and English buyers in Cardiff."
+    welsh, sicilian, english, _ = geocode(text, spans_of(text, "Welsh", "Sicilian", "English", "Cardiff"))
+    assert (welsh.name, welsh.level) == ("Wales", "admin1") and english.name == "England", (welsh, english)
+    assert (sicilian.level, sicilian.country) == ("admin1", "IT"), sicilian
+
+
+def test_a_demonym_read_as_a_person_is_a_nationality():
+    from khabar.nlp import load_pipeline
+
+    nlp = load_pipeline(khabar.load_settings().spacy_model)
+    doc = nlp("Tajik guards stopped the convoy at the border, officials said.")
+    assert "PERSON" not in {e.label_ for e in doc.ents if e.text == "Tajik"}, [(e.text, e.label_) for e in doc.ents]

@@ -126,3 +126,10 @@ def test_a_town_in_a_results_table_is_a_team_and_a_country_stays_a_place(nlp):
     doc = nlp("LONDON 1996-08-30\nTraders in Norwich said prices rose.")
     labels = {e.text: e.label_ for e in doc.ents}
     assert labels.get("Norwich") == "GPE", labels
+
+
+@pytest.mark.parametrize("dateline", ["BONN 1996-08-30", "COLOMBO 2019-04-21"])
+def test_a_dateline_town_before_its_date_stays_a_place(nlp, dateline):
+    doc = nlp(f"{dateline}\nShares fell sharply on Friday after the central bank spoke.")
+    town = dateline.split()[0]
+    assert {e.text: e.label_ for e in doc.ents}.get(town) in ("GPE", "LOC"), [(e.text, e.label_) for e in doc.ents]

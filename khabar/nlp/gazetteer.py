@@ -3,6 +3,7 @@
 Reads ``doc.ents``; writes ``doc.ents``:
 
 * a name split after an Arabic article prefix is joined ("al-" + "Shabaab" -> "al-Shabaab");
+* a PERSON entity whose whole text is a demonym ("Azerbaijani") becomes NORP;
 * a NORP or PERSON entity whose whole text is a country or first-level region becomes GPE, and an
   ORG one after "of"; a PERSON or ORG entity whose whole text is a country, first-level region or
   town ("Kunduz" as a person, "Marawi", "Herat" as an organisation) becomes GPE only after a
@@ -179,6 +180,8 @@ class PlaceFixer:
             ahead = doc[ent.start - 2].lower_ if ent.start > 1 else ""
             placed = ahead in _PLACE_PREPOSITIONS and key in self.region_keys
             return Span(doc, ent.start, ent.end, label="GPE") if placed else ent
+        if ent.label_ == "PERSON" and len(ent) <= 2 and key in place_rules().demonyms and _capitalised(ent):
+            return Span(doc, ent.start, ent.end, label="NORP")  # "Azerbaijani" read as a person
         if ent.label_ in ("NORP", "PERSON") and key in self.region_keys:
             return Span(doc, ent.start, ent.end, label="GPE")  # "Kunduz" or "Mozambique" as a person
         if key in self.region_keys and before == "of":  # "the president of Mozambique"
@@ -265,6 +268,8 @@ def _score_follows(doc: Doc, end: int) -> bool:
     if end >= len(doc) or "\n" in doc[end - 1].whitespace_:
         return False
     nxt = doc[end].text
+    if end + 1 < len(doc) and not doc[end].whitespace_ and doc[end + 1].text in ("-", "/", "."):
+        return False  # "1996-08-30", "30/08": a date the tokenizer split
     return nxt.isdigit() or (nxt.startswith(".") and nxt[1:].isdigit())
 
 
