@@ -492,3 +492,27 @@ def test_a_region_alias_spelled_like_the_region_adds_nothing(monkeypatch):
     gazetteer = places.Gazetteer([(region, ())])
     assert gazetteer.lookup("Northvale") == [region]
     assert gazetteer.lookup("N'vale") == [region]
+
+
+@pytest.mark.parametrize(
+    ("text", "village"),
+    [
+        ("Gunmen raided a market in Kwanar Dutse (Maru LGA, Zamfara) on Sunday.", "Kwanar Dutse"),
+        ("Fighters ambushed a patrol near Dara Kalay (Chaparhar district, Nangarhar) on Friday.", "Dara Kalay"),
+    ],
+)
+def test_a_village_written_before_its_district_and_province_is_a_place(text, village):
+    nlp = load_pipeline(khabar.load_settings().spacy_model)
+    assert {e.text: e.label_ for e in nlp(text).ents}.get(village) == "GPE"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "label"),
+    [
+        ("In Kabul, Amnesty International said the attack was a war crime.", "Amnesty International", "ORG"),
+        ("Tony Rominger (Switzerland) won the stage.", "Tony Rominger", "PERSON"),
+    ],
+)
+def test_a_name_beside_a_place_is_no_place_without_the_chain_of_places(text, name, label):
+    nlp = load_pipeline(khabar.load_settings().spacy_model)
+    assert {e.text: e.label_ for e in nlp(text).ents}.get(name) == label
