@@ -220,15 +220,15 @@ def iso_day(acled_date: str) -> str:
 # and the number of denials reported as claims.
 _SHOW_ERRORS = False  # --errors: print wrong perpetrators (error analysis on the tuning half only)
 FLOORS: dict[str, float] = {
-    "event": 0.75,
-    "type": 0.47,
-    "date": 0.69,
+    "event": 0.79,
+    "type": 0.51,
+    "date": 0.74,
     "fatalities": 0.60,
     "perpetrator": 0.33,
     "perpetrator P": 0.65,
-    "perpetrator R": 0.22,
-    "admin1": 0.49,
-    "25km": 0.22,
+    "perpetrator R": 0.23,
+    "admin1": 0.60,
+    "25km": 0.30,
     "merged": 0.16,
     "denied": 0,
 }

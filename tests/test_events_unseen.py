@@ -477,3 +477,14 @@ def test_armed_sides_that_clash_are_an_armed_assault(nlp):
 
 def test_protesters_clashing_with_police_is_no_attack(nlp):
     assert events_of(nlp, "On 4 April 2021, protesters clashed with police outside the governor's office.") == []
+
+
+def test_a_village_the_gazetteer_lacks_gives_way_to_the_province_beside_it():
+    from khabar.events.article import best_place
+
+    village = Name(10, 15, "Kalay", "GPE", "e:kalay", "Kalay", "unresolved")
+    province = Name(17, 24, "Helmand", "GPE", "place:1", "Helmand", "admin1")
+    town = Name(30, 38, "Lashkar Gah", "GPE", "place:2", "Lashkar Gah", "city")
+    assert best_place([village, province], None) == province
+    assert best_place([village, province, town], None) == town
+    assert best_place([village], None) == village  # still the place named, when nothing else is

@@ -141,6 +141,25 @@ def test_a_common_phrase_in_lower_case_is_not_a_registry_name(nlp):
     assert {i for _, i in named} >= {"actor:haqqani-network", "actor:islamic-state"}, named
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 6 May 2021, Al shabaab militants abducted two teachers near Jowhar.",
+        "A mine planted by Al Shabaab hit a minibus near Baidoa on Sunday.",
+        "On Sunday, al-shabaab fighters overran a base near Afgooye.",
+    ],
+)
+def test_al_shabaab_written_with_a_spaced_or_lower_case_article_is_the_registry_name(nlp, text):
+    assert any(t.lower().replace("-", " ") == "al shabaab" for t, _ in _registry_mentions(nlp, text))
+
+
+def test_a_registry_name_in_lower_case_before_a_members_noun_is_the_group(nlp):
+    named = _registry_mentions(nlp, "On Friday, Islamic state militants attacked a police post in Bosaso.")
+    assert any(i == "actor:islamic-state" for _, i in named), named
+    concept = _registry_mentions(nlp, "They want an Islamic state ruled by clerics, the preacher said.")
+    assert not any(i == "actor:islamic-state" for _, i in concept), concept
+
+
 def test_pro_and_anti_compounds_do_not_name_the_group(nlp):
     text = (
         "An anti-Taliban militia said it had pushed back pro-Islamic State fighters near the border. "

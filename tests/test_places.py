@@ -617,3 +617,27 @@ def test_a_demonym_read_as_a_person_is_a_nationality():
     nlp = load_pipeline(khabar.load_settings().spacy_model)
     doc = nlp("Tajik guards stopped the convoy at the border, officials said.")
     assert "PERSON" not in {e.label_ for e in doc.ents if e.text == "Tajik"}, [(e.text, e.label_) for e in doc.ents]
+
+
+@pytest.mark.parametrize(
+    ("text", "village"),
+    [
+        ("Gunmen raided a market in Kwanar Dutse (Maru LGA, Zamfara) on Sunday.", "Kwanar Dutse"),
+        ("Fighters ambushed a patrol near Dara Kalay (Chaparhar district, Nangarhar) on Friday.", "Dara Kalay"),
+    ],
+)
+def test_a_village_written_before_its_district_and_province_is_a_place(text, village):
+    nlp = load_pipeline(khabar.load_settings().spacy_model)
+    assert {e.text: e.label_ for e in nlp(text).ents}.get(village) == "GPE"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "label"),
+    [
+        ("In Kabul, Amnesty International said the attack was a war crime.", "Amnesty International", "ORG"),
+        ("Lena Marquardt (Austria) won the stage.", "Lena Marquardt", "PERSON"),
+    ],
+)
+def test_a_name_beside_a_place_is_no_place_without_the_chain_of_places(text, name, label):
+    nlp = load_pipeline(khabar.load_settings().spacy_model)
+    assert {e.text: e.label_ for e in nlp(text).ents}.get(name) == label

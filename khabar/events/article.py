@@ -123,8 +123,10 @@ def _different_place(draft: _Draft, clue: Clue) -> bool:
 
 
 # Gold convention (and the analyst's need): the most specific place named for the event. Facilities
-# ("the Temple of Hatshepsut") are not places of this kind; the dateline city is a fallback only.
-_LEVEL_RANK = {"city": 0, "admin2": 1, "": 2, "unresolved": 2, "admin1": 3, "country": 4}
+# ("the Temple of Hatshepsut") are not places of this kind; the dateline city is a fallback only. A
+# name the gazetteer lacks ranks below a province it names beside it ("in Kalay, Helmand province"
+# gives Helmand, which has a point and a region; the village stays in the evidence sentence).
+_LEVEL_RANK = {"city": 0, "admin2": 1, "": 2, "admin1": 3, "unresolved": 3.5, "country": 4}
 
 
 def best_place(places: list[Name], dateline: Name | None) -> Name | None:
@@ -134,7 +136,7 @@ def best_place(places: list[Name], dateline: Name | None) -> Name | None:
         return dateline or next((p for p in places if p.label == "FAC"), None)
     ranked = sorted(enumerate(candidates), key=lambda ip: (_LEVEL_RANK.get(ip[1].level, 2), ip[0]))
     best = ranked[0][1]
-    if dateline is not None and _LEVEL_RANK.get(best.level, 2) >= 3:
+    if dateline is not None and _LEVEL_RANK.get(best.level, 2) >= 3 and best.level != "unresolved":
         return dateline
     return best
 

@@ -88,6 +88,7 @@ class PlaceFixer:
             first: frozenset(group) for first, group in grouped.items()
         }
         self.lengths = {first: sorted({len(p) for p in group}) for first, group in grouped.items()}
+        self.level_words = frozenset(place_rules().level_words)
 
     def matches(self, doc: Doc) -> list[tuple[int, int]]:
         """(start, end) token spans whose lower-case words are a place name (overlaps included)."""
@@ -109,6 +110,7 @@ class PlaceFixer:
     def __call__(self, doc: Doc) -> Doc:
         ents = [_area_before_nouns(self._relabelled(doc, ent)) for ent in _joined(doc, list(doc.ents))]
         ents = self._lists(doc, ents)
+        ents = self._chains(doc, ents)
         added = filter_spans(
             [self._team(_missed_span(doc, s, e)) for s, e in self.matches(doc) if self._missed_place(doc, s, e)]
         )
@@ -154,6 +156,35 @@ class PlaceFixer:
                     ents[k] = Span(doc, ent.start, ent.end, label="GPE")
                     changed = True
         return ents
+
+    def _chains(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """Places written small to large after a preposition of place, read as organisations or
+        people: "in Goniri (Gujiba LGA, Borno)", "in Puli Hisar district, Baghlan", "in Buena Vista,
+        Guerrero". A name with a known region after it in the chain is a place; the last one only
+        when the gazetteer has it as a country or region. "Tony Rominger (Switzerland)" opens with
+        no preposition of place and "in Kabul, Amnesty International said" ends in no region."""
+        for chain in _chains_of(doc, ents):
+            first = ents[chain[0]]
+            if not (
+                (first.start and doc[first.start - 1].lower_ in _PLACE_PREPOSITIONS)
+                or (first.end < len(doc) and doc[first.end].lower_ in self.level_words)
+            ):
+                continue
+            known = [ents[k].label_ in ("GPE", "LOC") or self._region(ents[k]) for k in chain]
+            for n, k in enumerate(chain):
+                ent = ents[k]
+                if ent.label_ in ("GPE", "LOC") or ent.ent_id_ or not (ent.label_ in _RELABEL or known[n]):
+                    continue  # a facility ("the Serena Hotel, Kabul") only when it is a region's name
+                if (any(known[n + 1 :]) or known[n]) and _capitalised(ent) and len(ent) <= 4:
+                    ents[k] = Span(doc, ent.start, ent.end, label="GPE")
+        return ents
+
+    def _region(self, ent: Span) -> bool:
+        """True when the gazetteer has the name (less a level word) as a country or a region."""
+        words = ent.text.split()
+        if len(words) >= 2 and words[-1].lower() in self.level_words:
+            words = words[:-1]
+        return any(p.level in ("country", "admin1", "admin2") for p in load_gazetteer().lookup(" ".join(words)))
 
     def _relabelled(self, doc: Doc, ent: Span) -> Span:
         if (
@@ -252,6 +283,27 @@ def _build_phrase_set(nlp: Language, min_population: int) -> tuple[list[tuple[st
     region_keys = {name_key(n) for n, p in gazetteer.names(min_population=10**12)} - rules.not_places
     phrases = {tuple(t.lower_ for t in nlp.tokenizer(n)) for n in sorted(n.lower() for n in names)}
     return sorted(p for p in phrases if p), place_keys, region_keys
+
+
+def _chains_of(doc: Doc, ents: list[Span]) -> list[list[int]]:
+    """Runs of two or more entities joined only by brackets, commas, level words and a capitalised
+    word the NER left out ("X (Y, Z)", "Nacate (Meluco, Cabo Delgado)")."""
+    words = set(place_rules().level_words)
+    chains: list[list[int]] = []
+    for k in range(1, len(ents)):
+        between = doc[ents[k - 1].end : ents[k].start]
+        joined = (
+            0 < len(between) <= 5
+            and all(t.text in ("(", ",", ")") or t.lower_ in words or (t.is_alpha and t.is_title) for t in between)
+            and any(t.text in ("(", ",") for t in between)
+        )
+        if not joined:
+            continue
+        if chains and chains[-1][-1] == k - 1:
+            chains[-1].append(k)
+        else:
+            chains.append([k - 1, k])
+    return chains
 
 
 def _missed_span(doc: Doc, start: int, end: int) -> Span:

@@ -98,10 +98,19 @@ def registry_patterns() -> tuple[list[dict], list[dict]]:
     # decides which actor by context (entities.py), so they carry no id.
     entries += [("", "ORG", a.ambiguous_aliases) for a in registry.actors]
     for ent_id, label, names in entries:
-        for name in dict.fromkeys(names):
+        for name in dict.fromkeys(n for written in names for n in _spellings(written)):
             pattern = {"label": label, "pattern": name, **({"id": ent_id} if ent_id else {})}
             (exact if is_acronym(name) or len(name) <= 4 else loose).append(pattern)
     return loose, exact
+
+
+def _spellings(name: str) -> tuple[str, ...]:
+    """A registry name and the spelling of it with its leading Arabic article spaced: "al-Shabaab"
+    is as often written "Al Shabaab" or "Al shabaab" (the case check accepts the latter, see
+    ``_transliterated``)."""
+    if name[:3].lower() in ("al-", "el-") and len(name) > 4:
+        return name, f"{name[:2]} {name[3:]}"
+    return (name,)
 
 
 def add_ruler(nlp) -> None:
@@ -190,6 +199,29 @@ def _title_case_line(doc: Doc, i: int) -> bool:
     return sum(t.text[:1].isupper() for t in words) >= 0.7 * len(words)
 
 
+# Arabic articles that open a transliterated name: "Al shabaab", "al-shabaab", "Al qaeda" are
+# names however the rest is written (no English phrase begins so).
+_ARTICLES = frozenset({"al", "el"})
+# Nouns for the members of a group: "Islamic state militants" are the Islamic State's, whereas
+# "an Islamic state" is a state under Islamic law.
+_FIGHTERS = frozenset(
+    {"militants", "fighters", "jihadists", "insurgents", "gunmen", "rebels", "militiamen", "members", "cells"}
+)
+
+
+def _transliterated(ent: Span) -> bool:
+    """ "Al shabaab", "al-shabaab": a match that opens with an Arabic article written "Al " or "al-"."""
+    first = ent[0]
+    if len(ent) < 2 or first.lower_ not in _ARTICLES:
+        return False
+    return first.text[:1].isupper() or (ent[1].text == "-" and not first.whitespace_)
+
+
+def _before_fighters(doc: Doc, ent: Span) -> bool:
+    """ "Islamic state militants": a match opening with a capital and followed by a members noun."""
+    return ent[0].text[:1].isupper() and ent.end < len(doc) and doc[ent.end].lower_ in _FIGHTERS
+
+
 class _NameCase:
     """Drop the loose ruler's matches not written as names, inside pro-/anti- compounds, or the first
     word of a longer name (before NER)."""
@@ -201,7 +233,9 @@ class _NameCase:
         kept: list[Span] = []
         dropped: list[Span] = []
         for e in doc.ents:
-            named = written_as_name(e, self.lowercase) and not in_compound(doc, e.start)
+            named = (written_as_name(e, self.lowercase) or _transliterated(e) or _before_fighters(doc, e)) and not (
+                in_compound(doc, e.start)
+            )
             (kept if named and not part_of_longer_name(doc, e) else dropped).append(e)
         if dropped:
             doc.ents = kept
