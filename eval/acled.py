@@ -500,13 +500,25 @@ def table(name: str, res: Results) -> dict[str, float]:
     return out
 
 
+def wilson_lower(right: int, total: int, z: float = 1.645) -> float:
+    """Lower bound of the Wilson score interval of ``right / total`` (one-sided 95% at z = 1.645)."""
+    if total <= 0:
+        return 0.0
+    p = right / total
+    centre = p + z * z / (2 * total)
+    spread = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total))
+    return max(0.0, (centre - spread) / (1 + z * z / total))
+
+
 def fit_confidence(res: Results, path: Path) -> None:
     """Write the measured precision of each perpetrator rule (tuning half) to khabar/data/confidence.toml."""
     lines = path.read_text("utf-8").splitlines()
     lines = lines[: lines.index("[perpetrator]") + 1]  # the [perpetrator] table is the file's last
     for rule, c in sorted(res.rules.items()):
-        # Laplace-smoothed precision, so that a rule seen a few times is not given 1.0 or 0.0.
-        lines.append(f"{rule} = {(c.tp + 1) / (c.predicted + 2):.3f}  # {c.tp}/{c.predicted}")
+        # The lower end of a one-sided 95% Wilson interval, not the point estimate: a rule seen a few
+        # times gets little credit (2 right of 2 is 0.42, 16 of 29 is 0.40, 115 of 131 is 0.82), so a
+        # value stated by one weakly measured rule is shown as uncertain rather than as a fact.
+        lines.append(f"{rule} = {wilson_lower(c.tp, c.predicted):.3f}  # {c.tp}/{c.predicted}")
     path.write_text("\n".join(lines) + "\n", "utf-8")
 
 
