@@ -103,16 +103,20 @@ DIRECTION_FLOORS = {
     "counter_direction_cv_accuracy": 0.93,
     "gold_direction_hidden_wrong_max": 0.0,
 }
+# Story similarity (eval/fit_story.py: fitted on the SemEval tuning half), floors on the checking half, measured
+# 2026-12-04: default (auto) English pairs Pearson 0.789, F1 0.776 (one WordLlama cosine, linear map: 0.778 / 0.760);
+# all languages (every second checking pair, e5 where a text is not English) 0.735, F1 0.713 (P 0.800 R 0.643;
+# the e5 lede cosine alone, linear map: 0.676, F1 0.736, P 0.750 R 0.723).
 STORY_FLOORS = {  # by the model scoring stories
-    "e5": {"semeval_en_pearson": 0.86, "semeval_all_pearson": 0.70, "semeval_en_f1": 0.86},
-    "auto": {"semeval_en_pearson": 0.75, "semeval_all_pearson": 0.70, "semeval_en_f1": 0.75},
-    "wordllama": {"semeval_en_pearson": 0.75, "semeval_en_f1": 0.75},
+    "e5": {"semeval_en_pearson": 0.78, "semeval_all_pearson": 0.71, "semeval_en_f1": 0.66},
+    "auto": {"semeval_en_pearson": 0.77, "semeval_all_pearson": 0.72, "semeval_en_f1": 0.75},
+    "wordllama": {"semeval_en_pearson": 0.77, "semeval_en_f1": 0.75},
 }
 STORY_MODELS = {"e5": "e5", "auto": "e5 where a text is not English, else wordllama", "wordllama": "wordllama"}
-# With khabar[multilingual] installed, the e5-everywhere profile (multilingual=on) is measured too, with the
-# floors the default profile had while "auto" meant e5 for every article (measured 0.880 / 0.739 / 0.880).
-# The default (auto: e5 where a text is not English) measured en 0.810 (WordLlama), all languages 0.724.
-E5_FLOORS = {"e5_semeval_en_pearson": 0.86, "e5_semeval_all_pearson": 0.70, "e5_semeval_en_f1": 0.86}
+# With khabar[multilingual] installed, the e5-everywhere profile (multilingual=on) is measured too (checking half,
+# the score alone: English pairs 0.799, F1 0.684 (e5 lede cosine, linear map: 0.821 / 0.732); all languages 0.732,
+# F1 0.684 (0.670 / 0.710)).
+E5_FLOORS = {"e5_semeval_en_pearson": 0.78, "e5_semeval_all_pearson": 0.71, "e5_semeval_en_f1": 0.66}
 
 
 def main(data: Path, *, sentence_model: str = "auto", multilingual: str = "auto") -> bool:

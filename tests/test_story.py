@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from khabar.relations.compare import Comparer
-from khabar.relations.embed import Embedders
+from khabar.relations.embed import Embedders, multilingual_available
 from khabar.relations.story import FEATURES, head_text, load_story_model, story_features, story_similarity
 from khabar.relations.views import view_of_text
 
@@ -88,3 +88,20 @@ def test_shared_names_and_numbers_are_counted_on_the_article_with_fewer():
 def test_head_text_is_the_headline_and_lead():
     words = head_text(FERRY_A).split()
     assert words[:3] == ["Ferry", "capsizes", "on"] and len(words) == 60
+
+
+FERRY_DE = """Fähre auf dem Tanasee gekentert, neun Vermisste
+
+Eine Passagierfähre ist am Sonntagabend auf dem Tanasee bei Bahir Dar gekentert; neun Menschen werden noch
+vermisst, teilte die Polizei der Region mit. An Bord waren 31 Passagiere und Getreidesäcke für die Insel Dek.
+Fischer retteten 22 Überlebende aus dem Wasser."""
+
+
+@pytest.mark.skipif(not multilingual_available(), reason="needs khabar[multilingual]")
+def test_a_translated_report_is_alike_across_languages_with_the_e5_model():
+    comparer = Comparer(Embedders(sentence_model="wordllama", multilingual="auto"))
+    german = view_of_text("de", FERRY_DE.strip(), language="de")
+    same = comparer.compare(_view("a", FERRY_A), german)
+    other = comparer.compare(_view("c", BUDGET), german)
+    assert same.model == other.model == "e5"
+    assert same.score >= 0.6 > other.score, (same.score, other.score)
