@@ -7,7 +7,14 @@ import pytest
 
 from khabar.relations.compare import Comparer
 from khabar.relations.embed import Embedders, multilingual_available
-from khabar.relations.story import FEATURES, head_text, load_story_model, story_features, story_similarity
+from khabar.relations.story import (
+    FEATURES,
+    head_text,
+    load_story_model,
+    story_features,
+    story_kind,
+    story_similarity,
+)
 from khabar.relations.views import view_of_text
 
 # Two reports of one (invented) event, written independently: same town, people and figures, other words.
@@ -105,3 +112,12 @@ def test_a_translated_report_is_alike_across_languages_with_the_e5_model():
     other = comparer.compare(_view("c", BUDGET), german)
     assert same.model == other.model == "e5"
     assert same.score >= 0.6 > other.score, (same.score, other.score)
+
+
+def test_each_pair_gets_the_model_fitted_for_it():
+    assert story_kind(False, "en", "en") == story_kind(False, "ur", "en") == "wordllama"
+    assert story_kind(True, "en", "en") == "e5_english"
+    assert story_kind(True, "ur", "en") == story_kind(True, "de", "de") == "e5"
+    models = load_story_model()
+    assert set(models) == {"wordllama", "e5", "e5_english"}
+    assert all(set(m["features"]) <= set(FEATURES) and len(m["weights"]) == len(m["features"]) for m in models.values())

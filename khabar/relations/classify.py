@@ -34,7 +34,7 @@ from .align import WORD_WEIGHT, Alignment, SentencePair, SentenceSet, align, ali
 from .derivation import FEATURES, derivation_probability, pair_features, text_direction
 from .embed import Embedder
 from .fingerprints import document_vector, lede_text, sentence_texts
-from .story import content_vector, head_text, story_features, story_similarity
+from .story import content_vector, head_text, story_features, story_kind, story_similarity
 from .text import names, shingles, words
 from .values import ArticleView, Comparison, Relation
 
@@ -147,16 +147,15 @@ def prepare(
 
 def story_score(a: Prepared, b: Prepared) -> tuple[float, str]:
     """How alike the two stories are (the calibrated story similarity, 0..1: khabar/relations/story.py)
-    and the model that judged it: ``e5`` when both articles have a multilingual lede vector, else
-    ``wordllama``."""
-    kind = "e5" if a.lede is not None and b.lede is not None else "wordllama"
+    and the model that judged it (:func:`~khabar.relations.story.story_kind`)."""
+    kind = story_kind(a.lede is not None and b.lede is not None, a.view.language, b.view.language)
     features = story_features(
         a.view.text,
         b.view.text,
         (a.document, b.document),
         (a.head, b.head),
         (a.content, b.content),
-        (a.lede, b.lede) if kind == "e5" else (None, None),
+        (a.lede, b.lede) if kind != "wordllama" else (None, None),
         (a.view.language, b.view.language),
     )
     return story_similarity(features, kind), kind

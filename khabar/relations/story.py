@@ -8,9 +8,10 @@ small linear model over cheap features of the pair (:data:`FEATURES`), fitted by
 4 "very dissimilar" -> 0), so a story similarity of 0.6 reads "raters would put it at about 2.2 of
 4", and the prediction is clipped to 0..1.
 
-Two fitted models: ``wordllama`` for a pair where either side has no multilingual lede vector (the
-default for English articles: WordLlama vectors and word features only, no slow model), and ``e5``
-when both have one (articles in other languages, or ``multilingual=on``).
+Three fitted models (:func:`story_kind`): ``wordllama`` for a pair where either side has no
+multilingual lede vector (the default for English articles: WordLlama vectors and word features
+only, no slow model); ``e5`` when both have one and either is not English (articles in other
+languages); ``e5_english`` for two English articles with ledes (``multilingual=on``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ __all__ = [
     "load_story_model",
     "head_text",
     "content_vector",
+    "story_kind",
 ]
 
 MODEL = Path(__file__).resolve().parent.parent / "data" / "story_model.json"
@@ -91,9 +93,17 @@ def story_features(
     return np.array([doc, content_cosine, head_cosine, names, numbers, length, lede_cosine, same], dtype=np.float64)
 
 
+def story_kind(ledes: bool, language_a: str, language_b: str) -> str:
+    """The story model for a pair: ``wordllama`` without both lede vectors, ``e5_english`` with them for
+    two English articles, ``e5`` otherwise."""
+    if not ledes:
+        return "wordllama"
+    return "e5_english" if language_a == language_b == "en" else "e5"
+
+
 def story_similarity(features: Sequence[float] | np.ndarray, kind: str) -> float:
     """The calibrated story similarity (0..1) of a pair's features with the ``kind`` model
-    (``wordllama`` or ``e5``)."""
+    (:func:`story_kind`)."""
     model = load_story_model()[kind]
     x = np.asarray(features, dtype=np.float64)
     used = [FEATURES.index(name) for name in model["features"]]
