@@ -121,3 +121,19 @@ def test_each_pair_gets_the_model_fitted_for_it():
     models = load_story_model()
     assert set(models) == {"wordllama", "e5", "e5_english"}
     assert all(set(m["features"]) <= set(FEATURES) and len(m["weights"]) == len(m["features"]) for m in models.values())
+
+
+def test_page_furniture_does_not_lower_the_story_similarity(comparer):
+    # Short lines a page carries around a report (headings, share prompts, box titles) are not content:
+    # the English model reads the content sentences' cosine, so they move the score less than the cosine
+    # of all sentences.
+    furniture = "\n\nShare this\n\nAdvertisement\n\nMost read\n\nTop stories\n\nFollow us\n\nMore from Africa"
+    plain = comparer.compare(_view("a", FERRY_A), _view("b", FERRY_B))
+    padded_view = _view("b2", FERRY_B + furniture)
+    padded = comparer.compare(_view("a", FERRY_A), padded_view)
+    assert abs(padded.score - plain.score) <= 0.02, (plain.score, padded.score)
+    a = comparer.prepared(_view("a", FERRY_A), comparer.embedders.english)
+    b = comparer.prepared(_view("b", FERRY_B), comparer.embedders.english)
+    b2 = comparer.prepared(padded_view, comparer.embedders.english)
+    assert float(a.content @ b2.content) == pytest.approx(float(a.content @ b.content), abs=1e-5)
+    assert float(a.document @ b2.document) < float(a.document @ b.document) - 0.02
