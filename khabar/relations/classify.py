@@ -34,6 +34,7 @@ from .align import WORD_WEIGHT, Alignment, SentencePair, SentenceSet, align, ali
 from .derivation import FEATURES, derivation_probability, pair_features, text_direction
 from .embed import Embedder
 from .fingerprints import document_vector, lede_text, sentence_texts
+from .story import content_vector, head_text, story_features, story_kind, story_similarity
 from .text import names, shingles, words
 from .values import ArticleView, Comparison, Relation
 
@@ -108,6 +109,8 @@ class Prepared:
     sentences: SentenceSet
     document: np.ndarray  # English document vector (WordLlama), for the story score
     lede: np.ndarray | None  # multilingual lede vector, when the model is available
+    head: np.ndarray | None = None  # WordLlama vector of the headline and lead (khabar/relations/story.py)
+    content: np.ndarray | None = None  # WordLlama mean of the content sentences (no headings, prompts, boxes)
 
 
 def prepare(
@@ -125,25 +128,37 @@ def prepare(
     """
     texts = sentence_texts(view)
     vectors = sentence_model.embed(texts)
+    english_vectors = vectors if english is sentence_model else english.embed(texts)
     if document is None:
-        english_vectors = vectors if english is sentence_model else english.embed(texts)
         document = document_vector(english_vectors, english.dimensions)
     if lede is None and multilingual is not None and texts:
         lede = multilingual.embed([lede_text(view.text)])[0]
+    head = english.embed([head_text(view.text)])[0] if texts else None
     return Prepared(
         view,
         sentence_model.name,
         sentence_set(texts, vectors),
         np.asarray(document, dtype=np.float32),
         None if lede is None else np.asarray(lede, dtype=np.float32),
+        head,
+        content_vector(texts, english_vectors, english.dimensions) if texts else None,
     )
 
 
 def story_score(a: Prepared, b: Prepared) -> tuple[float, str]:
-    """How alike the two stories are, 0..1, and the model that judged it."""
-    if a.lede is not None and b.lede is not None:
-        return scaled_score(float(a.lede @ b.lede), "e5"), "e5"
-    return scaled_score(float(a.document @ b.document), "wordllama"), "wordllama"
+    """How alike the two stories are (the calibrated story similarity, 0..1: khabar/relations/story.py)
+    and the model that judged it (:func:`~khabar.relations.story.story_kind`)."""
+    kind = story_kind(a.lede is not None and b.lede is not None, a.view.language, b.view.language)
+    features = story_features(
+        a.view.text,
+        b.view.text,
+        (a.document, b.document),
+        (a.head, b.head),
+        (a.content, b.content),
+        (a.lede, b.lede) if kind != "wordllama" else (None, None),
+        (a.view.language, b.view.language),
+    )
+    return story_similarity(features, kind), kind
 
 
 def scaled_score(cosine: float, model: str) -> float:
