@@ -284,10 +284,34 @@ def _not_a_count(tokens: list, i: int, j: int) -> bool:
         return True
     if ent == "DATE" and (_DATE_WORD.match(before) or _DATE_WORD.match(after)):
         return True  # "August 26", "26 August", "two days", "three years": part of a date or a duration
+    if i == j and _day_of_month(tokens, i):
+        return True  # "Around 9 May 2020, a man was found dead": the parser left the day out of the date
     text = tokens[i].text
     if i == j and re.fullmatch(r"(1[5-9]|20)\d\d", text) and ent in ("DATE", "") and before not in QUALIFIERS:
         return True  # a year, not 1,900 people ("1,900" keeps its comma)
     return ent == "DATE" and re.fullmatch(r"\d{4}", text) is not None
+
+
+_MONTH = re.compile(
+    r"^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?$"
+)
+
+
+def _day_of_month(tokens: list, i: int) -> bool:
+    """ "9 May 2020", "May 9, 2020", "on 9 May": a number 1-31 beside a month name that is a date (tagged
+    as one, or followed by a year) is the day of that month, whatever entity the number itself got."""
+    text = tokens[i].text
+    if not re.fullmatch(r"\d{1,2}", text) or not 1 <= int(text) <= 31:
+        return False
+
+    def dated(k: int) -> bool:
+        if not 0 <= k < len(tokens) or not _MONTH.match(tokens[k].lower_):
+            return False
+        later = [t.text for n, t in enumerate(tokens[k + 1 : k + 4], k + 1) if n != i and t.text != ","]
+        return tokens[k].ent_type_ == "DATE" or bool(later and _YEAR.fullmatch(later[0]))
+
+    return dated(i + 1) or dated(i - 1)
 
 
 def _anchor(tokens: list, i: int, j: int):

@@ -488,3 +488,16 @@ def test_a_village_the_gazetteer_lacks_gives_way_to_the_province_beside_it():
     assert best_place([village, province], None) == province
     assert best_place([village, province, town], None) == town
     assert best_place([village], None) == village  # still the place named, when nothing else is
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Around 9 May 2020 (as reported), in Delicias, Chihuahua, a man was found dead beside a dirt track.",
+        "On 21 March 2021, a trader was killed by a roadside bomb near Garowe.",
+        "On March 21, 2021, a trader was killed by a roadside bomb near Garowe.",
+    ],
+)
+def test_the_day_of_a_date_is_never_a_count(nlp, text):
+    events = events_of(nlp, text, "2021-03-25")
+    assert [e.killed.low for e in events if e.killed] == [1]

@@ -78,3 +78,19 @@ def test_compatibility_of_reported_figures():
     assert not figures_compatible(fig(359, 359), fig(253, 253))
     assert figures_compatible(fig(253, 253, "about"), fig(270, 270))  # "about" allows 25%
     assert not figures_compatible(fig(0, 9, "fewer_than"), fig(40, 40))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Around 9 May 2020 (as reported), a man was found dead in a field.",
+        "On May 9, 2020 a man was found dead in a field.",
+    ],
+)
+def test_a_day_of_the_month_is_not_a_count(nlp, text):
+    assert [f.text for f, _ in count_phrases(nlp(text)[:])] == []
+
+
+def test_a_count_beside_a_month_word_that_is_no_date_stays_a_count(nlp):
+    found = [f.value for f, _ in count_phrases(nlp("Gunmen killed 12 people in March.")[:])]
+    assert found == [12]
