@@ -501,3 +501,46 @@ def test_a_village_the_gazetteer_lacks_gives_way_to_the_province_beside_it():
 def test_the_day_of_a_date_is_never_a_count(nlp, text):
     events = events_of(nlp, text, "2021-03-25")
     assert [e.killed.low for e in events if e.killed] == [1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 8 June 2021, a farmer was killed by two gunmen near Gao.",
+        "Two gunmen killed a farmer near Gao on Tuesday.",
+        "On 8 June 2021, a shopkeeper was shot to death by three men on motorbikes in Tapachula.",
+    ],
+)
+def test_the_killers_are_not_counted_as_dead(nlp, text):
+    events = events_of(nlp, text, "2021-06-10")
+    assert [e.killed.low for e in events if e.killed] == [1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 8 June 2021, masked gunmen assassinated a tax collector near the market in Gao.",
+        "On 8 June 2021, a prisoner was beaten to death by guards in Lubumbashi.",
+        "On 8 June 2021, rebels killed an engineer on the road to Beni.",
+    ],
+)
+def test_one_victim_named_by_any_noun_is_a_toll_of_one(nlp, text):
+    events = events_of(nlp, text, "2021-06-10")
+    assert [e.killed.low for e in events if e.killed] == [1]
+
+
+def test_victims_who_died_are_still_counted(nlp):
+    (event,) = events_of(nlp, "Three people died when gunmen stormed a bar in Gao on Tuesday.", "2021-06-10")
+    assert event.killed.low == 3
+
+
+def test_an_unknown_number_is_no_toll_of_one(nlp):
+    events = events_of(nlp, "On 8 June 2021, rebels attacked Beni and an unknown number of soldiers were killed.")
+    assert not [e.killed for e in events if e.killed and e.killed.low == 1]
+
+
+def test_a_headline_style_passive_keeps_its_count(nlp):
+    (event,) = events_of(
+        nlp, "Rebels ambushed a patrol near Beni on Friday. At least one soldier killed and two wounded."
+    )
+    assert event.killed.low == 1 and event.injured.low == 2

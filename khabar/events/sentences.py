@@ -337,12 +337,34 @@ def _single_victims(sent) -> list[tuple[Figure, Token]]:
             tok.dep_ == "det"
             and tok.lower_ in ("a", "an")
             and tok.head.tag_ == "NN"
-            and (tok.head.lemma_.lower() in _PERSON_NOUNS)
+            and (tok.head.lemma_.lower() in _PERSON_NOUNS or _killed_one(tok.head))
         ):
             noun = tok.head
             start, end = tok.idx, noun.idx + len(noun)
             out.append((Figure(_text(sent, start, end), start, end, 1, "exact", 1, 1), tok))
     return out
+
+
+# Verbs whose object (or passive subject) can only be a person: "assassinated an engineer",
+# "an inmate was murdered" count one victim whatever the noun.
+_KILL_VERBS = frozenset({"kill", "murder", "assassinate", "slay", "behead", "lynch"})
+
+
+_QUANTITY_NOUNS = frozenset({"number", "amount", "total", "count", "toll", "figure", "dozen", "score", "handful"})
+
+
+def _killed_one(noun) -> bool:
+    """ "gunmen assassinated an economic operator", "a prisoner was beaten to death": the victim of a
+    kill, named by any noun."""
+    if noun.dep_ not in ("dobj", "nsubjpass") or noun.lemma_.lower() in _QUANTITY_NOUNS:
+        return False
+    if any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children):
+        return False  # "an unknown number of fighters", "a group of men": a quantity, not one victim
+    verb = noun.head
+    return verb.lemma_.lower() in _KILL_VERBS or any(
+        c.dep_ == "prep" and c.lower_ == "to" and any(g.lemma_.lower() == "death" for g in c.children)
+        for c in verb.children
+    )
 
 
 def _join_parts(items: list[tuple[Figure, Token]], sent) -> list[Figure]:
@@ -397,6 +419,8 @@ def casualty_role(anchor, lex: Lexicon | None = None) -> str | None:
         return None
     node = anchor
     for _ in range(6):
+        if _attacker(node, lex):
+            return None  # "killed by two gunmen", "two gunmen killed a farmer": the killers, not the dead
         role = _role_at(node, anchor, lex)
         if role:
             return None if role == "unreal" else role
@@ -408,6 +432,21 @@ def casualty_role(anchor, lex: Lexicon | None = None) -> str | None:
             return None  # "including 165 soldiers": a part of another count
         node = node.head
     return None
+
+
+# Verbs whose active subject is the killer, not a victim (unlike "die", "perish" or "lose").
+_KILLER_VERBS = frozenset({"kill", "murder", "assassinate", "slay", "behead", "lynch", "shoot", "stab", "execute"})
+
+
+def _attacker(node, lex: Lexicon) -> bool:
+    """The count's noun is the agent of a passive kill ("by two gunmen") or the subject of an active one."""
+    if node.dep_ in ("agent", "prep") and node.lower_ == "by":
+        return True
+    verb = node.head
+    # only a verb with its own object: "one soldier killed and two wounded" is a passive in headline style
+    return (
+        node.dep_ == "nsubj" and verb.lemma_.lower() in _KILLER_VERBS and any(c.dep_ == "dobj" for c in verb.children)
+    )
 
 
 def _years_old(noun) -> bool:
@@ -449,6 +488,8 @@ def _role_at(node, anchor, lex: Lexicon) -> str | None:
         ):
             continue
         word = child.lemma_.lower()
+        if child.dep_ == "prep" and child.lower_ == "to" and any(g.lemma_.lower() == "death" for g in child.children):
+            return "unreal" if is_unreal(node, lex) else "killed"  # "shot to death", "stabbed to death"
         if child.dep_ in ("nsubj", "nsubjpass", "dobj") and word in ("toll", "number", "count", "figure"):
             return _toll_kind(child, lex)
         if child.dep_ == "appos":  # "the 141 people, 132 of them children, who were killed"
