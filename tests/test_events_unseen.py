@@ -544,3 +544,21 @@ def test_a_headline_style_passive_keeps_its_count(nlp):
         nlp, "Rebels ambushed a patrol near Beni on Friday. At least one soldier killed and two wounded."
     )
     assert event.killed.low == 1 and event.injured.low == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 8 June 2021, four rebels were killed or wounded in a raid near Beni.",
+        "On 8 June 2021, three rebels were killed, injured or captured during an army raid near Beni.",
+    ],
+)
+def test_killed_or_wounded_is_an_event_without_a_toll(nlp, text):
+    (event,) = events_of(nlp, text, "2021-06-10")
+    assert event.killed is None and event.injured is None
+
+
+def test_killed_and_wounded_keep_their_counts(nlp):
+    text = "On 8 June 2021, four rebels were killed and two wounded in a raid near Beni."
+    (event,) = events_of(nlp, text, "2021-06-10")
+    assert (event.killed.low, event.injured.low) == (4, 2)

@@ -131,7 +131,7 @@ def read_sentence(
     ents = list(sent.ents) if ents is None else ents
     triggers = _triggers(sent, lex)
     real = [(tok, kind) for tok, kind in triggers if not is_unreal(tok, lex)]
-    killed, injured = _casualties(sent, lex)
+    killed, injured, either = _casualties(sent, lex)
     strong = [
         (tok, kind)
         for tok, kind in real
@@ -139,8 +139,8 @@ def read_sentence(
     ]
     kind = _strongest([k for _, k in real], lex)
     if kind == STATE_STRIKE:  # strikes by states are outside the schema: no event, no toll
-        strong, killed, injured = [], [], []
-    opens = bool(strong) or bool(killed) or bool(injured)
+        strong, killed, injured, either = [], [], [], False
+    opens = bool(strong) or bool(killed) or bool(injured) or either
     anchor = strong[0][0] if strong else real[0][0] if real else None
     places, attached = _places(sent, names, anchor)
     anchors = {tok.i for tok, _ in real} | {
@@ -212,13 +212,14 @@ def _strongest(kinds: list[str], lex: Lexicon) -> str | None:
     return max(kinds, key=lambda k: lex.types[k].rank)
 
 
-def _casualties(sent, lex: Lexicon) -> tuple[list[Figure], list[Figure]]:
-    found: dict[str, list[tuple[Figure, Token]]] = {"killed": [], "injured": []}
+def _casualties(sent, lex: Lexicon) -> tuple[list[Figure], list[Figure], bool]:
+    """Killed and injured counts, and whether a count of casualties of either kind was read (an act)."""
+    found: dict[str, list[tuple[Figure, Token]]] = {"killed": [], "injured": [], "either": []}
     for figure, anchor in count_phrases(sent) + _single_victims(sent):
         role = casualty_role(anchor, lex)
         if role in found and not _background(anchor, lex):
             found[role].append((figure, anchor))
-    return _join_parts(found["killed"], sent), _join_parts(found["injured"], sent)
+    return _join_parts(found["killed"], sent), _join_parts(found["injured"], sent), bool(found["either"])
 
 
 _WHOLE_CONFLICT = frozenset(
@@ -410,7 +411,8 @@ def _sum(parts: list[tuple[Figure, Token]], sent) -> Figure:
 
 
 def casualty_role(anchor, lex: Lexicon | None = None) -> str | None:
-    """ "killed", "injured" or None: what the count at ``anchor`` counts, from its head path."""
+    """ "killed", "injured", "either" (killed or injured, not said which) or None: what the count at
+    ``anchor`` counts, from its head path."""
     lex = lex or lexicon()
     noun = anchor.head if anchor.dep_ in ("nummod", "quantmod", "det") else anchor
     if noun.lemma_.lower() in lex.units or noun.lower_ in lex.units:
@@ -423,7 +425,7 @@ def casualty_role(anchor, lex: Lexicon | None = None) -> str | None:
             return None  # "killed by two gunmen", "two gunmen killed a farmer": the killers, not the dead
         role = _role_at(node, anchor, lex)
         if role:
-            return None if role == "unreal" else role
+            return None if role == "unreal" else role  # "either": casualties, none of them a toll
         if node.head.i == node.i or node.lemma_.lower() in lex.speech and node is not anchor:
             break
         if node.dep_ in ("ccomp", "advcl", "relcl", "parataxis") and node is not anchor:
@@ -467,6 +469,8 @@ def _role_at(node, anchor, lex: Lexicon) -> str | None:
         if tolls:
             return _toll_kind(tolls[-1], lex)
     for word in (lemma, node.lower_):
+        if word in lex.killed | lex.injured and node is not anchor and _either(node):
+            return "either"  # "five were killed or wounded": how many died is not said
         if word in lex.killed and (node is not anchor):
             return "unreal" if is_unreal(node, lex) else "killed"
         if word in lex.injured and node is not anchor:
@@ -501,6 +505,19 @@ def _role_at(node, anchor, lex: Lexicon) -> str | None:
         if child.dep_ in ("acl", "amod", "relcl", "xcomp", "oprd", "acomp") and word in lex.injured:
             return "unreal" if is_unreal(child, lex) else "injured"
     return None
+
+
+def _either(node) -> bool:
+    """ "killed or wounded", "killed, injured or captured", "wounded or killed": one count over alternatives."""
+    doc, sent = node.doc, node.sent
+    if node.i - 2 >= sent.start and doc[node.i - 1].lower_ == "or" and doc[node.i - 2].pos_ in ("VERB", "ADJ"):
+        return True
+    for tok in doc[node.i + 1 : min(node.i + 5, sent.end)]:
+        if tok.lower_ == "or":
+            return tok.i + 1 < sent.end and doc[tok.i + 1].pos_ in ("VERB", "ADJ")
+        if not (tok.is_punct or tok.pos_ in ("VERB", "ADJ")):
+            return False
+    return False
 
 
 def _toll_kind(noun, lex: Lexicon) -> str | None:
