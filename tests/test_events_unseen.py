@@ -562,3 +562,21 @@ def test_killed_and_wounded_keep_their_counts(nlp):
     text = "On 8 June 2021, four rebels were killed and two wounded in a raid near Beni."
     (event,) = events_of(nlp, text, "2021-06-10")
     assert (event.killed.low, event.injured.low) == (4, 2)
+
+
+def test_shot_and_killed_counts_the_victims(nlp):
+    text = "On 3 June 2021, two guards were shot and killed by unknown gunmen in the centre of Herat."
+    (event,) = events_of(nlp, text, "2021-06-05")
+    assert event.killed.low == 2
+
+
+@pytest.mark.parametrize(
+    "text, toll",
+    [
+        ("On 3 June 2021, 200 rebels stormed the village of Kalay and killed five people.", 5),
+        ("On 3 June 2021, gunmen abducted 12 villagers and killed a guard in Herat.", 1),
+    ],
+)
+def test_a_verb_joined_to_a_kill_with_its_own_victims_adds_no_dead(nlp, text, toll):
+    events = events_of(nlp, text, "2021-06-05")
+    assert [e.killed.low for e in events if e.killed] == [toll]

@@ -423,7 +423,7 @@ def casualty_role(anchor, lex: Lexicon | None = None) -> str | None:
     for _ in range(6):
         if _attacker(node, lex):
             return None  # "killed by two gunmen", "two gunmen killed a farmer": the killers, not the dead
-        role = _role_at(node, anchor, lex)
+        role = _role_at(node, anchor, lex) or _shot_and_killed(node, anchor, lex)
         if role:
             return None if role == "unreal" else role  # "either": casualties, none of them a toll
         if node.head.i == node.i or node.lemma_.lower() in lex.speech and node is not anchor:
@@ -449,6 +449,29 @@ def _attacker(node, lex: Lexicon) -> bool:
     return (
         node.dep_ == "nsubj" and verb.lemma_.lower() in _KILLER_VERBS and any(c.dep_ == "dobj" for c in verb.children)
     )
+
+
+def _shot_and_killed(verb, anchor, lex: Lexicon) -> str | None:
+    """ "two guards were shot and killed", "gunmen shot and killed two guards": the victims of the first
+    of two joined verbs are killed when the second is a kill with no victims of its own (not the subject
+    of an active verb: "200 rebels stormed the village and killed five" counts five, not 200; nor
+    "abducted 12 villagers and killed a guard")."""
+    if verb.pos_ != "VERB":
+        return None
+    victim = next((c for c in verb.children if c.dep_ in ("nsubjpass", "dobj") and anchor in c.subtree), None)
+    kill = next(
+        (
+            c
+            for c in verb.children
+            if c.dep_ == "conj"
+            and c.lemma_.lower() in lex.killed
+            and not any(g.dep_ in ("dobj", "nsubjpass", "nsubj") for g in c.children)  # its own victims
+        ),
+        None,
+    )
+    if victim is None or kill is None:
+        return None
+    return "unreal" if is_unreal(kill, lex) else "killed"
 
 
 def _years_old(noun) -> bool:
