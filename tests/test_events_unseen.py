@@ -580,3 +580,20 @@ def test_shot_and_killed_counts_the_victims(nlp):
 def test_a_verb_joined_to_a_kill_with_its_own_victims_adds_no_dead(nlp, text, toll):
     events = events_of(nlp, text, "2021-06-05")
     assert [e.killed.low for e in events if e.killed] == [toll]
+
+
+@pytest.mark.parametrize(
+    "text, toll",
+    [
+        ("On 3 June 2021, clan militias clashed near Beledweyne, leading to the death of a bystander.", 1),
+        ("The bombing in Kabul on Monday caused the deaths of 12 people, officials said.", 12),
+    ],
+)
+def test_the_death_of_names_the_dead(nlp, text, toll):
+    events = events_of(nlp, text, "2021-06-08")
+    assert [e.killed.low for e in events if e.killed] == [toll]
+
+
+def test_one_of_a_count_is_still_a_part(nlp):
+    text = "A bomb killed five people in Kabul on Monday, one of 12 attacks in the city this year."
+    assert [e.killed.low for e in events_of(nlp, text, "2021-06-08") if e.killed] == [5]

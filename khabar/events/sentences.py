@@ -431,6 +431,8 @@ def casualty_role(anchor, lex: Lexicon | None = None) -> str | None:
         if node.dep_ in ("ccomp", "advcl", "relcl", "parataxis") and node is not anchor:
             break
         if node is not anchor and node.lower_ in lex.subset:
+            if _of_the_dead(node):
+                return "unreal" if is_unreal(node.head, lex) else "killed"
             return None  # "including 165 soldiers": a part of another count
         node = node.head
     return None
@@ -449,6 +451,16 @@ def _attacker(node, lex: Lexicon) -> bool:
     return (
         node.dep_ == "nsubj" and verb.lemma_.lower() in _KILLER_VERBS and any(c.dep_ == "dobj" for c in verb.children)
     )
+
+
+_DEATH_NOUNS = frozenset({"death", "killing", "murder", "body", "corpse", "massacre", "execution", "beheading"})
+
+
+def _of_the_dead(prep) -> bool:
+    """ "the death of a bystander", "the bodies of two men": "of" after a death noun names the dead
+    (not "one of 12 people killed", a part of a count)."""
+    head = prep.head
+    return prep.lower_ == "of" and head.pos_ == "NOUN" and head.lemma_.lower() in _DEATH_NOUNS
 
 
 def _shot_and_killed(verb, anchor, lex: Lexicon) -> str | None:
