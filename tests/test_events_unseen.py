@@ -5,6 +5,7 @@ Every text here is written for these tests (no sentence comes from an evaluation
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -597,3 +598,49 @@ def test_the_death_of_names_the_dead(nlp, text, toll):
 def test_one_of_a_count_is_still_a_part(nlp):
     text = "A bomb killed five people in Kabul on Monday, one of 12 attacks in the city this year."
     assert [e.killed.low for e in events_of(nlp, text, "2021-06-08") if e.killed] == [5]
+
+
+def _place_name(start: int, text: str, level: str, area: str, label: str = "GPE") -> Name:
+    return Name(start, start + len(text), text, label, f"place:{start}", text, level, area)
+
+
+def test_a_dateline_city_in_another_region_does_not_replace_the_region_named_for_the_event():
+    from khabar.events.article import best_place
+
+    dateline = _place_name(0, "KANO", "city", "NG/Kano")
+    country = _place_name(90, "Nigeria", "country", "NG/")
+    region = _place_name(110, "Zamfara", "admin1", "NG/Zamfara")
+    assert best_place([dateline, country, region], dateline) is region
+    inside = _place_name(110, "Kano State", "admin1", "NG/Kano")
+    assert best_place([dateline, country, inside], dateline) is dateline  # the reporter's town is in it
+    assert best_place([dateline, country], dateline) is dateline  # the same country: the town stays
+    abroad = _place_name(90, "Niger", "country", "NE/")
+    assert best_place([dateline, abroad], dateline) is abroad
+    unknown = _place_name(110, "Zamfara", "admin1", "")
+    assert best_place([dateline, country, unknown], dateline) is dateline  # no area known: as before
+
+
+def test_a_region_that_spacy_called_a_facility_is_still_the_event_place():
+    from khabar.events.article import best_place
+
+    region = _place_name(40, "Centre-Est region", "admin1", "BF/Centre-Est", label="FAC")
+    temple = _place_name(70, "the Temple of the Winds", "unresolved", "", label="FAC")
+    country = _place_name(100, "Burkina Faso", "country", "BF/")
+    assert best_place([region, temple, country], None) is region
+    assert best_place([temple, country], None) is country
+
+
+def test_an_ingested_report_from_the_capital_keeps_the_region_of_the_attack(tmp_path):
+    import khabar
+
+    text = (
+        "OUAGADOUGOU — Gunmen killed at least 14 villagers on Saturday near the hamlet of Wendkouni, "
+        "in Burkina Faso's Centre-Nord region, local officials said on Monday. "
+        "No group has claimed the attack, which took place while farmers were in the fields."
+    )
+    (tmp_path / "feed.jsonl").write_text(
+        json.dumps({"title": "Villagers killed in Centre-Nord", "text": text, "published": "2024-06-10"}) + "\n"
+    )
+    khabar.ingest([tmp_path / "feed.jsonl"], db=tmp_path / "kb.db")
+    [event] = khabar.events(db=tmp_path / "kb.db")
+    assert event.place == "Centre-Nord", event

@@ -96,6 +96,7 @@ def names_from(analysis: Analysis, resolution: Resolution) -> list[Name]:
     """The article's name mentions with their entity ids, labels and canonical names."""
     records = {e.id: e for e in resolution.entities}
     levels = {p.id: p.level for p in getattr(resolution, "places", ())}
+    areas = {p.id: f"{p.country or ''}/{p.admin1 or ''}" for p in getattr(resolution, "places", ()) if p.country}
     out = []
     for mention, entity_id in zip(analysis.mentions, resolution.entity_ids):
         if mention.label not in ENTITY_LABELS:
@@ -106,7 +107,16 @@ def names_from(analysis: Analysis, resolution: Resolution) -> list[Name]:
         )
         canonical = record.name if record is not None else mention.cluster
         out.append(
-            Name(mention.start, mention.end, mention.text, label, entity_id, canonical, levels.get(entity_id or "", ""))
+            Name(
+                mention.start,
+                mention.end,
+                mention.text,
+                label,
+                entity_id,
+                canonical,
+                levels.get(entity_id or "", ""),
+                areas.get(entity_id or "", ""),
+            )
         )
     return out
 

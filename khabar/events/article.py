@@ -126,19 +126,37 @@ def _different_place(draft: _Draft, clue: Clue) -> bool:
 # ("the Temple of Hatshepsut") are not places of this kind; the dateline city is a fallback only. A
 # name the gazetteer lacks ranks below a province it names beside it ("in Kalay, Helmand province"
 # gives Helmand, which has a point and a region; the village stays in the evidence sentence).
+# A mention spaCy called a facility that the gazetteer resolved to a region ("the Centre-Nord region")
+# is a place of this kind.
+_AREA_LEVELS = frozenset({"country", "admin1", "admin2"})
 _LEVEL_RANK = {"city": 0, "admin2": 1, "": 2, "admin1": 3, "unresolved": 3.5, "country": 4}
 
 
 def best_place(places: list[Name], dateline: Name | None) -> Name | None:
     """The most specific place among an event's places (first mentioned wins a tie)."""
-    candidates = [p for p in places if p.label != "FAC" and not _same(p, dateline)]
+    candidates = [p for p in places if (p.label != "FAC" or p.level in _AREA_LEVELS) and not _same(p, dateline)]
     if not candidates:
         return dateline or next((p for p in places if p.label == "FAC"), None)
     ranked = sorted(enumerate(candidates), key=lambda ip: (_LEVEL_RANK.get(ip[1].level, 2), ip[0]))
     best = ranked[0][1]
     if dateline is not None and _LEVEL_RANK.get(best.level, 2) >= 3 and best.level != "unresolved":
-        return dateline
+        return dateline if _inside(dateline, best) else best
     return best
+
+
+def _inside(town: Name, area: Name) -> bool:
+    """Whether the dateline town lies in the region or country named for the event (unknown: assumed).
+
+    "OUAGADOUGOU — ... the town of Barsalogho, in the Centre-Nord region": the reporter's city is in
+    another region, so the event keeps Centre-Nord rather than taking the dateline.
+    """
+    if not town.area or not area.area:
+        return True
+    town_country, _, town_region = town.area.partition("/")
+    area_country, _, area_region = area.area.partition("/")
+    if town_country != area_country:
+        return False
+    return area.level != "admin1" or not town_region or not area_region or town_region == area_region
 
 
 def _same(a: Name, b: Name | None) -> bool:

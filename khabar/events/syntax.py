@@ -100,6 +100,7 @@ class Name:
     entity_id: str | None = None
     canonical: str = ""  # the name of its entity (or in-article group), e.g. "Islamic State Khorasan Province"
     level: str = ""  # places: country, admin1, admin2, city or unresolved (from the gazetteer), "" unknown
+    area: str = ""  # places: "country code/first-level region" of its gazetteer entry ("BF/Centre"), "" unknown
 
 
 def token_at(sent, start: int, end: int):
