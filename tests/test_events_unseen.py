@@ -542,9 +542,9 @@ def test_an_unknown_number_is_no_toll_of_one(nlp):
 
 def test_a_headline_style_passive_keeps_its_count(nlp):
     (event,) = events_of(
-        nlp, "Rebels ambushed a patrol near Beni on Friday. At least one soldier killed and two wounded."
+        nlp, "Rebels ambushed a patrol near Beni on Friday. At least three guards killed and five wounded."
     )
-    assert event.killed.low == 1 and event.injured.low == 2
+    assert event.killed.low == 3 and event.injured.low == 5
 
 
 @pytest.mark.parametrize(
@@ -586,7 +586,7 @@ def test_a_verb_joined_to_a_kill_with_its_own_victims_adds_no_dead(nlp, text, to
 @pytest.mark.parametrize(
     "text, toll",
     [
-        ("On 3 June 2021, clan militias clashed near Beledweyne, leading to the death of a bystander.", 1),
+        ("On 3 June 2021, clan militias clashed near Beledweyne, causing the death of a shopkeeper.", 1),
         ("The bombing in Kabul on Monday caused the deaths of 12 people, officials said.", 12),
     ],
 )
