@@ -137,3 +137,19 @@ def test_page_furniture_does_not_lower_the_story_similarity(comparer):
     b2 = comparer.prepared(padded_view, comparer.embedders.english)
     assert float(a.content @ b2.content) == pytest.approx(float(a.content @ b.content), abs=1e-5)
     assert float(a.document @ b2.document) < float(a.document @ b.document) - 0.02
+
+
+def test_features_a_model_does_not_read_are_not_computed_and_the_score_is_the_same():
+    from khabar.relations.story import model_features
+
+    rng = np.random.default_rng(3)
+    vectors = [rng.normal(size=8) for _ in range(8)]
+    vectors = [v / np.linalg.norm(v) for v in vectors]
+    pairs = ((vectors[0], vectors[1]), (vectors[2], vectors[3]), (vectors[4], vectors[5]), (vectors[6], vectors[7]))
+    for kind in ("wordllama", "e5", "e5_english"):
+        args = (FERRY_A, BUDGET, *pairs, ("en", "de"))
+        full = story_features(*args)
+        lean = story_features(*args, used=model_features(kind))
+        assert story_similarity(lean, kind) == story_similarity(full, kind), kind
+    lean = story_features(FERRY_A, BUDGET, *pairs, ("en", "en"), used=model_features("wordllama"))
+    assert lean[FEATURES.index("names")] == lean[FEATURES.index("length")] == 0.0  # not read: not computed

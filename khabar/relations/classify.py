@@ -34,7 +34,7 @@ from .align import WORD_WEIGHT, Alignment, SentencePair, SentenceSet, align, ali
 from .derivation import FEATURES, derivation_probability, pair_features, text_direction
 from .embed import Embedder
 from .fingerprints import document_vector, lede_text, sentence_texts
-from .story import content_vector, head_text, story_features, story_kind, story_similarity
+from .story import content_vector, head_text, model_features, story_features, story_kind, story_similarity
 from .text import names, shingles, words
 from .values import ArticleView, Comparison, Relation
 
@@ -157,6 +157,7 @@ def story_score(a: Prepared, b: Prepared) -> tuple[float, str]:
         (a.content, b.content),
         (a.lede, b.lede) if kind != "wordllama" else (None, None),
         (a.view.language, b.view.language),
+        used=model_features(kind),
     )
     return story_similarity(features, kind), kind
 

@@ -17,7 +17,7 @@ languages); ``e5_english`` for two English articles with ledes (``multilingual=o
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,6 +36,7 @@ __all__ = [
     "head_text",
     "content_vector",
     "story_kind",
+    "model_features",
 ]
 
 MODEL = Path(__file__).resolve().parent.parent / "data" / "story_model.json"
@@ -73,15 +74,25 @@ def story_features(
     content: tuple[np.ndarray | None, np.ndarray | None],
     lede: tuple[np.ndarray | None, np.ndarray | None],
     languages: tuple[str, str],
+    *,
+    used: Collection[str] = FEATURES,
 ) -> np.ndarray:
     """The :data:`FEATURES` of a pair from its texts and vectors (WordLlama document, head and content
     vectors, e5 lede vectors; a missing head or content vector falls back to the document cosine, a
-    missing lede to 0)."""
-    keys_a, keys_b = _keys(text_a), _keys(text_b)
-    names = _shared(keys_a[0], keys_b[0])
-    numbers = _shared(keys_a[1], keys_b[1])
-    length_a, length_b = len(words(text_a)), len(words(text_b))
-    length = min(length_a, length_b) / max(length_a, length_b, 1)
+    missing lede to 0).
+
+    The word features (names, numbers, length) read both whole texts, so they are computed only when
+    in ``used`` (the features a model reads, :func:`model_features`) and are 0 otherwise: the default
+    English model reads the content cosine alone, and the relations stage scores many pairs.
+    """
+    names = numbers = length = 0.0
+    if "names" in used or "numbers" in used:
+        keys_a, keys_b = _keys(text_a), _keys(text_b)
+        names = _shared(keys_a[0], keys_b[0])
+        numbers = _shared(keys_a[1], keys_b[1])
+    if "length" in used:
+        length_a, length_b = len(words(text_a)), len(words(text_b))
+        length = min(length_a, length_b) / max(length_a, length_b, 1)
     doc = float(document[0] @ document[1])
     ha, hb = head
     head_cosine = float(ha @ hb) if ha is not None and hb is not None else doc
@@ -109,6 +120,11 @@ def story_similarity(features: Sequence[float] | np.ndarray, kind: str) -> float
     used = [FEATURES.index(name) for name in model["features"]]
     value = float(np.dot(x[used], model["weights"]) + model["intercept"])
     return round(min(max(value, 0.0), 1.0), 4)
+
+
+def model_features(kind: str) -> frozenset[str]:
+    """The features the ``kind`` story model reads."""
+    return frozenset(load_story_model()[kind]["features"])
 
 
 @lru_cache(maxsize=1)
