@@ -205,7 +205,12 @@ def merge_reports(
         keys = keys_of(report.place, report.place_id) if report.place else None
         candidates = clusters if keys is None else [clusters[n] for n in index.candidates(*keys)]
         target = next(
-            (c for c in candidates if c.may_take(report, days) and _joins(c, report, keys_of, window_days, coarse_of)),
+            (
+                c
+                for c in candidates
+                if c.may_take(report, days)
+                and _joins(c, report, keys_of, window_days, coarse_of, related or _unrelated)
+            ),
             None,
         )
         if target is None:
@@ -327,13 +332,22 @@ def _report_order(r: EventReport) -> tuple:
     return (precision.get(r.date.precision, 9) if r.date else 9, r.published or "", r.article_id, r.index)
 
 
-def _joins(cluster: _Cluster, report: EventReport, keys_of: PlaceKeys, window_days: int, coarse_of: Coarse) -> bool:
+def _joins(
+    cluster: _Cluster,
+    report: EventReport,
+    keys_of: PlaceKeys,
+    window_days: int,
+    coarse_of: Coarse,
+    related: Related = _unrelated,
+) -> bool:
     """True when ``report`` is the cluster's event: tested against *every* report of the cluster
     (complete link), so that reports of separate incidents do not chain into one event through a
     report that agrees with each (ACLED tuning half: a fifth of records were merged that way)."""
     if report.article_id in cluster.articles:
         return False
     if not all(_compatible_type(t, report.type) for t in cluster.types):
+        return False
+    if any(_contradicts(other, report, related) for other in cluster.reports):
         return False
     when = _dates_agree(cluster, report, window_days)
     if when is False:
@@ -361,6 +375,33 @@ def _joins(cluster: _Cluster, report: EventReport, keys_of: PlaceKeys, window_da
         return when == "day" or _same_place(cluster, report, keys_of)
     # No place on one side: the same named perpetrator and a day-precise date must agree instead.
     return when == "day" and _shared_perpetrator(cluster, report)
+
+
+def _contradicts(a: EventReport, b: EventReport, related: Related) -> bool:
+    """True when two reports published on the same day cannot be about one incident: their death
+    tolls cannot both be true ("two men were shot dead" and "at least five died"), or each names
+    the perpetrator and no group named by one is named by (or part of) the other's. Tolls rise and
+    attributions change from day to day, so reports of other days are not tested (ACLED tuning
+    half: short reports of separate incidents of one day and town, merged for the same place)."""
+    if not a.published or a.published[:10] != (b.published or "")[:10]:
+        return False
+    if a.killed is not None and b.killed is not None and not _tolls_overlap(a.killed, b.killed):
+        return True
+    mine, theirs = _perp_keys(a), _perp_keys(b)
+    return bool(mine and theirs) and not any(x == y or related(x, y) or related(y, x) for x in mine for y in theirs)
+
+
+def _tolls_overlap(a: Figure, b: Figure) -> bool:
+    """True when some count is allowed by both figures (their ranges meet; "about" and "dozens"
+    allow a quarter either side)."""
+    (low_a, high_a), (low_b, high_b) = _toll_span(a), _toll_span(b)
+    return (high_a is None or low_b <= high_a) and (high_b is None or low_a <= high_b)
+
+
+def _toll_span(figure: Figure) -> tuple[float, float | None]:
+    if figure.qualifier in ("about", "vague"):
+        return figure.low * 0.75, None if figure.high is None else figure.high * 1.25
+    return figure.low, figure.high
 
 
 def _compatible_type(a: str, b: str) -> bool:

@@ -12,7 +12,7 @@ import pytest
 
 from khabar.corroborate import merge_reports
 from khabar.events.syntax import Name, is_groupish
-from khabar.models import DateValue, EventReport, Perpetrator, Place
+from khabar.models import Citation, DateValue, EventReport, Figure, Perpetrator, Place
 from khabar.nlp import load_pipeline
 from khabar.settings import default_of, load_settings
 from tests.test_events import events_of
@@ -170,7 +170,7 @@ def _merge(reports):
         reports,
         place_info=_PLACES.get,
         groups=lambda ids: {i: i for i in ids},
-        cite=lambda spans: {s: None for s in spans},
+        cite=lambda spans: {s: Citation(s[0], None, None, None, s[1], s[2], "", group_id=s[0]) for s in spans},
         window_days=default_of("event_window_days"),
     )
 
@@ -627,3 +627,32 @@ def test_an_ingested_report_from_the_capital_keeps_the_region_of_the_attack(tmp_
     khabar.ingest([tmp_path / "feed.jsonl"], db=tmp_path / "kb.db")
     [event] = khabar.events(db=tmp_path / "kb.db")
     assert event.place == "Centre-Nord", event
+
+
+def _toll(value: int, qualifier: str = "exact") -> Figure:
+    high = None if qualifier == "at_least" else value
+    return Figure(str(value), 0, 2, value, qualifier, value, high)
+
+
+def test_same_day_reports_with_tolls_that_cannot_both_be_true_are_two_incidents():
+    a = replace(_report("a", "place:1", "2020-05-02", "2020-05-02"), killed=_toll(2))
+    b = replace(_report("b", "place:1", "2020-05-02", "2020-05-02"), killed=_toll(5, "at_least"))
+    assert len(_merge([a, b])) == 2
+    assert len(_merge([a, replace(b, killed=_toll(1, "at_least"))])) == 1  # "at least one" allows two
+    assert len(_merge([a, replace(b, killed=None)])) == 1  # a report without a toll contradicts nothing
+
+
+def test_tolls_that_rise_over_days_do_not_split_an_event():
+    first = replace(_report("a", "place:1", "2020-05-02", "2020-05-02"), killed=_toll(12))
+    later = replace(_report("b", "place:1", "2020-05-02", "2020-05-04"), killed=_toll(31))
+    assert len(_merge([first, later])) == 1
+
+
+def test_same_day_reports_naming_different_groups_are_two_incidents():
+    a = _report("a", "place:1", "2020-05-02", "2020-05-02")
+    b = _report("b", "place:1", "2020-05-02", "2020-05-02")
+    brigade = (Perpetrator("Northvale Brigade", "attributed", "the brigade", 0, 5),)
+    front = (Perpetrator("Southern Liberation Front", "attributed", "the front", 0, 5),)
+    assert len(_merge([replace(a, perpetrators=brigade), replace(b, perpetrators=front)])) == 2
+    assert len(_merge([replace(a, perpetrators=brigade), replace(b, perpetrators=brigade)])) == 1
+    assert len(_merge([replace(a, perpetrators=brigade), b])) == 1  # one side names nobody
