@@ -103,6 +103,8 @@ Cite = Callable[[Iterable[tuple[str, int, int]]], dict[tuple[str, int, int], Cit
 # (entity id, entity id) -> True when one is part, branch or affiliate of the other: a claim by the
 # Islamic State and one by its Khorasan branch do not compete.
 Related = Callable[[str, str], bool]
+# report -> (name keys of the specific places its first sentence names, of those all its sentences name)
+Sites = Callable[[EventReport], tuple[frozenset[str], frozenset[str]]]
 
 
 def _unrelated(a: str, b: str) -> bool:
@@ -192,6 +194,7 @@ def merge_reports(
     cite: Cite,
     window_days: int,
     related: Related | None = None,
+    sites: Sites | None = None,
 ) -> list[Event]:
     """Cluster reports into events (see the module docstring); newest event first."""
     clusters: list[_Cluster] = []
@@ -200,6 +203,7 @@ def merge_reports(
     keys_of = _keys_memo(place_info)
     coarse_of = _coarse_memo(place_info)
     index = _PlaceIndex()
+    sites_of = _sites_memo(sites)
     for report in sorted(reports, key=_report_order):
         days = _day_range(report.date)
         keys = keys_of(report.place, report.place_id) if report.place else None
@@ -209,7 +213,7 @@ def merge_reports(
                 c
                 for c in candidates
                 if c.may_take(report, days)
-                and _joins(c, report, keys_of, window_days, coarse_of, related or _unrelated)
+                and _joins(c, report, keys_of, window_days, coarse_of, related or _unrelated, sites_of)
             ),
             None,
         )
@@ -339,6 +343,7 @@ def _joins(
     window_days: int,
     coarse_of: Coarse,
     related: Related = _unrelated,
+    sites_of: Sites | None = None,
 ) -> bool:
     """True when ``report`` is the cluster's event: tested against *every* report of the cluster
     (complete link), so that reports of separate incidents do not chain into one event through a
@@ -348,6 +353,8 @@ def _joins(
     if not all(_compatible_type(t, report.type) for t in cluster.types):
         return False
     if any(_contradicts(other, report, related) for other in cluster.reports):
+        return False
+    if sites_of is not None and any(_different_sites(sites_of(other), sites_of(report)) for other in cluster.reports):
         return False
     when = _dates_agree(cluster, report, window_days)
     if when is False:
@@ -389,6 +396,33 @@ def _contradicts(a: EventReport, b: EventReport, related: Related) -> bool:
         return True
     mine, theirs = _perp_keys(a), _perp_keys(b)
     return bool(mine and theirs) and not any(x == y or related(x, y) or related(y, x) for x in mine for y in theirs)
+
+
+def _sites_memo(sites: Sites | None) -> Sites | None:
+    if sites is None:
+        return None
+    seen: dict[tuple[str, int], tuple[frozenset[str], frozenset[str]]] = {}
+
+    def of(report: EventReport) -> tuple[frozenset[str], frozenset[str]]:
+        key = (report.article_id, report.index)
+        if key not in seen:
+            seen[key] = sites(report)
+        return seen[key]
+
+    return of
+
+
+def _different_sites(a: tuple[frozenset[str], frozenset[str]], b: tuple[frozenset[str], frozenset[str]]) -> bool:
+    """True when each report's first sentence names a specific place (not a country or a province)
+    that no sentence of the other names: "fired at positions near Pisky" and "... near Shyrokyne",
+    both placed in the city the two villages lie by, are two incidents. A report that names no
+    place of its own, or only places the other names too, contradicts nothing."""
+    return _unnamed(a[0], b[1]) and _unnamed(b[0], a[1])
+
+
+def _unnamed(lead: frozenset[str], other: frozenset[str]) -> bool:
+    """True when ``lead`` names a place none of ``other`` names (a name contained in another counts)."""
+    return any(not any(x in y or y in x for y in other) for x in lead)
 
 
 def _tolls_overlap(a: Figure, b: Figure) -> bool:

@@ -656,3 +656,62 @@ def test_same_day_reports_naming_different_groups_are_two_incidents():
     assert len(_merge([replace(a, perpetrators=brigade), replace(b, perpetrators=front)])) == 2
     assert len(_merge([replace(a, perpetrators=brigade), replace(b, perpetrators=brigade)])) == 1
     assert len(_merge([replace(a, perpetrators=brigade), b])) == 1  # one side names nobody
+
+
+def _sited(reports, sites):
+    return merge_reports(
+        reports,
+        place_info=_PLACES.get,
+        groups=lambda ids: {i: i for i in ids},
+        cite=lambda spans: {s: Citation(s[0], None, None, None, s[1], s[2], "", group_id=s[0]) for s in spans},
+        window_days=default_of("event_window_days"),
+        sites=lambda r: sites[r.article_id],
+    )
+
+
+def test_reports_whose_first_sentences_name_different_villages_are_two_incidents():
+    a = _report("a", "place:1", "2020-05-02", "2020-05-02")
+    b = _report("b", "place:1", "2020-05-02", "2020-05-02")
+    village = {"a": (frozenset({"kovalka"}), frozenset({"kovalka"})), "b": (frozenset({"dubrava"}),) * 2}
+    assert len(_sited([a, b], village)) == 2
+    # one side names no village of its own, or names the other's village too: no contradiction
+    assert len(_sited([a, b], {**village, "b": (frozenset(), frozenset())})) == 1
+    both = (frozenset({"dubrava"}), frozenset({"dubrava", "kovalka"}))
+    assert len(_sited([a, b], {**village, "b": both})) == 1
+
+
+class _MentionStore:
+    """The two store methods ``events.query._sites_of`` reads, over mentions written here."""
+
+    def __init__(self, mentions):
+        self._mentions = mentions
+
+    def name_mentions(self, labels):
+        return {"a": [m for m in self._mentions if m[4] in labels]}
+
+    def place(self, entity_id):
+        return _PLACES.get(entity_id)
+
+
+def test_sites_are_villages_not_provinces_actors_or_people():
+    from khabar.events.query import _sites_of
+
+    text = (
+        "Rebels of the Dawn Front shelled army posts near Kovalka and Dubrava in Eastern Province, "
+        "Governor Ilan Serov said."
+    )
+
+    def at(name, label, entity_id=None):
+        start = text.index(name)
+        return (start, start + len(name), name, entity_id, label, text[max(0, start - 40) : start])
+
+    mentions = [
+        at("Dawn Front", "ORG", "actor:dawn-front"),
+        at("Kovalka", "NORP"),  # a village spaCy took for a nationality: a place after "near"
+        at("Dubrava", "GPE", "place:3"),  # a village geocoded to the province beside it is that village
+        at("Eastern Province", "GPE", "place:3"),
+        at("Ilan Serov", "PERSON"),
+    ]
+    report = replace(_report("a", "place:3", "2020-05-02", "2020-05-02"), evidence=((0, len(text)),), end=len(text))
+    lead, every = _sites_of(_MentionStore(mentions))(report)
+    assert lead == every == {"kovalka", "dubrava"}

@@ -8,6 +8,7 @@ on or after that day (undated events by their first report's publication date).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
 
@@ -45,8 +46,60 @@ def merged_events(store, window_days: int) -> tuple[Event, ...]:
             cite=store.citations,
             window_days=window_days,
             related=related_actors,
+            sites=_sites_of(store) if hasattr(store, "name_mentions") else None,
         )
     )
+
+
+# spaCy tags villages, districts and neighbourhoods it does not know as anything ("near Pisky" a
+# nationality, "in Compensa neighbourhood" an organisation): a name of those labels is a place only
+# right after a preposition of place ("in X", "near X", "the village of X").
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_SITE_LABELS = ("GPE", "LOC", "FAC", "ORG", "NORP", "PERSON")
+_AT_PLACE = re.compile(
+    r"(?i)\b(?:in|near|at|outside|around|inside|(?:village|town|city|area|outskirts|district|locality|"
+    r"neighbou?rhood|vicinity|region|province|suburb)s? of)(?: the)?\s*$"
+)
+
+
+def _sites_of(store):
+    """report -> (name keys of the specific places its first sentence names, of those all its sentences
+    name): names of places that are neither countries nor provinces nor actors (see
+    ``corroborate._different_sites``)."""
+    mentions = store.name_mentions(_SITE_LABELS)
+    regions: dict[str, str | None] = {}  # place id -> name key of the country or province it is, else None
+
+    def specific(text: str, entity_id: str | None) -> bool:
+        """A name of a place other than a country or a province (a village the gazetteer lacks,
+        geocoded to the province named beside it, is that village) and not of an actor."""
+        if not entity_id:
+            return True
+        if entity_id.startswith("actor:"):
+            return False
+        if entity_id not in regions:
+            info = store.place(entity_id) if entity_id.startswith("place:") else None
+            region = getattr(info, "level", "") in ("country", "admin1")
+            regions[entity_id] = name_key(getattr(info, "name", "") or "") if region else None
+        region_key = regions[entity_id]
+        key = name_key(text)
+        return region_key is None or not (region_key in key or key in region_key)
+
+    def sites(report) -> tuple[frozenset[str], frozenset[str]]:
+        lead: set[str] = set()
+        every: set[str] = set()
+        spans = report.evidence or ((report.start, report.end),)
+        first = min(spans)  # the report's first sentence (its opening clue may be a later one)
+        for start, _end, text, entity_id, label, before in mentions.get(report.article_id, ()):
+            if not specific(text, entity_id) or (label not in _PLACE_LABELS and not _AT_PLACE.search(before)):
+                continue
+            key = name_key(text)
+            if key and any(s <= start < e for s, e in spans):
+                every.add(key)
+                if first[0] <= start < first[1]:
+                    lead.add(key)
+        return frozenset(lead), frozenset(every)
+
+    return sites
 
 
 @lru_cache(maxsize=4096)

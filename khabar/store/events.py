@@ -233,6 +233,22 @@ class EventQueries:
             for r in rows
         ]
 
+    def name_mentions(self, labels: Sequence[str]) -> dict[str, list[tuple[int, int, str, str | None, str, str]]]:
+        """Per article, its mentions of the given NER labels as (start, end, text, entity id, label,
+        the 40 characters before it), in text order."""
+        marks = ",".join("?" * len(labels))
+        rows = self.conn.execute(
+            "SELECT m.article_id, m.char_start, m.char_end, m.text, m.entity_id, m.label, CASE WHEN m.char_start >= 40"
+            " THEN substr(a.text, m.char_start - 39, 40) ELSE substr(a.text, 1, m.char_start) END"
+            f" FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.label IN ({marks})"
+            " ORDER BY m.article_id, m.char_start",
+            list(labels),
+        )
+        out: dict[str, list[tuple[int, int, str, str | None, str, str]]] = {}
+        for r in rows:
+            out.setdefault(r[0], []).append((r[1], r[2], r[3], r[4], r[5], r[6] or ""))
+        return out
+
     def citations(self, spans: Iterable[tuple[str, int, int]]) -> dict[tuple[str, int, int], Citation]:
         """Citations of many (article id, start, end) spans at once, with each article's source group."""
         spans = list(dict.fromkeys(spans))
