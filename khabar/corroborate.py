@@ -202,6 +202,7 @@ def merge_reports(
         place_info = _remembered(place_info)
     keys_of = _keys_memo(place_info)
     coarse_of = _coarse_memo(place_info)
+    country_of = _country_memo(place_info)
     index = _PlaceIndex()
     sites_of = _sites_memo(sites)
     for report in sorted(reports, key=_report_order):
@@ -213,7 +214,7 @@ def merge_reports(
                 c
                 for c in candidates
                 if c.may_take(report, days)
-                and _joins(c, report, keys_of, window_days, coarse_of, related or _unrelated, sites_of)
+                and _joins(c, report, keys_of, window_days, coarse_of, related or _unrelated, sites_of, country_of)
             ),
             None,
         )
@@ -344,6 +345,7 @@ def _joins(
     coarse_of: Coarse,
     related: Related = _unrelated,
     sites_of: Sites | None = None,
+    country_of: Callable[[str | None], str | None] | None = None,
 ) -> bool:
     """True when ``report`` is the cluster's event: tested against *every* report of the cluster
     (complete link), so that reports of separate incidents do not chain into one event through a
@@ -359,7 +361,11 @@ def _joins(
     when = _dates_agree(cluster, report, window_days)
     if when is False:
         return False
+    if any((_undated(r) or _undated(report)) and not _corroborated(r, report) for r in cluster.reports):
+        return False
     where = _places_agree(cluster, report, keys_of)
+    if where is True and country_of is not None and _other_country(cluster, report, country_of):
+        return False  # Tripoli (Libya) and Tripoli (Lebanon): one name, two places
     if where is False:
         return False
     if where is True:
@@ -396,6 +402,25 @@ def _contradicts(a: EventReport, b: EventReport, related: Related) -> bool:
         return True
     mine, theirs = _perp_keys(a), _perp_keys(b)
     return bool(mine and theirs) and not any(x == y or related(x, y) or related(y, x) for x in mine for y in theirs)
+
+
+def _undated(report: EventReport) -> bool:
+    """True when the report states no day (nor week) of its own: no date, or a month, year or decade."""
+    return report.date is None or not report.date.value or report.date.precision not in ("day", "week")
+
+
+def _corroborated(a: EventReport, b: EventReport) -> bool:
+    """True when two reports agree on a detail beyond place and time: the same group named, the same
+    kind of target, the same stated type of attack, or the same death toll. A report that states no
+    date of its own is tied to a dated one only so (ACLED tuning half: undated short reports of other
+    killings in one town, a day later, were joined to a dated one)."""
+    if _perp_keys(a) & _perp_keys(b):
+        return True
+    if a.target is not None and a.target == b.target:
+        return True
+    if a.type == b.type and a.type != "unknown":
+        return True
+    return a.killed is not None and b.killed is not None and a.killed.value == b.killed.value
 
 
 def _sites_memo(sites: Sites | None) -> Sites | None:
@@ -556,6 +581,27 @@ def _same_target(cluster: _Cluster, report: EventReport) -> bool:
 
 def _shared_perpetrator(cluster: _Cluster, report: EventReport) -> bool:
     return bool(_perp_keys(report) & {k for r in cluster.reports for k in _perp_keys(r)})
+
+
+def _other_country(cluster: _Cluster, report: EventReport, country_of: Callable[[str | None], str | None]) -> bool:
+    """True when the report's place and a place of the cluster resolve to different countries."""
+    mine = country_of(report.place_id)
+    return mine is not None and any(
+        (theirs := country_of(r.place_id)) is not None and theirs != mine for r in cluster.reports
+    )
+
+
+def _country_memo(place_info: PlaceInfo | None) -> Callable[[str | None], str | None]:
+    """place id -> the country (ISO code) it resolved to, else None; memoised per merge."""
+    seen: dict[str | None, str | None] = {}
+
+    def country(place_id: str | None) -> str | None:
+        if place_id not in seen:
+            info = place_info(place_id) if place_info is not None and place_id else None
+            seen[place_id] = getattr(info, "country", None) or None
+        return seen[place_id]
+
+    return country
 
 
 # Gazetteer levels that name a region where many incidents happen on one day, not a locality.

@@ -715,3 +715,28 @@ def test_sites_are_villages_not_provinces_actors_or_people():
     report = replace(_report("a", "place:3", "2020-05-02", "2020-05-02"), evidence=((0, len(text)),), end=len(text))
     lead, every = _sites_of(_MentionStore(mentions))(report)
     assert lead == every == {"kovalka", "dubrava"}
+
+
+def test_one_name_in_two_countries_is_two_places():
+    places = {
+        "place:10": Place("place:10", "Port Amber", "city", "XX", "Eastern Province", 1.0, 1.0),
+        "place:11": Place("place:11", "Port Amber", "city", "YY", "Coast", 9.0, 9.0),
+    }
+    a = EventReport("a", 0, "bombing", DateValue("2020-05-02", 0, 5, "2020-05-02", "day"), "Port Amber",
+                    "place:10", (), None, None, None, 0, 10, published="2020-05-02")  # fmt: skip
+    b = replace(a, article_id="b", place_id="place:11")
+    merge = dict(groups=lambda ids: {i: i for i in ids}, cite=lambda spans: dict.fromkeys(spans), window_days=14)
+    assert len(merge_reports([a, b], place_info=places.get, **merge)) == 2
+    assert len(merge_reports([a, replace(b, place_id="place:10")], place_info=places.get, **merge)) == 1
+
+
+def test_a_report_without_its_own_day_joins_only_on_a_shared_detail():
+    dated = _report("a", "place:1", "2020-05-02", "2020-05-02", kind="unknown")
+    undated = _report("b", "place:1", None, "2020-05-03", kind="unknown")
+    assert len(_merge([dated, undated])) == 2  # another killing in the town, reported the next day
+    group = (Perpetrator("Northvale Brigade", "attributed", "the brigade", 0, 5),)
+    assert len(_merge([replace(dated, perpetrators=group), replace(undated, perpetrators=group)])) == 1
+    assert len(_merge([replace(dated, type="bombing"), replace(undated, type="bombing")])) == 1
+    assert len(_merge([replace(dated, target="police"), replace(undated, target="police")])) == 1
+    month = replace(undated, date=DateValue("May 2020", 0, 8, "2020-05-01", "month"))
+    assert len(_merge([dated, month])) == 2

@@ -62,6 +62,19 @@ _AT_PLACE = re.compile(
 )
 
 
+def _in_place(end: int, after) -> bool:
+    """True when a place mention follows the name as its container ("Danhono in Chikun LGA",
+    "Fakkeh, al-Hasakeh", "Ayn Zarah (Tripoli)")."""
+    if not after:
+        return False
+    start, _, _, _, label, before = after[0]
+    gap = start - end
+    return label in ("GPE", "LOC") and 0 < gap <= len(before) and bool(_CONTAINER.match(before[len(before) - gap :]))
+
+
+_CONTAINER = re.compile(r"^\s*(?:,|\(|in|near)\s*(?:the\s+)?$")
+
+
 def _sites_of(store):
     """report -> (name keys of the specific places its first sentence names, of those all its sentences
     name): names of places that are neither countries nor provinces nor actors (see
@@ -89,11 +102,15 @@ def _sites_of(store):
         every: set[str] = set()
         spans = report.evidence or ((report.start, report.end),)
         first = min(spans)  # the report's first sentence (its opening clue may be a later one)
-        for start, _end, text, entity_id, label, before in mentions.get(report.article_id, ()):
-            if not specific(text, entity_id) or (label not in _PLACE_LABELS and not _AT_PLACE.search(before)):
-                continue
+        groups = {p.entity_id for p in report.perpetrators} | {name_key(p.name) for p in report.perpetrators}
+        found = mentions.get(report.article_id, ())
+        for n, (start, end, text, entity_id, label, before) in enumerate(found):
             key = name_key(text)
-            if key and any(s <= start < e for s, e in spans):
+            if not key or key in groups or entity_id in groups or not specific(text, entity_id):
+                continue
+            if label not in _PLACE_LABELS and not (_AT_PLACE.search(before) or _in_place(end, found[n + 1 :])):
+                continue
+            if any(s <= start < e for s, e in spans):
                 every.add(key)
                 if first[0] <= start < first[1]:
                     lead.add(key)
