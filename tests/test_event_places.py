@@ -59,3 +59,21 @@ def test_a_village_the_gazetteer_lacks_is_placed_in_the_province_its_sentence_na
     place = _place(tmp_path, event)
     assert place is not None and place.resolved, event
     assert place.country == "AF" and "Kandah" in (place.admin1 or ""), place
+
+
+def _geocode(text: str, mentions: list[tuple[str, str]]):
+    from khabar.places import PlaceSpan, geocode
+
+    spans = [PlaceSpan(text.index(m), text.index(m) + len(m), m, label) for m, label in mentions]
+    return geocode(text, spans)
+
+
+def test_a_demonym_does_not_keep_a_region_spelled_another_way_out_of_its_country():
+    # "Idleb" is another romanisation of Idlib (Syria); the Turkish forces say who shelled, not where
+    text = "On 2 March 2021, Turkish forces shelled the outskirts of Kafr Nabudah village in Idleb."
+    places = _geocode(text, [("Turkish", "NORP"), ("Idleb", "GPE")])
+    assert (places[1].name, places[1].level, places[1].country) == ("Idlib", "admin1", "SY"), places[1]
+    # a place of the article still decides: a region spelled another way in the article's country
+    text = "On 2 March 2021, Russian jets bombed a market in Idleb, and shells fell on Aleppo."
+    places = _geocode(text, [("Russian", "NORP"), ("Idleb", "GPE"), ("Aleppo", "GPE")])
+    assert (places[1].name, places[1].country) == ("Idlib", "SY"), places[1]
