@@ -610,9 +610,10 @@ def ranking_features(
     w = _weights(weights)
     queries = _queries(text, spans, gazetteer)
     context = _first_pass(queries, w)
+    demonyms = frozenset(j for j, other in enumerate(queries) if other.how == "demonym")
     out = []
     for i, q in enumerate(queries):
-        candidates = _eligible(q, context, i)
+        candidates = _eligible(q, context, i, demonyms)
         out.append((candidates, [_features(c, i, queries, context) for c in candidates]))
     return out
 
@@ -829,14 +830,20 @@ def _bracket_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return lead, after
 
 
-def _eligible(query: _Query, context: list[tuple[int, Place]], own: int = -1) -> tuple[Place, ...]:
-    """The candidates a mention may take in context (``own``: its index, left out of the context)."""
+def _eligible(
+    query: _Query, context: list[tuple[int, Place]], own: int = -1, demonyms: frozenset[int] = frozenset()
+) -> tuple[Place, ...]:
+    """The candidates a mention may take in context (``own``: its index, left out of the context;
+    ``demonyms``: the indices of mentions that are demonyms)."""
     if query.how == "variant":
         # another romanisation of a region's name ("Idleb"): in the article's countries, when it has
-        # any; of a town's ("Qamishli"), only inside the article's countries
+        # any; of a town's ("Qamishli"), only inside the article's countries. A demonym alone is
+        # weaker: it often names whose forces act, not where ("Turkish forces shelled a village in
+        # Idleb" is in Syria), so with no entry in its country the region's spelling still counts.
         countries = _countries(context, own)
-        if countries:
-            return tuple(c for c in query.candidates if c.country in countries)
+        inside = tuple(c for c in query.candidates if c.country in countries)
+        if inside or (countries and _countries([(j, p) for j, p in context if j not in demonyms], own)):
+            return inside
         return tuple(c for c in query.candidates if c.level == "admin1")
     if _compass_only(query.name):
         # "West", "Western": a direction names a region of the article's countries, not a town
@@ -889,7 +896,8 @@ def _facility_eligible(query: _Query, countries: set[str]) -> tuple[Place, ...]:
 def _choose(
     i: int, queries: list[_Query], context: list[tuple[int, Place]], w: tuple[float, ...]
 ) -> tuple[Place | None, float | None]:
-    candidates = _eligible(queries[i], context, i)
+    demonyms = frozenset(j for j, other in enumerate(queries) if other.how == "demonym")
+    candidates = _eligible(queries[i], context, i, demonyms)
     q = queries[i]
     if q.container is not None:
         # "Portland, Maine": a containing place named right after the name is decisive

@@ -169,11 +169,7 @@ def _report(
     clues = draft.clues
     first = next((c for c in clues if c.opens), clues[0])
     kind = _event_type(first, clues)
-    own_dateline = dateline if index == 0 else None
-    place = best_place(list(first.places[: first.attached]), own_dateline) if first.attached else None
-    place = place or best_place(list(first.places), own_dateline)
-    place = place or best_place([p for c in clues for p in c.places], own_dateline)
-    place = place or (lead.place if index == 0 else None)
+    place = _event_place(first, clues, dateline if index == 0 else None, lead.place if index == 0 else None)
     return EventReport(
         article_id=article_id,
         index=index,
@@ -192,6 +188,41 @@ def _report(
         place_start=place.start if place else -1,
         place_end=place.end if place else -1,
     )
+
+
+def _event_place(first: Clue, clues: list[Clue], dateline: Name | None, lead: Name | None) -> Name | None:
+    """The event's place: the most specific one attached to the act, else named in its opening
+    sentence, else in its other sentences, else the lead's. A name the gazetteer lacks gives way to
+    a town, district or province named further out ("shot dead near Kalay, a village in the north of
+    Helmand province"): the unresolved village keeps its reason in the evidence, and the event gets
+    a point and a region (:func:`_stand_in`). A country does not replace it (too coarse to be the
+    place)."""
+    tiers = [list(first.places[: first.attached])] if first.attached else []
+    tiers += [list(first.places), [p for c in clues for p in c.places]]
+    chosen = None
+    for places in tiers:
+        place = best_place(places, dateline)
+        if place is None:
+            continue
+        chosen = chosen or place
+        if chosen.level != "unresolved":
+            return chosen
+        if place.level in _PLACED_LEVELS:
+            return _stand_in(chosen, place)
+    if chosen is None:
+        return lead
+    return _stand_in(chosen, lead) if lead is not None and lead.level in _PLACED_LEVELS else chosen
+
+
+def _stand_in(village: Name, area: Name) -> Name:
+    """The village's name on the mention and entry of the place that stands in for it: as the
+    geocoder does for "Kalay, Helmand province", so that merging reads it as a place inside that one
+    (two villages of one district on one day are two incidents, not one at the district). The span
+    stays the area's: the store reads a report's place entity from its span."""
+    return replace(area, text=village.text)
+
+
+_PLACED_LEVELS = frozenset({"city", "admin2", "admin1"})
 
 
 def _event_type(first: Clue, clues: list[Clue]) -> str:
