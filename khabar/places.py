@@ -655,9 +655,11 @@ def _queries(text: str, spans: Sequence[PlaceSpan], gazetteer: Gazetteer) -> lis
             ]
         if how == "exact" and any(c.id in _natural_ids() for c in candidates):
             # "the Atlantic", "Pacific": a sea or land region named alone is that, not a small town or
-            # a county named after it (Atlantic, Iowa; Pacific County); a large town still competes
+            # a county named after it (Atlantic, Iowa; Atlantic County); a large town still competes
             candidates = [
-                c for c in candidates if c.level not in ("city", "admin2") or c.population >= _FACILITY_TOWN_MIN
+                c
+                for c in candidates
+                if c.level != "admin2" and (c.level != "city" or c.population >= _FACILITY_TOWN_MIN)
             ]
         if not candidates and _capitalised(name) and not _abbreviation(name):
             candidates, how = gazetteer.variant(name), "variant"
@@ -735,6 +737,13 @@ def _facility_place(name: str, gazetteer: Gazetteer, rules: PlaceRules) -> list[
             part = words[i : i + size]
             if any(w.lower().rstrip(".") in rules.facility_words or not w[:1].isupper() for w in part):
                 continue
+            if all(w.lower() in _COMPASS for w in part):
+                # "North State Street", "Northwestern Memorial Hospital": a direction alone is no
+                # region of Cameroon or Zambia
+                continue
+            country = rules.demonyms.get(name_key(" ".join(part)))
+            if country and (area := gazetteer.area(country)) is not None:
+                return [area]  # "European Central Bank", "Afghan Interior Ministry"
             found = _lookup_spellings(" ".join(part).rstrip("'s").strip(), gazetteer)
             found = [p for p in found if p.level != "city" or p.population >= 1000]
             if found:

@@ -664,3 +664,26 @@ def test_world_regions_sit_at_their_geonames_entries_not_the_mean_of_their_count
     assert north_africa.geonames_id == 7729887 and north_africa.latitude > 31, north_africa
     # GeoNames has no Latin America: it keeps its own entity, at South America's point
     assert latin.geonames_id is None and latin.level == "region" and latin.latitude < -10, latin
+
+
+def test_a_county_named_after_an_ocean_does_not_take_the_ocean_in_a_story_nearby():
+    text = "Beaches in Ocean City, New Jersey, closed on Sunday as the storm moved north along the Atlantic."
+    atlantic = geocode(text, spans_of(text, "Ocean City", "New Jersey", "Atlantic"))[2]
+    assert atlantic.level == "region" and atlantic.geonames_id == 3373405, atlantic
+
+
+def test_a_direction_inside_a_street_or_hospital_name_is_no_foreign_region():
+    text = (
+        "Police closed North Maple Street after a crash; two people were taken to Northwestern General "
+        "Hospital in Ohio."
+    )
+    street, hospital, _ = geocode(text, spans_of(text, "North Maple Street", "Northwestern General Hospital", "Ohio"))
+    for place in (street, hospital):
+        assert not place.resolved or place.country == "US", place
+
+
+def test_a_facility_named_with_a_demonym_is_placed_in_its_country_or_region():
+    text = "The European Central Bank kept rates unchanged, and the Afghan Interior Ministry in Kabul said nothing."
+    bank, ministry, _ = geocode(text, spans_of(text, "European Central Bank", "Afghan Interior Ministry", "Kabul"))
+    assert bank.level == "region" and bank.name == "Europe", bank
+    assert ministry.level == "country" and ministry.country == "AF", ministry
