@@ -98,7 +98,7 @@ def gazetteer_entries(
     country_aliases: Mapping[str, Sequence[str]],
     place_aliases: Mapping[int, Sequence[str]],
     region_aliases: Mapping[str, Sequence[str]],
-    continents: Mapping[str, tuple[int, float, float]] | None = None,
+    continents: Mapping[str, tuple[int | None, float, float]] | None = None,
     country_points_given: Mapping[str, tuple[float, float]] | None = None,
 ) -> Iterator[Entry]:
     """Every world region, country, first- and second-level region and town, with its other names.
@@ -125,10 +125,11 @@ def _world_regions(
     countries,
     nations: list[Entry],
     aliases: Mapping[str, Sequence[str]],
-    continents: Mapping[str, tuple[int, float, float]],
+    continents: Mapping[str, tuple[int | None, float, float]],
 ) -> Iterator[Entry]:
     """UN M49 regions ("Africa", "Western Africa", "Latin America") at the mean of their countries;
-    continents at their GeoNames entry (id and point) where ``continents`` lists them."""
+    continents and regions at their GeoNames entry (id and point) where ``continents`` lists them
+    (at the point alone, keeping their own id, where it lists no GeoNames id)."""
     points = {p.country: p for p, _ in nations}
     members: dict[tuple[str, str], list[Place]] = {}
     for country in countries:
@@ -141,9 +142,12 @@ def _world_regions(
         lng = round(sum(lo for _, lo in located) / len(places), 5)
         population = sum(p.population for p in places)
         names = tuple(aliases.get(code, ()))
-        if code in continents:
+        if code in continents and continents[code][0] is not None:
             gid, lat, lng = continents[code]
             yield Place(f"place:{gid}", name, "region", None, None, lat, lng, population, gid), names
+        elif code in continents:
+            _, lat, lng = continents[code]
+            yield Place(f"place:m49-{code}", name, "region", None, None, lat, lng, population), names
         else:
             yield Place(f"place:m49-{code}", name, "region", None, None, lat, lng, population), names
 

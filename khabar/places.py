@@ -76,7 +76,7 @@ class PlaceRules:
     country_aliases: dict[str, tuple[str, ...]]
     place_aliases: dict[int, tuple[str, ...]]  # GeoNames id -> extra names
     region_aliases: dict[str, tuple[str, ...]]  # UN M49 code -> extra names
-    continents: dict[str, tuple[int, float, float]]  # UN M49 code -> (GeoNames id, latitude, longitude)
+    continents: dict[str, tuple[int | None, float, float]]  # UN M49 code -> (GeoNames id, latitude, longitude)
     preferred: frozenset[str]  # place ids the news names more often than their size suggests
     level_words: dict[str, str]  # word -> level
     not_places: frozenset[str]  # name keys the gazetteer ruler must not add on its own
@@ -97,7 +97,7 @@ def place_rules() -> PlaceRules:
     extra = {int(gid): tuple(names) for gid, names in data["place_aliases"].items()}
     regions = {code: tuple(names) for code, names in data["region_aliases"].items()}
     continents = {
-        code: (int(c["geonames_id"]), float(c["latitude"]), float(c["longitude"]))
+        code: (int(c["geonames_id"]) if "geonames_id" in c else None, float(c["latitude"]), float(c["longitude"]))
         for code, c in data.get("continents", {}).items()
     }
     preferred = frozenset(f"place:{gid}" for gid in data["preferred"])
@@ -197,7 +197,7 @@ class Gazetteer:
                             bucket.append(row)
         areas = {p.country: self._by_id[p.id] for p in self._made.values() if p.level == "country"}
         for code, (gid, _, _) in rules.continents.items():
-            if f"place:{gid}" in self._by_id:
+            if gid is not None and f"place:{gid}" in self._by_id:
                 areas[code] = self._by_id[f"place:{gid}"]
         for place_id, row in self._by_id.items():
             if place_id.startswith("place:m49-"):
@@ -654,6 +654,14 @@ def _queries(text: str, spans: Sequence[PlaceSpan], gazetteer: Gazetteer) -> lis
                 for c in candidates
                 if c.level in ("country", "admin1", "region") or c.population >= _FACILITY_TOWN_MIN
             ]
+        if how == "exact" and any(c.id in _natural_ids() for c in candidates):
+            # "the Atlantic", "Pacific": a sea or land region named alone is that, not a small town or
+            # a county named after it (Atlantic, Iowa; Atlantic County); a large town still competes
+            candidates = [
+                c
+                for c in candidates
+                if c.level != "admin2" and (c.level != "city" or c.population >= _FACILITY_TOWN_MIN)
+            ]
         if not candidates and _capitalised(name) and not _abbreviation(name):
             candidates, how = gazetteer.variant(name), "variant"
         if not candidates and _capitalised(name):  # "bush", "mosques": not names
@@ -730,6 +738,13 @@ def _facility_place(name: str, gazetteer: Gazetteer, rules: PlaceRules) -> list[
             part = words[i : i + size]
             if any(w.lower().rstrip(".") in rules.facility_words or not w[:1].isupper() for w in part):
                 continue
+            if all(w.lower() in _COMPASS for w in part):
+                # "North State Street", "Northwestern Memorial Hospital": a direction alone is no
+                # region of Cameroon or Zambia
+                continue
+            country = rules.demonyms.get(name_key(" ".join(part)))
+            if country and (area := gazetteer.area(country)) is not None:
+                return [area]  # "European Central Bank", "Afghan Interior Ministry"
             found = _lookup_spellings(" ".join(part).rstrip("'s").strip(), gazetteer)
             found = [p for p in found if p.level != "city" or p.population >= 1000]
             if found:

@@ -641,3 +641,49 @@ def test_a_village_written_before_its_district_and_province_is_a_place(text, vil
 def test_a_name_beside_a_place_is_no_place_without_the_chain_of_places(text, name, label):
     nlp = load_pipeline(khabar.load_settings().spacy_model)
     assert {e.text: e.label_ for e in nlp(text).ents}.get(name) == label
+
+
+def test_an_ocean_named_alone_in_a_us_story_is_the_ocean_not_a_small_us_town():
+    text = (
+        "Forecasters in Miami, Florida said the Atlantic season would be busy, while storms over the "
+        "Pacific kept rain falling on Oregon and California."
+    )
+    found = geocode(text, spans_of(text, "Miami", "Florida", "Atlantic", "Pacific", "Oregon", "California"))
+    atlantic, pacific = found[2], found[3]
+    assert atlantic.level == "region" and atlantic.country is None and atlantic.geonames_id == 3373405, atlantic
+    assert pacific.level == "region" and pacific.country is None and pacific.geonames_id == 2363254, pacific
+
+
+def test_world_regions_sit_at_their_geonames_entries_not_the_mean_of_their_countries():
+    text = "Envoys from the Middle East, North Africa and Latin America met in Geneva on Monday."
+    mideast, north_africa, latin, _ = geocode(
+        text, spans_of(text, "Middle East", "North Africa", "Latin America", "Geneva")
+    )
+    assert mideast.geonames_id == 6269133 and 32 < mideast.latitude < 35 and 34 < mideast.longitude < 38, mideast
+    # GeoNames' Northern Africa lies on the coast between Tunis and Tripoli, not deep in the Sahara
+    assert north_africa.geonames_id == 7729887 and north_africa.latitude > 31, north_africa
+    # GeoNames has no Latin America: it keeps its own entity, at South America's point
+    assert latin.geonames_id is None and latin.level == "region" and latin.latitude < -10, latin
+
+
+def test_a_county_named_after_an_ocean_does_not_take_the_ocean_in_a_story_nearby():
+    text = "Beaches in Ocean City, New Jersey, closed on Sunday as the storm moved north along the Atlantic."
+    atlantic = geocode(text, spans_of(text, "Ocean City", "New Jersey", "Atlantic"))[2]
+    assert atlantic.level == "region" and atlantic.geonames_id == 3373405, atlantic
+
+
+def test_a_direction_inside_a_street_or_hospital_name_is_no_foreign_region():
+    text = (
+        "Police closed North Maple Street after a crash; two people were taken to Northwestern General "
+        "Hospital in Ohio."
+    )
+    street, hospital, _ = geocode(text, spans_of(text, "North Maple Street", "Northwestern General Hospital", "Ohio"))
+    for place in (street, hospital):
+        assert not place.resolved or place.country == "US", place
+
+
+def test_a_facility_named_with_a_demonym_is_placed_in_its_country_or_region():
+    text = "The European Central Bank kept rates unchanged, and the Afghan Interior Ministry in Kabul said nothing."
+    bank, ministry, _ = geocode(text, spans_of(text, "European Central Bank", "Afghan Interior Ministry", "Kabul"))
+    assert bank.level == "region" and bank.name == "Europe", bank
+    assert ministry.level == "country" and ministry.country == "AF", ministry
