@@ -239,12 +239,15 @@ def _did_it(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
     # "were shot and killed by X": the second participle carries the agent, the first the auxiliary.
     passive = not misread and any(c.dep_ in ("nsubjpass", "auxpass", "agent") for c in verb.children)
     actor = misread[0] if misread and not any(c.dep_ == "nsubjpass" for c in verb.children) else None
-    if verb.dep_ == "acl" and verb.tag_ == "VBN":
+    if verb.dep_ == "acl" and verb.tag_ == "VBN" and _agent(verb) is None:
         return []  # "an IED planted in a vehicle": the noun a passive participle hangs on did nothing
+    # ("a mine planted by X", "shells fired by presumed X forces": the participle's agent did it)
     actor = actor or _hyphen_agent(verb) or (_agent(verb) if passive else _subject(verb) or _misread_subject(verb))
     if actor is None or actor.dep_ == "nsubjpass" or actor.lower_ in ("who", "whoever", "those"):
         return []
     core, span = _phrase_core(actor), list(actor.subtree)
+    if any(t.lower_ in ("unidentified", "unknown") for t in core) or actor.lower_ in _DEVICES:
+        return []  # "planted by an unidentified group", "injured by a VBIED": no one named
     lo, hi = span[0].idx, span[-1].idx + len(span[-1])
     groups = [
         g
@@ -262,6 +265,45 @@ def _did_it(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
     status = "suspected" if words & _SUSPECTED_MODS or _hedged(verb, lex) else "attributed"
     return [_perp(g, status, _reporter(verb, lex)) for g in groups]
 
+
+# What does the harm without being who did it ("wounded by a VBIED", "killed by a landmine").
+_DEVICES = frozenset(
+    {
+        "ied",
+        "ieds",
+        "vbied",
+        "vbieds",
+        "bomb",
+        "bombs",
+        "mine",
+        "mines",
+        "landmine",
+        "landmines",
+        "rocket",
+        "rockets",
+        "missile",
+        "missiles",
+        "shell",
+        "shells",
+        "mortar",
+        "mortars",
+        "grenade",
+        "grenades",
+        "drone",
+        "drones",
+        "explosion",
+        "blast",
+        "explosive",
+        "explosives",
+        "device",
+        "airstrike",
+        "airstrikes",
+        "fire",
+        "gunfire",
+        "bullet",
+        "bullets",
+    }
+)
 
 # Participles that, joined by a hyphen to who did it, name the maker of the device ("a Taliban-planted mine").
 _HYPHEN_ACTS = frozenset({"plant", "lay"})
@@ -326,10 +368,53 @@ def _act_by(noun, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
             for g in _groups_in(agent, sent, names, last_group)
             if label_class(g.label) != "PLACE" and any(t.idx < g.end and g.start < t.idx + len(t) for t in core)
         ]
+    groups += _named_in_front(noun, sent, names)
     status = "suspected" if any(t.lower_ in _SUSPECTED_MODS for a in agents for t in a.subtree) else "attributed"
+    if any(c.lower_ in _SUSPECTED_MODS for c in noun.children if c.dep_ == "amod"):
+        status = "suspected"  # "a suspected Taliban attack"
     if _hedged(noun, lex):
         status = "suspected"
     return [_perp(g, status, _reporter(noun, lex)) for g in groups]
+
+
+# Verbs whose object is the attack reported ("repelled an ISWAP attack", "launched a Taliban raid").
+_ACT_TAKERS = frozenset(
+    {"repel", "repulse", "thwart", "launch", "carry", "conduct", "mount", "stage", "claim", "resist", "face"}
+)
+
+
+def _reported_act(noun) -> bool:
+    """Whether an attack noun is the act the sentence reports: its subject ("a Taliban ambush killed"),
+    the object of a verb of fighting or claiming it, or where the victims died ("killed in an IS
+    attack"); not a memory or a cause ("recalled the IRA bombing", "in revenge for an IS attack")."""
+    if noun.dep_ in ("nsubj", "nsubjpass"):
+        return True
+    if noun.dep_ == "dobj":
+        return noun.head.lemma_.lower() in _ACT_TAKERS
+    return noun.dep_ == "pobj" and noun.head.lower_ in ("in", "during") and noun.head.head.pos_ == "VERB"
+
+
+def _named_in_front(noun, sent, names) -> list[Name]:
+    """ "an ISWAP attack on the base", "a Taliban ambush", "al-Shabaab's raid": the group named in
+    front of the attack noun (a compound or possessive), not a place ("a Kabul attack"), a nationality
+    or faith ("an Islamist attack") or a weapon ("a mortar attack"). An attack named as the cause of
+    something else ("in revenge for an ISWAP attack") is not the act reported."""
+    if not _reported_act(noun):
+        return []
+    out = []
+    for mod in noun.children:
+        if mod.dep_ not in ("compound", "poss", "nmod") or mod.i > noun.i or mod.pos_ not in ("PROPN", "NOUN"):
+            continue
+        core = _core_of(mod)
+        out += [
+            g
+            for g in _groups_in(mod, sent, names, None)
+            if label_class(g.label) != "PLACE"
+            and not (g.label == "NORP" and g.entity_id is None)
+            and is_groupish(g)
+            and any(t.idx < g.end and g.start < t.idx + len(t) for t in core)
+        ]
+    return out
 
 
 _ROLE_NOUNS = frozenset(
@@ -558,7 +643,9 @@ def _in_the_name_of(sent, names, last_group) -> list[Perpetrator]:
 
 
 def _claimed(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
-    objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    # "Boko Haram/IS claimed ...": with "IS" misread as a passive auxiliary the subject looks passive
+    misread = next((c for c in verb.children if c.dep_ == "auxpass" and _misread_is(c) and c.i < verb.i), None)
+    objects = [c for c in verb.children if c.dep_ == "dobj" or (c.dep_ == "nsubjpass" and not misread)]
     if objects and not any(o.lemma_.lower() in _EVENT_OBJECT or o.lower_ in _EVENT_OBJECT for o in objects):
         return []
     # "X claimed to have attacked the camp" is a claim of the act; "a caller claiming to speak for
@@ -573,7 +660,7 @@ def _claimed(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
     governor = _speaker_verb(verb, lex)
     if governor is not None and (is_negated(governor, lex) or governor.lemma_.lower() in lex.deny):
         return []
-    subject = _subject(verb)
+    subject = _subject(verb) or misread
     groups = _groups_in(subject, sent, names, last_group) if subject is not None else []
     if not groups or _is_official(subject):
         return []
@@ -676,6 +763,8 @@ def _groups_in(node, sent, names: list[Name], last_group: Name | None) -> list[N
         return _groups_in(node.head.head, sent, names, last_group)
     span = list(node.subtree)
     lo, hi = span[0].idx, span[-1].idx + len(span[-1])
+    if span[0].i > sent.start and _misread_is(node.doc[span[0].i - 1]):
+        lo = node.doc[span[0].i - 1].idx  # "IS fighters killed ...": the parser cut "IS" off as a verb
     inside = [n for n in names if n.start < hi and lo < n.end and label_class(n.label) != "PLACE"]
     groups = [n for n in inside if is_groupish(n)]
     if groups:
@@ -689,6 +778,11 @@ def _groups_in(node, sent, names: list[Name], last_group: Name | None) -> list[N
         return [found] if found is not None else []
     unnamed = _proper_noun(node)
     return [unnamed] if unnamed is not None else []
+
+
+def _misread_is(tok) -> bool:
+    """The acronym "IS" (Islamic State) that the parser read as the verb "is" ("IS militants attacked")."""
+    return tok.text == "IS" and tok.ent_type_ == "ORG" and tok.pos_ in ("AUX", "VERB")
 
 
 def _core(name: Name, sent) -> bool:
