@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from khabar.events.syntax import Name
 
 
@@ -77,3 +79,42 @@ def test_a_demonym_does_not_keep_a_region_spelled_another_way_out_of_its_country
     text = "On 2 March 2021, Russian jets bombed a market in Idleb, and shells fell on Aleppo."
     places = _geocode(text, [("Russian", "NORP"), ("Idleb", "GPE"), ("Aleppo", "GPE")])
     assert (places[1].name, places[1].country) == ("Idlib", "SY"), places[1]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from khabar.nlp import load_pipeline
+    from khabar.settings import load_settings
+
+    return load_pipeline(load_settings().spacy_model)
+
+
+@pytest.mark.parametrize(
+    "text, places",
+    [
+        # a bracket of areas after a name the NER read as a person or an organisation
+        (
+            "On 4 July 2021, bandits raided Dankolo (Maru LGA, Zamfara) and stole about 200 cows.",
+            ["Dankolo", "Maru LGA", "Zamfara"],
+        ),
+        # "the village of X" and its areas
+        (
+            "On 4 July 2021, jihadists killed six herders in the village of Tongouni (Ouallam, Tillaberi).",
+            ["Tongouni", "Tillaberi"],
+        ),
+    ],
+)
+def test_a_name_with_its_areas_in_brackets_is_a_place(nlp, text, places):
+    found = [e.text for e in nlp(text).ents if e.label_ in ("GPE", "LOC")]
+    assert set(places) <= set(found), [(e.text, e.label_) for e in nlp(text).ents]
+
+
+@pytest.mark.parametrize(
+    "text, person",
+    [
+        ("Tony Rominger (Switzerland) won the stage by a minute.", "Tony Rominger"),
+        ("Amina Yusuf (Kano, Nigeria) took the silver medal.", "Amina Yusuf"),
+    ],
+)
+def test_a_person_named_in_full_with_a_country_in_brackets_stays_a_person(nlp, text, person):
+    assert (person, "PERSON") in [(e.text, e.label_) for e in nlp(text).ents]

@@ -162,12 +162,16 @@ class PlaceFixer:
         people: "in Goniri (Gujiba LGA, Borno)", "in Puli Hisar district, Baghlan", "in Buena Vista,
         Guerrero". A name with a known region after it in the chain is a place; the last one only
         when the gazetteer has it as a country or region. "Tony Rominger (Switzerland)" opens with
-        no preposition of place and "in Kabul, Amnesty International said" ends in no region."""
+        no preposition of place and "in Kabul, Amnesty International said" ends in no region. A chain
+        also opens after "the village of" or with a bracket of areas after its first name ("attacked
+        Sabongari (Gusau LGA, Zamfara)"): a bracket of two areas, or of one with a level word."""
         for chain in _chains_of(doc, ents):
             first = ents[chain[0]]
             if not (
                 (first.start and doc[first.start - 1].lower_ in _PLACE_PREPOSITIONS)
                 or (first.end < len(doc) and doc[first.end].lower_ in self.level_words)
+                or _place_noun_of(doc, first)
+                or _bracket_of_areas(doc, first, [ents[k] for k in chain], self.level_words)
             ):
                 continue
             known = [ents[k].label_ in ("GPE", "LOC") or self._region(ents[k]) for k in chain]
@@ -283,6 +287,23 @@ def _build_phrase_set(nlp: Language, min_population: int) -> tuple[list[tuple[st
     region_keys = {name_key(n) for n, p in gazetteer.names(min_population=10**12)} - rules.not_places
     phrases = {tuple(t.lower_ for t in nlp.tokenizer(n)) for n in sorted(n.lower() for n in names)}
     return sorted(p for p in phrases if p), place_keys, region_keys
+
+
+_PLACE_NOUNS = frozenset({"village", "town", "city", "locality", "hamlet", "area", "settlement", "community"})
+
+
+def _place_noun_of(doc: Doc, ent: Span) -> bool:
+    """ "the village of X", "the town of X": the name after is a place's."""
+    return ent.start >= 2 and doc[ent.start - 1].lower_ == "of" and doc[ent.start - 2].lower_ in _PLACE_NOUNS
+
+
+def _bracket_of_areas(doc: Doc, first: Span, chain: list[Span], level_words: frozenset[str]) -> bool:
+    """ "X (Y, Z)" or "X (Y district)": the areas containing a place, named in brackets after it. A
+    person's name in full with a place in brackets ("Tony Rominger (Switzerland)") is no place."""
+    if first.end >= len(doc) or doc[first.end].text != "(" or (first.label_ == "PERSON" and len(first) >= 2):
+        return False
+    inside = chain[1:]
+    return len(inside) >= 2 or any(t.lower_ in level_words for e in inside for t in doc[e.start : e.end + 1])
 
 
 def _chains_of(doc: Doc, ents: list[Span]) -> list[list[int]]:
