@@ -129,7 +129,8 @@ def _natural_feature(name: str, row: dict) -> tuple[Place, tuple[str, ...]]:
     gid = row.get("geonames_id")
     place_id = f"place:{gid}" if gid else "place:feature-" + name_key(name)
     lat, lng = float(row["latitude"]), float(row["longitude"])
-    return Place(place_id, name, "region", None, None, lat, lng, 0, gid), tuple(row.get("names", ()))
+    country = row.get("country")
+    return Place(place_id, name, "region", country, None, lat, lng, 0, gid), tuple(row.get("names", ()))
 
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})

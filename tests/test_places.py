@@ -687,3 +687,17 @@ def test_a_facility_named_with_a_demonym_is_placed_in_its_country_or_region():
     bank, ministry, _ = geocode(text, spans_of(text, "European Central Bank", "Afghan Interior Ministry", "Kabul"))
     assert bank.level == "region" and bank.name == "Europe", bank
     assert ministry.level == "country" and ministry.country == "AF", ministry
+
+
+def test_a_seat_of_power_named_for_its_occupants_is_the_landmark_not_a_small_town_of_that_name():
+    text = "Farmers in Nashville, Tennessee, waited for word from the White House on the new tariffs."
+    white_house = geocode(text, spans_of(text, "Nashville", "Tennessee", "White House"))[2]
+    # White House, Tennessee is a town of 11,000 near Nashville: not the one the news means
+    assert white_house.country == "US" and abs(white_house.latitude - 38.9) < 0.1, white_house
+    text = "Officials in Moscow said the Kremlin had not replied to the letter from Kyiv."
+    spans = spans_of(text, "Moscow", "Kremlin", "Kyiv")
+    kremlin = geocode(text, [spans[0], PlaceSpan(spans[1].start, spans[1].end, "Kremlin", "FAC"), spans[2]])[1]
+    assert kremlin.country == "RU" and abs(kremlin.latitude - 55.75) < 0.1, kremlin
+    text = "Israeli troops stayed on the Golan as talks with Syria stalled."
+    golan = geocode(text, spans_of(text, "Golan", "Syria"))[0]
+    assert golan.name == "Golan Heights" and 32.5 < golan.latitude < 33.5, golan
