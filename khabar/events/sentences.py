@@ -331,19 +331,52 @@ _PERSON_NOUNS = frozenset(
 
 
 def _single_victims(sent) -> list[tuple[Figure, Token]]:
-    """ "a policeman was shot dead", "killed a man": one person, a count of 1 anchored on "a"."""
+    """ "a policeman was shot dead", "killed a man", "the man died": one person, a count of 1 anchored on
+    the article; "both victims died": two."""
     out = []
     for tok in sent:
         if (
             tok.dep_ == "det"
-            and tok.lower_ in ("a", "an")
             and tok.head.tag_ == "NN"
-            and (tok.head.lemma_.lower() in _PERSON_NOUNS or _killed_one(tok.head))
+            and (
+                (tok.lower_ in ("a", "an") and (tok.head.lemma_.lower() in _PERSON_NOUNS or _killed_one(tok.head)))
+                or (tok.lower_ == "the" and _the_one_victim(tok.head))
+            )
         ):
             noun = tok.head
             start, end = tok.idx, noun.idx + len(noun)
             out.append((Figure(_text(sent, start, end), start, end, 1, "exact", 1, 1), tok))
+        elif (
+            tok.lower_ == "both"
+            and tok.dep_ in ("det", "predet")
+            and tok.head.tag_ == "NNS"
+            and tok.head.lemma_.lower() in _PERSON_NOUNS | {"victim"}
+        ):
+            noun = tok.head  # "both victims died", "both men were shot dead": two people
+            start, end = tok.idx, noun.idx + len(noun)
+            out.append((Figure(_text(sent, start, end), start, end, 2, "exact", 2, 2), tok))
     return out
+
+
+def _the_one_victim(noun) -> bool:
+    """ "the man died", "killing the driver", "the victim was shot dead": one person named with "the",
+    the subject of a death or the victim of a kill (not a part of a group: "the man's brother", nor
+    one of two joined: "the officer and her daughter died")."""
+    word = noun.lemma_.lower()
+    if word not in _PERSON_NOUNS and word != "victim":
+        return False
+    if noun.dep_ in ("poss", "conj") or any(
+        c.dep_ == "conj" or (c.dep_ == "prep" and c.lower_ == "of") for c in noun.children
+    ):
+        return False  # "the officer and her daughter died" is two, not one
+    verb = noun.head
+    if noun.dep_ == "nsubj" and verb.lemma_.lower() == "die":
+        return True
+    return (
+        noun.dep_ in ("dobj", "nsubjpass")
+        and _killed_one(noun)
+        or (noun.dep_ in ("dobj", "nsubjpass") and verb.lemma_.lower() in ("kill", "shoot"))
+    )
 
 
 # Verbs whose object (or passive subject) can only be a person: "assassinated an engineer",
