@@ -749,6 +749,9 @@ def test_a_report_without_its_own_day_joins_only_on_a_shared_detail():
         ("A roadside bomb hit a minibus near Garissa on Monday, killing the driver.", 1),
         ("Gunmen shot two traders at a market in Kano on Tuesday; both men were killed.", 2),
         ("Unknown gunmen on a motorbike shot a trader in Kano on Tuesday. The trader survived.", None),
+        ("Gunmen fired on a family in Kisumu on Friday, killing a woman and her son.", 2),
+        ("Gunmen killed a farmer and wounded his son near Jos on Friday.", 1),
+        ("Two soldiers and a civilian were killed in a blast in Kunar on Friday.", 3),
     ],
 )
 def test_a_victim_named_with_the_or_both_is_counted(nlp, text, killed):
