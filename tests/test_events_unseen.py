@@ -740,3 +740,20 @@ def test_a_report_without_its_own_day_joins_only_on_a_shared_detail():
     assert len(_merge([replace(dated, target="police"), replace(undated, target="police")])) == 1
     month = replace(undated, date=DateValue("May 2020", 0, 8, "2020-05-01", "month"))
     assert len(_merge([dated, month])) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Gunmen fired on a couple at a bus stop in Kisumu on Friday. The man died and the woman was badly hurt.", 1),
+        ("A roadside bomb hit a minibus near Garissa on Monday, killing the driver.", 1),
+        ("Gunmen shot two traders at a market in Kano on Tuesday; both men were killed.", 2),
+        ("Unknown gunmen on a motorbike shot a trader in Kano on Tuesday. The trader survived.", None),
+        ("Gunmen fired on a family in Kisumu on Friday, killing a woman and her son.", 2),
+        ("Gunmen killed a farmer and wounded his son near Jos on Friday.", 1),
+        ("Two soldiers and a civilian were killed in a blast in Kunar on Friday.", 3),
+    ],
+)
+def test_a_victim_named_with_the_or_both_is_counted(nlp, text, killed):
+    events = events_of(nlp, text, "2021-03-12")
+    assert events and (events[0].killed.value if events[0].killed else None) == killed, events

@@ -215,11 +215,45 @@ def _strongest(kinds: list[str], lex: Lexicon) -> str | None:
 def _casualties(sent, lex: Lexicon) -> tuple[list[Figure], list[Figure], bool]:
     """Killed and injured counts, and whether a count of casualties of either kind was read (an act)."""
     found: dict[str, list[tuple[Figure, Token]]] = {"killed": [], "injured": [], "either": []}
-    for figure, anchor in count_phrases(sent) + _single_victims(sent):
-        role = casualty_role(anchor, lex)
+    items = count_phrases(sent) + _single_victims(sent)
+    roles = [casualty_role(anchor, lex) for _, anchor in items]
+    for (figure, anchor), role in zip(items, roles, strict=True):
         if role in found and not _background(anchor, lex):
             found[role].append((figure, anchor))
+    found["killed"] += _joined_victims(sent, items, roles, found["killed"])
     return _join_parts(found["killed"], sent), _join_parts(found["injured"], sent), bool(found["either"])
+
+
+_KIN = frozenset({"son", "daughter", "wife", "husband", "brother", "sister", "father", "mother", "nephew", "cousin"})
+
+
+def _joined_victims(sent, items, roles, killed) -> list[tuple[Figure, Token]]:
+    """ "killing a woman and her son", "a man and a teenager were killed": a person joined to a counted
+    victim is a victim too (one person for a singular noun), whatever the parse made of its own path."""
+    nouns = {_noun_of(anchor) for _, anchor in killed}
+    counted = {_noun_of(anchor) for _, anchor in items}
+    out: list[tuple[Figure, Token]] = []
+    for (figure, anchor), role in zip(items, roles, strict=True):
+        noun = _noun_of(anchor)
+        if role is None and noun.dep_ == "conj" and noun.head in nouns:
+            out.append((figure, anchor))
+    for tok in sent:
+        if (
+            tok.dep_ == "conj"
+            and tok.tag_ == "NN"
+            and tok.head in nouns
+            and tok not in counted
+            and (tok.lemma_.lower() in _PERSON_NOUNS or tok.lower_ in _KIN)
+            and any(c.dep_ in ("poss", "det") for c in tok.children)
+        ):
+            first = min([tok, *(c for c in tok.children if c.dep_ in ("poss", "det"))], key=lambda t: t.i)
+            start, end = first.idx, tok.idx + len(tok)
+            out.append((Figure(_text(sent, start, end), start, end, 1, "exact", 1, 1), tok))
+    return out
+
+
+def _noun_of(anchor):
+    return anchor.head if anchor.dep_ in ("nummod", "det") else anchor
 
 
 _WHOLE_CONFLICT = frozenset(
@@ -331,19 +365,52 @@ _PERSON_NOUNS = frozenset(
 
 
 def _single_victims(sent) -> list[tuple[Figure, Token]]:
-    """ "a policeman was shot dead", "killed a man": one person, a count of 1 anchored on "a"."""
+    """ "a policeman was shot dead", "killed a man", "the man died": one person, a count of 1 anchored on
+    the article; "both victims died": two."""
     out = []
     for tok in sent:
         if (
             tok.dep_ == "det"
-            and tok.lower_ in ("a", "an")
             and tok.head.tag_ == "NN"
-            and (tok.head.lemma_.lower() in _PERSON_NOUNS or _killed_one(tok.head))
+            and (
+                (tok.lower_ in ("a", "an") and (tok.head.lemma_.lower() in _PERSON_NOUNS or _killed_one(tok.head)))
+                or (tok.lower_ == "the" and _the_one_victim(tok.head))
+            )
         ):
             noun = tok.head
             start, end = tok.idx, noun.idx + len(noun)
             out.append((Figure(_text(sent, start, end), start, end, 1, "exact", 1, 1), tok))
+        elif (
+            tok.lower_ == "both"
+            and tok.dep_ in ("det", "predet")
+            and tok.head.tag_ == "NNS"
+            and tok.head.lemma_.lower() in _PERSON_NOUNS | {"victim"}
+        ):
+            noun = tok.head  # "both victims died", "both men were shot dead": two people
+            start, end = tok.idx, noun.idx + len(noun)
+            out.append((Figure(_text(sent, start, end), start, end, 2, "exact", 2, 2), tok))
     return out
+
+
+def _the_one_victim(noun) -> bool:
+    """ "the man died", "killing the driver", "the victim was shot dead": one person named with "the",
+    the subject of a death or the victim of a kill (not a part of a group: "the man's brother", nor
+    one of two joined: "the officer and her daughter died")."""
+    word = noun.lemma_.lower()
+    if word not in _PERSON_NOUNS and word != "victim":
+        return False
+    if noun.dep_ in ("poss", "conj") or any(
+        c.dep_ == "conj" or (c.dep_ == "prep" and c.lower_ == "of") for c in noun.children
+    ):
+        return False  # "the officer and her daughter died" is two, not one
+    verb = noun.head
+    if noun.dep_ == "nsubj" and verb.lemma_.lower() == "die":
+        return True
+    return (
+        noun.dep_ in ("dobj", "nsubjpass")
+        and _killed_one(noun)
+        or (noun.dep_ in ("dobj", "nsubjpass") and verb.lemma_.lower() in ("kill", "shoot"))
+    )
 
 
 # Verbs whose object (or passive subject) can only be a person: "assassinated an engineer",
