@@ -475,16 +475,30 @@ def acting_forces(sent, names: list[Name], lex: Lexicon) -> list[Perpetrator]:
         lemma = verb.lemma_.lower()
         if verb.pos_ != "VERB" or lemma not in _ACT_LEMMAS or lemma in _OPERATION_VERBS or is_unreal(verb, lex):
             continue
-        if any(c.dep_ in ("nsubjpass", "auxpass", "neg") for c in verb.children):
+        if any(c.dep_ == "neg" for c in verb.children):
             continue
-        if lemma == "plant" or verb.dep_ == "acl" and verb.tag_ == "VBN":
-            continue  # "a mine planted near the army post", "a convoy targeted ...": the noun did nothing
-        actor = _subject(verb)
+        passive = any(c.dep_ in ("nsubjpass", "auxpass", "agent") for c in verb.children) or (
+            verb.dep_ == "acl" and verb.tag_ == "VBN"
+        )
+        if passive:
+            # "two farmers were shot dead by Malian soldiers": the agent; with no agent the noun a
+            # participle hangs on did nothing ("a mine planted near the army post")
+            actor = _agent(verb)
+        else:
+            actor = None if lemma == "plant" else _subject(verb)
         force = _force_phrase(actor, names) if actor is not None else None
         if force is not None:
             words = {t.lower_ for t in actor.subtree}
             status = "suspected" if words & _SUSPECTED_MODS or _hedged(verb, lex) else "attributed"
             out.append(_perp(force, status, _reporter(verb, lex)))
+    for noun in sent:  # "attacks by Afghan police forces", "an operation by the army of Chad killed ..."
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in _ACT_NOUNS | {"operation"} or is_unreal(noun, lex):
+            continue
+        for agent in _prep_objects(noun, ("by",)):
+            force = _force_phrase(agent, names)
+            if force is not None:
+                status = "suspected" if _hedged(noun, lex) else "attributed"
+                out.append(_perp(force, status, _reporter(noun, lex)))
     return _dedupe(out)
 
 
@@ -538,7 +552,11 @@ _MEMBER_NOUNS = frozenset(
 
 
 def _force_phrase(noun, names: list[Name]) -> Name | None:
-    """ "Turkish forces", "FARDC soldiers", "Afghan police": a force noun with a named modifier."""
+    """ "Turkish forces", "FARDC soldiers", "Afghan police", "the army of Chad": a force noun with a
+    named modifier or state ("members of the armed forces of Chad": the forces)."""
+    if noun.lemma_.lower() in ("member", "unit", "element"):
+        of = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        return _force_phrase(of[0], names) if of else None
     if noun.lower_ not in _FORCE_NOUNS and noun.lemma_.lower() not in _FORCE_NOUNS:
         return None
     mods = [
@@ -550,10 +568,24 @@ def _force_phrase(noun, names: list[Name]) -> Name | None:
         and c.ent_type_ not in ("DATE", "TIME")
         and not any(t.ent_type_ in ("DATE", "TIME", "CARDINAL") for t in c.subtree)
     ]
-    if not mods:
+    # "the military forces of Mozambique", "the army of Chad": the state named after the noun
+    of_state = [
+        g
+        for c in noun.children
+        if c.dep_ == "prep" and c.lower_ == "of"
+        for g in c.children
+        if g.dep_ == "pobj"
+        and g.ent_type_ == "GPE"
+        and all(t.ent_type_ == "GPE" or t.lower_ == "the" for t in g.subtree)
+    ]
+    if not mods and not of_state:
         return None
-    first = min(t.i for m in mods for t in m.subtree)
-    span = noun.doc[first : noun.i + 1]
+    if mods:
+        first, last = min(t.i for m in mods for t in m.subtree), noun.i
+    else:
+        first = min([noun.i] + [c.i for c in noun.children if c.dep_ in ("amod", "compound") and c.i < noun.i])
+        last = max(t.i for t in of_state[0].subtree)
+    span = noun.doc[first : last + 1]
     if any(t.lower_ in ("unidentified", "unknown", "armed") for t in span):
         return None
     inside = [
