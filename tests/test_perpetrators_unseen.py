@@ -153,3 +153,26 @@ def test_acled_scoring_reads_the_unit_after_the_years(ours, theirs, same):
     from eval.acled import same_actor
 
     assert same_actor(ours, set(), theirs) is same
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("On Friday, a boy was killed by a Taliban mortar in a village of Logar.", "Taliban"),
+        ("On Friday, twelve Taliban fighters were killed by Afghan military airstrikes in Helmand.", "Afghan military"),
+        (
+            "On Friday, nine Taliban fighters were killed when Afghan troops repulsed their attack in Urozgan.",
+            "Taliban",
+        ),
+        ("On Friday, a Taliban sniper shot and killed two Afghan soldiers in Zabul.", "Taliban"),
+    ],
+)
+def test_the_owner_of_the_weapon_or_of_the_repelled_attack(nlp, text, actor):
+    names = {name for name, _ in _perps(events_of(nlp, text))}
+    assert actor in names, names
+    if actor == "Taliban":
+        assert not any("Afghan" in n for n in names), names
+
+
+def test_a_device_with_no_owner_named_is_no_perpetrator(nlp):
+    assert not _perps(events_of(nlp, "On Friday, a boy was killed by a roadside mortar round in a village of Logar."))
