@@ -131,7 +131,8 @@ def same_actor(predicted: str, aliases: set[str], actor: str) -> bool:
 
     Names match by name key, either containing the other as a whole word sequence; ACLED's
     "Military/Police Forces of <country> (...)" matches a name of a force ("army", "troops",
-    "police", ...) with the country's name or its adjective ("Ukrainian forces").
+    "police", ...) with the country's name or its adjective ("Ukrainian forces"), and a name that
+    contains the unit written after the years ("... (2019-) Military Police" ~ "Military Police officers").
     """
     ours = {name_key(n) for n in {predicted, *aliases} if name_key(n)}
     theirs = actor_names(actor)
@@ -145,6 +146,11 @@ def same_actor(predicted: str, aliases: set[str], actor: str) -> bool:
     if militia:  # "Tiv Ethnic Militia (Nigeria)" ~ "Tiv militias"
         first = unidecode(militia.group(1)).lower()
         if any(first in w and any(x.startswith("militia") for x in w) for w in words):
+            return True
+    unit = re.match(r"(?i)(?:military|police) forces of [^(]+\([^)]*\)\s*(.+)$", actor)
+    if unit:  # "Military Forces of Guinea (2010-) Gendarmerie" ~ "the Gendarmerie forces" (the unit named)
+        t = _words(unit.group(1))
+        if t and any(_contains(w, t) for w in words):
             return True
     state = re.match(r"(?i)(military|police) forces of (?:the )?([A-Za-z' -]+?)\s*(\(|$)", actor)
     if state:

@@ -102,3 +102,77 @@ def test_a_remembered_attack_names_no_perpetrator(nlp):
         "centre decades ago."
     )
     assert not _perps(events_of(nlp, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "force"),
+    [
+        ("On Monday two herders were shot dead by Malian soldiers near Mopti.", "Malian soldiers"),
+        ("On Monday the military forces of Cameroon killed three civilians near Bamenda.", "forces of Cameroon"),
+        ("On Monday a villager was killed by Afghan forces in a village of Wardak.", "Afghan forces"),
+        (
+            "On Monday, nine Taliban fighters were killed following attacks by Afghan police forces in Urozgan.",
+            "Afghan police forces",
+        ),
+        ("On Monday an operation by Afghan special forces killed eleven Taliban fighters in Zabul.", "special forces"),
+    ],
+)
+def test_a_named_force_as_agent_or_with_its_state_after_it(nlp, text, force):
+    names = {name for name, _ in _perps(events_of(nlp, text))}
+    assert any(force in n for n in names), names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday a shopkeeper was beaten to death by police officers in Chittagong.",  # no state named
+        "On Monday two herders were shot dead near Mopti by unidentified armed men.",
+    ],
+)
+def test_no_force_without_a_name(nlp, text):
+    assert not _perps(events_of(nlp, text))
+
+
+def test_a_force_repelling_the_attack_is_not_its_perpetrator(nlp):
+    text = "On Monday, Taliban fighters stormed a checkpoint in Kunduz. Afghan forces repelled them, killing six."
+    names = {name for name, _ in _perps(events_of(nlp, text))}
+    assert "Taliban" in names and not any("Afghan" in n for n in names), names
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs", "same"),
+    [
+        ("Military Police officers", "Military Forces of Brazil (2019-) Military Police", True),
+        ("the Gendarmerie forces", "Military Forces of Guinea (2010-) Gendarmerie", True),
+        ("Gendarmerie forces", "Military Forces of Guinea (2010-)", False),
+        ("Taliban", "Military Forces of Brazil (2019-) Military Police", False),
+        ("Saudi-led coalition", "Military Forces of Yemen (2012-)", False),
+    ],
+)
+def test_acled_scoring_reads_the_unit_after_the_years(ours, theirs, same):
+    from eval.acled import same_actor
+
+    assert same_actor(ours, set(), theirs) is same
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("On Friday, a boy was killed by a Taliban mortar in a village of Logar.", "Taliban"),
+        ("On Friday, twelve Taliban fighters were killed by Afghan military airstrikes in Helmand.", "Afghan military"),
+        (
+            "On Friday, nine Taliban fighters were killed when Afghan troops repulsed their attack in Urozgan.",
+            "Taliban",
+        ),
+        ("On Friday, a Taliban sniper shot and killed two Afghan soldiers in Zabul.", "Taliban"),
+    ],
+)
+def test_the_owner_of_the_weapon_or_of_the_repelled_attack(nlp, text, actor):
+    names = {name for name, _ in _perps(events_of(nlp, text))}
+    assert actor in names, names
+    if actor == "Taliban":
+        assert not any("Afghan" in n for n in names), names
+
+
+def test_a_device_with_no_owner_named_is_no_perpetrator(nlp):
+    assert not _perps(events_of(nlp, "On Friday, a boy was killed by a roadside mortar round in a village of Logar."))

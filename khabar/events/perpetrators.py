@@ -243,11 +243,16 @@ def _did_it(verb, sent, names, last_group, lex: Lexicon) -> list[Perpetrator]:
         return []  # "an IED planted in a vehicle": the noun a passive participle hangs on did nothing
     # ("a mine planted by X", "shells fired by presumed X forces": the participle's agent did it)
     actor = actor or _hyphen_agent(verb) or (_agent(verb) if passive else _subject(verb) or _misread_subject(verb))
+    if actor is None and verb.dep_ == "conj" and verb.head.pos_ == "NOUN" and _misread_subject(verb.head):
+        actor = verb.head  # "a Taliban sniper shot and killed ...": "shot" read as a noun, its compounds the actor
     if actor is None or actor.dep_ == "nsubjpass" or actor.lower_ in ("who", "whoever", "those"):
         return []
     core, span = _phrase_core(actor), list(actor.subtree)
-    if any(t.lower_ in ("unidentified", "unknown") for t in core) or actor.lower_ in _DEVICES:
-        return []  # "planted by an unidentified group", "injured by a VBIED": no one named
+    if any(t.lower_ in ("unidentified", "unknown") for t in core):
+        return []  # "planted by an unidentified group in a bin near X's office": no one named
+    if actor.lower_ in _DEVICES:  # "wounded by a VBIED": no one; "killed by a Taliban mortar": the Taliban
+        status = "suspected" if _hedged(verb, lex) else "attributed"
+        return [_perp(g, status, _reporter(verb, lex)) for g in _front_groups(actor, sent, names)]
     lo, hi = span[0].idx, span[-1].idx + len(span[-1])
     groups = [
         g
@@ -401,6 +406,37 @@ def _named_in_front(noun, sent, names) -> list[Name]:
     something else ("in revenge for an ISWAP attack") is not the act reported."""
     if not _reported_act(noun):
         return []
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in _REPEL:
+        # "nine militants were killed when troops repulsed their attack": whose attack it was
+        owner = [c for c in noun.children if c.dep_ == "poss" and c.lower_ in ("their", "its")]
+        if owner:
+            return _owner_of(noun, owner[0], sent, names)
+    return _front_groups(noun, sent, names)
+
+
+_REPEL = frozenset({"repel", "repulse", "thwart", "resist"})
+
+
+def _owner_of(noun, pronoun, sent, names) -> list[Name]:
+    """The group a possessive refers to in "X were killed when troops repelled their attack": the
+    last group named before it outside the clause of those who repelled it."""
+    subject = _subject(noun.head)
+    taken = {t.i for t in subject.subtree} if subject is not None else set()
+    before = [
+        n
+        for n in names
+        if n.end <= pronoun.idx
+        and n.start >= sent.start_char
+        and is_groupish(n)
+        and label_class(n.label) != "PLACE"
+        and not (n.label == "NORP" and n.entity_id is None)
+        and not any(t.i in taken for t in sent if t.idx < n.end and n.start < t.idx + len(t))
+    ]
+    return [before[-1]] if before else []
+
+
+def _front_groups(noun, sent, names) -> list[Name]:
+    """Groups named by the compounds or possessive in front of a noun ("an ISWAP attack", "a Taliban mortar")."""
     out = []
     for mod in noun.children:
         if mod.dep_ not in ("compound", "poss", "nmod") or mod.i > noun.i or mod.pos_ not in ("PROPN", "NOUN"):
@@ -475,16 +511,30 @@ def acting_forces(sent, names: list[Name], lex: Lexicon) -> list[Perpetrator]:
         lemma = verb.lemma_.lower()
         if verb.pos_ != "VERB" or lemma not in _ACT_LEMMAS or lemma in _OPERATION_VERBS or is_unreal(verb, lex):
             continue
-        if any(c.dep_ in ("nsubjpass", "auxpass", "neg") for c in verb.children):
+        if any(c.dep_ == "neg" for c in verb.children):
             continue
-        if lemma == "plant" or verb.dep_ == "acl" and verb.tag_ == "VBN":
-            continue  # "a mine planted near the army post", "a convoy targeted ...": the noun did nothing
-        actor = _subject(verb)
+        passive = any(c.dep_ in ("nsubjpass", "auxpass", "agent") for c in verb.children) or (
+            verb.dep_ == "acl" and verb.tag_ == "VBN"
+        )
+        if passive:
+            # "two farmers were shot dead by Malian soldiers": the agent; with no agent the noun a
+            # participle hangs on did nothing ("a mine planted near the army post")
+            actor = _agent(verb)
+        else:
+            actor = None if lemma == "plant" else _subject(verb)
         force = _force_phrase(actor, names) if actor is not None else None
         if force is not None:
             words = {t.lower_ for t in actor.subtree}
             status = "suspected" if words & _SUSPECTED_MODS or _hedged(verb, lex) else "attributed"
             out.append(_perp(force, status, _reporter(verb, lex)))
+    for noun in sent:  # "attacks by Afghan police forces", "an operation by the army of Chad killed ..."
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in _ACT_NOUNS | {"operation"} or is_unreal(noun, lex):
+            continue
+        for agent in _prep_objects(noun, ("by",)):
+            force = _force_phrase(agent, names)
+            if force is not None:
+                status = "suspected" if _hedged(noun, lex) else "attributed"
+                out.append(_perp(force, status, _reporter(noun, lex)))
     return _dedupe(out)
 
 
@@ -538,7 +588,24 @@ _MEMBER_NOUNS = frozenset(
 
 
 def _force_phrase(noun, names: list[Name]) -> Name | None:
-    """ "Turkish forces", "FARDC soldiers", "Afghan police": a force noun with a named modifier."""
+    """ "Turkish forces", "FARDC soldiers", "Afghan police", "the army of Chad": a force noun with a
+    named modifier or state ("members of the armed forces of Chad": the forces)."""
+    if noun.lemma_.lower() in ("member", "unit", "element"):
+        of = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        return _force_phrase(of[0], names) if of else None
+    if noun.lower_ in _DEVICES:  # "Afghan military airstrikes", "Turkish army shelling": the force named in front
+        front = [c for c in noun.children if c.dep_ in ("amod", "compound") and c.i < noun.i]
+        force = next((c for c in reversed(front) if c.lower_ in _FORCE_NOUNS), None)
+        if force is None:
+            return None
+        named = _force_phrase(force, names)
+        if named is not None:
+            return named
+        states = [c for c in front if c.i < force.i and c.ent_type_ in ("NORP", "GPE")]
+        if not states:
+            return None
+        span = noun.doc[min(c.i for c in states) : force.i + 1]
+        return Name(span.start_char, span.end_char, span.text, "ORG", None, span.text)
     if noun.lower_ not in _FORCE_NOUNS and noun.lemma_.lower() not in _FORCE_NOUNS:
         return None
     mods = [
@@ -550,10 +617,24 @@ def _force_phrase(noun, names: list[Name]) -> Name | None:
         and c.ent_type_ not in ("DATE", "TIME")
         and not any(t.ent_type_ in ("DATE", "TIME", "CARDINAL") for t in c.subtree)
     ]
-    if not mods:
+    # "the military forces of Mozambique", "the army of Chad": the state named after the noun
+    of_state = [
+        g
+        for c in noun.children
+        if c.dep_ == "prep" and c.lower_ == "of"
+        for g in c.children
+        if g.dep_ == "pobj"
+        and g.ent_type_ == "GPE"
+        and all(t.ent_type_ == "GPE" or t.lower_ == "the" for t in g.subtree)
+    ]
+    if not mods and not of_state:
         return None
-    first = min(t.i for m in mods for t in m.subtree)
-    span = noun.doc[first : noun.i + 1]
+    if mods:
+        first, last = min(t.i for m in mods for t in m.subtree), noun.i
+    else:
+        first = min([noun.i] + [c.i for c in noun.children if c.dep_ in ("amod", "compound") and c.i < noun.i])
+        last = max(t.i for t in of_state[0].subtree)
+    span = noun.doc[first : last + 1]
     if any(t.lower_ in ("unidentified", "unknown", "armed") for t in span):
         return None
     inside = [
