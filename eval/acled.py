@@ -229,13 +229,13 @@ FLOORS: dict[str, float] = {
     "event": 0.79,
     "type": 0.51,
     "date": 0.74,
-    "fatalities": 0.70,  # checking half 0.736 on 2026-12-04 (0.646 before the toll fixes)
-    "perpetrator": 0.33,
-    "perpetrator P": 0.65,
-    "perpetrator R": 0.23,
-    "admin1": 0.60,
-    "25km": 0.30,
-    "merged": 0.16,
+    "fatalities": 0.72,  # checking half 0.749 on 2026-12-05 (0.736 on 12-04, 0.646 before the toll fixes)
+    "perpetrator": 0.38,  # checking 0.422 (P 0.873 / R 0.278) on 2026-12-05
+    "perpetrator P": 0.80,
+    "perpetrator R": 0.25,
+    "admin1": 0.63,  # checking 0.660
+    "25km": 0.32,  # checking 0.351
+    "merged": 0.10,  # checking 0.079 on 2026-12-05 (0.150 before the same-day merge tests)
     "denied": 0,
 }
 
