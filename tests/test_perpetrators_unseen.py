@@ -86,7 +86,7 @@ def test_the_acronym_is_read_as_a_group_not_a_verb(nlp, text):
 
 
 def test_a_claim_by_a_pair_of_groups_after_a_slash(nlp):
-    text = "On Sunday, Boko Haram/IS claimed to have killed 17 soldiers in an ambush near Damboa."
+    text = "Boko Haram/IS said on Sunday it had killed 17 soldiers when its fighters ambushed a convoy near Damboa."
     perps = _perps(events_of(nlp, text))
     assert any("Boko Haram" in name and status == "claimed" for name, status in perps), perps
 
@@ -125,12 +125,13 @@ def test_a_named_force_as_agent_or_with_its_state_after_it(nlp, text, force):
 @pytest.mark.parametrize(
     "text",
     [
-        "On Monday a shopkeeper was beaten to death by police officers in Chittagong.",  # no state named
+        "On Monday a tea seller in Chittagong was beaten to death by police officers with batons.",  # no state named
         "On Monday two herders were shot dead near Mopti by unidentified armed men.",
     ],
 )
 def test_no_force_without_a_name(nlp, text):
-    assert not _perps(events_of(nlp, text))
+    events = events_of(nlp, text)
+    assert events and not _perps(events)
 
 
 def test_a_force_repelling_the_attack_is_not_its_perpetrator(nlp):
